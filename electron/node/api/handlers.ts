@@ -1,0 +1,17 @@
+/**
+ * Contract method -> service call. The table is complete by type: adding a method to the
+ * contract without a handler here fails the typecheck.
+ */
+import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/ipc/contract';
+import type { Services } from '../app';
+
+export type Handler<M extends MethodName> = (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+export function createHandlers(services: Services): Handlers {
+  return {
+    'app.info': () => services.info(),
+    'settings.get': () => services.settings.get(),
+    'settings.update': (input) => services.settings.update(input),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The composition root of the plain-Node side: opens the database and wires every service by
+ * hand. Electron's main, the browser-mode host and the CLI all start here; nothing else
+ * constructs services.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { AppInfo } from '../../shared/domain/app';
+import { createDispatch, type Dispatch } from './api/dispatch';
+import { createHandlers, type Handlers } from './api/handlers';
+import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
+import { schemaVersion } from './db/migrations/index';
+import { EventBus } from './events/bus';
+import { createLogger, type Logger } from './log/logger';
+import { SettingsService } from './services/settings/settings-service';
+import { APP_NAME, APP_VERSION } from './version';
+
+export interface AppOptions {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  logger?: Logger;
+}
+
+export interface Services {
+  info(): AppInfo;
+  settings: SettingsService;
+}
+
+export interface AppCore {
+  dataDir: string;
+  db: Db;
+  bus: EventBus;
+  services: Services;
+  handlers: Handlers;
+  dispatch: Dispatch;
+  logger: Logger;
+  dispose(): void;
+}
+
+/** The data directory: `--data` / POSCARE_DATA_DIR, else ~/.poscare (Electron passes userData). */
+export function resolveDataDir(explicit?: string): string {
+  const chosen = explicit ?? process.env.POSCARE_DATA_DIR;
+  return path.resolve(chosen && chosen.length > 0 ? chosen : path.join(os.homedir(), '.poscare'));
+}
+
+export function createAppCore(options: AppOptions): AppCore {
+  const logger = options.logger ?? createLogger();
+  ensureDataDir(options.dataDir);
+  const db = openDatabase(databasePath(options.dataDir));
+  const bus = new EventBus();
+  const settings = new SettingsService(db, bus);
+
+  const services: Services = {
+    info: () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      dataDir: options.dataDir,
+      mode: options.mode,
+      schemaVersion: schemaVersion(db),
+      platform: process.platform,
+    }),
+    settings,
+  };
+  const handlers = createHandlers(services);
+  const dispatch = createDispatch(handlers, logger);
+
+  return {
+    dataDir: options.dataDir,
+    db,
+    bus,
+    services,
+    handlers,
+    dispatch,
+    logger,
+    dispose() {
+      settings.dispose();
+      bus.dispose();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { createAppCore, resolveDataDir } from '../app';
+import { generateToken, startHost } from '../host/server';
+import { createLogger } from '../log/logger';
+import { rendererDir } from '../paths';
+import { CliError, type Command } from './command';
+
+export const DEFAULT_PORT = 4870;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the console in browser mode on 127.0.0.1',
+  usage: `poscare serve [--data DIR] [--port N] [--token TOKEN]
+
+  --data DIR     data folder (default: POSCARE_DATA_DIR or ~/.poscare)
+  --port N       port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free port)
+  --token TOKEN  access token (default: POSCARE_TOKEN or a new random token)
+
+Prints one line: PosCare listening on http://127.0.0.1:<port>/#token=<token>`,
+
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { data: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' } },
+      strict: true,
+    });
+    const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0-65535, got ${values.port}`);
+    const token = values.token ?? io.env.POSCARE_TOKEN ?? generateToken();
+    if (token.length < 8) throw new CliError('--token must be at least 8 characters');
+
+    const logger = createLogger({ scope: 'serve' });
+    const core = createAppCore({ dataDir: resolveDataDir(values.data), mode: 'browser', logger });
+    let host;
+    try {
+      host = await startHost({ dispatch: core.dispatch, bus: core.bus, logger, rendererDir: rendererDir(), token, port });
+    } catch (error) {
+      core.dispose();
+      throw error;
+    }
+    io.stdout(`PosCare listening on ${host.url}\n`);
+    await io.untilStopped();
+    await host.close();
+    core.dispose();
+    return 0;
+  },
+};

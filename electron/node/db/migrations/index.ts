@@ -1,0 +1,50 @@
+/**
+ * Schema migrations, numbered in steps of 10 and tracked by `PRAGMA user_version`
+ * (after Signal Desktop's ts/sql/migrations). All pending migrations run in one transaction:
+ * either the database reaches the newest version or it stays as it was.
+ */
+import type Database from 'better-sqlite3';
+import { AppError } from '../../../../shared/ipc/result';
+import { migration0010 } from './0010-settings';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0010];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Throws `database_newer` when the database was written by a newer PosCare. */
+export function assertSchemaSupported(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new AppError(
+      'database_newer',
+      `This database was written by a newer PosCare (schema ${current}, this version knows up to ${latest}). Update PosCare to open it.`,
+      { current, latest },
+    );
+  }
+}
+
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  assertSchemaSupported(db, migrations);
+  const current = schemaVersion(db);
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return current;
+  db.transaction(() => {
+    for (const m of pending) {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+  return latest;
+}

@@ -1,0 +1,34 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import SectionEmptyView from '../views/SectionEmptyView.vue';
+import SettingsView from '../views/SettingsView.vue';
+
+/** The sections of the console, in menu order; `nav.<name>` is the menu text. */
+export const SECTIONS = [
+  { name: 'devices', icon: 'Monitor' },
+  { name: 'incidents', icon: 'Warning' },
+  { name: 'maintenance', icon: 'Calendar' },
+  { name: 'parts', icon: 'Box' },
+  { name: 'training', icon: 'Reading' },
+  { name: 'contingency', icon: 'FirstAidKit' },
+  { name: 'backup', icon: 'FolderChecked' },
+  { name: 'settings', icon: 'Setting' },
+] as const;
+
+export type SectionName = (typeof SECTIONS)[number]['name'];
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/devices' },
+  { name: 'devices', path: '/devices', component: SectionEmptyView, props: { section: 'devices', settingsFirst: true } },
+  { name: 'incidents', path: '/incidents', component: SectionEmptyView, props: { section: 'incidents' } },
+  { name: 'maintenance', path: '/maintenance', component: SectionEmptyView, props: { section: 'maintenance' } },
+  { name: 'parts', path: '/parts', component: SectionEmptyView, props: { section: 'parts' } },
+  { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },
+  { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
+  { name: 'backup', path: '/backup', component: SectionEmptyView, props: { section: 'backup' } },
+  { name: 'settings', path: '/settings', component: SettingsView },
+  { path: '/:pathMatch(.*)*', redirect: '/devices' },
+];
+
+export function createAppRouter() {
+  return createRouter({ history: createWebHashHistory(), routes });
+}

@@ -1,0 +1,26 @@
+/**
+ * The names of the contract's methods and events, with no schemas attached, so the sandboxed
+ * preload can build `window.api` without bundling zod. contract.ts must define exactly these
+ * names (the typecheck enforces it both ways).
+ */
+export const METHOD_NAMES = ['app.info', 'settings.get', 'settings.update'] as const;
+export const EVENT_NAMES = ['settings.changed'] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export function isMethodName(name: string): name is MethodName {
+  return (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** The IPC channel of a method; the preload and ipcMain use this and nothing else. */
+export function ipcChannel(method: MethodName): string {
+  return `api:${method}`;
+}
+
+/** The IPC channel events arrive on in the renderer. */
+export const EVENT_CHANNEL = 'api:event';

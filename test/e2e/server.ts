@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `poscare serve` on a data folder, as a user starts it; resolves with the printed URL. */
+export class ServeProcess {
+  private child?: ChildProcess;
+  url = '';
+
+  constructor(readonly dataDir: string = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-e2e-'))) {}
+
+  async start(): Promise<string> {
+    const child = spawn(process.execPath, [path.join(root, 'bin/poscare.js'), 'serve', '--data', this.dataDir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /PosCare listening on (\S+)\n/.exec(out);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('exit', (code) => reject(new Error(`poscare serve exited with ${code}: ${err}`)));
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.on('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+
+  remove(): void {
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
