@@ -8,6 +8,7 @@ import { AppError } from '../../shared/ipc/result';
 import { createAppCore, type AppCore } from '../node/app';
 import { createLogger } from '../node/log/logger';
 import { bindIpc } from './ipc';
+import { createNativeShell } from './native/shell';
 import { registerSchemeAsPrivileged, serveRenderer } from './protocol';
 import { startUpdater } from './updater';
 import { createMainWindow } from './window';
@@ -37,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       try {
-        core = createAppCore({ dataDir: app.getPath('userData'), mode: 'electron', logger });
+        core = createAppCore({ dataDir: app.getPath('userData'), mode: 'electron', logger, native: createNativeShell() });
       } catch (error) {
         const message = error instanceof AppError ? error.message : String((error as Error)?.message ?? error);
         logger.error('cannot start', { message });

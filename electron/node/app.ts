@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { AppInfo } from '../../shared/domain/app';
+import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
@@ -19,10 +19,19 @@ export interface AppOptions {
   dataDir: string;
   mode: AppInfo['mode'];
   logger?: Logger;
+  /** What only the desktop shell can do (dialogs, OS notifications); absent in browser mode and the CLI. */
+  native?: NativeShell;
+}
+
+/** Implemented by electron/main/native; the services reach the OS only through it. */
+export interface NativeShell {
+  pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
+  notify(title: string, body: string): void;
 }
 
 export interface Services {
   info(): AppInfo;
+  native: NativeShell | undefined;
   settings: SettingsService;
 }
 
@@ -58,7 +67,9 @@ export function createAppCore(options: AppOptions): AppCore {
       mode: options.mode,
       schemaVersion: schemaVersion(db),
       platform: process.platform,
+      nativeDialogs: options.native !== undefined,
     }),
+    native: options.native,
     settings,
   };
   const handlers = createHandlers(services);

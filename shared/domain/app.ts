@@ -9,5 +9,20 @@ export const AppInfo = z.object({
   mode: z.enum(['electron', 'browser']),
   schemaVersion: z.number().int(),
   platform: z.string(),
+  /** Native folder pickers exist (desktop app); browser mode types paths instead. */
+  nativeDialogs: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+export const PickFolderInput = z
+  .object({
+    /** Locale-independent purpose, e.g. 'backup'; the main side picks the dialog title. */
+    title: z.string().max(200).optional(),
+    defaultPath: z.string().max(4096).optional(),
+  })
+  .strict();
+export type PickFolderInput = z.infer<typeof PickFolderInput>;
+
+/** `path` is null when the manager cancelled the dialog. */
+export const PickFolderOutput = z.object({ path: z.string().nullable() });
+export type PickFolderOutput = z.infer<typeof PickFolderOutput>;

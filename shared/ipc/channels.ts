@@ -3,7 +3,7 @@
  * preload can build `window.api` without bundling zod. contract.ts must define exactly these
  * names (the typecheck enforces it both ways).
  */
-export const METHOD_NAMES = ['app.info', 'settings.get', 'settings.update'] as const;
+export const METHOD_NAMES = ['app.info', 'native.pickFolder', 'settings.get', 'settings.update'] as const;
 export const EVENT_NAMES = ['settings.changed'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

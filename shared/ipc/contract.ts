@@ -5,7 +5,7 @@
  * host and the renderer client are all built from these two tables; names live nowhere else.
  */
 import { z } from 'zod';
-import { AppInfo } from '../domain/app';
+import { AppInfo, PickFolderInput, PickFolderOutput } from '../domain/app';
 import { Settings, SettingsUpdate } from '../domain/settings';
 import type { EventName, MethodName } from './channels';
 
@@ -25,6 +25,7 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 
 export const contract = {
   'app.info': method(NoInput, AppInfo),
+  'native.pickFolder': method(PickFolderInput, PickFolderOutput),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsUpdate, Settings),
 } as const satisfies { [M in MethodName]: MethodSpec };

@@ -70,6 +70,14 @@ describe('the browser-mode host', () => {
     expect(core.services.settings.get()).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('answers unavailable for native dialogs in browser mode, so the page offers a path field', async () => {
+    const info = (await (await post('app.info', {})).json()) as { value: { nativeDialogs: boolean } };
+    expect(info.value.nativeDialogs).toBe(false);
+    const response = await post('native.pickFolder', { title: 'backup' });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+  });
+
   it('streams events to an authenticated SSE client', async () => {
     const controller = new AbortController();
     const response = await fetch(`${base}/events?token=${TOKEN}`, { signal: controller.signal });

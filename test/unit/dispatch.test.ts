@@ -8,7 +8,8 @@ import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
-    'app.info': () => ({ name: 'PosCare', version: '1', dataDir: '/d', mode: 'browser', schemaVersion: 10, platform: 'linux' }),
+    'app.info': () => ({ name: 'PosCare', version: '1', dataDir: '/d', mode: 'browser', schemaVersion: 10, platform: 'linux', nativeDialogs: false }),
+    'native.pickFolder': () => ({ path: null }),
     'settings.get': () => DEFAULT_SETTINGS,
     'settings.update': (input) => ({ ...DEFAULT_SETTINGS, ...input }),
     ...overrides,
