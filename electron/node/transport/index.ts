@@ -1,0 +1,4 @@
+export * from './transport';
+export * from './serial';
+export * from './tcp';
+export * from './ports';

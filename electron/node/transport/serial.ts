@@ -1,0 +1,135 @@
+/**
+ * Serial transport over the `serialport` package: COM ports on Windows, /dev/tty* elsewhere.
+ * ZVT's default line is 9600 baud, 8 data bits, no parity, 2 stop bits (PA00P016 section 2).
+ */
+import { SerialPort } from 'serialport';
+import { TransportError, TransportListeners, type Transport } from './transport';
+
+export type Parity = 'none' | 'even' | 'odd' | 'mark' | 'space';
+
+export interface SerialLineSettings {
+  path: string;
+  baudRate: number;
+  dataBits: 5 | 6 | 7 | 8;
+  parity: Parity;
+  stopBits: 1 | 1.5 | 2;
+}
+
+export const ZVT_SERIAL_DEFAULTS = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 2 } as const satisfies Omit<SerialLineSettings, 'path'>;
+
+/** What we use of a SerialPortStream, so tests can hand in SerialPortMock (same class family). */
+export interface SerialPortLike {
+  readonly isOpen: boolean;
+  open(callback: (error: Error | null) => void): void;
+  write(data: Buffer, callback: (error: Error | null | undefined) => void): boolean;
+  drain(callback: (error: Error | null) => void): void;
+  close(callback: (error: Error | null) => void): void;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'close', listener: (error?: Error & { disconnected?: boolean }) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeAllListeners(): unknown;
+}
+
+export type SerialPortFactory = (options: SerialLineSettings & { autoOpen: false }) => SerialPortLike;
+
+const defaultFactory: SerialPortFactory = (options) => new SerialPort(options);
+
+function classifyOpenError(path: string, error: Error): TransportError {
+  const text = error.message;
+  if (/ENOENT|No such file|File not found|cannot find/i.test(text)) return new TransportError('not_found', `serial port ${path} not found`);
+  if (/EBUSY|Access denied|locked|in use/i.test(text)) return new TransportError('port_in_use', `serial port ${path} is in use by another program`);
+  return new TransportError('open_failed', `cannot open serial port ${path}: ${text}`);
+}
+
+export class SerialTransport implements Transport {
+  readonly description: string;
+  private port: SerialPortLike | undefined;
+  private readonly listeners = new TransportListeners();
+  private closing = false;
+
+  constructor(
+    private readonly settings: SerialLineSettings,
+    private readonly factory: SerialPortFactory = defaultFactory,
+  ) {
+    this.description = `serial:${settings.path}`;
+  }
+
+  get isOpen(): boolean {
+    return this.port?.isOpen ?? false;
+  }
+
+  open(): Promise<void> {
+    if (this.port) return Promise.reject(new TransportError('open_failed', `${this.description} is already open`));
+    let port: SerialPortLike;
+    try {
+      port = this.factory({ ...this.settings, autoOpen: false });
+    } catch (error) {
+      return Promise.reject(new TransportError('open_failed', `invalid serial settings for ${this.settings.path}: ${(error as Error).message}`));
+    }
+    this.closing = false;
+    return new Promise((resolve, reject) => {
+      port.open((error) => {
+        if (error) {
+          port.removeAllListeners();
+          reject(classifyOpenError(this.settings.path, error));
+          return;
+        }
+        this.port = port;
+        port.on('data', (chunk: Buffer) => this.listeners.emitData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
+        // Errors after open end in 'close' (serialport closes a port whose reads fail); keep them from being unhandled.
+        port.on('error', () => undefined);
+        port.on('close', (closeError?: Error & { disconnected?: boolean }) => this.closed(closeError));
+        resolve();
+      });
+    });
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    const port = this.port;
+    if (!port || !port.isOpen) return Promise.reject(new TransportError('not_open', `${this.description} is not open`));
+    return new Promise((resolve, reject) => {
+      port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), (error) => {
+        if (error) reject(new TransportError('write_failed', `write to ${this.description} failed: ${error.message}`));
+      });
+      // drain: the bytes have left our buffers for the OS (tcdrain on POSIX).
+      port.drain((error) => (error ? reject(new TransportError('write_failed', `write to ${this.description} failed: ${error.message}`)) : resolve()));
+    });
+  }
+
+  close(): Promise<void> {
+    const port = this.port;
+    if (!port) return Promise.resolve();
+    this.closing = true;
+    return new Promise((resolve) => {
+      if (!port.isOpen) {
+        this.closed(undefined);
+        resolve();
+        return;
+      }
+      port.close(() => {
+        // 'close' normally fires first; this covers bindings that do not emit it.
+        this.closed(undefined);
+        resolve();
+      });
+    });
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    return this.listeners.onData(listener);
+  }
+
+  onClose(listener: Parameters<TransportListeners['onClose']>[0]): () => void {
+    return this.listeners.onClose(listener);
+  }
+
+  private closed(error: (Error & { disconnected?: boolean }) | undefined): void {
+    const port = this.port;
+    if (!port) return;
+    this.port = undefined;
+    port.removeAllListeners();
+    // A failed close must not become an unhandled 'error' event.
+    (port as unknown as { on(event: string, listener: () => void): void }).on('error', () => undefined);
+    if (this.closing) this.listeners.emitClose({ kind: 'closed' });
+    else this.listeners.emitClose({ kind: 'lost', message: error?.message ?? 'serial port closed' });
+  }
+}
