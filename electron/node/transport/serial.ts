@@ -2,6 +2,7 @@
  * Serial transport over the `serialport` package: COM ports on Windows, /dev/tty* elsewhere.
  * ZVT's default line is 9600 baud, 8 data bits, no parity, 2 stop bits (PA00P016 section 2).
  */
+import fs from 'node:fs';
 import { SerialPort } from 'serialport';
 import { TransportError, TransportListeners, type Transport } from './transport';
 
@@ -32,6 +33,16 @@ export interface SerialPortLike {
 
 export type SerialPortFactory = (options: SerialLineSettings & { autoOpen: false }) => SerialPortLike;
 
+export interface SerialTransportOptions {
+  factory?: SerialPortFactory;
+  /**
+   * How often to check that the device node still exists (POSIX only; 0 = never). A vanished
+   * pty or USB adapter does not always surface as an error: the Linux binding can keep reading
+   * end-of-file forever. Default 1000 ms.
+   */
+  presenceCheckMs?: number;
+}
+
 const defaultFactory: SerialPortFactory = (options) => new SerialPort(options);
 
 function classifyOpenError(path: string, error: Error): TransportError {
@@ -46,12 +57,18 @@ export class SerialTransport implements Transport {
   private port: SerialPortLike | undefined;
   private readonly listeners = new TransportListeners();
   private closing = false;
+  private presenceTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly factory: SerialPortFactory;
+  private readonly presenceCheckMs: number;
 
   constructor(
     private readonly settings: SerialLineSettings,
-    private readonly factory: SerialPortFactory = defaultFactory,
+    options: SerialTransportOptions | SerialPortFactory = {},
   ) {
     this.description = `serial:${settings.path}`;
+    const resolved = typeof options === 'function' ? { factory: options } : options;
+    this.factory = resolved.factory ?? defaultFactory;
+    this.presenceCheckMs = resolved.presenceCheckMs ?? (resolved.factory ? 0 : 1000);
   }
 
   get isOpen(): boolean {
@@ -76,9 +93,19 @@ export class SerialTransport implements Transport {
         }
         this.port = port;
         port.on('data', (chunk: Buffer) => this.listeners.emitData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
-        // Errors after open end in 'close' (serialport closes a port whose reads fail); keep them from being unhandled.
-        port.on('error', () => undefined);
+        // serialport closes the port itself only for EBADF/ENXIO; a pty whose master went away
+        // (and some USB adapters) fail reads with EIO instead, which surfaces as 'error' on a port
+        // that stays "open" but is dead. Any read error on an open port means the link is gone.
+        port.on('error', (error: Error) => this.lose(error));
         port.on('close', (closeError?: Error & { disconnected?: boolean }) => this.closed(closeError));
+        if (this.presenceCheckMs > 0 && process.platform !== 'win32') {
+          this.presenceTimer = setInterval(() => {
+            fs.stat(this.settings.path, (statError) => {
+              if (statError && this.port === port) this.lose(new Error(`${this.settings.path} vanished`));
+            });
+          }, this.presenceCheckMs);
+          this.presenceTimer.unref();
+        }
         resolve();
       });
     });
@@ -122,10 +149,19 @@ export class SerialTransport implements Transport {
     return this.listeners.onClose(listener);
   }
 
+  private lose(error: Error): void {
+    const port = this.port;
+    if (!port || this.closing) return;
+    this.closed(error);
+    if (port.isOpen) port.close(() => undefined);
+  }
+
   private closed(error: (Error & { disconnected?: boolean }) | undefined): void {
     const port = this.port;
     if (!port) return;
     this.port = undefined;
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+    this.presenceTimer = undefined;
     port.removeAllListeners();
     // A failed close must not become an unhandled 'error' event.
     (port as unknown as { on(event: string, listener: () => void): void }).on('error', () => undefined);
