@@ -1,0 +1,613 @@
+import {
+  BITMAPS_BY_ID,
+  decodeBitmapContent,
+  decodeBitmapList,
+  encodeBitmapList,
+  FIELD_ORDER,
+  pickBitmapFields,
+  readVariableLength,
+  writeVariableLength,
+  type BitmapFields,
+  type BitmapList,
+  type FieldCodecOptions,
+} from './bitmaps';
+import { bcdToDigits, bytesToNibbles, concatBytes, digitsToBcd } from './bytes';
+import { charsetFromIsoCode, decodeText, encodeText, type Charset } from './charset';
+import { encodeLengthField, readApduHeader, SerialFrameDecoder, MAXIMUM_DATA_LENGTH } from './framing';
+import {
+  COMMAND_CODES,
+  KIND_BY_CODE,
+  type CompletionMessage,
+  type DeviceInformation,
+  type IntermediateStatusMessage,
+  type PrintLineMessage,
+  type PrintTextBlockMessage,
+  type ReceiptLine,
+  type TerminalAbortMessage,
+  type ZvtMessage,
+} from './messages';
+import { failure, success, type DecodeResult } from './result';
+import { encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
+
+export interface CodecOptions {
+  /** Text fields; default CP437 (PA00P015 chapter 15). */
+  charset?: Charset;
+  /** Read TLV 1F42 as hex digits even when it looks like BCD (some terminals, see reference README). */
+  serialNumberAsHex?: boolean;
+  /**
+   * Which 06 0F layout to expect. The session knows (it passes 'status-enquiry' while a Status
+   * Enquiry runs); 'auto' guesses from the bytes for tools that decode a lone APDU.
+   */
+  completionForm?: 'auto' | 'bitmaps' | 'status-enquiry';
+}
+
+/** Split an APDU into control field and data; the length field must match exactly (PA00P016 5.2.4). */
+export function parseApdu(apdu: Uint8Array): DecodeResult<{ classByte: number; instruction: number; data: Uint8Array }> {
+  if (apdu.length < 3) return failure('truncated', `an APDU has at least 3 bytes, got ${apdu.length}`, 0);
+  const header = readApduHeader(apdu);
+  if (!header) return failure('truncated', 'extended length field cut short', 2);
+  const expected = header.headerLength + header.dataLength;
+  if (expected !== apdu.length) {
+    return failure('length-mismatch', `length field says ${header.dataLength} data bytes, ${apdu.length - header.headerLength} present`, 2);
+  }
+  return success({ classByte: apdu[0] ?? 0, instruction: apdu[1] ?? 0, data: apdu.subarray(header.headerLength) });
+}
+
+export function buildApdu(classByte: number, instruction: number, data: Uint8Array): DecodeResult<Uint8Array> {
+  if (data.length > MAXIMUM_DATA_LENGTH) return failure('too-long', `data block of ${data.length} bytes exceeds 65535`);
+  return success(concatBytes([[classByte, instruction], encodeLengthField(data.length), data]));
+}
+
+// --- decoding ------------------------------------------------------------------------------
+
+function fieldOptions(options: CodecOptions): FieldCodecOptions {
+  return { charset: options.charset ?? 'cp437' };
+}
+
+function readPassword(data: Uint8Array): DecodeResult<string> {
+  if (data.length < 3) return failure('missing-field', 'password (3 byte BCD) missing', 0);
+  const digits = bcdToDigits(data.subarray(0, 3));
+  return digits === undefined ? failure('bad-bcd', 'password is not BCD', 0) : success(digits);
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
+function bitmapsOnly(list: BitmapList): DecodeResult<BitmapFields> {
+  // In ECR commands an unknown BMP is a malformed command: the PT itself answers 84 83 (chapter 13).
+  if (list.unparsed) return failure('unknown-bitmap', `unknown BMP 0x${list.unparsed.bitmap.toString(16)}`, list.unparsed.offset);
+  return success(list.fields);
+}
+
+function decodeData(classByte: number, instruction: number, data: Uint8Array, options: CodecOptions): DecodeResult<ZvtMessage> {
+  const fields = fieldOptions(options);
+  if (classByte === 0x80 || classByte === 0x84) return decodeAcknowledgement(classByte, instruction, data, fields);
+  const kind = KIND_BY_CODE.get((classByte << 8) | instruction);
+  if (!kind) return success({ kind: 'unknown', classByte, instruction, data: data.slice() });
+  switch (kind) {
+    case 'registration': {
+      const password = readPassword(data);
+      if (!password.ok) return password;
+      if (data.length < 4) return failure('missing-field', 'config byte missing', 3);
+      const config = data[3] ?? 0;
+      if (data.length === 4) return success({ kind, password: password.value, config });
+      if (data.length < 6) return failure('truncated', 'currency code needs 2 bytes', 4);
+      const currency = bcdToDigits(data.subarray(4, 6));
+      if (currency === undefined) return failure('bad-bcd', 'currency code is not BCD', 4);
+      const rest = decodeBitmapList(data, 6, fields);
+      if (!rest.ok) return rest;
+      const bitmaps = bitmapsOnly(rest.value);
+      if (!bitmaps.ok) return bitmaps;
+      return success(stripUndefined({ kind, password: password.value, config, currency: Number(currency), serviceByte: bitmaps.value.serviceByte, tlv: bitmaps.value.tlv }));
+    }
+    case 'status-enquiry': {
+      if (data.length === 0) return success({ kind });
+      const password = readPassword(data);
+      if (!password.ok) return password;
+      const rest = decodeBitmapList(data, 3, fields);
+      if (!rest.ok) return rest;
+      const bitmaps = bitmapsOnly(rest.value);
+      if (!bitmaps.ok) return bitmaps;
+      return success(stripUndefined({ kind, password: password.value, serviceByte: bitmaps.value.serviceByte, tlv: bitmaps.value.tlv }));
+    }
+    case 'end-of-day':
+    case 'send-turnover-totals':
+    case 'repeat-receipt': {
+      const password = readPassword(data);
+      if (!password.ok) return password;
+      const rest = decodeBitmapList(data, 3, fields);
+      if (!rest.ok) return rest;
+      const bitmaps = bitmapsOnly(rest.value);
+      if (!bitmaps.ok) return bitmaps;
+      if (kind === 'send-turnover-totals') return success({ kind, password: password.value });
+      if (kind === 'end-of-day') return success(stripUndefined({ kind, password: password.value, tlv: bitmaps.value.tlv }));
+      return success(stripUndefined({ kind, password: password.value, serviceByte: bitmaps.value.serviceByte, tlv: bitmaps.value.tlv }));
+    }
+    case 'reversal':
+    case 'refund': {
+      const password = readPassword(data);
+      if (!password.ok) return password;
+      const rest = decodeBitmapList(data, 3, fields);
+      if (!rest.ok) return rest;
+      const bitmaps = bitmapsOnly(rest.value);
+      if (!bitmaps.ok) return bitmaps;
+      if (kind === 'reversal') {
+        if (bitmaps.value.receiptNumber === undefined) return failure('missing-field', 'reversal needs BMP 87 receipt number', 3);
+        return success({ ...bitmaps.value, kind, password: password.value, receiptNumber: bitmaps.value.receiptNumber });
+      }
+      return success({ ...bitmaps.value, kind, password: password.value });
+    }
+    case 'log-off':
+    case 'selftest':
+    case 'print-system-configuration':
+      // No data defined; anything present is ignored as the spec tells the PT to do.
+      return success({ kind });
+    case 'diagnosis':
+    case 'software-update':
+    case 'abort':
+    case 'authorization': {
+      const list = decodeBitmapList(data, 0, fields);
+      if (!list.ok) return list;
+      const bitmaps = bitmapsOnly(list.value);
+      if (!bitmaps.ok) return bitmaps;
+      if (kind === 'authorization') return success({ ...bitmaps.value, kind });
+      if (kind === 'abort') {
+        return success(stripUndefined({ kind, cardOutputDirection: bitmaps.value.cardOutputDirection, cardReaderActivation: bitmaps.value.cardReaderActivation }));
+      }
+      return success(stripUndefined({ kind, tlv: bitmaps.value.tlv }));
+    }
+    case 'status-information': {
+      const list = decodeBitmapList(data, 0, fields);
+      if (!list.ok) return list;
+      return success(stripUndefined({ ...list.value.fields, kind, unparsed: list.value.unparsed }));
+    }
+    case 'set-date-time': {
+      const list = decodeBitmapList(data, 0, fields);
+      if (!list.ok) return list;
+      const { fullDate, time } = list.value.fields;
+      if (fullDate === undefined || time === undefined) return failure('missing-field', 'Set Date and Time needs AA<date> and 0C<time>', 0);
+      return success({ kind, fullDate, time });
+    }
+    case 'intermediate-status':
+      return decodeIntermediateStatus(data, options);
+    case 'print-line':
+      return decodePrintLine(data, options);
+    case 'print-text-block':
+      return decodePrintTextBlock(data, options);
+    case 'completion':
+      return decodeCompletion(data, options);
+    case 'terminal-abort':
+      return decodeTerminalAbort(data, options);
+  }
+}
+
+function decodeAcknowledgement(classByte: number, instruction: number, data: Uint8Array, fields: FieldCodecOptions): DecodeResult<ZvtMessage> {
+  const list = data.length > 0 ? decodeBitmapList(data, 0, fields) : undefined;
+  const parsed = list?.ok && !list.value.unparsed ? list.value.fields : undefined;
+  const extra = data.length === 0 ? {} : parsed ? { fields: parsed } : { data: data.slice() };
+  // 84 00 is a positive completion too (PA00P016 5.2.3).
+  if (classByte === 0x80 || instruction === 0x00) {
+    if (classByte === 0x80 && instruction !== 0x00) return success({ kind: 'unknown', classByte, instruction, data: data.slice() });
+    return success(classByte === 0x84 ? { kind: 'positive-ack', alternative: true, ...extra } : { kind: 'positive-ack', ...extra });
+  }
+  return success({ kind: 'negative-ack', resultCode: instruction, ...extra });
+}
+
+function decodeTlvAt(data: Uint8Array, offset: number): DecodeResult<{ nodes: TlvNode[]; next: number }> {
+  const entry = BITMAPS_BY_ID.get(0x06);
+  if (!entry) return failure('bad-tlv', 'BMP 06 missing from the table');
+  const content = decodeBitmapContent(entry, data, offset + 1);
+  if (!content.ok) return content;
+  return success({ nodes: content.value.value as TlvNode[], next: content.value.next });
+}
+
+function tlvContainerEndsAt(data: Uint8Array, offset: number): boolean {
+  const container = decodeTlvAt(data, offset);
+  return container.ok && container.value.next === data.length;
+}
+
+function textOf(node: TlvNode | undefined, charset: Charset): string | undefined {
+  return node ? decodeText(node.value, charset) : undefined;
+}
+
+/** Charset named by TLV tag 14 inside the container, else the session's. */
+function containerCharset(nodes: TlvNode[] | undefined, fallback: Charset): Charset {
+  const tag = findTlv(nodes, 0x14);
+  const code = tag?.value[0];
+  return (code !== undefined ? charsetFromIsoCode(code) : undefined) ?? fallback;
+}
+
+function decodeIntermediateStatus(data: Uint8Array, options: CodecOptions): DecodeResult<IntermediateStatusMessage> {
+  const status = data[0];
+  if (status === undefined) return failure('missing-field', 'intermediate status byte missing', 0);
+  const message: IntermediateStatusMessage = { kind: 'intermediate-status', status };
+  // 3.7 says a TLV container comes only after the timeout byte, but the spec's own trace in 5.1
+  // ("04 FF 09 17 06 06 1F 73 ...") sends it straight after the status: accept both, preferring
+  // the documented layout when the bytes allow either.
+  let containerAt: number | undefined;
+  if (data.length > 2 && data[2] === 0x06 && tlvContainerEndsAt(data, 2)) containerAt = 2;
+  else if (data.length > 2 && data[1] === 0x06 && tlvContainerEndsAt(data, 1)) containerAt = 1;
+  else if (data.length > 2) return failure('unknown-bitmap', 'only a TLV container (06) may follow the timeout', 2);
+  if (data.length >= 2 && containerAt !== 1) {
+    const timeout = data[1] ?? 0;
+    const digits = bcdToDigits(new Uint8Array([timeout]));
+    // Timeout is 1 byte BCD minutes (3.7); a terminal sending binary still means minutes.
+    message.timeoutMinutes = digits === undefined ? timeout : Number(digits);
+  }
+  if (containerAt !== undefined) {
+    const container = decodeTlvAt(data, containerAt);
+    if (!container.ok) return container;
+    message.tlv = container.value.nodes;
+    const charset = containerCharset(container.value.nodes, options.charset ?? 'cp437');
+    const display = findTlv(container.value.nodes, 0x24);
+    if (display?.children) message.displayTexts = display.children.filter((node) => node.tag === 0x07).map((node) => decodeText(node.value, charset));
+  }
+  return success(message);
+}
+
+function decodePrintLine(data: Uint8Array, options: CodecOptions): DecodeResult<PrintLineMessage> {
+  const attribute = data[0];
+  if (attribute === undefined) return failure('missing-field', 'print line attribute missing', 0);
+  if (attribute === 0xff) return success({ kind: 'print-line', attribute, text: '', linefeeds: data[1] ?? 1 });
+  return success({ kind: 'print-line', attribute, text: decodeText(data.subarray(1), options.charset ?? 'cp437') });
+}
+
+/** Attribute 1xxx xxxx other than 80 marks the last line of a receipt (table 16). */
+export function isLastLineAttribute(attribute: number): boolean {
+  return (attribute & 0x80) !== 0 && attribute !== 0x80 && attribute !== 0xff;
+}
+
+function decodePrintTextBlock(data: Uint8Array, options: CodecOptions): DecodeResult<PrintTextBlockMessage> {
+  if (data[0] !== 0x06) return failure('missing-field', 'Print Text-Block carries a TLV container (06)', 0);
+  const container = decodeTlvAt(data, 0);
+  if (!container.ok) return container;
+  if (container.value.next !== data.length) return failure('length-mismatch', 'bytes after the TLV container', container.value.next);
+  const nodes = container.value.nodes;
+  const charset = containerCharset(nodes, options.charset ?? 'cp437');
+  const lines: ReceiptLine[] = [];
+  let attribute = 0;
+  let endOfReceipt = false;
+  const texts = findTlv(nodes, 0x25);
+  for (const node of texts?.children ?? []) {
+    // Tag 09 applies to the lines after it; as the last item with 1xxx xxxx it ends the receipt (9.4.2).
+    if (node.tag === 0x09) {
+      attribute = node.value[0] ?? 0;
+      endOfReceipt = isLastLineAttribute(attribute);
+    } else if (node.tag === 0x07) {
+      lines.push({ attribute, text: decodeText(node.value, charset) });
+      endOfReceipt = false;
+    }
+  }
+  const receiptType = findTlv(nodes, 0x1f07)?.value[0];
+  const message: PrintTextBlockMessage = { kind: 'print-text-block', lines, endOfReceipt, tlv: nodes };
+  if (receiptType !== undefined) message.receiptType = receiptType;
+  return success(message);
+}
+
+/** Device information of TLV E4 / 1F40..1F44 (9.4.12). Serial number: BCD, else hex digits. */
+export function readDeviceInformation(nodes: TlvNode[] | undefined, options: CodecOptions = {}): DeviceInformation | undefined {
+  if (!nodes) return undefined;
+  const charset = options.charset ?? 'cp437';
+  const serial = findTlv(nodes, 0x1f42);
+  const terminal = findTlv(nodes, 0x1f44);
+  const state = findTlv(nodes, 0x1f43)?.value[0];
+  const info: DeviceInformation = stripUndefined({
+    deviceName: textOf(findTlv(nodes, 0x1f40), charset),
+    softwareVersion: textOf(findTlv(nodes, 0x1f41), charset),
+    serialNumber: serial ? (options.serialNumberAsHex ? bytesToNibbles(serial.value) : (bcdToDigits(serial.value) ?? bytesToNibbles(serial.value))) : undefined,
+    deviceState: state,
+    terminalId: terminal ? (bcdToDigits(terminal.value) ?? bytesToNibbles(terminal.value)) : undefined,
+  });
+  return Object.keys(info).length > 0 ? info : undefined;
+}
+
+const SOFTWARE_VERSION = { id: 0, name: 'additionalText', length: { kind: 'lllvar' }, value: 'text' } as const;
+
+function decodeStatusEnquiryCompletion(data: Uint8Array, options: CodecOptions): DecodeResult<CompletionMessage> {
+  const message: CompletionMessage = { kind: 'completion', form: 'status-enquiry' };
+  let offset = 0;
+  const first = data[0];
+  if (first !== undefined && first >> 4 === 0xf && data.length > 3) {
+    // <SW-version> LLLVAR in the 7-bit ZVT set with umlauts (2.56.5).
+    const version = decodeBitmapContent({ ...SOFTWARE_VERSION }, data, 0, { charset: options.charset === 'utf8' ? 'utf8' : 'zvt7' });
+    if (!version.ok) return version;
+    message.softwareVersion = version.value.value as string;
+    offset = version.value.next;
+  }
+  const status = data[offset];
+  if (status === undefined) return failure('missing-field', 'terminal status code missing', offset);
+  message.terminalStatus = status;
+  offset++;
+  if (offset < data.length) {
+    if (data[offset] !== 0x06) return failure('unknown-bitmap', 'only a TLV container (06) may follow the terminal status', offset);
+    const container = decodeTlvAt(data, offset);
+    if (!container.ok) return container;
+    if (container.value.next !== data.length) return failure('length-mismatch', 'bytes after the TLV container', container.value.next);
+    message.tlv = container.value.nodes;
+    const device = readDeviceInformation(container.value.nodes, options);
+    if (device) message.device = device;
+  }
+  return success(message);
+}
+
+function decodeBitmapCompletion(data: Uint8Array, options: CodecOptions): DecodeResult<CompletionMessage> {
+  const list = decodeBitmapList(data, 0, fieldOptions(options));
+  if (!list.ok) return list;
+  const fields = list.value.fields;
+  const message: CompletionMessage = stripUndefined({
+    kind: 'completion' as const,
+    form: 'bitmaps' as const,
+    resultCode: fields.resultCode,
+    time: fields.time,
+    fullDate: fields.fullDate,
+    // BMP 19 in a completion is the status byte of table 3, not a payment type.
+    statusByte: fields.paymentType,
+    terminalId: fields.terminalId,
+    currency: fields.currency,
+    tlv: fields.tlv,
+    unparsed: list.value.unparsed,
+  });
+  const device = readDeviceInformation(fields.tlv, options);
+  if (device) message.device = device;
+  return success(message);
+}
+
+function decodeCompletion(data: Uint8Array, options: CodecOptions): DecodeResult<CompletionMessage> {
+  const form = options.completionForm ?? 'auto';
+  if (form === 'bitmaps') return decodeBitmapCompletion(data, options);
+  if (form === 'status-enquiry') return decodeStatusEnquiryCompletion(data, options);
+  if (data.length === 0) return decodeBitmapCompletion(data, options);
+  // A lone status byte, or an LLLVAR prefix at the start, can only be the Status Enquiry layout.
+  const first = data[0] ?? 0;
+  if (data.length === 1 || (first >> 4 === 0xf && readVariableLength(data, 0, 3).ok)) return decodeStatusEnquiryCompletion(data, options);
+  const bitmaps = decodeBitmapCompletion(data, options);
+  if (bitmaps.ok && !bitmaps.value.unparsed) return bitmaps;
+  const positional = decodeStatusEnquiryCompletion(data, options);
+  return positional.ok ? positional : bitmaps;
+}
+
+function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeResult<TerminalAbortMessage> {
+  const resultCode = data[0];
+  if (resultCode === undefined) return failure('missing-field', 'abort result code missing', 0);
+  const message: TerminalAbortMessage = { kind: 'terminal-abort', resultCode };
+  let offset = 1;
+  // The currency code follows positionally, only with result code 6F (2.2.9); a TLV container
+  // starts with 06, which a BCD currency code cannot be confused with once the container parses.
+  const container = data[offset] === 0x06 ? decodeTlvAt(data, offset) : undefined;
+  const containerFollows = container?.ok === true && container.value.next === data.length;
+  if (data.length - offset >= 2 && !containerFollows) {
+    const currency = bcdToDigits(data.subarray(offset, offset + 2));
+    if (currency === undefined) return failure('bad-bcd', 'currency code is not BCD', offset);
+    message.currency = Number(currency);
+    offset += 2;
+  }
+  if (offset < data.length) {
+    if (data[offset] !== 0x06) return failure('unknown-bitmap', 'only a TLV container (06) may follow', offset);
+    const container = decodeTlvAt(data, offset);
+    if (!container.ok) return container;
+    if (container.value.next !== data.length) return failure('length-mismatch', 'bytes after the TLV container', container.value.next);
+    message.tlv = container.value.nodes;
+    const code = findTlv(container.value.nodes, 0x1f16);
+    if (code) message.extendedErrorCode = code.value.reduce((value, byte) => value * 256 + byte, 0);
+    const text = findTlv(container.value.nodes, 0x1f17);
+    if (text) message.extendedErrorText = decodeText(text.value, options.charset ?? 'cp437');
+  }
+  return success(message);
+}
+
+/** APDU bytes -> typed message, or a typed error. Never throws. */
+export function decodeApdu(apdu: Uint8Array, options: CodecOptions = {}): DecodeResult<ZvtMessage> {
+  try {
+    const parsed = parseApdu(apdu);
+    if (!parsed.ok) return parsed;
+    return decodeData(parsed.value.classByte, parsed.value.instruction, parsed.value.data, options);
+  } catch (error) {
+    // Defence in depth: a bug must not take the session down; report it as a decode error.
+    return failure('bad-value', `decoder fault: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** For tools: bytes that are either a bare APDU or one whole serial block (DLE STX ... CRC). */
+export function decodeApduOrFrame(bytes: Uint8Array, options: CodecOptions = {}): DecodeResult<{ message: ZvtMessage; apdu: Uint8Array; framed: boolean }> {
+  if (bytes[0] === 0x10 && bytes[1] === 0x02) {
+    const events = new SerialFrameDecoder().push(bytes);
+    const frame = events.find((event) => event.type === 'frame');
+    if (!frame || frame.type !== 'frame') {
+      const error = events.find((event) => event.type === 'error');
+      return failure('truncated', error && error.type === 'error' ? `serial block: ${error.message}` : 'incomplete serial block');
+    }
+    const message = decodeApdu(frame.apdu, options);
+    return message.ok ? success({ message: message.value, apdu: frame.apdu, framed: true }) : message;
+  }
+  const message = decodeApdu(bytes, options);
+  return message.ok ? success({ message: message.value, apdu: bytes, framed: false }) : message;
+}
+
+// --- encoding ------------------------------------------------------------------------------
+
+function passwordBytes(password: string): DecodeResult<Uint8Array> {
+  const bytes = /^[0-9]{6}$/.test(password) ? digitsToBcd(password, 3) : undefined;
+  return bytes ? success(bytes) : failure('bad-value', 'password must be 6 digits (PA00P015 1.2)');
+}
+
+function withPassword(password: string, rest: DecodeResult<Uint8Array>): DecodeResult<Uint8Array> {
+  const head = passwordBytes(password);
+  if (!head.ok) return head;
+  if (!rest.ok) return rest;
+  return success(concatBytes([head.value, rest.value]));
+}
+
+function encodeTextBlockTlv(message: PrintTextBlockMessage): TlvNode[] {
+  const children: TlvNode[] = [];
+  let attribute = 0;
+  for (const line of message.lines) {
+    if (line.attribute !== attribute) {
+      children.push(tlv(0x09, [line.attribute]));
+      attribute = line.attribute;
+    }
+    children.push(tlv(0x07, encodeText(line.text)));
+  }
+  // Receipt end: attribute 1xxx xxxx (not 80) as the last item (9.4.2 tag 25).
+  if (message.endOfReceipt) children.push(tlv(0x09, [0x81]));
+  const nodes: TlvNode[] = [{ tag: 0x25, constructed: true, value: encodeTlvList(children), children }];
+  if (message.receiptType !== undefined) nodes.push(tlv(0x1f07, [message.receiptType]));
+  return nodes;
+}
+
+function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Uint8Array> {
+  const fields = fieldOptions(options);
+  switch (message.kind) {
+    case 'registration': {
+      const head = passwordBytes(message.password);
+      if (!head.ok) return head;
+      if (!Number.isInteger(message.config) || message.config < 0 || message.config > 255) return failure('bad-value', 'config byte out of range');
+      const parts: Uint8Array[] = [head.value, new Uint8Array([message.config])];
+      // Service byte and TLV require the currency (2.1): default to EUR 0978 then.
+      const needsCurrency = message.currency !== undefined || message.serviceByte !== undefined || message.tlv !== undefined;
+      if (needsCurrency) {
+        const currency = digitsToBcd(String(message.currency ?? 978), 2);
+        if (!currency) return failure('bad-value', 'currency code must be up to 4 digits');
+        parts.push(currency);
+      }
+      const rest = encodeBitmapList(stripUndefined({ serviceByte: message.serviceByte, tlv: message.tlv }), fields);
+      if (!rest.ok) return rest;
+      parts.push(rest.value);
+      return success(concatBytes(parts));
+    }
+    case 'status-enquiry':
+      if (message.password === undefined) {
+        if (message.serviceByte !== undefined || message.tlv !== undefined) return failure('bad-value', 'service byte and TLV need the password (2.56.1)');
+        return success(new Uint8Array(0));
+      }
+      return withPassword(message.password, encodeBitmapList(stripUndefined({ serviceByte: message.serviceByte, tlv: message.tlv }), fields));
+    case 'end-of-day':
+      return withPassword(message.password, encodeBitmapList(stripUndefined({ tlv: message.tlv }), fields));
+    case 'send-turnover-totals':
+      return passwordBytes(message.password);
+    case 'repeat-receipt':
+      return withPassword(message.password, encodeBitmapList(stripUndefined({ serviceByte: message.serviceByte, tlv: message.tlv }), fields));
+    case 'reversal':
+      return withPassword(message.password, encodeBitmapList(pickBitmapFields(message), fields, ['password'], FIELD_ORDER.reversal));
+    case 'refund':
+      return withPassword(message.password, encodeBitmapList(pickBitmapFields(message), fields, ['password'], FIELD_ORDER.refund));
+    case 'authorization':
+      return encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.authorization);
+    case 'status-information':
+      return encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.statusInformation);
+    case 'log-off':
+    case 'selftest':
+    case 'print-system-configuration':
+      return success(new Uint8Array(0));
+    case 'diagnosis':
+    case 'software-update':
+      return encodeBitmapList(stripUndefined({ tlv: message.tlv }), fields);
+    case 'abort':
+      return encodeBitmapList(stripUndefined({ cardOutputDirection: message.cardOutputDirection, cardReaderActivation: message.cardReaderActivation }), fields);
+    case 'set-date-time':
+      return encodeBitmapList({ fullDate: message.fullDate, time: message.time }, fields);
+    case 'intermediate-status': {
+      const parts: Uint8Array[] = [new Uint8Array([message.status])];
+      if (message.timeoutMinutes !== undefined || message.tlv !== undefined) {
+        const timeout = digitsToBcd(String(message.timeoutMinutes ?? 0), 1);
+        if (!timeout) return failure('bad-value', 'timeout must be 0..99 minutes');
+        parts.push(timeout);
+      }
+      if (message.tlv !== undefined) {
+        const container = encodeBitmapList({ tlv: message.tlv });
+        if (!container.ok) return container;
+        parts.push(container.value);
+      }
+      return success(concatBytes(parts));
+    }
+    case 'print-line':
+      if (message.attribute === 0xff) return success(new Uint8Array([0xff, message.linefeeds ?? 1]));
+      return success(concatBytes([[message.attribute], encodeText(message.text, fields.charset)]));
+    case 'print-text-block':
+      return encodeBitmapList({ tlv: message.tlv ?? encodeTextBlockTlv(message) });
+    case 'completion': {
+      if (message.form === 'status-enquiry') {
+        const parts: Uint8Array[] = [];
+        if (message.softwareVersion !== undefined) {
+          const text = encodeText(message.softwareVersion, options.charset === 'utf8' ? 'utf8' : 'zvt7');
+          if (text.length > 999) return failure('too-long', 'software version longer than an LLLVAR');
+          parts.push(writeVariableLength(text.length, 3), text);
+        }
+        parts.push(new Uint8Array([message.terminalStatus ?? 0]));
+        if (message.tlv !== undefined) {
+          const container = encodeBitmapList({ tlv: message.tlv });
+          if (!container.ok) return container;
+          parts.push(container.value);
+        }
+        return success(concatBytes(parts));
+      }
+      return encodeBitmapList(
+        stripUndefined({
+          resultCode: message.resultCode,
+          time: message.time,
+          fullDate: message.fullDate,
+          paymentType: message.statusByte,
+          terminalId: message.terminalId,
+          currency: message.currency,
+          tlv: message.tlv,
+        }),
+        fields,
+        [],
+        FIELD_ORDER.completion,
+      );
+    }
+    case 'terminal-abort': {
+      const parts: Uint8Array[] = [new Uint8Array([message.resultCode])];
+      if (message.currency !== undefined) {
+        const currency = digitsToBcd(String(message.currency), 2);
+        if (!currency) return failure('bad-value', 'currency code must be up to 4 digits');
+        parts.push(currency);
+      }
+      if (message.tlv !== undefined) {
+        const container = encodeBitmapList({ tlv: message.tlv });
+        if (!container.ok) return container;
+        parts.push(container.value);
+      }
+      return success(concatBytes(parts));
+    }
+    case 'positive-ack':
+    case 'negative-ack':
+      if (message.fields) return encodeBitmapList(message.fields, fields);
+      return success(message.data ?? new Uint8Array(0));
+    case 'unknown':
+      return success(message.data);
+  }
+}
+
+function controlField(message: ZvtMessage): readonly [number, number] {
+  switch (message.kind) {
+    case 'positive-ack':
+      return message.alternative ? [0x84, 0x00] : [0x80, 0x00];
+    case 'negative-ack':
+      return [0x84, message.resultCode];
+    case 'unknown':
+      return [message.classByte, message.instruction];
+    default:
+      return COMMAND_CODES[message.kind];
+  }
+}
+
+/** Typed message -> APDU bytes (no transport framing). Never throws. */
+export function encodeMessage(message: ZvtMessage, options: CodecOptions = {}): DecodeResult<Uint8Array> {
+  try {
+    const data = encodeData(message, options);
+    if (!data.ok) return data;
+    const [classByte, instruction] = controlField(message);
+    return buildApdu(classByte, instruction, data.value);
+  } catch (error) {
+    return failure('bad-value', `encoder fault: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** 80 00 00: the ECR's answer to every PT command (chapter 3). */
+export const POSITIVE_ACKNOWLEDGEMENT = new Uint8Array([0x80, 0x00, 0x00]);
+
+export function negativeAcknowledgement(resultCode: number): Uint8Array {
+  return new Uint8Array([0x84, resultCode & 0xff, 0x00]);
+}

@@ -1,0 +1,284 @@
+import type { BitmapFields, Unparsed } from './bitmaps';
+import type { TlvNode } from './tlv';
+
+/**
+ * Typed ZVT messages, keyed by `kind`. Amounts are integers in minor currency units; dates and
+ * times are digit strings as on the wire ("hhmmss", "MMDD", "YYMMDD", "YYMM"); passwords are six
+ * digits (PA00P015 1.2). Card numbers only ever appear masked.
+ */
+
+// --- ECR -> PT (PA00P015 chapter 2) ---------------------------------------------------------
+
+/** 06 00 (2.1): <password><config-byte>[<CC>[03<service-byte>][06<TLV>]] */
+export interface RegistrationMessage {
+  kind: 'registration';
+  password: string;
+  /** Table 1: bit 1 ECR prints payment receipts, bit 2 admin receipts, bit 3 wants intermediate status, bit 7 print via Print Line. */
+  config: number;
+  currency?: number;
+  serviceByte?: number;
+  tlv?: TlvNode[];
+}
+
+/** 06 02 (2.24): no data; the PT answers 80 00 and nothing else. */
+export interface LogOffMessage {
+  kind: 'log-off';
+}
+
+/** 05 01 (2.56): [<password>[03<service-byte>][06<TLV>]] */
+export interface StatusEnquiryMessage {
+  kind: 'status-enquiry';
+  password?: string;
+  /** Table 12: bit 1 = do NOT send the software version, bit 2 = send the TLV status container. */
+  serviceByte?: number;
+  tlv?: TlvNode[];
+}
+
+/** 06 70 (2.17): [06<TLV>] — tag 1B selects the diagnosis type. */
+export interface DiagnosisMessage {
+  kind: 'diagnosis';
+  tlv?: TlvNode[];
+}
+
+/** 06 79 (2.48): no data. */
+export interface SelftestMessage {
+  kind: 'selftest';
+}
+
+/** 06 1A (2.45): no data. */
+export interface PrintSystemConfigurationMessage {
+  kind: 'print-system-configuration';
+}
+
+/** 06 50 (2.16): <password>[06<TLV>] */
+export interface EndOfDayMessage {
+  kind: 'end-of-day';
+  password: string;
+  tlv?: TlvNode[];
+}
+
+/** 06 10 (2.43): <password> */
+export interface SendTurnoverTotalsMessage {
+  kind: 'send-turnover-totals';
+  password: string;
+}
+
+/** 06 20 (2.20): <password>[03<service-byte>][06<TLV>] — service bit 0: send Status-Information again. */
+export interface RepeatReceiptMessage {
+  kind: 'repeat-receipt';
+  password: string;
+  serviceByte?: number;
+  tlv?: TlvNode[];
+}
+
+/** 08 10 (2.37): [06<TLV>] */
+export interface SoftwareUpdateMessage {
+  kind: 'software-update';
+  tlv?: TlvNode[];
+}
+
+/** 06 B0 (2.23): [D2<card-output-direction>][FA<card-reader-activation>]; the PT answers 80 00 only. */
+export interface AbortMessage {
+  kind: 'abort';
+  cardOutputDirection?: number;
+  cardReaderActivation?: number;
+}
+
+/** 06 01 (2.2): bitmaps only — [04<amount>] [49<CC>] [19<payment-type>] ... [06<TLV>] */
+export type AuthorizationMessage = { kind: 'authorization' } & BitmapFields;
+
+/** 06 30 (2.9): <password> 87<receipt-no> [04<amount>] ... */
+export type ReversalMessage = { kind: 'reversal'; password: string; receiptNumber: number } & BitmapFields;
+
+/** 06 31 (2.15): <password> [04<amount>] ... */
+export type RefundMessage = { kind: 'refund'; password: string } & BitmapFields;
+
+// --- PT -> ECR (PA00P015 chapter 3) ---------------------------------------------------------
+
+/** 04 0F (3.1): [27<result-code>] [<transaction-data>] [06<TLV>] */
+export type StatusInformationMessage = { kind: 'status-information'; unparsed?: Unparsed } & BitmapFields;
+
+/** 04 FF (3.7): <intermediate-status> [<timeout>] [06<TLV>] */
+export interface IntermediateStatusMessage {
+  kind: 'intermediate-status';
+  /** Table 17 code. */
+  status: number;
+  /** New T4 in minutes (1 byte BCD). */
+  timeoutMinutes?: number;
+  tlv?: TlvNode[];
+  /** Text lines of TLV tag 24 (display texts), when sent. Derived from `tlv`. */
+  displayTexts?: string[];
+}
+
+/** 06 D1 (3.5): <attribute> <text> */
+export interface PrintLineMessage {
+  kind: 'print-line';
+  /** Table 16: 1xxx xxxx (not 80) = last line of a receipt; FF = line feeds; 01xx centred; 0x1x double width; 0xx1 double height. */
+  attribute: number;
+  text: string;
+  /** With attribute FF: the number of line feeds. */
+  linefeeds?: number;
+}
+
+export interface ReceiptLine {
+  attribute: number;
+  text: string;
+}
+
+/** 06 D3 (3.6): 06<TLV> with tag 25 (print texts: 09 attribute, 07 text lines) and 1F07 receipt type. */
+export interface PrintTextBlockMessage {
+  kind: 'print-text-block';
+  /** Derived from tag 25 when decoding; used to build the TLV when encoding without `tlv`. */
+  lines: ReceiptLine[];
+  /** Tag 1F07: 1 merchant copy, 2 customer copy, 3 administration receipt. */
+  receiptType?: number;
+  /** A final attribute 1xxx xxxx (not 80): this block ends a receipt. */
+  endOfReceipt: boolean;
+  tlv?: TlvNode[];
+}
+
+export interface DeviceInformation {
+  deviceName?: string; // TLV 1F40
+  softwareVersion?: string; // 1F41
+  /** 1F42; BCD per spec, hex digits on some terminals. */
+  serialNumber?: string;
+  deviceState?: number; // 1F43
+  terminalId?: string; // 1F44
+}
+
+/**
+ * 06 0F (3.2). Two layouts: bitmaps [27][0C][AA][19<status-byte>][29<TID>][49<CC>][06<TLV>] for
+ * most commands, and positional [<SW-version LLLVAR>] <terminal-status-code> [06<TLV>] after a
+ * Status Enquiry (2.56.5).
+ */
+export interface CompletionMessage {
+  kind: 'completion';
+  form: 'bitmaps' | 'status-enquiry';
+  resultCode?: number;
+  time?: string;
+  fullDate?: string;
+  /** Registration table 3: bit 0 initialisation needed, bit 1 diagnosis needed, bit 2 OPT action needed. */
+  statusByte?: number;
+  terminalId?: string;
+  currency?: number;
+  softwareVersion?: string;
+  /** Chapter 11 code (status-enquiry form). */
+  terminalStatus?: number;
+  tlv?: TlvNode[];
+  /** From TLV containers E4 / 1F4x, derived. */
+  device?: DeviceInformation;
+  unparsed?: Unparsed;
+}
+
+/** 06 1E (3.3): <result-code> [<CC>] [06<TLV>] */
+export interface TerminalAbortMessage {
+  kind: 'terminal-abort';
+  resultCode: number;
+  currency?: number;
+  tlv?: TlvNode[];
+  /** TLV 1F16 / 1F17, derived. */
+  extendedErrorCode?: number;
+  extendedErrorText?: string;
+}
+
+/** 04 01 (3.4): AA<date> 0C<time> */
+export interface SetDateTimeMessage {
+  kind: 'set-date-time';
+  fullDate: string;
+  time: string;
+}
+
+/** 80 00 (or 84 00, which 5.2.3 counts as positive), optionally with data (e.g. TLV 1F73). */
+export interface PositiveAckMessage {
+  kind: 'positive-ack';
+  /** Sent as 84 00. */
+  alternative?: boolean;
+  fields?: BitmapFields;
+  /** Data that is not a BMP list. */
+  data?: Uint8Array;
+}
+
+/** 84 xx, xx != 00: error id of chapter 10 in the APRC. */
+export interface NegativeAckMessage {
+  kind: 'negative-ack';
+  resultCode: number;
+  fields?: BitmapFields;
+  data?: Uint8Array;
+}
+
+/** Any other CLASS/INSTR: kept raw so the session can still acknowledge it. */
+export interface UnknownMessage {
+  kind: 'unknown';
+  classByte: number;
+  instruction: number;
+  data: Uint8Array;
+}
+
+export type EcrCommand =
+  | RegistrationMessage
+  | LogOffMessage
+  | StatusEnquiryMessage
+  | DiagnosisMessage
+  | SelftestMessage
+  | PrintSystemConfigurationMessage
+  | EndOfDayMessage
+  | SendTurnoverTotalsMessage
+  | RepeatReceiptMessage
+  | SoftwareUpdateMessage
+  | AbortMessage
+  | AuthorizationMessage
+  | ReversalMessage
+  | RefundMessage;
+
+export type TerminalMessage =
+  | StatusInformationMessage
+  | IntermediateStatusMessage
+  | PrintLineMessage
+  | PrintTextBlockMessage
+  | CompletionMessage
+  | TerminalAbortMessage
+  | SetDateTimeMessage;
+
+export type AcknowledgementMessage = PositiveAckMessage | NegativeAckMessage;
+
+export type ZvtMessage = EcrCommand | TerminalMessage | AcknowledgementMessage | UnknownMessage;
+export type MessageKind = ZvtMessage['kind'];
+export type EcrCommandKind = EcrCommand['kind'];
+
+/** CLASS and INSTR of each command (PA00P015 chapter 14). */
+export const COMMAND_CODES = {
+  registration: [0x06, 0x00],
+  authorization: [0x06, 0x01],
+  'log-off': [0x06, 0x02],
+  'status-enquiry': [0x05, 0x01],
+  diagnosis: [0x06, 0x70],
+  selftest: [0x06, 0x79],
+  'print-system-configuration': [0x06, 0x1a],
+  'end-of-day': [0x06, 0x50],
+  'send-turnover-totals': [0x06, 0x10],
+  'repeat-receipt': [0x06, 0x20],
+  'software-update': [0x08, 0x10],
+  abort: [0x06, 0xb0],
+  reversal: [0x06, 0x30],
+  refund: [0x06, 0x31],
+  'status-information': [0x04, 0x0f],
+  'intermediate-status': [0x04, 0xff],
+  'print-line': [0x06, 0xd1],
+  'print-text-block': [0x06, 0xd3],
+  completion: [0x06, 0x0f],
+  'terminal-abort': [0x06, 0x1e],
+  'set-date-time': [0x04, 0x01],
+} as const satisfies Record<Exclude<MessageKind, 'positive-ack' | 'negative-ack' | 'unknown'>, readonly [number, number]>;
+
+export const KIND_BY_CODE: ReadonlyMap<number, keyof typeof COMMAND_CODES> = new Map(
+  (Object.entries(COMMAND_CODES) as [keyof typeof COMMAND_CODES, readonly [number, number]][]).map(([kind, [classByte, instruction]]) => [
+    (classByte << 8) | instruction,
+    kind,
+  ]),
+);
+
+/**
+ * Commands whose sequence ends with the PT's 80 00: Log-Off (2.24 "The PT always responds with
+ * 80 00") and Abort (2.23). All others hand the PT the master rights until Completion or Abort.
+ */
+export const ENDS_WITH_ACKNOWLEDGEMENT: ReadonlySet<EcrCommandKind> = new Set(['log-off', 'abort']);
