@@ -12,7 +12,11 @@ import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connect
 import { schemaVersion } from './db/migrations/index';
 import { EventBus } from './events/bus';
 import { createLogger, type Logger } from './log/logger';
+import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
+import type { TerminalLinks } from './services/devices/terminal-links';
+import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
+import { loadGuides } from './services/troubleshooting/guides';
 import { APP_NAME, APP_VERSION } from './version';
 
 export interface AppOptions {
@@ -21,6 +25,10 @@ export interface AppOptions {
   logger?: Logger;
   /** What only the desktop shell can do (dialogs, OS notifications); absent in browser mode and the CLI. */
   native?: NativeShell;
+  /** Devices and incidents: a terminal manager, host resolver and clock other than the real ones (tests). */
+  terminalLinks?: TerminalLinks;
+  resolveHost?: HostResolver;
+  clock?: Clock;
 }
 
 /** Implemented by electron/main/native; the services reach the OS only through it. */
@@ -33,6 +41,8 @@ export interface Services {
   info(): AppInfo;
   native: NativeShell | undefined;
   settings: SettingsService;
+  devices: DevicesService;
+  incidents: IncidentsService;
 }
 
 export interface AppCore {
@@ -58,6 +68,23 @@ export function createAppCore(options: AppOptions): AppCore {
   const db = openDatabase(databasePath(options.dataDir));
   const bus = new EventBus();
   const settings = new SettingsService(db, bus);
+  const devices = new DevicesService(db, bus, {
+    logger,
+    ...(options.terminalLinks ? { links: options.terminalLinks } : {}),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
+  // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
+  const stopNotifications = devices.onStatus((status, previous) => {
+    if (!options.native || previous === null) return;
+    const down = (s: string) => s === 'fault' || s === 'offline';
+    if (down(status.overall) === down(previous) || status.overall === 'unknown' || previous === 'unknown') return;
+    const name = devices.get(status.deviceId).name;
+    const zh = settings.get().language === 'zh-CN';
+    if (down(status.overall)) options.native.notify(zh ? `终端故障：${name}` : `Terminal down: ${name}`, zh ? `状态：${status.overall}` : `Status: ${status.overall}`);
+    else options.native.notify(zh ? `终端已恢复：${name}` : `Terminal recovered: ${name}`, zh ? `状态：${status.overall}` : `Status: ${status.overall}`);
+  });
 
   const services: Services = {
     info: () => ({
@@ -71,6 +98,8 @@ export function createAppCore(options: AppOptions): AppCore {
     }),
     native: options.native,
     settings,
+    devices,
+    incidents,
   };
   const handlers = createHandlers(services);
   const dispatch = createDispatch(handlers, logger);
@@ -84,6 +113,9 @@ export function createAppCore(options: AppOptions): AppCore {
     dispatch,
     logger,
     dispose() {
+      stopNotifications();
+      incidents.dispose();
+      devices.dispose();
       settings.dispose();
       bus.dispose();
       db.close();

@@ -7,6 +7,34 @@
 import { z } from 'zod';
 import { AppInfo, PickFolderInput, PickFolderOutput } from '../domain/app';
 import { Settings, SettingsUpdate } from '../domain/settings';
+import {
+  Device,
+  DeviceCommandEvent,
+  DeviceCommandRecord,
+  DeviceCreate,
+  DeviceCsvImport,
+  DeviceCsvImportResult,
+  DeviceId,
+  DeviceList,
+  DeviceUpdate,
+} from '../domain/devices';
+import {
+  EscalationPack,
+  FaultGuide,
+  GuideCommand,
+  GuideCommandResult,
+  Incident,
+  IncidentChangedEvent,
+  IncidentId,
+  IncidentListQuery,
+  IncidentOpen,
+  IncidentSettings,
+  IncidentSettingsUpdate,
+  IncidentStepRecord,
+  IncidentUpdate,
+} from '../domain/incidents';
+import { Language } from '../domain/settings';
+import { DeviceStatus, StatusChange, StatusChangedEvent, StatusHistoryQuery } from '../domain/status';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -28,11 +56,43 @@ export const contract = {
   'native.pickFolder': method(PickFolderInput, PickFolderOutput),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsUpdate, Settings),
+  'devices.list': method(DeviceList, z.array(Device)),
+  'devices.get': method(DeviceId, Device),
+  'devices.create': method(DeviceCreate, Device),
+  'devices.update': method(DeviceUpdate, Device),
+  'devices.archive': method(DeviceId, Device),
+  'devices.exportCsv': method(NoInput, z.object({ csv: z.string() })),
+  'devices.importCsv': method(DeviceCsvImport, DeviceCsvImportResult),
+  'devices.statuses': method(NoInput, z.array(DeviceStatus)),
+  'devices.history': method(StatusHistoryQuery, z.array(StatusChange)),
+  'devices.commands': method(DeviceId, z.array(DeviceCommandRecord)),
+  'devices.runCommand': method(z.object({ id: z.string().min(1), command: GuideCommand }).strict(), DeviceCommandRecord),
+  'incidents.list': method(IncidentListQuery, z.array(Incident)),
+  'incidents.get': method(IncidentId, Incident),
+  'incidents.open': method(IncidentOpen, Incident),
+  'incidents.update': method(IncidentUpdate, Incident),
+  'incidents.recordStep': method(IncidentStepRecord, Incident),
+  'incidents.runCommand': method(
+    z.object({ id: z.string().min(1), command: GuideCommand, nodeId: z.string().nullable().optional(), prompt: z.string().max(2000).optional() }).strict(),
+    GuideCommandResult,
+  ),
+  'incidents.escalate': method(z.object({ id: z.string().min(1), language: Language.optional() }).strict(), EscalationPack),
+  'incidents.guides': method(NoInput, z.array(FaultGuide)),
+  'incidents.settings': method(NoInput, IncidentSettings),
+  'incidents.updateSettings': method(IncidentSettingsUpdate, IncidentSettings),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
   /** The settings changed (from another window, the CLI, a restore). */
   'settings.changed': Settings,
+  /** A device of the registry was created, changed or archived. */
+  'devices.changed': Device,
+  /** A terminal's normalized status changed; `notify` says it went down or recovered. */
+  'devices.statusChanged': StatusChangedEvent,
+  /** Progress of a terminal command (started, progress text, finished). */
+  'devices.command': DeviceCommandEvent,
+  /** An incident was opened, updated or resolved (by hand or by itself). */
+  'incidents.changed': IncidentChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -6,6 +6,8 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../../shared/ipc/result';
 import { migration0010 } from './0010-settings';
+import { migration0050 } from './0050-devices';
+import { migration0060 } from './0060-incidents';
 
 export interface Migration {
   version: number;
@@ -13,7 +15,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0050, migration0060];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 

@@ -1,0 +1,349 @@
+/**
+ * The device registry and the live status of each terminal. The registry owns the list of
+ * terminals: it keeps the connection manager's list equal to it (add on create/update and at
+ * start, remove on archive). Status changes are stored with history (rows on change only)
+ * and pushed as `devices.statusChanged`.
+ */
+import { randomUUID } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import {
+  DEVICE_CSV_COLUMNS,
+  DeviceFields,
+  type Device,
+  type DeviceCsvImportResult,
+  type DeviceFieldsInput,
+} from '../../../../shared/domain/devices';
+import type { GuideCommand } from '../../../../shared/domain/incidents';
+import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
+import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusObservation } from '../../../../shared/domain/status';
+import type { Db } from '../../db/connection';
+import {
+  deviceUsingConnection,
+  fillReportedFields,
+  finishCommand,
+  getDevice,
+  insertCommand,
+  insertDevice,
+  listCommands,
+  listDevices,
+  setArchived,
+  updateDevice,
+  type CommandRecord,
+} from '../../db/devices';
+import { readAllStatuses, readStatus, statusHistory, writeStatus } from '../../db/device-status';
+import type { EventBus } from '../../events/bus';
+import type { Logger } from '../../log/logger';
+import { parseCsv, toCsvLine } from './csv';
+import { compareVersions, nextStatus, sameStatus } from './status-model';
+import { NoTerminalLinks, type CommandOutcome, type LinkReport, type TerminalLinks } from './terminal-links';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Answers whether a host name resolves (IP literals always do). */
+export type HostResolver = (host: string) => Promise<boolean>;
+export const dnsResolver: HostResolver = async (host) => {
+  if (isIP(host.replace(/^\[|\]$/g, ''))) return true;
+  try {
+    await lookup(host);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export type StatusListener = (status: DeviceStatus, previousOverall: Overall | null) => void;
+
+export interface DevicesServiceOptions {
+  links?: TerminalLinks;
+  resolveHost?: HostResolver;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+function fieldError(path: string, messageKey: string, message: string): AppError {
+  const issues: FieldIssue[] = [{ path, code: 'custom', messageKey }];
+  return new AppError('validation', message, { issues });
+}
+
+export class DevicesService {
+  private links: TerminalLinks;
+  private readonly resolveHost: HostResolver;
+  readonly clock: Clock;
+  private readonly listeners = new Set<StatusListener>();
+  private unsubscribeLinks: () => void = () => {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly options: DevicesServiceOptions = {},
+  ) {
+    this.links = options.links ?? new NoTerminalLinks();
+    this.resolveHost = options.resolveHost ?? dnsResolver;
+    this.clock = options.clock ?? systemClock;
+    this.attach(this.links);
+  }
+
+  /** Connects the registry to a (new) terminal manager: every active device is added to it. */
+  attach(links: TerminalLinks): void {
+    this.unsubscribeLinks();
+    this.links = links;
+    this.unsubscribeLinks = links.onLink((report) => this.onLink(report));
+    for (const device of listDevices(this.db)) void this.addLink(device);
+  }
+
+  private async addLink(device: Device): Promise<void> {
+    try {
+      await this.links.add({ id: device.id, name: device.name, connection: device.connection });
+    } catch (error) {
+      this.options.logger?.warn('terminal manager refused a device', { id: device.id, error });
+    }
+  }
+
+  private async removeLink(id: string): Promise<void> {
+    try {
+      await this.links.remove(id);
+    } catch (error) {
+      this.options.logger?.warn('terminal manager could not remove a device', { id, error });
+    }
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ registry
+
+  list(includeArchived = false): Device[] {
+    return listDevices(this.db, includeArchived);
+  }
+
+  get(id: string): Device {
+    const device = getDevice(this.db, id);
+    if (!device) throw new AppError('not_found', `No device ${id}`, { id });
+    return device;
+  }
+
+  /** Checks what zod cannot: the connection not used by another device, the host resolving. */
+  private async checkConnection(fields: DeviceFields, exceptId?: string): Promise<void> {
+    const other = deviceUsingConnection(this.db, fields.connection, exceptId);
+    if (other) {
+      const path = fields.connection.type === 'serial' ? 'connection.path' : 'connection.port';
+      throw fieldError(path, 'devices.portInUse', `The connection is already used by device "${other.name}"`);
+    }
+    if (fields.connection.type === 'tcp' && !(await this.resolveHost(fields.connection.host))) {
+      throw fieldError('connection.host', 'devices.hostUnresolvable', `The host ${fields.connection.host} does not resolve`);
+    }
+  }
+
+  async create(fields: DeviceFields): Promise<Device> {
+    await this.checkConnection(fields);
+    const id = randomUUID();
+    insertDevice(this.db, id, fields, this.clock.now().toISOString());
+    const device = this.get(id);
+    this.bus.emit('devices.changed', device);
+    await this.addLink(device);
+    return device;
+  }
+
+  async update(id: string, fields: DeviceFields): Promise<Device> {
+    const before = this.get(id);
+    if (before.archived) throw new AppError('conflict', `Device ${id} is archived`, { id });
+    await this.checkConnection(fields, id);
+    updateDevice(this.db, id, fields, this.clock.now().toISOString());
+    const device = this.get(id);
+    this.bus.emit('devices.changed', device);
+    if (JSON.stringify(before.connection) !== JSON.stringify(device.connection) || before.name !== device.name) {
+      await this.removeLink(id);
+      await this.addLink(device);
+    }
+    return device;
+  }
+
+  async archive(id: string): Promise<Device> {
+    this.get(id);
+    setArchived(this.db, id, true, this.clock.now().toISOString());
+    const device = this.get(id);
+    this.bus.emit('devices.changed', device);
+    await this.removeLink(id);
+    return device;
+  }
+
+  exportCsv(): string {
+    const lines = [toCsvLine(DEVICE_CSV_COLUMNS)];
+    for (const d of this.list(true)) {
+      const c = d.connection;
+      lines.push(
+        toCsvLine([
+          d.id, d.name, d.model, d.vendor, d.serialNumber, d.tid, d.location, c.type,
+          c.type === 'serial' ? c.path : '', c.type === 'serial' ? c.baudRate : '', c.type === 'serial' ? c.dataBits : '',
+          c.type === 'serial' ? c.parity : '', c.type === 'serial' ? c.stopBits : '', c.type === 'tcp' ? c.host : '', c.type === 'tcp' ? c.port : '',
+          d.purchaseDate, d.warrantyEnd, d.softwareVersion, d.supportContact, d.notes, d.archived ? 1 : 0,
+        ]),
+      );
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /**
+   * Imports registry lines: a line with the id of an existing device updates it, others create
+   * devices. Every line is checked first; if any line is wrong nothing is saved.
+   */
+  async importCsv(csv: string): Promise<DeviceCsvImportResult> {
+    const rows = parseCsv(csv);
+    const header = rows[0]?.map((h) => h.trim()) ?? [];
+    const missing = ['name', 'connectionType'].filter((column) => !header.includes(column));
+    if (missing.length > 0) throw fieldError('csv', 'devices.csvMissingColumns', `The CSV lacks the columns ${missing.join(', ')}`);
+    const errors: DeviceCsvImportResult['errors'] = [];
+    const planned: { id?: string; fields: DeviceFields }[] = [];
+    const seenKeys = new Map<string, number>();
+    for (let index = 1; index < rows.length; index += 1) {
+      const cells = rows[index] ?? [];
+      const value = (column: string): string => (cells[header.indexOf(column)] ?? '').trim();
+      const number = (column: string, fallback: number): number => (value(column) === '' ? fallback : Number(value(column)));
+      const connection =
+        value('connectionType') === 'tcp'
+          ? { type: 'tcp' as const, host: value('host'), port: number('port', 20007) }
+          : { type: 'serial' as const, path: value('serialPath'), baudRate: number('baudRate', 9600), dataBits: number('dataBits', 8), parity: value('parity') || 'none', stopBits: number('stopBits', 2) };
+      const candidate: Record<string, unknown> = {
+        name: value('name'), model: value('model'), vendor: value('vendor'), serialNumber: value('serialNumber'), tid: value('tid'),
+        location: value('location'), connection, purchaseDate: value('purchaseDate') || null, warrantyEnd: value('warrantyEnd') || null,
+        softwareVersion: value('softwareVersion'), supportContact: value('supportContact'), notes: value('notes'),
+      };
+      const parsed = DeviceFields.safeParse(candidate);
+      const line = index + 1;
+      if (!parsed.success) {
+        errors.push({ line, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), messageKey: /^[a-z]+\.[a-zA-Z]+$/.test(i.message) ? i.message : 'validation.generic' })) });
+        continue;
+      }
+      const id = value('id') && getDevice(this.db, value('id')) ? value('id') : undefined;
+      const key = JSON.stringify(parsed.data.connection);
+      const other = deviceUsingConnection(this.db, parsed.data.connection, id);
+      if (seenKeys.has(key) || other) {
+        errors.push({ line, issues: [{ path: 'connection', messageKey: 'devices.portInUse' }] });
+        continue;
+      }
+      seenKeys.set(key, line);
+      planned.push({ id, fields: parsed.data });
+    }
+    if (errors.length > 0) return { created: 0, updated: 0, errors };
+    let created = 0;
+    let updated = 0;
+    for (const item of planned) {
+      if (item.id) {
+        await this.update(item.id, item.fields);
+        updated += 1;
+      } else {
+        await this.create(item.fields);
+        created += 1;
+      }
+    }
+    return { created, updated, errors };
+  }
+
+  // ------------------------------------------------------------------ status
+
+  status(deviceId: string): DeviceStatus {
+    this.get(deviceId);
+    return readStatus(this.db, deviceId) ?? { ...UNKNOWN_STATUS, deviceId, since: this.get(deviceId).createdAt, updatedAt: this.get(deviceId).createdAt };
+  }
+
+  statuses(): DeviceStatus[] {
+    const stored = new Map(readAllStatuses(this.db).map((s) => [s.deviceId, s]));
+    return this.list().map((d) => stored.get(d.id) ?? { ...UNKNOWN_STATUS, deviceId: d.id, since: d.createdAt, updatedAt: d.createdAt });
+  }
+
+  history(deviceId: string, limit = 100): StatusChange[] {
+    this.get(deviceId);
+    return statusHistory(this.db, deviceId, limit);
+  }
+
+  private latestVersionOf(device: Device): string | null {
+    let latest: string | null = null;
+    for (const other of this.list()) {
+      if (other.model !== device.model || !other.softwareVersion) continue;
+      if (latest === null || compareVersions(other.softwareVersion, latest) > 0) latest = other.softwareVersion;
+    }
+    return latest;
+  }
+
+  /** Feeds one observation to the status model; stores and announces a change. */
+  observe(observation: StatusObservation): DeviceStatus {
+    const device = this.get(observation.deviceId);
+    const { deviceId: _id, ...facts } = observation;
+    const previous = readStatus(this.db, device.id);
+    const before = previous ?? { ...UNKNOWN_STATUS, deviceId: device.id, since: device.createdAt, updatedAt: device.createdAt };
+    const { deviceId: _d, since: _s, updatedAt: _u, ...beforeFields } = before;
+    const fields = nextStatus(beforeFields, facts, { latestSoftwareVersion: this.latestVersionOf(device) });
+    const now = this.clock.now().toISOString();
+    const changed = !sameStatus(beforeFields, fields);
+    const status: DeviceStatus = { ...fields, deviceId: device.id, since: fields.overall === before.overall && previous ? before.since : now, updatedAt: now };
+    const previousOverall = previous ? previous.overall : null;
+    writeStatus(this.db, status, previousOverall, changed || !previous);
+    if (changed || !previous) {
+      let notify: 'down' | 'recovered' | null = null;
+      if (isDown(status.overall) && previousOverall !== null && !isDown(previousOverall) && previousOverall !== 'unknown') notify = 'down';
+      if (!isDown(status.overall) && status.overall !== 'unknown' && previousOverall !== null && isDown(previousOverall)) notify = 'recovered';
+      this.bus.emit('devices.statusChanged', { status, previousOverall, notify, deviceName: device.name });
+      for (const listener of [...this.listeners]) listener(status, previousOverall);
+    }
+    return status;
+  }
+
+  private onLink(report: LinkReport): void {
+    const device = getDevice(this.db, report.id);
+    if (!device || device.archived) return;
+    if (report.tid !== undefined || report.softwareVersion !== undefined || report.serialNumber !== undefined) {
+      if (fillReportedFields(this.db, device.id, report, this.clock.now().toISOString())) this.bus.emit('devices.changed', this.get(device.id));
+    }
+    this.observe({ deviceId: device.id, link: report.link, ...(report.softwareVersion !== undefined ? { softwareVersion: report.softwareVersion } : {}) });
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  commands(deviceId: string, limit = 50): CommandRecord[] {
+    this.get(deviceId);
+    return listCommands(this.db, deviceId, limit);
+  }
+
+  /** Runs a terminal command, records it with its result and feeds what it learnt to the status. */
+  async runCommand(deviceId: string, command: GuideCommand): Promise<CommandRecord> {
+    const device = this.get(deviceId);
+    if (device.archived) throw new AppError('conflict', `Device ${deviceId} is archived`, { id: deviceId });
+    const started = this.clock.now().toISOString();
+    const id = insertCommand(this.db, deviceId, command, started);
+    this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'started', text: '' });
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.links.run(deviceId, command, (text) => this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'progress', text }));
+    } catch (error) {
+      outcome = { ok: false, summary: (error as Error).message ?? String(error) };
+    }
+    finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], this.clock.now().toISOString());
+    if (outcome.tid !== undefined || outcome.softwareVersion !== undefined || outcome.serialNumber !== undefined) {
+      if (fillReportedFields(this.db, deviceId, outcome, this.clock.now().toISOString())) this.bus.emit('devices.changed', this.get(deviceId));
+    }
+    const observation: StatusObservation = { deviceId };
+    if (outcome.terminalStatus !== undefined) observation.terminalStatus = outcome.terminalStatus;
+    if (outcome.resultCode !== undefined) observation.resultCode = outcome.resultCode;
+    if (outcome.printer !== undefined) observation.printer = outcome.printer;
+    if (outcome.hostReachable !== undefined) observation.hostReachable = outcome.hostReachable;
+    if (outcome.softwareVersion !== undefined) observation.softwareVersion = outcome.softwareVersion;
+    if (Object.keys(observation).length > 1) this.observe(observation);
+    this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'finished', text: outcome.summary, ok: outcome.ok });
+    const record = listCommands(this.db, deviceId, 200).find((c) => c.id === id);
+    if (!record) throw new AppError('internal', 'The command record vanished');
+    return record;
+  }
+
+  dispose(): void {
+    this.unsubscribeLinks();
+    this.listeners.clear();
+  }
+}
+
+export type { DeviceFieldsInput };

@@ -1,0 +1,99 @@
+/**
+ * The normalized status model: a pure function from the previous status and one observation
+ * (link state, status-enquiry / diagnosis results, terminal status codes) to the next status.
+ * No clock, no I/O: the service stamps times and stores the history.
+ */
+import type { CodeText, LinkKind, Overall, StatusFields, StatusObservation } from '../../../../shared/domain/status';
+import { describeResultCode, describeTerminalStatus } from '../../protocol/zvt/codes';
+
+/** Terminal status bytes (ZVT chapter 11) that say something about a component. */
+const PRINTER_NOT_READY = 0xcc;
+const CARD_READER_CODES = new Set([0xc0, 0xe2]); // card locking mechanism defective, card reader not answering
+/** Not ready, but only waiting (software update running): degraded, not a fault. */
+const WAITING_CODES = new Set([0x9c, 0xe0]);
+const OFFLINE_LINKS: ReadonlySet<LinkKind> = new Set(['disconnected', 'failed', 'connecting', 'registering']);
+
+/** Compares dotted version strings numerically ("1.10.0" > "1.9.2"). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.\-_]/);
+  const pb = b.split(/[.\-_]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const x = pa[i] ?? '0';
+    const y = pb[i] ?? '0';
+    const nx = Number(x);
+    const ny = Number(y);
+    const diff = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y) : nx - ny;
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
+}
+
+function hex(code: number): string {
+  return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+export interface StatusContext {
+  /** The newest software version known for this model, to decide "current". */
+  latestSoftwareVersion?: string | null;
+}
+
+/** The overall state from the other fields; the order of the checks is the order of severity. */
+export function overallOf(fields: Omit<StatusFields, 'overall'>): Overall {
+  if (fields.link === 'unknown') return 'unknown';
+  if (OFFLINE_LINKS.has(fields.link)) return 'offline';
+  const code = fields.terminalStatus;
+  const terminalNotReady = code !== null && !describeTerminalStatus(code).ready;
+  if (fields.cardReader === 'fault' || fields.temperature === 'overheat' || fields.hostReachable === false) return 'fault';
+  if (terminalNotReady && code !== null && !WAITING_CODES.has(code) && code !== PRINTER_NOT_READY) return 'fault';
+  if (fields.link === 'degraded') return 'degraded';
+  if (fields.printer === 'noPaper' || fields.printer === 'jam' || fields.printer === 'paperLow') return 'degraded';
+  if (terminalNotReady) return 'degraded';
+  if (fields.softwareCurrent === false) return 'degraded';
+  return 'ok';
+}
+
+export function nextStatus(previous: StatusFields, observation: Omit<StatusObservation, 'deviceId'>, context: StatusContext = {}): StatusFields {
+  const next: StatusFields = { ...previous };
+  if (observation.link !== undefined) next.link = observation.link;
+  if (observation.hostReachable !== undefined) next.hostReachable = observation.hostReachable;
+  if (observation.temperature !== undefined) next.temperature = observation.temperature;
+  if (observation.softwareVersion !== undefined) next.softwareVersion = observation.softwareVersion;
+  if (observation.transactionAt !== undefined) next.lastTransactionAt = observation.transactionAt;
+
+  if (observation.terminalStatus !== undefined) {
+    const code = observation.terminalStatus;
+    const info = describeTerminalStatus(code);
+    next.terminalStatus = code;
+    // A status enquiry answered: the link works, whatever the manager's last view said.
+    if (info.ready) {
+      if (next.cardReader === 'unknown' || CARD_READER_CODES.has(previous.terminalStatus ?? -1)) next.cardReader = 'ok';
+      if (next.printer === 'unknown' || previous.terminalStatus === PRINTER_NOT_READY) next.printer = 'ok';
+    } else {
+      const text: CodeText = { zh: info.zh, en: info.en };
+      next.lastErrorCode = `terminal:${hex(code)}`;
+      next.lastErrorText = text;
+      if (CARD_READER_CODES.has(code)) next.cardReader = 'fault';
+      if (code === PRINTER_NOT_READY && (next.printer === 'ok' || next.printer === 'unknown')) next.printer = 'noPaper';
+    }
+  }
+  if (observation.resultCode !== undefined && observation.resultCode !== 0) {
+    const info = describeResultCode(observation.resultCode);
+    next.lastErrorCode = `result:${hex(observation.resultCode)}`;
+    next.lastErrorText = { zh: info.zh, en: info.en };
+  }
+  // Explicit component observations (a diagnosis, a printer report) win over what a code implied.
+  if (observation.printer !== undefined) next.printer = observation.printer;
+  if (observation.cardReader !== undefined) next.cardReader = observation.cardReader;
+
+  const latest = context.latestSoftwareVersion;
+  next.softwareCurrent = next.softwareVersion && latest ? compareVersions(next.softwareVersion, latest) >= 0 : next.softwareVersion ? true : null;
+  const { overall: _previousOverall, ...rest } = next;
+  next.overall = overallOf(rest);
+  return next;
+}
+
+/** Two statuses equal in every field (time stamps are not fields). */
+export function sameStatus(a: StatusFields, b: StatusFields): boolean {
+  const keys = Object.keys(a) as (keyof StatusFields)[];
+  return keys.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+}

@@ -1,0 +1,58 @@
+/**
+ * What the device registry needs from the terminal connection manager (services/terminals):
+ * keep the manager's list equal to the registry, run commands, and hear link changes.
+ * app.ts adapts the real manager to this; tests pass a fake.
+ */
+import type { DeviceConnection } from '../../../../shared/domain/devices';
+import type { GuideCommand } from '../../../../shared/domain/incidents';
+import type { LinkKind, PrinterState } from '../../../../shared/domain/status';
+
+export interface TerminalSpec {
+  id: string;
+  name?: string;
+  connection: DeviceConnection;
+}
+
+export interface CommandOutcome {
+  ok: boolean;
+  /** One line for the manager (English; the UI shows it as-is next to the translated command name). */
+  summary: string;
+  /** Terminal status byte, result code and component facts learnt from the answer. */
+  terminalStatus?: number;
+  resultCode?: number;
+  printer?: PrinterState;
+  hostReachable?: boolean;
+  softwareVersion?: string;
+  tid?: string;
+  serialNumber?: string;
+  printLines?: string[];
+}
+
+export interface LinkReport {
+  id: string;
+  link: LinkKind;
+  /** Facts the terminal reported on registration (fill the registry in). */
+  tid?: string;
+  softwareVersion?: string;
+  serialNumber?: string;
+}
+
+export interface TerminalLinks {
+  add(spec: TerminalSpec): void | Promise<void>;
+  remove(id: string): void | Promise<void>;
+  run(id: string, command: GuideCommand, onProgress?: (text: string) => void): Promise<CommandOutcome>;
+  /** Subscribes to link changes; returns the unsubscribe function. */
+  onLink(listener: (report: LinkReport) => void): () => void;
+}
+
+/** Used until a terminal manager is wired: commands answer "not connected". */
+export class NoTerminalLinks implements TerminalLinks {
+  add(): void {}
+  remove(): void {}
+  run(): Promise<CommandOutcome> {
+    return Promise.resolve({ ok: false, summary: 'No terminal connection manager is available' });
+  }
+  onLink(): () => void {
+    return () => {};
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * Incidents: opened by hand from a device, or by themselves when a terminal stays fault/offline
+ * longer than the manager's threshold; closed by themselves (time-stamped at the recovery) when
+ * the terminal comes back, if the manager wants. Steps taken (guided troubleshooting answers and
+ * live command results) are recorded in the incident; the escalation pack is saved with it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CLOSED_STATES,
+  IncidentSettings,
+  type EscalationPack,
+  type FaultGuide,
+  type GuideCommand,
+  type Incident,
+  type IncidentOpen,
+  type IncidentUpdate,
+} from '../../../../shared/domain/incidents';
+import type { Language } from '../../../../shared/domain/settings';
+import { isDown, type DeviceStatus, type Overall } from '../../../../shared/domain/status';
+import { AppError } from '../../../../shared/ipc/result';
+import type { Db } from '../../db/connection';
+import { getIncident, insertIncident, insertStep, listIncidents, openIncidentsOfDevice, saveEscalation, updateIncident, type IncidentColumns, type IncidentRecord } from '../../db/incidents';
+import { readSettings, writeSettings } from '../../db/settings';
+import type { EventBus } from '../../events/bus';
+import type { Logger } from '../../log/logger';
+import type { SettingsService } from '../settings/settings-service';
+import type { Clock, DevicesService } from '../devices/devices-service';
+import { suggestGuide } from '../troubleshooting/guides';
+import { buildPack } from './escalation';
+
+const SETTINGS_KEY = 'incidents';
+
+export interface IncidentsServiceOptions {
+  guides: FaultGuide[];
+  /** Check the auto-open threshold this often (ms); 0 = only when `tick()` is called (tests). */
+  tickMs?: number;
+  logger?: Logger;
+}
+
+export class IncidentsService {
+  private readonly clock: Clock;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly devices: DevicesService,
+    private readonly settingsService: SettingsService,
+    private readonly options: IncidentsServiceOptions,
+  ) {
+    this.clock = devices.clock;
+    this.unsubscribe = devices.onStatus((status, previous) => this.onStatus(status, previous));
+    const tickMs = options.tickMs ?? 0;
+    if (tickMs > 0) {
+      this.timer = setInterval(() => {
+        try {
+          this.tick();
+        } catch (error) {
+          options.logger?.error('incident check failed', { error });
+        }
+      }, tickMs);
+      this.timer.unref?.();
+    }
+  }
+
+  // ------------------------------------------------------------------ settings
+
+  settings(): IncidentSettings {
+    const stored = readSettings(this.db).get(SETTINGS_KEY);
+    const parsed = IncidentSettings.safeParse(stored ?? {});
+    return parsed.success ? parsed.data : IncidentSettings.parse({});
+  }
+
+  updateSettings(update: Partial<IncidentSettings>): IncidentSettings {
+    const next = IncidentSettings.parse({ ...this.settings(), ...update });
+    writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
+    return next;
+  }
+
+  guides(): FaultGuide[] {
+    return this.options.guides;
+  }
+
+  // ------------------------------------------------------------------ records
+
+  private withDuration(record: IncidentRecord): Incident {
+    const end = record.closedAt ? Date.parse(record.closedAt) : this.clock.now().getTime();
+    return { ...record, durationMs: Math.max(0, end - Date.parse(record.openedAt)) };
+  }
+
+  list(query: { deviceId?: string; openOnly?: boolean; limit?: number } = {}): Incident[] {
+    return listIncidents(this.db, query).map((r) => this.withDuration(r));
+  }
+
+  get(id: string): Incident {
+    const record = getIncident(this.db, id);
+    if (!record) throw new AppError('not_found', `No incident ${id}`, { id });
+    return this.withDuration(record);
+  }
+
+  private emit(incident: Incident, reason: 'opened' | 'updated' | 'resolved'): Incident {
+    this.bus.emit('incidents.changed', { incident, reason });
+    return incident;
+  }
+
+  open(input: IncidentOpen, auto = false): Incident {
+    const device = this.devices.get(input.deviceId);
+    if (device.archived) throw new AppError('conflict', `Device ${device.id} is archived`, { id: device.id });
+    const now = this.clock.now().toISOString();
+    const openedAt = input.openedAt ? new Date(input.openedAt).toISOString() : now;
+    if (openedAt > now) throw fieldError('openedAt', 'incidents.openedInFuture', 'An incident cannot open in the future');
+    const id = randomUUID();
+    insertIncident(this.db, id, {
+      deviceId: device.id,
+      openedAt,
+      closedAt: null,
+      state: 'open',
+      faultClass: input.faultClass ?? null,
+      cause: input.cause ?? null,
+      symptoms: input.symptoms ?? '',
+      severity: input.severity ?? 'medium',
+      fallbackUsed: input.fallbackUsed ?? '',
+      partsUsed: input.partsUsed ?? '',
+      costCents: input.costCents ?? 0,
+      resolution: input.resolution ?? '',
+      vendorTicket: input.vendorTicket ?? '',
+      autoOpened: auto,
+      autoResolved: false,
+      guideId: input.guideId ?? null,
+    });
+    return this.emit(this.get(id), 'opened');
+  }
+
+  update(input: IncidentUpdate): Incident {
+    const current = this.get(input.id);
+    const next: IncidentColumns = { ...current };
+    const { id: _id, ...changes } = input;
+    for (const [key, value] of Object.entries(changes)) {
+      if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
+    }
+    if (input.openedAt) next.openedAt = new Date(input.openedAt).toISOString();
+    if (input.closedAt) next.closedAt = new Date(input.closedAt).toISOString();
+    const closing = input.state !== undefined && CLOSED_STATES.includes(input.state);
+    if (closing && !next.closedAt) next.closedAt = this.clock.now().toISOString();
+    if (input.state !== undefined && !closing) next.closedAt = input.closedAt ? next.closedAt : null;
+    if (input.closedAt && !CLOSED_STATES.includes(next.state)) next.state = 'resolved';
+    if (next.closedAt && next.closedAt < next.openedAt) {
+      throw fieldError('closedAt', 'incidents.closedBeforeOpened', 'An incident cannot close before it opened');
+    }
+    updateIncident(this.db, current.id, next);
+    const incident = this.get(current.id);
+    return this.emit(incident, incident.closedAt && !current.closedAt ? 'resolved' : 'updated');
+  }
+
+  recordStep(input: { id: string; guideId?: string | null; nodeId?: string | null; prompt: string; answer: string; note?: string }): Incident {
+    const incident = this.get(input.id);
+    insertStep(this.db, incident.id, {
+      at: this.clock.now().toISOString(),
+      guideId: input.guideId ?? null,
+      nodeId: input.nodeId ?? null,
+      prompt: input.prompt,
+      answer: input.answer,
+      note: input.note ?? '',
+    });
+    // Answering the guide means the manager is diagnosing.
+    if (incident.state === 'open') updateIncident(this.db, incident.id, { ...incident, state: 'diagnosing', guideId: input.guideId ?? incident.guideId });
+    return this.emit(this.get(incident.id), 'updated');
+  }
+
+  /** Runs a guide's terminal command on the incident's device and records the live result. */
+  async runGuideCommand(input: { incidentId: string; command: GuideCommand; nodeId?: string | null; prompt?: string }): Promise<{ ok: boolean; summary: string; detail: string }> {
+    const incident = this.get(input.incidentId);
+    const record = await this.devices.runCommand(incident.deviceId, input.command);
+    const status = this.devices.status(incident.deviceId);
+    const ok = record.ok === true && (status.overall === 'ok' || status.overall === 'degraded');
+    this.recordStep({
+      id: incident.id,
+      guideId: incident.guideId,
+      nodeId: input.nodeId ?? null,
+      prompt: input.prompt ?? input.command,
+      answer: `${input.command}: ${ok ? 'ok' : 'fault'}`,
+      note: record.summary,
+    });
+    return { ok, summary: record.summary, detail: record.printLines.join('\n') };
+  }
+
+  escalate(id: string, language?: Language): EscalationPack {
+    const incident = this.get(id);
+    const device = this.devices.get(incident.deviceId);
+    const settings = this.settingsService.get();
+    const lang = language ?? settings.language;
+    const timeline = this.devices.history(device.id, 50).filter((t) => t.since >= new Date(Date.parse(incident.openedAt) - 24 * 3600_000).toISOString());
+    const rawLines = this.devices
+      .commands(device.id, 20)
+      .flatMap((c) => [`${c.startedAt} ${c.command} ${c.ok === null ? 'running' : c.ok ? 'ok' : 'failed'} ${c.summary}`, ...c.printLines.map((l) => `  | ${l}`)]);
+    const generatedAt = this.clock.now().toISOString();
+    const { html, text } = buildPack({ language: lang, storeName: settings.store.name, storeAddress: settings.store.address, device, incident, timeline, rawLines, generatedAt });
+    saveEscalation(this.db, id, html, text, generatedAt);
+    this.emit(this.get(id), 'updated');
+    return { html, text, createdAt: generatedAt };
+  }
+
+  // ------------------------------------------------------------------ automation
+
+  /** Opens an incident for every terminal down longer than the threshold that has none open. */
+  tick(): Incident[] {
+    const { autoOpenAfterMinutes } = this.settings();
+    if (autoOpenAfterMinutes <= 0) return [];
+    const now = this.clock.now().getTime();
+    const opened: Incident[] = [];
+    for (const status of this.devices.statuses()) {
+      if (!isDown(status.overall)) continue;
+      if (now - Date.parse(status.since) < autoOpenAfterMinutes * 60_000) continue;
+      if (openIncidentsOfDevice(this.db, status.deviceId).length > 0) continue;
+      opened.push(this.open({ deviceId: status.deviceId, openedAt: status.since, severity: 'high', symptoms: symptomsOf(status), guideId: suggestGuide(status) }, true));
+    }
+    return opened;
+  }
+
+  private onStatus(status: DeviceStatus, previous: Overall | null): void {
+    if (previous === null || !isDown(previous) || isDown(status.overall) || status.overall === 'unknown') return;
+    if (!this.settings().autoResolveOnRecovery) return;
+    for (const record of openIncidentsOfDevice(this.db, status.deviceId)) {
+      // Waiting for the vendor or parts: the manager closes those.
+      if (record.state !== 'open' && record.state !== 'diagnosing') continue;
+      updateIncident(this.db, record.id, { ...record, state: 'resolved', closedAt: status.since, autoResolved: true });
+      insertStep(this.db, record.id, { at: status.since, guideId: null, nodeId: null, prompt: 'status', answer: `${previous} -> ${status.overall}`, note: 'auto-resolved on recovery' });
+      this.emit(this.get(record.id), 'resolved');
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe();
+  }
+}
+
+function symptomsOf(status: DeviceStatus): string {
+  const parts = [`${status.overall} (link ${status.link})`];
+  if (status.hostReachable === false) parts.push('host unreachable');
+  if (status.printer !== 'ok' && status.printer !== 'unknown') parts.push(`printer ${status.printer}`);
+  if (status.cardReader === 'fault') parts.push('card reader fault');
+  if (status.temperature === 'overheat') parts.push('overheating');
+  if (status.lastErrorCode) parts.push(`${status.lastErrorCode} ${status.lastErrorText?.en ?? ''}`.trim());
+  return parts.join('; ');
+}
+
+function fieldError(path: string, messageKey: string, message: string): AppError {
+  return new AppError('validation', message, { issues: [{ path, code: 'custom', messageKey }] });
+}

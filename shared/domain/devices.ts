@@ -1,0 +1,122 @@
+/**
+ * The device registry: one record per POS terminal of the store. Records are archived, never
+ * deleted, so incidents and status history keep their device.
+ */
+import { z } from 'zod';
+
+/** A real calendar date "YYYY-MM-DD" (2026-02-30 is refused). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const CalendarDate = z.string().refine(isCalendarDate, { error: 'devices.invalidDate' });
+const OptionalDate = z.union([z.literal(''), CalendarDate]).nullable().optional().transform((v) => (v ? v : null));
+const Text = (max: number) => z.string().trim().max(max).default('');
+
+export const PARITIES = ['none', 'even', 'odd', 'mark', 'space'] as const;
+
+export const SerialConnection = z.object({
+  type: z.literal('serial'),
+  path: z.string().trim().min(1, { error: 'devices.portRequired' }).max(200),
+  baudRate: z.number().int().refine((v) => [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].includes(v), { error: 'devices.invalidBaudRate' }).default(9600),
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(PARITIES).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(2),
+});
+
+export const TcpConnection = z.object({
+  type: z.literal('tcp'),
+  host: z.string().trim().min(1, { error: 'devices.hostRequired' }).max(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, { error: 'devices.invalidHost' }),
+  port: z.number().int().min(1, { error: 'devices.invalidPort' }).max(65535, { error: 'devices.invalidPort' }).default(20007),
+});
+
+export const DeviceConnection = z.discriminatedUnion('type', [SerialConnection, TcpConnection]);
+export type DeviceConnection = z.infer<typeof DeviceConnection>;
+
+const DeviceFieldsBase = z.object({
+  name: z.string().trim().min(1, { error: 'devices.nameRequired' }).max(100),
+  model: Text(100),
+  vendor: Text(100),
+  serialNumber: Text(100),
+  tid: z.string().trim().regex(/^\d{0,8}$/, { error: 'devices.invalidTid' }).default(''),
+  location: Text(100),
+  connection: DeviceConnection,
+  purchaseDate: OptionalDate,
+  warrantyEnd: OptionalDate,
+  softwareVersion: Text(60),
+  supportContact: Text(200),
+  notes: Text(2000),
+  /** A small photo as a data: URL, optional. */
+  photo: z.string().max(2_000_000).regex(/^data:image\/(png|jpeg|webp);base64,/, { error: 'devices.invalidPhoto' }).nullable().optional().transform((v) => v ?? null),
+});
+
+function checkDates(fields: { purchaseDate: string | null; warrantyEnd: string | null }, ctx: z.RefinementCtx): void {
+  if (fields.purchaseDate && fields.warrantyEnd && fields.warrantyEnd < fields.purchaseDate) {
+    ctx.addIssue({ code: 'custom', path: ['warrantyEnd'], message: 'devices.warrantyBeforePurchase' });
+  }
+}
+
+export const DeviceFields = DeviceFieldsBase.superRefine(checkDates);
+export type DeviceFields = z.infer<typeof DeviceFields>;
+export type DeviceFieldsInput = z.input<typeof DeviceFields>;
+
+export const Device = DeviceFieldsBase.extend({
+  id: z.string(),
+  archived: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Device = z.infer<typeof Device>;
+
+export const DeviceCreate = DeviceFields;
+export const DeviceUpdate = DeviceFieldsBase.extend({ id: z.string().min(1) }).superRefine(checkDates);
+export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
+
+export const DeviceId = z.object({ id: z.string().min(1) }).strict();
+export const DeviceList = z.object({ includeArchived: z.boolean().default(false) }).strict().optional().default({ includeArchived: false });
+
+export const DeviceCsvImport = z.object({ csv: z.string().max(5_000_000) }).strict();
+export const DeviceCsvImportResult = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  /** One entry per refused line: 1-based line number and the field issues. */
+  errors: z.array(z.object({ line: z.number().int(), issues: z.array(z.object({ path: z.string(), messageKey: z.string() })) })),
+});
+export type DeviceCsvImportResult = z.infer<typeof DeviceCsvImportResult>;
+
+/** The columns of the registry CSV, in order. */
+export const DEVICE_CSV_COLUMNS = [
+  'id', 'name', 'model', 'vendor', 'serialNumber', 'tid', 'location', 'connectionType', 'serialPath', 'baudRate',
+  'dataBits', 'parity', 'stopBits', 'host', 'port', 'purchaseDate', 'warrantyEnd', 'softwareVersion', 'supportContact', 'notes', 'archived',
+] as const;
+
+/** A human label of the connection ("COM3 9600 8N2" or "10.0.0.5:20007"). */
+export function connectionLabel(connection: DeviceConnection): string {
+  if (connection.type === 'tcp') return `${connection.host}:${connection.port}`;
+  return `${connection.path} ${connection.baudRate} ${connection.dataBits}${connection.parity[0]?.toUpperCase() ?? 'N'}${connection.stopBits}`;
+}
+
+export const DeviceCommandRecord = z.object({
+  id: z.number().int(),
+  deviceId: z.string(),
+  command: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  ok: z.boolean().nullable(),
+  summary: z.string(),
+  printLines: z.array(z.string()),
+});
+export type DeviceCommandRecord = z.infer<typeof DeviceCommandRecord>;
+
+export const DeviceCommandEvent = z.object({
+  deviceId: z.string(),
+  commandId: z.number().int(),
+  command: z.string(),
+  phase: z.enum(['started', 'progress', 'finished']),
+  text: z.string(),
+  ok: z.boolean().optional(),
+});

@@ -1,0 +1,105 @@
+/**
+ * One normalized status per terminal (vocabulary after nexo's POIStatus: GlobalStatus,
+ * PrinterStatus, CommunicationOK, host reachable), stored with its history.
+ */
+import { z } from 'zod';
+
+export const OVERALL_STATES = ['ok', 'degraded', 'fault', 'offline', 'unknown'] as const;
+export const Overall = z.enum(OVERALL_STATES);
+export type Overall = z.infer<typeof Overall>;
+
+/** The link states of the terminal connection manager, plus 'unknown' before it reported. */
+export const LINK_STATES = ['unknown', 'disconnected', 'connecting', 'registering', 'ready', 'busy', 'degraded', 'failed'] as const;
+export const LinkKind = z.enum(LINK_STATES);
+export type LinkKind = z.infer<typeof LinkKind>;
+
+export const PRINTER_STATES = ['ok', 'paperLow', 'noPaper', 'jam', 'unknown'] as const;
+export const PrinterState = z.enum(PRINTER_STATES);
+export type PrinterState = z.infer<typeof PrinterState>;
+
+export const COMPONENT_STATES = ['ok', 'fault', 'unknown'] as const;
+export const ComponentState = z.enum(COMPONENT_STATES);
+
+export const TEMPERATURE_STATES = ['ok', 'overheat', 'unknown'] as const;
+export const TemperatureState = z.enum(TEMPERATURE_STATES);
+
+export const CodeText = z.object({ zh: z.string(), en: z.string() });
+export type CodeText = z.infer<typeof CodeText>;
+
+export const StatusFields = z.object({
+  overall: Overall,
+  link: LinkKind,
+  /** null: not known yet. */
+  hostReachable: z.boolean().nullable(),
+  printer: PrinterState,
+  cardReader: ComponentState,
+  temperature: TemperatureState,
+  softwareVersion: z.string().nullable(),
+  softwareCurrent: z.boolean().nullable(),
+  lastTransactionAt: z.string().nullable(),
+  /** The last terminal status byte of a Status Enquiry (ZVT chapter 11), null before the first. */
+  terminalStatus: z.number().int().nullable(),
+  /** 'result:0x64' or 'terminal:0xCC'. */
+  lastErrorCode: z.string().nullable(),
+  lastErrorText: CodeText.nullable(),
+});
+export type StatusFields = z.infer<typeof StatusFields>;
+
+export const DeviceStatus = StatusFields.extend({
+  deviceId: z.string(),
+  /** When `overall` took its current value. */
+  since: z.string(),
+  updatedAt: z.string(),
+});
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const StatusChange = DeviceStatus.extend({ id: z.number().int(), previousOverall: Overall.nullable() });
+export type StatusChange = z.infer<typeof StatusChange>;
+
+export const UNKNOWN_STATUS: StatusFields = {
+  overall: 'unknown',
+  link: 'unknown',
+  hostReachable: null,
+  printer: 'unknown',
+  cardReader: 'unknown',
+  temperature: 'unknown',
+  softwareVersion: null,
+  softwareCurrent: null,
+  lastTransactionAt: null,
+  terminalStatus: null,
+  lastErrorCode: null,
+  lastErrorText: null,
+};
+
+/** Overall states that count as down time (incidents, notifications, analytics). */
+export function isDown(overall: Overall): boolean {
+  return overall === 'fault' || overall === 'offline';
+}
+
+export const StatusHistoryQuery = z.object({ deviceId: z.string().min(1), limit: z.number().int().min(1).max(1000).default(100) }).strict();
+
+/** Sent on every status change of a terminal; `notify` says it went down or came back. */
+export const StatusChangedEvent = z.object({
+  status: DeviceStatus,
+  previousOverall: Overall.nullable(),
+  notify: z.enum(['down', 'recovered']).nullable(),
+  deviceName: z.string(),
+});
+export type StatusChangedEvent = z.infer<typeof StatusChangedEvent>;
+
+/** One observation fed into the status model (by the terminal manager or a command's result). */
+export const StatusObservation = z.object({
+  deviceId: z.string().min(1),
+  link: LinkKind.optional(),
+  hostReachable: z.boolean().optional(),
+  /** Terminal status byte of a Status Enquiry completion (ZVT chapter 11). */
+  terminalStatus: z.number().int().min(0).max(255).optional(),
+  /** Result code of a failed command (ZVT chapter 10). */
+  resultCode: z.number().int().min(0).max(255).optional(),
+  printer: PrinterState.optional(),
+  cardReader: ComponentState.optional(),
+  temperature: TemperatureState.optional(),
+  softwareVersion: z.string().optional(),
+  transactionAt: z.string().optional(),
+}).strict();
+export type StatusObservation = z.infer<typeof StatusObservation>;

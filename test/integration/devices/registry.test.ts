@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { silentLogger } from '../../../electron/node/log/logger';
+import { DeviceCreate } from '../../../shared/domain/devices';
+import type { EventName } from '../../../shared/ipc/contract';
+import { tempDir } from '../../helpers/temp';
+import { FakeClock, FakeLinks } from './fakes';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.reverse()) c();
+  cleanups = [];
+});
+
+function app(): { core: AppCore; links: FakeLinks; clock: FakeClock; events: [EventName, unknown][] } {
+  const temp = tempDir();
+  const links = new FakeLinks();
+  const clock = new FakeClock();
+  const core = createAppCore({
+    dataDir: temp.dir,
+    mode: 'browser',
+    logger: silentLogger,
+    terminalLinks: links,
+    clock,
+    resolveHost: (host) => Promise.resolve(host !== 'no-such-host.invalid'),
+  });
+  const events: [EventName, unknown][] = [];
+  core.bus.subscribe((name, payload) => events.push([name, payload]));
+  cleanups.push(temp.cleanup, () => core.dispose());
+  return { core, links, clock, events };
+}
+
+const counter = { name: 'Counter 1', model: 'VX 520', connection: { type: 'serial', path: 'COM3' } };
+
+describe('the device registry', () => {
+  it('creates a device with defaults for the serial line and adds it to the terminal manager', async () => {
+    const { core, links } = app();
+    const result = await core.dispatch('devices.create', counter);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({ name: 'Counter 1', connection: { type: 'serial', path: 'COM3', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 2 }, archived: false });
+    expect(links.added.map((s) => s.id)).toEqual([(result.value as { id: string }).id]);
+  });
+
+  it('refuses a second device on the same serial port with a field error and saves nothing', async () => {
+    const { core } = app();
+    await core.dispatch('devices.create', counter);
+    const result = await core.dispatch('devices.create', { ...counter, name: 'Counter 2', connection: { type: 'serial', path: 'com3' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('validation');
+    expect(result.error.details?.issues).toEqual([{ path: 'connection.path', code: 'custom', messageKey: 'devices.portInUse' }]);
+    expect(core.services.devices.list()).toHaveLength(1);
+  });
+
+  it('refuses a host that does not resolve and an impossible date range, field by field', async () => {
+    const { core } = app();
+    const host = await core.dispatch('devices.create', { name: 'Bar', connection: { type: 'tcp', host: 'no-such-host.invalid', port: 20007 } });
+    expect(!host.ok && host.error.details?.issues?.[0]).toMatchObject({ path: 'connection.host', messageKey: 'devices.hostUnresolvable' });
+    const dates = await core.dispatch('devices.create', { ...counter, purchaseDate: '2026-03-01', warrantyEnd: '2025-03-01' });
+    expect(!dates.ok && dates.error.details?.issues?.[0]).toMatchObject({ path: 'warrantyEnd', messageKey: 'devices.warrantyBeforePurchase' });
+    const impossible = await core.dispatch('devices.create', { ...counter, purchaseDate: '2026-02-30' });
+    expect(!impossible.ok && impossible.error.details?.issues?.[0]).toMatchObject({ path: 'purchaseDate', messageKey: 'devices.invalidDate' });
+    expect(core.services.devices.list(true)).toHaveLength(0);
+  });
+
+  it('archives instead of deleting: the device leaves the list and the manager but can still be read', async () => {
+    const { core, links } = app();
+    const created = await core.services.devices.create(DeviceCreate.parse(counter));
+    await core.dispatch('devices.archive', { id: created.id });
+    expect(core.services.devices.list()).toHaveLength(0);
+    expect(core.services.devices.get(created.id).archived).toBe(true);
+    expect(links.removed).toEqual([created.id]);
+    // Its port is free again.
+    expect((await core.dispatch('devices.create', { ...counter, name: 'New counter' })).ok).toBe(true);
+  });
+
+  it('exports the registry as CSV and imports it back into an empty registry', async () => {
+    const first = app();
+    await first.core.dispatch('devices.create', { ...counter, serialNumber: 'SN-1, "A"', purchaseDate: '2025-01-15' });
+    await first.core.dispatch('devices.create', { name: 'Bar', connection: { type: 'tcp', host: '10.0.0.7', port: 20007 } });
+    const exported = await first.core.dispatch('devices.exportCsv', {});
+    expect(exported.ok).toBe(true);
+    if (!exported.ok) return;
+    const csv = (exported.value as { csv: string }).csv;
+    const second = app();
+    const imported = await second.core.dispatch('devices.importCsv', { csv });
+    expect(imported.ok && imported.value).toEqual({ created: 2, updated: 0, errors: [] });
+    const names = second.core.services.devices.list().map((d) => [d.name, d.serialNumber, d.purchaseDate]);
+    expect(names).toEqual([['Bar', '', null], ['Counter 1', 'SN-1, "A"', '2025-01-15']]);
+  });
+
+  it('imports nothing when one CSV line is wrong and names the line', async () => {
+    const { core } = app();
+    const csv = 'name,connectionType,serialPath,purchaseDate\nA,serial,COM1,\nB,serial,COM2,2026-13-01\n';
+    const result = await core.dispatch('devices.importCsv', { csv });
+    expect(result.ok && result.value).toEqual({ created: 0, updated: 0, errors: [{ line: 3, issues: [{ path: 'purchaseDate', messageKey: 'devices.invalidDate' }] }] });
+    expect(core.services.devices.list()).toHaveLength(0);
+  });
+
+  it('fills TID, software version and serial number in from what the terminal reports on connect', async () => {
+    const { core, links } = app();
+    const device = await core.services.devices.create(DeviceCreate.parse(counter));
+    links.report({ id: device.id, link: 'ready', tid: '12345678', softwareVersion: '2.1.0', serialNumber: 'SN-9' });
+    expect(core.services.devices.get(device.id)).toMatchObject({ tid: '12345678', softwareVersion: '2.1.0', serialNumber: 'SN-9' });
+  });
+
+  it('stores a status history row only when the status changes, and announces going down and recovering', async () => {
+    const { core, links, clock, events } = app();
+    const device = await core.services.devices.create(DeviceCreate.parse(counter));
+    links.report({ id: device.id, link: 'ready' });
+    core.services.devices.observe({ deviceId: device.id, terminalStatus: 0 });
+    core.services.devices.observe({ deviceId: device.id, terminalStatus: 0 });
+    clock.advanceMinutes(1);
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(1);
+    links.report({ id: device.id, link: 'ready' });
+    const history = core.services.devices.history(device.id);
+    expect(history.map((h) => [h.previousOverall, h.overall])).toEqual([
+      ['offline', 'ok'],
+      ['ok', 'offline'],
+      ['ok', 'ok'],
+      [null, 'ok'],
+    ]);
+    const notices = events.filter(([n]) => n === 'devices.statusChanged').map(([, p]) => (p as { notify: string | null }).notify);
+    expect(notices.filter(Boolean)).toEqual(['down', 'recovered']);
+    expect(core.services.devices.status(device.id).since).toBe('2026-03-02T08:02:00.000Z');
+  });
+
+  it('runs a command, records it with its print lines and feeds the result to the status', async () => {
+    const { core, links } = app();
+    const device = await core.services.devices.create(DeviceCreate.parse(counter));
+    links.report({ id: device.id, link: 'ready' });
+    links.answers.set('diagnosis', { ok: false, summary: 'printer not ready', terminalStatus: 0xcc, printLines: ['DIAGNOSIS', 'PRINTER: ERR'] });
+    const result = await core.dispatch('devices.runCommand', { id: device.id, command: 'diagnosis' });
+    expect(result.ok && result.value).toMatchObject({ command: 'diagnosis', ok: false, summary: 'printer not ready', printLines: ['DIAGNOSIS', 'PRINTER: ERR'] });
+    expect(core.services.devices.status(device.id)).toMatchObject({ overall: 'degraded', printer: 'noPaper', lastErrorCode: 'terminal:0xCC' });
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { silentLogger } from '../../../electron/node/log/logger';
+import { DeviceCreate, type Device } from '../../../shared/domain/devices';
+import { tempDir } from '../../helpers/temp';
+import { FakeClock, FakeLinks } from '../devices/fakes';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.reverse()) c();
+  cleanups = [];
+});
+
+async function setup(): Promise<{ core: AppCore; links: FakeLinks; clock: FakeClock; device: Device }> {
+  const temp = tempDir();
+  const links = new FakeLinks();
+  const clock = new FakeClock();
+  const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, terminalLinks: links, clock, resolveHost: () => Promise.resolve(true) });
+  cleanups.push(temp.cleanup, () => core.dispose());
+  await core.dispatch('settings.update', { store: { name: 'Jing an store', address: '1 West Nanjing Road', timezone: 'Asia/Shanghai', businessHours: { opens: '09:00', closes: '21:00' } } });
+  const device = await core.services.devices.create(DeviceCreate.parse({ name: 'Counter 1', model: 'VX 520', serialNumber: 'SN-4711', tid: '52500001', connection: { type: 'serial', path: 'COM3' } }));
+  links.report({ id: device.id, link: 'ready' });
+  return { core, links, clock, device };
+}
+
+describe('incidents', () => {
+  it('open by themselves once a terminal stays offline longer than the threshold, dated from the fault start', async () => {
+    const { core, links, clock, device } = await setup();
+    core.services.incidents.updateSettings({ autoOpenAfterMinutes: 5 });
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(4);
+    expect(core.services.incidents.tick()).toEqual([]);
+    clock.advanceMinutes(1);
+    const [opened] = core.services.incidents.tick();
+    expect(opened).toMatchObject({ deviceId: device.id, state: 'open', autoOpened: true, openedAt: '2026-03-02T08:00:00.000Z', guideId: 'contacts' });
+    // Only one per outage.
+    clock.advanceMinutes(10);
+    expect(core.services.incidents.tick()).toEqual([]);
+  });
+
+  it('do not open when the terminal recovers before the threshold', async () => {
+    const { core, links, clock, device } = await setup();
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(3);
+    links.report({ id: device.id, link: 'ready' });
+    clock.advanceMinutes(10);
+    expect(core.services.incidents.tick()).toEqual([]);
+  });
+
+  it('resolve by themselves on recovery, time-stamped at the recovery, with the right duration', async () => {
+    const { core, links, clock, device } = await setup();
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(6);
+    const [incident] = core.services.incidents.tick();
+    clock.advanceMinutes(7);
+    links.report({ id: device.id, link: 'ready' });
+    const resolved = core.services.incidents.get(incident!.id);
+    expect(resolved).toMatchObject({ state: 'resolved', autoResolved: true, closedAt: '2026-03-02T08:13:00.000Z', durationMs: 13 * 60_000 });
+  });
+
+  it('stay open on recovery when the manager turned auto-resolve off, or while waiting for the vendor', async () => {
+    const { core, links, clock, device } = await setup();
+    const waiting = core.services.incidents.open({ deviceId: device.id });
+    core.services.incidents.update({ id: waiting.id, state: 'waitingVendor' });
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(1);
+    links.report({ id: device.id, link: 'ready' });
+    expect(core.services.incidents.get(waiting.id).closedAt).toBeNull();
+    core.services.incidents.updateSettings({ autoResolveOnRecovery: false });
+    const manual = core.services.incidents.open({ deviceId: device.id });
+    links.report({ id: device.id, link: 'disconnected' });
+    links.report({ id: device.id, link: 'ready' });
+    expect(core.services.incidents.get(manual.id).state).toBe('open');
+  });
+
+  it('refuse to close before they opened, with a field error, and change nothing', async () => {
+    const { core, device } = await setup();
+    const incident = core.services.incidents.open({ deviceId: device.id, openedAt: '2026-03-02T07:00:00.000Z' });
+    const result = await core.dispatch('incidents.update', { id: incident.id, closedAt: '2026-03-02T06:00:00.000Z', resolution: 'x' });
+    expect(!result.ok && result.error.details?.issues).toEqual([{ path: 'closedAt', code: 'custom', messageKey: 'incidents.closedBeforeOpened' }]);
+    expect(core.services.incidents.get(incident.id)).toMatchObject({ closedAt: null, resolution: '' });
+  });
+
+  it('close with the current time when set to resolved, and record guide answers and command results as steps', async () => {
+    const { core, clock, device } = await setup();
+    const incident = core.services.incidents.open({ deviceId: device.id, guideId: 'printer', symptoms: 'no receipt' });
+    clock.advanceMinutes(2);
+    core.services.incidents.recordStep({ id: incident.id, guideId: 'printer', nodeId: 'paper', prompt: 'Is the paper roll empty?', answer: 'Yes' });
+    const run = await core.services.incidents.runGuideCommand({ incidentId: incident.id, command: 'printConfiguration', nodeId: 'printTest' });
+    expect(run.ok).toBe(true);
+    clock.advanceMinutes(3);
+    const closed = core.services.incidents.update({ id: incident.id, state: 'resolved', resolution: 'paper loaded' });
+    expect(closed.closedAt).toBe('2026-03-02T08:05:00.000Z');
+    expect(closed.durationMs).toBe(5 * 60_000);
+    expect(closed.steps.map((s) => [s.nodeId, s.answer])).toEqual([['paper', 'Yes'], ['printTest', 'printConfiguration: ok']]);
+  });
+
+  it('produce an escalation pack with store, serial number, TID, steps and timeline, saved with the incident', async () => {
+    const { core, links, clock, device } = await setup();
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(6);
+    const [incident] = core.services.incidents.tick();
+    core.services.incidents.recordStep({ id: incident!.id, guideId: 'contacts', nodeId: 'cables', prompt: 'Reseat the data cable. Done?', answer: 'Yes' });
+    const pack = core.services.incidents.escalate(incident!.id, 'en');
+    for (const needle of ['Jing an store', 'SN-4711', '52500001', 'VX 520', 'Reseat the data cable. Done? -> Yes', 'ok -> offline', '6 min']) {
+      expect(pack.text).toContain(needle);
+    }
+    expect(pack.html).toContain('SN-4711');
+    expect(core.services.incidents.get(incident!.id).escalation?.text).toBe(pack.text);
+    expect(core.services.incidents.escalate(incident!.id, 'zh-CN').text).toContain('序列号: SN-4711');
+  });
+});

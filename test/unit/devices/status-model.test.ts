@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { compareVersions, nextStatus, sameStatus } from '../../../electron/node/services/devices/status-model';
+import { UNKNOWN_STATUS, type StatusFields } from '../../../shared/domain/status';
+
+const ready = (extra: Partial<StatusFields> = {}): StatusFields => nextStatus({ ...UNKNOWN_STATUS, ...extra }, { link: 'ready', terminalStatus: 0x00 });
+
+describe('the status model', () => {
+  it('stays unknown until the terminal manager reports a link', () => {
+    expect(nextStatus(UNKNOWN_STATUS, {}).overall).toBe('unknown');
+  });
+
+  it('is ok when the link is ready and the terminal reports status 00 (ready)', () => {
+    const status = ready();
+    expect(status.overall).toBe('ok');
+    expect(status.printer).toBe('ok');
+    expect(status.cardReader).toBe('ok');
+  });
+
+  it('goes offline when the link drops and back to ok when it is ready again', () => {
+    const offline = nextStatus(ready(), { link: 'disconnected' });
+    expect(offline.overall).toBe('offline');
+    expect(nextStatus(offline, { link: 'failed' }).overall).toBe('offline');
+    expect(nextStatus(offline, { link: 'ready' }).overall).toBe('ok');
+  });
+
+  it('is degraded for a printer out of paper (terminal status CC) and ok again after status 00', () => {
+    const noPaper = nextStatus(ready(), { terminalStatus: 0xcc });
+    expect(noPaper.overall).toBe('degraded');
+    expect(noPaper.printer).toBe('noPaper');
+    expect(noPaper.lastErrorCode).toBe('terminal:0xCC');
+    expect(noPaper.lastErrorText?.zh).toBe('打印机未就绪');
+    const back = nextStatus(noPaper, { terminalStatus: 0x00 });
+    expect(back.overall).toBe('ok');
+    expect(back.printer).toBe('ok');
+    // The last error stays visible after recovery.
+    expect(back.lastErrorCode).toBe('terminal:0xCC');
+  });
+
+  it('is a fault when the card reader does not answer (terminal status E2)', () => {
+    const status = nextStatus(ready(), { terminalStatus: 0xe2 });
+    expect(status.overall).toBe('fault');
+    expect(status.cardReader).toBe('fault');
+  });
+
+  it('is a fault when the payment host cannot be reached or the terminal overheats', () => {
+    expect(nextStatus(ready(), { hostReachable: false }).overall).toBe('fault');
+    expect(nextStatus(ready(), { temperature: 'overheat' }).overall).toBe('fault');
+  });
+
+  it('is only degraded while the terminal waits for a software update (9C)', () => {
+    expect(nextStatus(ready(), { terminalStatus: 0x9c }).overall).toBe('degraded');
+  });
+
+  it('is degraded when the software is older than the newest version seen for the model', () => {
+    const status = nextStatus(ready(), { softwareVersion: '1.9.2' }, { latestSoftwareVersion: '1.10.0' });
+    expect(status.softwareCurrent).toBe(false);
+    expect(status.overall).toBe('degraded');
+    expect(nextStatus(status, { softwareVersion: '1.10.0' }, { latestSoftwareVersion: '1.10.0' }).overall).toBe('ok');
+  });
+
+  it('translates a failed command result code and keeps the link state', () => {
+    const status = nextStatus(ready(), { resultCode: 0x64 });
+    expect(status.lastErrorCode).toBe('result:0x64');
+    expect(status.lastErrorText?.en).toBe('Card not readable');
+    expect(status.overall).toBe('ok');
+  });
+
+  it('lets an explicit printer report (paper low) override what codes implied', () => {
+    expect(nextStatus(ready(), { printer: 'paperLow' }).overall).toBe('degraded');
+  });
+
+  it('sees no change when the same observation repeats', () => {
+    const a = ready();
+    expect(sameStatus(a, nextStatus(a, { link: 'ready', terminalStatus: 0 }))).toBe(true);
+    expect(sameStatus(a, nextStatus(a, { link: 'busy' }))).toBe(false);
+  });
+
+  it('compares software versions numerically', () => {
+    expect(compareVersions('1.10.0', '1.9.2')).toBe(1);
+    expect(compareVersions('2.0', '2.0.0')).toBe(0);
+    expect(compareVersions('1.2.3', '1.2.4')).toBe(-1);
+  });
+});
