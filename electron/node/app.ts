@@ -8,14 +8,17 @@ import path from 'node:path';
 import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
+import { swappableDatabase } from './db/backup';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
 import { schemaVersion } from './db/migrations/index';
 import { EventBus } from './events/bus';
 import { createLogger, type Logger } from './log/logger';
 import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
 import type { TerminalLinks } from './services/devices/terminal-links';
+import { BackupService } from './services/backup/backup-service';
 import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
+import { TransactionsService } from './services/transactions/transactions-service';
 import { loadGuides } from './services/troubleshooting/guides';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -43,6 +46,8 @@ export interface Services {
   settings: SettingsService;
   devices: DevicesService;
   incidents: IncidentsService;
+  transactions: TransactionsService;
+  backup: BackupService;
 }
 
 export interface AppCore {
@@ -53,6 +58,11 @@ export interface AppCore {
   handlers: Handlers;
   dispatch: Dispatch;
   logger: Logger;
+  /**
+   * Closes the database, runs `swap` while no connection is open (a restore renames the restored
+   * file into place) and opens it again; services reach the new connection through the same `db`.
+   */
+  reopenDatabase(swap: () => void | Promise<void>): Promise<void>;
   dispose(): void;
 }
 
@@ -65,7 +75,8 @@ export function resolveDataDir(explicit?: string): string {
 export function createAppCore(options: AppOptions): AppCore {
   const logger = options.logger ?? createLogger();
   ensureDataDir(options.dataDir);
-  const db = openDatabase(databasePath(options.dataDir));
+  const database = swappableDatabase(() => openDatabase(databasePath(options.dataDir)));
+  const db = database.db;
   const bus = new EventBus();
   const settings = new SettingsService(db, bus);
   const devices = new DevicesService(db, bus, {
@@ -86,6 +97,10 @@ export function createAppCore(options: AppOptions): AppCore {
     else options.native.notify(zh ? `终端已恢复：${name}` : `Terminal recovered: ${name}`, zh ? `状态：${status.overall}` : `Status: ${status.overall}`);
   });
 
+  const transactions = new TransactionsService(db, logger);
+  const backup = new BackupService(database, options.dataDir, bus, logger);
+  backup.scheduler.start();
+
   const services: Services = {
     info: () => ({
       name: APP_NAME,
@@ -100,6 +115,8 @@ export function createAppCore(options: AppOptions): AppCore {
     settings,
     devices,
     incidents,
+    transactions,
+    backup,
   };
   const handlers = createHandlers(services);
   const dispatch = createDispatch(handlers, logger);
@@ -112,13 +129,16 @@ export function createAppCore(options: AppOptions): AppCore {
     handlers,
     dispatch,
     logger,
+    reopenDatabase: (swap) => database.reopen(swap),
     dispose() {
+      backup.dispose();
+      transactions.dispose();
       stopNotifications();
       incidents.dispose();
       devices.dispose();
       settings.dispose();
       bus.dispose();
-      db.close();
+      database.close();
     },
   };
 }

@@ -35,6 +35,29 @@ import {
 } from '../domain/incidents';
 import { Language } from '../domain/settings';
 import { DeviceStatus, StatusChange, StatusChangedEvent, StatusHistoryQuery } from '../domain/status';
+import {
+  BackupCreateInput,
+  BackupEntry,
+  BackupFileInput,
+  BackupFolderListing,
+  BackupInspectResult,
+  BackupList,
+  BackupProgress,
+  BackupRestoreInput,
+  BackupSettingsUpdate,
+  BackupVerifyResult,
+  RestoreResult,
+} from '../domain/backup';
+import {
+  ReconciliationDayDetail,
+  ReconciliationDayQuery,
+  ReconciliationList,
+  ReconciliationQuery,
+  TransactionExportInput,
+  TransactionExportResult,
+  TransactionPage,
+  TransactionQuery,
+} from '../domain/transactions';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -80,6 +103,18 @@ export const contract = {
   'incidents.guides': method(NoInput, z.array(FaultGuide)),
   'incidents.settings': method(NoInput, IncidentSettings),
   'incidents.updateSettings': method(IncidentSettingsUpdate, IncidentSettings),
+  'transactions.search': method(TransactionQuery, TransactionPage),
+  'transactions.reconcile': method(ReconciliationQuery, ReconciliationList),
+  'transactions.reconcileDay': method(ReconciliationDayQuery, ReconciliationDayDetail),
+  'transactions.export': method(TransactionExportInput, TransactionExportResult),
+  'backup.list': method(NoInput, BackupList),
+  'backup.updateSettings': method(BackupSettingsUpdate, BackupList),
+  'backup.create': method(BackupCreateInput, BackupEntry),
+  'backup.verify': method(BackupFileInput, BackupVerifyResult),
+  'backup.inspect': method(BackupFileInput, BackupInspectResult),
+  'backup.folder': method(z.object({ folder: z.string().trim().min(1).max(1000) }).strict(), BackupFolderListing),
+  'backup.restore': method(BackupRestoreInput, RestoreResult),
+  'backup.drill': method(BackupFileInput, RestoreResult),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -93,6 +128,10 @@ export const events = {
   'devices.command': DeviceCommandEvent,
   /** An incident was opened, updated or resolved (by hand or by itself). */
   'incidents.changed': IncidentChangedEvent,
+  /** Progress of a backup, verification, restore or drill. */
+  'backup.progress': BackupProgress,
+  /** The database was replaced by a restore: the renderer reloads. */
+  'backup.restored': RestoreResult,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -18,6 +18,12 @@ export const ERROR_CODES = [
   'port_in_use',
   'unavailable',
   'internal',
+  'not_a_backup',
+  'backup_damaged',
+  'backup_newer',
+  'backup_wrong_passphrase',
+  'backup_passphrase_required',
+  'backup_busy',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -39,5 +39,17 @@ export function createHandlers(services: Services): Handlers {
     'incidents.guides': () => services.incidents.guides(),
     'incidents.settings': () => services.incidents.settings(),
     'incidents.updateSettings': (input) => services.incidents.updateSettings(input),
+    'transactions.search': (input) => services.transactions.search(input),
+    'transactions.reconcile': (input) => services.transactions.reconcile(input),
+    'transactions.reconcileDay': (input) => services.transactions.reconcileDay(input),
+    'transactions.export': (input) => services.transactions.export(input),
+    'backup.list': () => services.backup.list(),
+    'backup.updateSettings': (input) => services.backup.updateSettings(input),
+    'backup.create': (input) => services.backup.create(input),
+    'backup.verify': (input) => services.backup.verify(input),
+    'backup.inspect': (input) => services.backup.inspect(input),
+    'backup.folder': (input) => services.backup.folder(input),
+    'backup.restore': (input) => services.backup.restore(input, { drill: false }),
+    'backup.drill': (input) => services.backup.drill(input),
   };
 }

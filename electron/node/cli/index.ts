@@ -4,9 +4,12 @@
 import { AppError } from '../../../shared/ipc/result';
 import { APP_VERSION } from '../version';
 import { CliError, type CliIo, type Command } from './command';
+import { backupCommand } from './backup';
+import { demoDataCommand } from './demo-data';
 import { serveCommand } from './serve';
+import { transactionsCommand } from './transactions';
 
-export const COMMANDS: readonly Command[] = [serveCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, demoDataCommand, backupCommand, transactionsCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

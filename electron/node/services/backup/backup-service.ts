@@ -1,0 +1,394 @@
+/**
+ * Backups and restores of the whole database (数据备份/恢复). A backup is a consistent snapshot
+ * (SQLite online backup API), compressed and (unless the manager explicitly declines) encrypted,
+ * written under a temporary name, fsynced, renamed, then verified end to end. A restore verifies
+ * first, migrates an older schema on the copy, takes a safety snapshot of the live database and
+ * swaps the file while no connection is open, so a crash leaves either the old or the new file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  BACKUP_EXTENSION,
+  BackupCreateInput,
+  BackupFileInput,
+  BackupRestoreInput,
+  BackupSettings,
+  BackupSettingsUpdate,
+  DEFAULT_BACKUP_SETTINGS,
+  type BackupEntry,
+  type BackupHeader,
+  type BackupInspectResult,
+  type BackupList,
+  type BackupProgress,
+  type BackupTrigger,
+  type BackupVerifyResult,
+  type RestoreResult,
+} from '../../../../shared/domain/backup';
+import { AppError } from '../../../../shared/ipc/result';
+import {
+  failInterruptedBackups,
+  finishBackupEntry,
+  insertBackupEntry,
+  inspectDatabaseFile,
+  listBackupEntries,
+  markBackupRemoved,
+  snapshotDatabase,
+} from '../../db/backup';
+import { databasePath, openDatabase, type Db } from '../../db/connection';
+import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index';
+import { readSettings, writeSettings } from '../../db/settings';
+import type { EventBus } from '../../events/bus';
+import type { Logger } from '../../log/logger';
+import { APP_VERSION } from '../../version';
+import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
+import { backupsToDelete } from './retention';
+import { BackupScheduler, systemClock, type SchedulerClock } from './scheduler';
+
+export interface DatabaseHandle {
+  readonly db: Db;
+  reopen(swap: () => void | Promise<void>): Promise<void>;
+}
+
+const SETTINGS_KEY = 'backup';
+
+/** "2026-11-22_012347" (UTC): sorts by time, and never looks like a card number to the log masking. */
+function stamp(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)}_${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the rename durable; Windows cannot open a folder for fsync, and does not need it.
+  if (process.platform === 'win32') return;
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: 'custom', messageKey: i.message }));
+  throw new AppError('validation', `Invalid input: ${issues.map((i) => `${i.path}: ${i.messageKey}`).join('; ')}`, { issues });
+}
+
+export class BackupService {
+  private busy = false;
+  /** The passphrase of this session's last manual backup, kept in memory only, for the schedule. */
+  private sessionPassphrase: string | undefined;
+  readonly scheduler: BackupScheduler;
+
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly dataDir: string,
+    private readonly bus: EventBus | undefined,
+    private readonly logger: Logger,
+    clock: SchedulerClock = systemClock,
+  ) {
+    failInterruptedBackups(handle.db);
+    this.scheduler = new BackupScheduler(
+      clock,
+      () => this.settings(),
+      () => this.lastGoodBackup(),
+      (trigger) => this.runScheduled(trigger),
+    );
+  }
+
+  private get db(): Db {
+    return this.handle.db;
+  }
+
+  settings(): BackupSettings {
+    const stored = readSettings(this.db).get(SETTINGS_KEY);
+    const parsed = BackupSettings.safeParse({ ...DEFAULT_BACKUP_SETTINGS, ...(stored as object | undefined) });
+    return parsed.success ? parsed.data : DEFAULT_BACKUP_SETTINGS;
+  }
+
+  updateSettings(update: unknown): BackupList {
+    const next = { ...this.settings(), ...parse(BackupSettingsUpdate, update) };
+    writeSettings(this.db, { [SETTINGS_KEY]: next });
+    this.scheduler.start();
+    return this.list();
+  }
+
+  list(): BackupList {
+    return { settings: this.settings(), entries: listBackupEntries(this.db), running: this.busy };
+  }
+
+  private lastGoodBackup(): Date | undefined {
+    const entry = listBackupEntries(this.db, 50).find((e) => e.status === 'verified' && e.trigger !== 'safety' && e.present);
+    return entry ? new Date(entry.createdAt) : undefined;
+  }
+
+  private progress(progress: Omit<BackupProgress, 'error'> & { error?: string | null }): void {
+    this.bus?.emit('backup.progress', { ...progress, error: progress.error ?? null });
+  }
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new AppError('backup_busy', 'Another backup or restore is running');
+    this.busy = true;
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private scratchDir(): string {
+    const dir = path.join(this.dataDir, 'backup-work');
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  private async runScheduled(trigger: 'scheduled' | 'quit'): Promise<void> {
+    const settings = this.settings();
+    if (!settings.folder) return;
+    if (settings.encrypted && !this.sessionPassphrase) {
+      this.logger.warn('scheduled backup skipped: no passphrase entered in this session', { trigger });
+      return;
+    }
+    await this.createBackup(
+      { folder: settings.folder, passphrase: this.sessionPassphrase, noEncryption: !settings.encrypted },
+      trigger,
+    );
+  }
+
+  /** Writes, verifies and records one backup; applies retention in its folder. */
+  create(input: unknown): Promise<BackupEntry> {
+    return this.createBackup(input, 'manual');
+  }
+
+  async createBackup(input: unknown, trigger: BackupTrigger): Promise<BackupEntry> {
+    const request = parse(BackupCreateInput, input);
+    const folder = path.resolve(request.folder ?? this.settings().folder);
+    if (!request.folder && !this.settings().folder) throw new AppError('not_found', 'No backup folder is set');
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+      throw new AppError('not_found', `The backup folder ${folder} does not exist (is the drive plugged in?)`, { path: folder });
+    }
+    const passphrase = request.noEncryption ? null : (request.passphrase ?? null);
+    return this.exclusive(async () => {
+      const started = performance.now();
+      const createdAt = new Date();
+      const file = path.join(folder, `poscare-${stamp(createdAt)}${BACKUP_EXTENSION}`);
+      const partial = path.join(folder, `.${path.basename(file)}.partial`);
+      const snapshot = path.join(this.scratchDir(), `snapshot-${process.pid}-${Date.now()}.db`);
+      const id = insertBackupEntry(this.db, { file, createdAt: createdAt.toISOString(), trigger, encrypted: passphrase !== null });
+      const report = (phase: BackupProgress['phase'], fraction: number) =>
+        this.progress({ operation: 'create', phase, fraction, file });
+      try {
+        report('snapshot', 0);
+        await snapshotDatabase(this.db, snapshot, (f) => report('snapshot', f * 0.3));
+        const facts = await inspectDatabaseFile(snapshot, { integrity: false });
+        const { bytes } = await writeBackupFile({
+          snapshotFile: snapshot,
+          out: partial,
+          passphrase,
+          header: {
+            appVersion: APP_VERSION,
+            schemaVersion: facts.schemaVersion,
+            createdAt: createdAt.toISOString(),
+            rowCounts: facts.rowCounts,
+          },
+          onProgress: (f) => report('compress', 0.3 + f * 0.35),
+        });
+        await fs.promises.rename(partial, file);
+        await fsyncDir(folder);
+        await fs.promises.rm(snapshot, { force: true });
+        await this.verifyFile(file, passphrase, (phase, f) => report(phase, 0.65 + f * 0.35));
+        const seconds = Math.round(performance.now() - started) / 1000;
+        finishBackupEntry(this.db, id, { status: 'verified', bytes, rowCounts: facts.rowCounts, seconds, error: null });
+        if (passphrase !== null && trigger === 'manual') this.sessionPassphrase = passphrase;
+        report('done', 1);
+        this.logger.info('backup written and verified', { file, bytes, seconds });
+        await this.applyRetention(folder);
+      } catch (error) {
+        const message = (error as Error).message;
+        finishBackupEntry(this.db, id, { status: 'failed', bytes: 0, rowCounts: {}, seconds: Math.round(performance.now() - started) / 1000, error: message });
+        this.progress({ operation: 'create', phase: 'failed', fraction: 1, file, error: message });
+        this.logger.error('backup failed', { file, error: message });
+        await fs.promises.rm(partial, { force: true }).catch(() => undefined);
+        if (error instanceof AppError) throw error;
+        const code = (error as { code?: string }).code;
+        if (code === 'ENOSPC' || code === 'ENOENT' || code === 'EIO' || code === 'EROFS' || code === 'EACCES') {
+          throw new AppError('data_dir_unwritable', `The backup could not be written to ${folder}: ${message}`, { path: folder });
+        }
+        throw error;
+      } finally {
+        await fs.promises.rm(snapshot, { force: true }).catch(() => undefined);
+      }
+      return listBackupEntries(this.db).find((e) => e.id === id) as BackupEntry;
+    });
+  }
+
+  /** Decrypts, decompresses and hashes a backup into a scratch copy and checks it; removes the copy. */
+  private async verifyFile(
+    file: string,
+    passphrase: string | null,
+    onProgress: (phase: 'verify' | 'integrity', fraction: number) => void,
+    keepAs?: string,
+  ): Promise<{ header: BackupHeader; rowCounts: Record<string, number>; schemaVersion: number }> {
+    const copy = keepAs ?? path.join(this.scratchDir(), `verify-${process.pid}-${Date.now()}.db`);
+    try {
+      const header = await readBackupFile(file, passphrase, copy, (f) => onProgress('verify', f * 0.7));
+      onProgress('integrity', 0.7);
+      const facts = await inspectDatabaseFile(copy, { integrity: true });
+      if (facts.integrity !== 'ok') throw new AppError('backup_damaged', `The database in ${file} fails its integrity check: ${facts.integrity}`, { file });
+      if (JSON.stringify(facts.rowCounts) !== JSON.stringify(header.rowCounts)) {
+        throw new AppError('backup_damaged', `The row counts in ${file} do not match its header`, { file });
+      }
+      onProgress('integrity', 1);
+      return { header, rowCounts: facts.rowCounts, schemaVersion: facts.schemaVersion };
+    } catch (error) {
+      await fs.promises.rm(copy, { force: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      if (!keepAs) await fs.promises.rm(copy, { force: true }).catch(() => undefined);
+    }
+  }
+
+  async verify(input: unknown): Promise<BackupVerifyResult> {
+    const request = parse(BackupFileInput, input);
+    const file = path.resolve(request.file);
+    return this.exclusive(async () => {
+      const started = performance.now();
+      try {
+        const result = await this.verifyFile(file, request.passphrase ?? null, (phase, f) =>
+          this.progress({ operation: 'verify', phase, fraction: f, file }),
+        );
+        this.progress({ operation: 'verify', phase: 'done', fraction: 1, file });
+        return { file, header: result.header, rowCounts: result.rowCounts, integrity: 'ok' as const, seconds: Math.round(performance.now() - started) / 1000 };
+      } catch (error) {
+        this.progress({ operation: 'verify', phase: 'failed', fraction: 1, file, error: (error as Error).message });
+        throw error;
+      }
+    });
+  }
+
+  /** The header of a backup: what it contains, readable without the passphrase. */
+  async inspect(input: { file: string }): Promise<BackupInspectResult> {
+    const file = path.resolve(parse(BackupFileInput, input).file);
+    const { header, bytes } = await readBackupHeader(file);
+    return { file, bytes, header };
+  }
+
+  /** The backups in a folder (newest first) and the files there that are not readable backups. */
+  async folder(input: { folder: string }): Promise<{ files: BackupInspectResult[]; unreadable: string[] }> {
+    const dir = path.resolve(input.folder);
+    if (!fs.existsSync(dir)) throw new AppError('not_found', `The folder ${dir} does not exist`, { path: dir });
+    const names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith(BACKUP_EXTENSION) && !n.startsWith('.')).sort().reverse();
+    const files: BackupInspectResult[] = [];
+    const unreadable: string[] = [];
+    for (const name of names) {
+      try {
+        files.push(await this.inspect({ file: path.join(dir, name) }));
+      } catch {
+        unreadable.push(path.join(dir, name));
+      }
+    }
+    return { files, unreadable };
+  }
+
+  /** Restores a backup over the live database (or, as a drill, into a temporary folder only). */
+  async restore(input: unknown, options: { drill: boolean }): Promise<RestoreResult> {
+    const request = options.drill ? parse(BackupFileInput, input) : parse(BackupRestoreInput, input);
+    const file = path.resolve(request.file);
+    const operation = options.drill ? 'drill' : 'restore';
+    return this.exclusive(async () => {
+      const work = options.drill
+        ? await fs.promises.mkdtemp(path.join(this.scratchDir(), 'drill-'))
+        : this.scratchDir();
+      const candidate = path.join(work, `restore-${process.pid}-${Date.now()}.db`);
+      try {
+        const { header } = await readBackupHeader(file);
+        if (header.schemaVersion > LATEST_SCHEMA_VERSION) {
+          throw new AppError(
+            'backup_newer',
+            `This backup comes from a newer PosCare (schema ${header.schemaVersion}, this version knows up to ${LATEST_SCHEMA_VERSION}). Update PosCare to restore it.`,
+            { schemaVersion: header.schemaVersion, latest: LATEST_SCHEMA_VERSION },
+          );
+        }
+        const verified = await this.verifyFile(
+          file,
+          request.passphrase ?? null,
+          (phase, f) => this.progress({ operation, phase, fraction: f * 0.8, file }),
+          candidate,
+        );
+        // Older schemas are migrated on the copy; the live database is not touched yet.
+        const migrated = openDatabase(candidate);
+        const schemaVersion = migrated.pragma('user_version', { simple: true }) as number;
+        migrated.pragma('journal_mode = DELETE');
+        migrated.close();
+        this.progress({ operation, phase: 'restore', fraction: 0.9, file });
+        let safetySnapshot: string | null = null;
+        if (!options.drill) {
+          const safetyDir = path.join(this.dataDir, 'safety');
+          await fs.promises.mkdir(safetyDir, { recursive: true });
+          safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
+          await snapshotDatabase(this.db, safetySnapshot);
+          const live = databasePath(this.dataDir);
+          await this.handle.reopen(async () => {
+            // With the connection closed SQLite has checkpointed and removed the WAL; if it is
+            // still there another program holds the database, and swapping would mix files.
+            for (const suffix of ['-wal', '-journal']) {
+              const side = `${live}${suffix}`;
+              if (fs.existsSync(side) && fs.statSync(side).size > 0) {
+                throw new AppError('database_locked', 'The database is still open in another program; close it and try again');
+              }
+            }
+            await fs.promises.rm(`${live}-shm`, { force: true });
+            await fs.promises.rename(candidate, live);
+            await fsyncDir(this.dataDir);
+          });
+          this.logger.info('database restored', { file, safetySnapshot });
+        }
+        this.progress({ operation, phase: 'done', fraction: 1, file });
+        const result: RestoreResult = {
+          file,
+          safetySnapshot,
+          schemaVersion,
+          migratedFrom: verified.schemaVersion,
+          rowCounts: verified.rowCounts,
+          drill: options.drill,
+        };
+        if (!options.drill) this.bus?.emit('backup.restored', result);
+        return result;
+      } catch (error) {
+        this.progress({ operation, phase: 'failed', fraction: 1, file, error: (error as Error).message });
+        throw error;
+      } finally {
+        await fs.promises.rm(candidate, { force: true }).catch(() => undefined);
+        if (options.drill) await fs.promises.rm(work, { recursive: true, force: true }).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Restores into a temporary folder only, to prove the backup works; live data is untouched. */
+  drill(input: unknown): Promise<RestoreResult> {
+    return this.restore(input, { drill: true });
+  }
+
+  /** Deletes backups of `folder` the retention policy no longer keeps (never the newest verified one). */
+  async applyRetention(folder: string): Promise<number[]> {
+    const inFolder = listBackupEntries(this.db, 10_000).filter(
+      (e) => e.present && path.dirname(e.file) === folder && e.status !== 'running' && e.trigger !== 'safety',
+    );
+    const remove = backupsToDelete(
+      inFolder.map((e) => ({ id: e.id, createdAt: e.createdAt, verified: e.status === 'verified' })),
+      this.settings().retention,
+    );
+    for (const id of remove) {
+      const entry = inFolder.find((e) => e.id === id);
+      if (!entry) continue;
+      await fs.promises.rm(entry.file, { force: true });
+      markBackupRemoved(this.db, id);
+    }
+    return remove;
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+  }
+}

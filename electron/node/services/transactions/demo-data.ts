@@ -1,0 +1,119 @@
+/**
+ * Realistic demo transactions for demos and benchmarks: per terminal a running trace and receipt
+ * number, store hours, a mix of card types and amounts, a few reversals, refunds and declines,
+ * receipt text, and an end-of-day result per terminal and day that matches the captured sums.
+ * Deterministic for a given seed.
+ */
+import type { CardTypeTotal, TransactionKind } from '../../../../shared/domain/transactions';
+import type { StoredTransaction } from '../../db/transactions';
+import { signedAmount } from './reconcile';
+
+export interface DemoOptions {
+  transactions: number;
+  terminals: number;
+  days: number;
+  /** The last business day (YYYY-MM-DD); the data ends there. */
+  lastDay: string;
+  seed?: number;
+}
+
+const CARDS = [
+  { cardType: '05', cardName: 'girocard', aid: 'A0000003591010', weight: 40 },
+  { cardType: '06', cardName: 'Mastercard', aid: 'A0000000041010', weight: 20 },
+  { cardType: '0A', cardName: 'VISA', aid: 'A0000000031010', weight: 20 },
+  { cardType: '2E', cardName: 'UnionPay', aid: 'A000000333010101', weight: 15 },
+  { cardType: '08', cardName: 'American Express', aid: 'A00000002501', weight: 5 },
+] as const;
+
+/** A small fast PRNG (mulberry32): reproducible demo data without Math.random. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dayBefore(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+export interface DemoDay {
+  terminalId: string;
+  businessDay: string;
+  totals: CardTypeTotal[];
+}
+
+/** Yields the transactions in time order; `onDayDone` gets each terminal-day's end-of-day totals. */
+export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay) => void): Generator<StoredTransaction> {
+  const random = prng(options.seed ?? 20_240_501);
+  const perDay = Math.max(1, options.transactions / (options.terminals * options.days));
+  const trace = new Array<number>(options.terminals).fill(0).map(() => Math.floor(random() * 1000));
+  const receipt = new Array<number>(options.terminals).fill(0).map(() => Math.floor(random() * 100));
+  let produced = 0;
+  for (let d = options.days - 1; d >= 0; d--) {
+    const businessDay = dayBefore(options.lastDay, d);
+    for (let t = 0; t < options.terminals; t++) {
+      const terminalId = `T${pad(t + 1, 3)}`;
+      const tid = pad(52_000_000 + t + 1, 8);
+      const dayIndex = options.days - 1 - d;
+      const quota = Math.min(
+        Math.round(perDay * (dayIndex * options.terminals + t + 1)) - Math.round(perDay * (dayIndex * options.terminals + t)),
+        options.transactions - produced,
+      );
+      const totals = new Map<string, CardTypeTotal>();
+      const payments: { receipt: number; amount: number }[] = [];
+      const secondsStep = Math.max(1, Math.floor((13 * 3600) / Math.max(1, quota)));
+      for (let i = 0; i < quota; i++) {
+        const seconds = 9 * 3600 + i * secondsStep + Math.floor(random() * secondsStep);
+        const occurredAt = `${businessDay}T${pad(Math.floor(seconds / 3600) % 24, 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}`;
+        let pick = random() * 100;
+        const card = CARDS.find((c) => (pick -= c.weight) < 0) ?? CARDS[0];
+        const roll = random();
+        let kind: TransactionKind = roll < 0.94 ? 'payment' : roll < 0.97 ? 'declined' : roll < 0.99 ? 'reversal' : 'refund';
+        const original = kind === 'reversal' || kind === 'refund' ? payments[Math.floor(random() * payments.length)] : undefined;
+        if ((kind === 'reversal' || kind === 'refund') && !original) kind = 'payment';
+        const amountCents = original ? original.amount : 100 + Math.floor(random() * random() * 50_000);
+        trace[t] = ((trace[t] ?? 0) % 999_999) + 1;
+        receipt[t] = ((receipt[t] ?? 0) % 9_999) + 1;
+        const receiptNumber = receipt[t] ?? 0;
+        if (kind === 'payment') payments.push({ receipt: receiptNumber, amount: amountCents });
+        if (kind !== 'declined') {
+          const total = totals.get(card.cardType) ?? { cardType: card.cardType, count: 0, amountCents: 0 };
+          total.count += 1;
+          total.amountCents += signedAmount(kind, amountCents);
+          totals.set(card.cardType, total);
+        }
+        const last4 = pad(Math.floor(random() * 10_000), 4);
+        const yuan = (amountCents / 100).toFixed(2);
+        produced++;
+        yield {
+          terminalId,
+          businessDay,
+          occurredAt,
+          traceNumber: trace[t] ?? 0,
+          receiptNumber,
+          kind,
+          amountCents,
+          cardType: card.cardType,
+          cardName: card.cardName,
+          maskedPan: `621483******${last4}`,
+          tid,
+          vu: `45530000${pad(t + 1, 4)}`,
+          aid: card.aid,
+          resultCode: kind === 'declined' ? 5 : 0,
+          originalReceiptNumber: original ? original.receipt : null,
+          receiptText: `${card.cardName}\nTID ${tid}  Trace ${pad(trace[t] ?? 0, 6)}  Beleg ${pad(receiptNumber, 4)}\n${occurredAt.replace('T', ' ')}\n${kind.toUpperCase()}  EUR ${yuan}\nKarte ************${last4}\n${kind === 'declined' ? 'Abgelehnt' : 'Zahlung erfolgt'}`,
+        };
+      }
+      onDayDone({ terminalId, businessDay, totals: [...totals.values()] });
+    }
+  }
+}

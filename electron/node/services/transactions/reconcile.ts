@@ -1,0 +1,172 @@
+/**
+ * Reconciliation (对账) as pure functions over what the database answers: end-of-day totals
+ * against the captured sums per card type, gaps and duplicates in trace and receipt numbers,
+ * and reversals without their original. Each finding is an `Anomaly` of incident class
+ * "transaction"; the incident feature opens incidents from them.
+ */
+import type { Anomaly, ReconciliationDay, TransactionRecord } from '../../../../shared/domain/transactions';
+import type { DaySums, EndOfDayRow, NumberRow } from '../../db/transactions';
+
+const MAX_NUMBERS = 50;
+/** A jump this large is a counter wrap-around or a reset, not lost records. */
+const MAX_GAP_SPAN = 5_000;
+
+export function dayKey(terminalId: string, businessDay: string): string {
+  return `${terminalId}\u0000${businessDay}`;
+}
+
+/** Net effect on the day's total: payments add, reversals and refunds subtract, declines count nothing. */
+export function signedAmount(kind: string, amountCents: number): number {
+  if (kind === 'payment') return amountCents;
+  if (kind === 'reversal' || kind === 'refund') return -amountCents;
+  return 0;
+}
+
+export interface CardTypeSums {
+  capturedCount: number;
+  capturedCents: number;
+  endOfDayCount: number | null;
+  endOfDayCents: number | null;
+}
+
+export interface DayFacts {
+  terminalId: string;
+  businessDay: string;
+  transactionCount: number;
+  hasEndOfDay: boolean;
+  cardTypes: Map<string, CardTypeSums>;
+}
+
+export function collectDays(sums: DaySums[], endOfDay: EndOfDayRow[]): Map<string, DayFacts> {
+  const days = new Map<string, DayFacts>();
+  const dayOf = (terminalId: string, businessDay: string): DayFacts => {
+    const key = dayKey(terminalId, businessDay);
+    let day = days.get(key);
+    if (!day) {
+      day = { terminalId, businessDay, transactionCount: 0, hasEndOfDay: false, cardTypes: new Map() };
+      days.set(key, day);
+    }
+    return day;
+  };
+  const cardOf = (day: DayFacts, cardType: string): CardTypeSums => {
+    let sums = day.cardTypes.get(cardType);
+    if (!sums) {
+      sums = { capturedCount: 0, capturedCents: 0, endOfDayCount: null, endOfDayCents: null };
+      day.cardTypes.set(cardType, sums);
+    }
+    return sums;
+  };
+  for (const row of sums) {
+    const day = dayOf(row.terminalId, row.businessDay);
+    day.transactionCount += row.count;
+    if (row.kind === 'declined') continue;
+    const card = cardOf(day, row.cardType);
+    card.capturedCount += row.count;
+    card.capturedCents += signedAmount(row.kind, row.amountCents);
+  }
+  for (const row of endOfDay) {
+    const day = dayOf(row.terminalId, row.businessDay);
+    day.hasEndOfDay = true;
+    if (row.cardType === null) continue;
+    const card = cardOf(day, row.cardType);
+    card.endOfDayCount = row.count;
+    card.endOfDayCents = row.amountCents;
+  }
+  return days;
+}
+
+function anomaly(partial: Partial<Anomaly> & Pick<Anomaly, 'kind' | 'terminalId' | 'businessDay'>): Anomaly {
+  return {
+    cardType: null,
+    expectedCents: null,
+    actualCents: null,
+    numbers: [],
+    transactionId: null,
+    incidentClass: 'transaction',
+    ...partial,
+  };
+}
+
+/** Total mismatches (and a missing end-of-day for a day that is over). */
+export function totalAnomalies(day: DayFacts, today: string): Anomaly[] {
+  const base = { terminalId: day.terminalId, businessDay: day.businessDay };
+  if (!day.hasEndOfDay) return day.businessDay < today ? [anomaly({ ...base, kind: 'missing_end_of_day' })] : [];
+  const found: Anomaly[] = [];
+  for (const [cardType, sums] of [...day.cardTypes].sort(([a], [b]) => a.localeCompare(b))) {
+    const expected = sums.endOfDayCents ?? 0;
+    if (expected !== sums.capturedCents) {
+      found.push(anomaly({ ...base, kind: 'total_mismatch', cardType, expectedCents: expected, actualCents: sums.capturedCents }));
+    }
+  }
+  return found;
+}
+
+function gapsAndDuplicates(values: number[]): { missing: number[]; doubled: number[] } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const missing: number[] = [];
+  const doubled: number[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1] as number;
+    const current = sorted[i] as number;
+    if (current === previous) {
+      if (doubled[doubled.length - 1] !== current && doubled.length < MAX_NUMBERS) doubled.push(current);
+    } else if (current - previous > 1 && current - previous <= MAX_GAP_SPAN) {
+      for (let n = previous + 1; n < current && missing.length < MAX_NUMBERS; n++) missing.push(n);
+    }
+  }
+  return { missing, doubled };
+}
+
+/** Gaps and duplicates per terminal and day; `rows` ordered by terminal and day. */
+export function numberAnomalies(rows: NumberRow[]): Anomaly[] {
+  const found: Anomaly[] = [];
+  let start = 0;
+  while (start < rows.length) {
+    const first = rows[start] as NumberRow;
+    let end = start;
+    while (end < rows.length && rows[end]?.terminalId === first.terminalId && rows[end]?.businessDay === first.businessDay) end++;
+    const group = rows.slice(start, end);
+    const base = { terminalId: first.terminalId, businessDay: first.businessDay };
+    const trace = gapsAndDuplicates(group.map((r) => r.traceNumber));
+    const receipt = gapsAndDuplicates(group.map((r) => r.receiptNumber));
+    if (trace.missing.length > 0) found.push(anomaly({ ...base, kind: 'trace_gap', numbers: trace.missing }));
+    if (trace.doubled.length > 0) found.push(anomaly({ ...base, kind: 'duplicate_trace', numbers: trace.doubled }));
+    if (receipt.missing.length > 0) found.push(anomaly({ ...base, kind: 'receipt_gap', numbers: receipt.missing }));
+    if (receipt.doubled.length > 0) found.push(anomaly({ ...base, kind: 'duplicate_receipt', numbers: receipt.doubled }));
+    start = end;
+  }
+  return found;
+}
+
+export function orphanAnomalies(orphans: TransactionRecord[]): Anomaly[] {
+  return orphans.map((r) =>
+    anomaly({
+      kind: 'reversal_without_original',
+      terminalId: r.terminalId,
+      businessDay: r.businessDay,
+      cardType: r.cardType,
+      actualCents: r.amountCents,
+      numbers: r.originalReceiptNumber === null ? [] : [r.originalReceiptNumber],
+      transactionId: r.id,
+    }),
+  );
+}
+
+export function summarizeDay(day: DayFacts, anomalies: Anomaly[]): ReconciliationDay {
+  let capturedCents = 0;
+  let endOfDayCents: number | null = day.hasEndOfDay ? 0 : null;
+  for (const sums of day.cardTypes.values()) {
+    capturedCents += sums.capturedCents;
+    if (endOfDayCents !== null) endOfDayCents += sums.endOfDayCents ?? 0;
+  }
+  const own = anomalies.filter((a) => a.terminalId === day.terminalId && a.businessDay === day.businessDay).length;
+  return {
+    terminalId: day.terminalId,
+    businessDay: day.businessDay,
+    transactionCount: day.transactionCount,
+    capturedCents,
+    endOfDayCents,
+    status: own > 0 ? 'anomalies' : day.hasEndOfDay ? 'ok' : 'no_end_of_day',
+    anomalyCount: own,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Keeps PosCare's own copy of every transaction the terminals report and reconciles it.
+ * The terminal link calls `capture` for each Status Information and `captureEndOfDay` for each
+ * end-of-day result; both are idempotent.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  CaptureResult,
+  EndOfDayInput,
+  ReconciliationDayQuery,
+  ReconciliationQuery,
+  TransactionExportInput,
+  TransactionQuery,
+  TransactionRecordInput,
+  maskPan,
+  type Anomaly,
+  type ReconciliationDayDetail,
+  type ReconciliationList,
+  type TransactionExportResult,
+  type TransactionPage,
+  type TransactionRecord,
+} from '../../../../shared/domain/transactions';
+import { AppError } from '../../../../shared/ipc/result';
+import type { Db } from '../../db/connection';
+import {
+  dayTransactions,
+  daySums,
+  endOfDayTotals,
+  insertTransaction,
+  numbersOfRange,
+  orphanReversals,
+  replaceEndOfDay,
+  searchTransactions,
+  transactionBatch,
+  type StoredTransaction,
+} from '../../db/transactions';
+import type { Logger } from '../../log/logger';
+import { collectDays, dayKey, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies } from './reconcile';
+import { writeCsv, writeXlsx } from './export';
+
+export type Clock = () => Date;
+
+const DAY_VIEW_LIMIT = 2_000;
+const EXPORT_BATCH = 5_000;
+
+/** The local calendar date of this PC (business days are the terminal's local dates). */
+export function localDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: 'custom', messageKey: i.message }));
+  throw new AppError('validation', `Invalid input: ${issues.map((i) => `${i.path}: ${i.messageKey}`).join('; ')}`, { issues });
+}
+
+export class TransactionsService {
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  /**
+   * Stores one Status Information; a repeat (same terminal, business day, trace and receipt
+   * number) answers the stored row and changes nothing. A full card number is masked to the
+   * first six and last four digits before it is stored.
+   */
+  capture(input: TransactionRecordInput): CaptureResult {
+    const record = parse(TransactionRecordInput, input);
+    const stored: StoredTransaction = {
+      ...record,
+      maskedPan: maskPan(record.maskedPan),
+      businessDay: record.businessDay ?? record.occurredAt.slice(0, 10),
+    };
+    const result = insertTransaction(this.db, stored, this.clock().toISOString());
+    if (!result.created) this.logger.info('transaction already captured', { terminalId: stored.terminalId, trace: stored.traceNumber });
+    return CaptureResult.parse(result);
+  }
+
+  /** Stores an end-of-day result; a repeat for the same terminal and day replaces the totals. */
+  captureEndOfDay(terminalId: string, businessDay: string, totals: EndOfDayInput['totals']): void {
+    const input = parse(EndOfDayInput, { terminalId, businessDay, totals });
+    replaceEndOfDay(this.db, input.terminalId, input.businessDay, input.totals, this.clock().toISOString());
+  }
+
+  search(input: TransactionQuery): TransactionPage {
+    const query = parse(TransactionQuery, input);
+    return searchTransactions(this.db, query);
+  }
+
+  reconcile(input: ReconciliationQuery): ReconciliationList {
+    const query = parse(ReconciliationQuery, input);
+    const terminal = query.terminalId || null;
+    const days = collectDays(daySums(this.db, query.from, query.to, terminal), endOfDayTotals(this.db, query.from, query.to, terminal));
+    const today = localDay(this.clock());
+    const anomalies: Anomaly[] = [];
+    for (const day of days.values()) anomalies.push(...totalAnomalies(day, today));
+    anomalies.push(...numberAnomalies(numbersOfRange(this.db, query.from, query.to, terminal)));
+    anomalies.push(...orphanAnomalies(orphanReversals(this.db, query.from, query.to, terminal)));
+    anomalies.sort((a, b) => b.businessDay.localeCompare(a.businessDay) || a.terminalId.localeCompare(b.terminalId));
+    const list = [...days.values()]
+      .map((day) => summarizeDay(day, anomalies))
+      .sort((a, b) => b.businessDay.localeCompare(a.businessDay) || a.terminalId.localeCompare(b.terminalId));
+    return { days: list, anomalies };
+  }
+
+  reconcileDay(input: { terminalId: string; businessDay: string }): ReconciliationDayDetail {
+    const query = parse(ReconciliationDayQuery, input);
+    const { days, anomalies } = this.reconcile({ from: query.businessDay, to: query.businessDay, terminalId: query.terminalId });
+    const day = days[0] ?? {
+      terminalId: query.terminalId,
+      businessDay: query.businessDay,
+      transactionCount: 0,
+      capturedCents: 0,
+      endOfDayCents: null,
+      status: 'no_end_of_day' as const,
+      anomalyCount: 0,
+    };
+    const facts = collectDays(
+      daySums(this.db, query.businessDay, query.businessDay, query.terminalId),
+      endOfDayTotals(this.db, query.businessDay, query.businessDay, query.terminalId),
+    ).get(dayKey(query.terminalId, query.businessDay));
+    const cardTypes = [...(facts?.cardTypes ?? new Map())].map(([cardType, sums]) => ({ cardType, ...sums }));
+    const transactions: TransactionRecord[] = dayTransactions(this.db, query.terminalId, query.businessDay, DAY_VIEW_LIMIT + 1);
+    return {
+      day,
+      cardTypes,
+      anomalies,
+      transactions: transactions.slice(0, DAY_VIEW_LIMIT),
+      truncated: transactions.length > DAY_VIEW_LIMIT,
+    };
+  }
+
+  /** Writes a date range to a CSV or XLSX file, yielding to the event loop between batches. */
+  async export(input: TransactionExportInput): Promise<TransactionExportResult> {
+    const query = parse(TransactionExportInput, input);
+    const file = path.resolve(query.out);
+    if (!fs.existsSync(path.dirname(file))) {
+      throw new AppError('not_found', `The folder ${path.dirname(file)} does not exist`, { path: path.dirname(file) });
+    }
+    const filter = { from: query.from, to: query.to, terminalId: query.terminalId || undefined };
+    let after: { occurredAt: string; id: number } | undefined;
+    const next = async () => {
+      await yieldToLoop();
+      const batch = transactionBatch(this.db, filter, after, EXPORT_BATCH);
+      const last = batch[batch.length - 1];
+      if (last) after = { occurredAt: last.occurredAt, id: last.id };
+      return batch;
+    };
+    const written = query.format === 'csv' ? await writeCsv(file, next) : await writeXlsx(file, next);
+    this.logger.info('transactions exported', { file, rows: written.rows, format: query.format });
+    return { file, ...written };
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,146 @@
+/**
+ * Backups (数据备份): the self-describing file header, the history, the settings and the progress
+ * events of the backup service.
+ */
+import { z } from 'zod';
+
+export const BACKUP_FORMAT_VERSION = 1;
+export const BACKUP_EXTENSION = '.pcbak';
+
+export const ScryptParams = z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int() });
+
+export const BackupEncryption = z.object({
+  cipher: z.literal('aes-256-gcm'),
+  kdf: z.literal('scrypt'),
+  salt: z.string(),
+  iv: z.string(),
+  params: ScryptParams,
+  /** HMAC of a constant under the key: tells a wrong passphrase from a damaged file. */
+  keyCheck: z.string(),
+});
+
+export const BackupHeader = z.object({
+  formatVersion: z.number().int(),
+  appVersion: z.string(),
+  schemaVersion: z.number().int(),
+  createdAt: z.string(),
+  rowCounts: z.record(z.string(), z.number().int()),
+  plaintextBytes: z.number().int(),
+  compression: z.literal('deflate-raw-frames'),
+  encryption: BackupEncryption.nullable(),
+  /** SHA-256 (hex) of the database file inside. */
+  sha256: z.string(),
+});
+export type BackupHeader = z.infer<typeof BackupHeader>;
+
+export const Passphrase = z.string().min(8, { error: 'backup.passphraseTooShort' }).max(1024);
+
+export const BACKUP_STATUSES = ['running', 'verified', 'failed'] as const;
+export const BackupStatus = z.enum(BACKUP_STATUSES);
+export type BackupStatus = z.infer<typeof BackupStatus>;
+
+export const BackupTrigger = z.enum(['manual', 'scheduled', 'quit', 'safety']);
+export type BackupTrigger = z.infer<typeof BackupTrigger>;
+
+export const BackupEntry = z.object({
+  id: z.number().int(),
+  file: z.string(),
+  createdAt: z.string(),
+  trigger: BackupTrigger,
+  status: BackupStatus,
+  encrypted: z.boolean(),
+  bytes: z.number().int(),
+  rowCounts: z.record(z.string(), z.number().int()),
+  seconds: z.number().nullable(),
+  error: z.string().nullable(),
+  /** False once retention removed the file (or it went missing). */
+  present: z.boolean(),
+});
+export type BackupEntry = z.infer<typeof BackupEntry>;
+
+export const Retention = z.object({
+  daily: z.number().int().min(1).max(365),
+  weekly: z.number().int().min(0).max(520),
+  monthly: z.number().int().min(0).max(240),
+});
+export type Retention = z.infer<typeof Retention>;
+
+export const BackupSettings = z.object({
+  folder: z.string().trim().max(1000),
+  /** Hour of the day (0-23) for the daily backup; null turns the schedule off. */
+  dailyHour: z.number().int().min(0).max(23).nullable(),
+  atQuit: z.boolean(),
+  encrypted: z.boolean(),
+  retention: Retention,
+});
+export type BackupSettings = z.infer<typeof BackupSettings>;
+
+export const DEFAULT_BACKUP_SETTINGS: BackupSettings = {
+  folder: '',
+  dailyHour: 21,
+  atQuit: true,
+  encrypted: true,
+  retention: { daily: 7, weekly: 4, monthly: 12 },
+};
+
+export const BackupSettingsUpdate = BackupSettings.partial().strict();
+
+export const BackupCreateInput = z
+  .object({
+    /** Folder to write into; defaults to the configured folder. */
+    folder: z.string().trim().min(1).max(1000).optional(),
+    passphrase: Passphrase.optional(),
+    /** Must be true (after the warning) to write without encryption. */
+    noEncryption: z.boolean().default(false),
+  })
+  .strict()
+  .refine((i) => i.noEncryption || i.passphrase !== undefined, { error: 'backup.passphraseRequired', path: ['passphrase'] });
+export type BackupCreateInput = z.input<typeof BackupCreateInput>;
+
+export const BackupFileInput = z
+  .object({ file: z.string().trim().min(1).max(1000), passphrase: z.string().max(1024).optional() })
+  .strict();
+export type BackupFileInput = z.input<typeof BackupFileInput>;
+
+export const BackupRestoreInput = z
+  .object({ file: z.string().trim().min(1).max(1000), passphrase: z.string().max(1024).optional(), confirm: z.literal(true) })
+  .strict();
+
+export const BackupVerifyResult = z.object({
+  file: z.string(),
+  header: BackupHeader,
+  rowCounts: z.record(z.string(), z.number().int()),
+  integrity: z.literal('ok'),
+  seconds: z.number(),
+});
+export type BackupVerifyResult = z.infer<typeof BackupVerifyResult>;
+
+export const BackupInspectResult = z.object({ file: z.string(), bytes: z.number().int(), header: BackupHeader });
+export type BackupInspectResult = z.infer<typeof BackupInspectResult>;
+
+export const RestoreResult = z.object({
+  file: z.string(),
+  safetySnapshot: z.string().nullable(),
+  schemaVersion: z.number().int(),
+  migratedFrom: z.number().int(),
+  rowCounts: z.record(z.string(), z.number().int()),
+  /** For a drill: where the restored copy was put (and removed again). */
+  drill: z.boolean(),
+});
+export type RestoreResult = z.infer<typeof RestoreResult>;
+
+export const BACKUP_PHASES = ['snapshot', 'compress', 'verify', 'integrity', 'restore', 'done', 'failed'] as const;
+export const BackupProgress = z.object({
+  operation: z.enum(['create', 'verify', 'restore', 'drill']),
+  phase: z.enum(BACKUP_PHASES),
+  /** 0..1 over the whole operation. */
+  fraction: z.number().min(0).max(1),
+  file: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type BackupProgress = z.infer<typeof BackupProgress>;
+
+export const BackupList = z.object({ settings: BackupSettings, entries: z.array(BackupEntry), running: z.boolean() });
+export type BackupList = z.infer<typeof BackupList>;
+
+export const BackupFolderListing = z.object({ files: z.array(BackupInspectResult), unreadable: z.array(z.string()) });

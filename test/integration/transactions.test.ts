@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bulkInsertTransactions } from '../../electron/node/db/bulk';
+import { openDatabase, type Db } from '../../electron/node/db/connection';
+import { DAY_SUMS_SQL, searchSql } from '../../electron/node/db/transactions';
+import { createLogger } from '../../electron/node/log/logger';
+import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
+import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
+import { TransactionQuery, type TransactionRecordInput } from '../../shared/domain/transactions';
+import { AppError } from '../../shared/ipc/result';
+import { tempDir } from '../helpers/temp';
+
+const logger = createLogger({ sink: { write: () => undefined } });
+
+function payment(overrides: Partial<TransactionRecordInput> = {}): TransactionRecordInput {
+  return {
+    terminalId: 'T001',
+    traceNumber: 1,
+    receiptNumber: 1,
+    occurredAt: '2026-03-01T10:00:00',
+    amountCents: 1250,
+    kind: 'payment',
+    cardType: '05',
+    cardName: 'girocard',
+    maskedPan: '672000******1234',
+    receiptText: 'girocard\nEUR 12,50',
+    ...overrides,
+  };
+}
+
+let temp: ReturnType<typeof tempDir>;
+let db: Db;
+let service: TransactionsService;
+
+beforeEach(() => {
+  temp = tempDir();
+  db = openDatabase(path.join(temp.dir, 'poscare.db'));
+  service = new TransactionsService(db, logger, () => new Date('2026-03-10T12:00:00'));
+});
+afterEach(() => {
+  db.close();
+  temp.cleanup();
+});
+
+function fill(transactions: number, terminals = 2, days = 5): void {
+  const endOfDay: DemoDay[] = [];
+  bulkInsertTransactions(db, demoTransactions({ transactions, terminals, days, lastDay: '2026-03-05' }, (d) => endOfDay.push(d)), () => endOfDay, 'x');
+}
+
+describe('capture', () => {
+  it('stores a Status Information once, however often it is repeated', () => {
+    const first = service.capture(payment());
+    const again = service.capture(payment({ receiptText: 'changed' }));
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ id: first.id, created: false });
+    const page = service.search({ from: '2026-03-01', to: '2026-03-01' });
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ receiptText: 'girocard\nEUR 12,50', businessDay: '2026-03-01', amountCents: 1250 });
+  });
+
+  it('never stores a full card number', () => {
+    service.capture(payment({ maskedPan: '4111111111111111' }));
+    expect(service.search({ from: '2026-03-01', to: '2026-03-01' }).items[0]?.maskedPan).toBe('411111******1111');
+    const raw = fs.readFileSync(path.join(temp.dir, 'poscare.db'));
+    expect(raw.includes('4111111111111111')).toBe(false);
+  });
+
+  it('rejects bad input and stores nothing', () => {
+    expect(() => service.capture(payment({ amountCents: -5 }))).toThrow(AppError);
+    expect(() => service.capture(payment({ occurredAt: '2026-03-01 10:00' }))).toThrow(AppError);
+    expect(service.search({ from: '2026-01-01', to: '2026-12-31' }).items).toHaveLength(0);
+  });
+
+  it('replaces the end-of-day totals when the same day is reported again', () => {
+    service.captureEndOfDay('T001', '2026-03-01', [{ cardType: '05', count: 1, amountCents: 999 }]);
+    service.captureEndOfDay('T001', '2026-03-01', [{ cardType: '05', count: 1, amountCents: 1250 }]);
+    service.capture(payment());
+    const { days, anomalies } = service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
+    expect(days[0]).toMatchObject({ status: 'ok', capturedCents: 1250, endOfDayCents: 1250 });
+    expect(anomalies).toEqual([]);
+  });
+});
+
+describe('search', () => {
+  it('pages through every matching row exactly once, newest first, with keyset cursors', () => {
+    fill(1_000);
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let previous = '9999';
+    for (;;) {
+      const page = service.search({ from: '2026-03-01', to: '2026-03-05', limit: 37, ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) {
+        expect(`${item.occurredAt}|${String(item.id).padStart(9, '0')}` <= previous).toBe(true);
+        previous = `${item.occurredAt}|${String(item.id).padStart(9, '0')}`;
+        seen.push(item.id);
+      }
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe((db.prepare('SELECT count(*) AS n FROM transactions').get() as { n: number }).n);
+  });
+
+  it('filters by terminal, card type, amount and receipt number', () => {
+    fill(500);
+    const page = service.search({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T002', cardType: '05', minAmountCents: 1000, maxAmountCents: 20_000, limit: 500 });
+    expect(page.items.length).toBeGreaterThan(0);
+    for (const item of page.items) {
+      expect(item).toMatchObject({ terminalId: 'T002', cardType: '05' });
+      expect(item.amountCents).toBeGreaterThanOrEqual(1000);
+      expect(item.amountCents).toBeLessThanOrEqual(20_000);
+    }
+    const one = page.items[0]!;
+    const byReceipt = service.search({ from: '2026-03-01', to: '2026-03-05', receiptNumber: one.receiptNumber, limit: 500 });
+    expect(byReceipt.items.map((i) => i.id)).toContain(one.id);
+  });
+
+  it('answers the screens from indexes, never a scan of the table or a temporary sort', () => {
+    fill(2_000);
+    db.exec('ANALYZE');
+    const plans = [
+      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05' })),
+      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05', cursor: '2026-03-03T10:00:00|500' })),
+      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T001' })),
+      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05', cardType: '05', minAmountCents: 100 })),
+      { sql: DAY_SUMS_SQL, params: ['2026-03-01', '2026-03-05', null, null] },
+    ].map(({ sql, params }) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' / '),
+    );
+    for (const plan of plans) {
+      expect(plan).not.toMatch(/SCAN transactions(?! USING)/);
+      expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
+    expect(plans[0]).toMatch(/USING INDEX transactions_time/);
+    expect(plans[2]).toMatch(/transactions_terminal_time/);
+    expect(plans[4]).toMatch(/COVERING INDEX transactions_reconcile/);
+  });
+});
+
+describe('reconciliation of demo data', () => {
+  it('finds nothing wrong in consistent data, and each planted fault', () => {
+    fill(600, 2, 3);
+    expect(service.reconcile({ from: '2026-03-03', to: '2026-03-05' }).anomalies).toEqual([]);
+    // Plant: a lost record (gap), a doubled record, a wrong amount and an orphan reversal.
+    const victim = db.prepare("SELECT * FROM transactions WHERE terminal_id = 'T001' AND business_day = '2026-03-04' AND kind = 'payment' ORDER BY trace_number LIMIT 1 OFFSET 10").get() as { id: number; trace_number: number };
+    db.prepare('DELETE FROM transactions WHERE id = ?').run(victim.id);
+    const last = db.prepare("SELECT max(trace_number) AS t, max(receipt_number) AS r FROM transactions WHERE terminal_id = 'T002' AND business_day = '2026-03-05'").get() as { t: number; r: number };
+    service.capture(payment({ terminalId: 'T002', occurredAt: '2026-03-05T21:59:00', traceNumber: last.t, receiptNumber: last.r + 1, amountCents: 10 }));
+    service.capture(payment({ terminalId: 'T002', occurredAt: '2026-03-05T22:00:00', traceNumber: last.t + 1, receiptNumber: last.r + 2, kind: 'reversal', originalReceiptNumber: 9_999, amountCents: 10 }));
+    const { anomalies, days } = service.reconcile({ from: '2026-03-03', to: '2026-03-05' });
+    const kinds = anomalies.map((a) => `${a.terminalId}/${a.businessDay}/${a.kind}`).sort();
+    expect(kinds).toEqual([
+      'T001/2026-03-04/receipt_gap',
+      'T001/2026-03-04/total_mismatch',
+      'T001/2026-03-04/trace_gap',
+      'T002/2026-03-05/duplicate_trace',
+      'T002/2026-03-05/reversal_without_original',
+    ]);
+    expect(anomalies.find((a) => a.kind === 'trace_gap')?.numbers).toEqual([victim.trace_number]);
+    expect(days.find((d) => d.terminalId === 'T001' && d.businessDay === '2026-03-04')?.status).toBe('anomalies');
+    const detail = service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-04' });
+    expect(detail.transactions.length).toBe(detail.day.transactionCount);
+    expect(detail.cardTypes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('export', () => {
+  it('writes a date range as CSV and as XLSX with every row', async () => {
+    fill(300, 1, 3);
+    const expected = (db.prepare("SELECT count(*) AS n FROM transactions WHERE business_day BETWEEN '2026-03-04' AND '2026-03-05'").get() as { n: number }).n;
+    const csv = await service.export({ from: '2026-03-04', to: '2026-03-05', format: 'csv', out: path.join(temp.dir, 'tx.csv') });
+    expect(csv.rows).toBe(expected);
+    const lines = fs.readFileSync(csv.file, 'utf8').trim().split('\r\n');
+    expect(lines).toHaveLength(expected + 1);
+    expect(lines[0]).toContain('occurred_at,business_day,terminal_id');
+
+    const xlsx = await service.export({ from: '2026-03-04', to: '2026-03-05', format: 'xlsx', out: path.join(temp.dir, 'tx.xlsx') });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsx.file);
+    expect(workbook.getWorksheet('transactions')?.rowCount).toBe(expected + 1);
+    expect(fs.readdirSync(temp.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('refuses a folder that does not exist', async () => {
+    await expect(service.export({ from: '2026-03-04', to: '2026-03-05', format: 'csv', out: path.join(temp.dir, 'nope', 'x.csv') })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
