@@ -1,4 +1,8 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import DeviceDetailView from '../views/DeviceDetailView.vue';
+import DevicesView from '../views/DevicesView.vue';
+import IncidentDetailView from '../views/IncidentDetailView.vue';
+import IncidentsView from '../views/IncidentsView.vue';
 import SectionEmptyView from '../views/SectionEmptyView.vue';
 import SettingsView from '../views/SettingsView.vue';
 
@@ -18,8 +22,10 @@ export type SectionName = (typeof SECTIONS)[number]['name'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/devices' },
-  { name: 'devices', path: '/devices', component: SectionEmptyView, props: { section: 'devices', settingsFirst: true } },
-  { name: 'incidents', path: '/incidents', component: SectionEmptyView, props: { section: 'incidents' } },
+  { name: 'devices', path: '/devices', component: DevicesView },
+  { name: 'device', path: '/devices/:id', component: DeviceDetailView, props: true },
+  { name: 'incidents', path: '/incidents', component: IncidentsView },
+  { name: 'incident', path: '/incidents/:id', component: IncidentDetailView, props: true },
   { name: 'maintenance', path: '/maintenance', component: SectionEmptyView, props: { section: 'maintenance' } },
   { name: 'parts', path: '/parts', component: SectionEmptyView, props: { section: 'parts' } },
   { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },

@@ -1,0 +1,9 @@
+/** "2 h 5 min" in the current language (locale keys incidents.duration*). */
+export function formatDuration(ms: number, t: (key: string, values: Record<string, number>) => string): string {
+  const minutes = Math.floor(ms / 60000);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (days > 0) return t('incidents.durationDays', { d: days, h: hours % 24, m: minutes % 60 });
+  if (hours > 0) return t('incidents.durationHours', { h: hours, m: minutes % 60 });
+  return t('incidents.durationMinutes', { m: minutes });
+}

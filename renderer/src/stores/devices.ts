@@ -1,0 +1,126 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Device, DeviceCommandRecord, DeviceFieldsInput } from '../../../shared/domain/devices';
+import type { GuideCommand } from '../../../shared/domain/incidents';
+import type { DeviceStatus, Overall, StatusChange, StatusChangedEvent } from '../../../shared/domain/status';
+import type { ApiError } from '../../../shared/ipc/result';
+import { call, on } from '../api/client';
+
+export interface StatusNotice {
+  id: number;
+  kind: 'down' | 'recovered';
+  deviceId: string;
+  deviceName: string;
+  overall: Overall;
+}
+
+/** The registry, the live status of every terminal, notices of terminals going down or recovering. */
+export const useDevicesStore = defineStore('devices', () => {
+  const devices = ref<Device[]>([]);
+  const statuses = ref<Record<string, DeviceStatus>>({});
+  const notices = ref<StatusNotice[]>([]);
+  const running = ref<Record<string, { command: string; text: string }>>({});
+  const loadError = ref<ApiError>();
+  const loaded = ref(false);
+  let subscribed = false;
+  let noticeId = 0;
+
+  const byId = computed(() => new Map(devices.value.map((d) => [d.id, d])));
+
+  function notifyDesktop(event: StatusChangedEvent, title: string, body: string): void {
+    // Browser mode: the Notification API. The desktop app notifies from the main side.
+    if (window.api || typeof Notification === 'undefined') return;
+    if (Notification.permission === 'granted') new Notification(title, { body, tag: event.status.deviceId });
+  }
+
+  function subscribe(texts: (notice: StatusNotice) => { title: string; body: string }): void {
+    if (subscribed) return;
+    subscribed = true;
+    if (!window.api && typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+    on('devices.changed', (device) => {
+      const rest = devices.value.filter((d) => d.id !== device.id);
+      devices.value = device.archived ? rest : [...rest, device].sort((a, b) => a.name.localeCompare(b.name));
+    });
+    on('devices.statusChanged', (event) => {
+      statuses.value = { ...statuses.value, [event.status.deviceId]: event.status };
+      if (event.notify) {
+        const notice: StatusNotice = { id: (noticeId += 1), kind: event.notify, deviceId: event.status.deviceId, deviceName: event.deviceName, overall: event.status.overall };
+        notices.value = [notice, ...notices.value.filter((n) => n.deviceId !== notice.deviceId)].slice(0, 5);
+        const { title, body } = texts(notice);
+        notifyDesktop(event, title, body);
+      }
+    });
+    on('devices.command', (event) => {
+      const next = { ...running.value };
+      if (event.phase === 'finished') delete next[event.deviceId];
+      else next[event.deviceId] = { command: event.command, text: event.text };
+      running.value = next;
+    });
+  }
+
+  async function load(): Promise<void> {
+    const [list, status] = await Promise.all([call('devices.list', { includeArchived: false }), call('devices.statuses')]);
+    if (!list.ok) {
+      loadError.value = list.error;
+      return;
+    }
+    if (!status.ok) {
+      loadError.value = status.error;
+      return;
+    }
+    loadError.value = undefined;
+    devices.value = list.value;
+    statuses.value = Object.fromEntries(status.value.map((s) => [s.deviceId, s]));
+    loaded.value = true;
+  }
+
+  async function save(id: string | undefined, fields: DeviceFieldsInput): Promise<{ device?: Device; error?: ApiError }> {
+    const result = id ? await call('devices.update', { id, ...fields }) : await call('devices.create', fields);
+    if (!result.ok) return { error: result.error };
+    await load();
+    return { device: result.value };
+  }
+
+  async function archive(id: string): Promise<ApiError | undefined> {
+    const result = await call('devices.archive', { id });
+    if (!result.ok) return result.error;
+    await load();
+    return undefined;
+  }
+
+  async function history(deviceId: string): Promise<StatusChange[]> {
+    const result = await call('devices.history', { deviceId, limit: 100 });
+    return result.ok ? result.value : [];
+  }
+
+  async function commands(id: string): Promise<DeviceCommandRecord[]> {
+    const result = await call('devices.commands', { id });
+    return result.ok ? result.value : [];
+  }
+
+  async function runCommand(id: string, command: GuideCommand): Promise<{ record?: DeviceCommandRecord; error?: ApiError }> {
+    running.value = { ...running.value, [id]: { command, text: '' } };
+    const result = await call('devices.runCommand', { id, command });
+    const next = { ...running.value };
+    delete next[id];
+    running.value = next;
+    return result.ok ? { record: result.value } : { error: result.error };
+  }
+
+  async function exportCsv(): Promise<string | undefined> {
+    const result = await call('devices.exportCsv');
+    return result.ok ? result.value.csv : undefined;
+  }
+
+  async function importCsv(csv: string) {
+    const result = await call('devices.importCsv', { csv });
+    if (result.ok && result.value.errors.length === 0) await load();
+    return result;
+  }
+
+  function dismiss(id: number): void {
+    notices.value = notices.value.filter((n) => n.id !== id);
+  }
+
+  return { devices, statuses, notices, running, loadError, loaded, byId, subscribe, load, save, archive, history, commands, runCommand, exportCsv, importCsv, dismiss };
+});
