@@ -20,7 +20,7 @@ function passphraseFrom(io: CliIo, variable: string | undefined): string | undef
 function openService(dataDir: string): { service: BackupService; close(): void } {
   ensureDataDir(dataDir);
   const database = swappableDatabase(() => openDatabase(databasePath(dataDir)));
-  const service = new BackupService(database, dataDir, undefined, createLogger({ scope: 'backup' }));
+  const service = new BackupService(database, dataDir, undefined, createLogger({ scope: 'backup', level: 'warn' }));
   return {
     service,
     close() {

@@ -36,7 +36,7 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
     if (!fs.existsSync(databasePath(dataDir))) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
     const db = openDatabase(databasePath(dataDir));
     try {
-      const service = new TransactionsService(db, createLogger({ scope: 'transactions' }));
+      const service = new TransactionsService(db, createLogger({ scope: 'transactions', level: 'warn' }));
       if (sub === 'reconcile') {
         printJson(io, service.reconcile({ from: values.from, to: values.to, terminalId: values.terminal }));
         return 0;

@@ -1,6 +1,6 @@
 /**
  * Which backups to keep: the newest of each of the last N days, N ISO weeks and N months
- * (grandfather-father-son). Pure: the caller deletes. The newest verified backup is always kept,
+ * (grandfather-father-son), plus everything from the day before the newest. Pure: the caller deletes. The newest verified backup is always kept,
  * so retention can never remove the only good copy.
  */
 export interface RetentionCandidate {
@@ -26,6 +26,9 @@ export function backupsToDelete(
   const keep = new Set<number>();
   const newest = verified[0];
   if (newest) keep.add(newest.id);
+  // Everything from the last day stays: a manual backup is never removed by the next one.
+  const recent = newest ? Date.parse(newest.createdAt) - 86_400_000 : Infinity;
+  for (const c of verified) if (Date.parse(c.createdAt) > recent) keep.add(c.id);
   const bucket = (key: (date: Date) => string, count: number) => {
     const seen = new Set<string>();
     for (const c of verified) {
