@@ -1,0 +1,44 @@
+/**
+ * Faults the simulated terminal can be told to have, for drills and tests. Each one mimics what
+ * a real terminal does in that situation (DOMAIN.md fault taxonomy), in ZVT terms.
+ */
+export const FAULT_NAMES = [
+  'paper-out', // status 0xCC printer not ready; printing commands abort with 0xCC
+  'printer-jam', // as paper-out, with the extended error text "printer jam"
+  'overheating', // status 0xDF out of order; every command but status/diagnosis aborts with 0xFF
+  'host-unreachable', // payments, end-of-day, diagnosis abort with 0xA3 no connection
+  'busy', // every command is refused with 84 9C "please wait"
+  'slow', // every answer is delayed (parameter: milliseconds, default 3000)
+  'link-drop', // power loss: the link goes dead (parameter: milliseconds until power returns, default 5000)
+  'corrupt-crc', // serial: every block the terminal sends has a wrong CRC
+  'garbage', // random bytes on the line before every answer
+  'nak-storm', // serial: every block from the ECR is answered NAK
+] as const;
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+export const FAULT_HELP: Record<FaultName, string> = {
+  'paper-out': 'printer out of paper: status 0xCC, printing commands abort with 0xCC',
+  'printer-jam': 'printer jammed: like paper-out, extended error text "printer jam"',
+  overheating: 'terminal overheated: status 0xDF out of order, commands abort with 0xFF',
+  'host-unreachable': 'payment host unreachable: payments/end-of-day/diagnosis abort with 0xA3',
+  busy: 'terminal busy: every command answered 84 9C (please wait)',
+  slow: 'slow answers: every answer delayed by PARAM ms (default 3000)',
+  'link-drop': 'power loss: link goes dead for PARAM ms (default 5000), then comes back',
+  'corrupt-crc': 'serial only: every block sent has a wrong CRC',
+  garbage: 'random garbage bytes before every answer',
+  'nak-storm': 'serial only: every block from the ECR is answered NAK',
+};
+
+export function isFaultName(value: string): value is FaultName {
+  return (FAULT_NAMES as readonly string[]).includes(value);
+}
+
+/** "slow=500" or "paper-out" -> [name, parameter]. */
+export function parseFaultSpec(spec: string): { name: FaultName; parameter?: number } | undefined {
+  const [name, raw] = spec.split('=', 2);
+  if (!name || !isFaultName(name)) return undefined;
+  if (raw === undefined) return { name };
+  const parameter = Number(raw);
+  if (!Number.isFinite(parameter) || parameter < 0) return undefined;
+  return { name, parameter };
+}

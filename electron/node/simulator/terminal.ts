@@ -1,0 +1,617 @@
+/**
+ * A simulated ZVT payment terminal (the PT side of PA00P016), built on the same codec and framing
+ * as the ECR side. It answers every command the console sends with realistic data: incrementing
+ * trace and receipt numbers, totals that add up over the day's payments, receipt text; faults of
+ * ./faults.ts change its answers. One ECR link at a time, like a real terminal.
+ */
+import {
+  ApduStreamDecoder,
+  ControlByte,
+  decodeApdu,
+  encodeMessage,
+  encodeSerialFrame,
+  negativeAcknowledgement,
+  POSITIVE_ACKNOWLEDGEMENT,
+  SerialFrameDecoder,
+  type EcrCommand,
+  type ReceiptLine,
+  type SingleTotals,
+  type TerminalMessage,
+  type TlvNode,
+} from '../protocol/zvt/index';
+import { tlv } from '../protocol/zvt/tlv';
+import type { Transport } from '../transport/transport';
+import { FAULT_NAMES, type FaultName } from './faults';
+
+export type LinkKind = 'serial' | 'tcp';
+
+export interface SimulatorOptions {
+  terminalId?: string;
+  /** ISO 4217 numeric; 156 = CNY. */
+  currency?: number;
+  softwareVersion?: string;
+  serialNumber?: string;
+  /** Receipt text as Print Line (06 D1), Print Text-Block (06 D3), or not at all. */
+  receiptMode?: 'print-line' | 'text-block' | 'none';
+  /** Random source for garbage bytes (tests pass a seeded one). */
+  random?: () => number;
+  /** How long to wait for the ECR's ACK / 80 00 (ms). */
+  answerTimeoutMs?: number;
+  now?: () => Date;
+}
+
+interface Totals {
+  receiptStart: number;
+  count: number;
+  amount: number;
+  byGroup: Map<SingleTotals['groups'][number]['group'], { count: number; amount: number }>;
+}
+
+interface CardProfile {
+  cardType: number;
+  name: string;
+  group: SingleTotals['groups'][number]['group'];
+  pan: string;
+  /** BMP 3B, the 8-character authorisation attribute (AID) the host returns. */
+  aid: string;
+}
+
+// Card types of PA00P015 chapter 12 the simulator pays with, in turn.
+const CARDS: CardProfile[] = [
+  { cardType: 0x05, name: 'girocard', group: 'girocard', pan: '672559******1234', aid: '40712801' },
+  { cardType: 0x0a, name: 'VISA', group: 'visa', pan: '476173******0010', aid: '20833917' },
+  { cardType: 0x06, name: 'Mastercard', group: 'eurocard', pan: '541333******0011', aid: '55120904' },
+];
+
+class LinkClosed extends Error {}
+
+/** The line under the terminal: framing, ACK/NAK, waiting for the ECR's answers. */
+class TerminalLine {
+  private readonly serialDecoder = new SerialFrameDecoder();
+  private readonly tcpDecoder = new ApduStreamDecoder();
+  private ackWaiter: ((signal: 'ack' | 'nak') => void) | undefined;
+  private apduWaiter: ((apdu: Uint8Array) => void) | undefined;
+  private closedWaiters = new Set<(error: Error) => void>();
+  closed = false;
+
+  constructor(
+    readonly transport: Transport,
+    readonly kind: LinkKind,
+    private readonly faults: () => ReadonlySet<FaultName>,
+    private readonly random: () => number,
+    private readonly answerTimeoutMs: number,
+    private readonly onApdu: (apdu: Uint8Array) => void,
+  ) {
+    transport.onData((chunk) => this.receive(chunk));
+    transport.onClose(() => {
+      this.closed = true;
+      for (const waiter of this.closedWaiters) waiter(new LinkClosed('link closed'));
+    });
+  }
+
+  private receive(chunk: Uint8Array): void {
+    if (this.kind === 'tcp') {
+      for (const event of this.tcpDecoder.push(chunk)) if (event.type === 'apdu') this.deliver(event.apdu);
+      return;
+    }
+    for (const event of this.serialDecoder.push(chunk)) {
+      if (event.type === 'ack' || event.type === 'nak') {
+        const waiter = this.ackWaiter;
+        this.ackWaiter = undefined;
+        waiter?.(event.type);
+      } else if (event.type === 'frame') {
+        if (this.faults().has('nak-storm')) {
+          void this.raw(new Uint8Array([ControlByte.NAK]));
+          continue;
+        }
+        void this.raw(new Uint8Array([ControlByte.ACK]));
+        this.deliver(event.apdu);
+      } else if (event.code === 'crc' || event.code === 'length') {
+        // PA00P016 3.5: a block with a wrong CRC is answered NAK; the sender repeats it.
+        void this.raw(new Uint8Array([ControlByte.NAK]));
+      }
+    }
+  }
+
+  private deliver(apdu: Uint8Array): void {
+    const waiter = this.apduWaiter;
+    if (waiter) {
+      this.apduWaiter = undefined;
+      waiter(apdu);
+    } else {
+      this.onApdu(apdu);
+    }
+  }
+
+  async raw(bytes: Uint8Array): Promise<void> {
+    if (this.closed) throw new LinkClosed('link closed');
+    await this.transport.write(bytes);
+  }
+
+  /** Sends one APDU (serial: as a block, repeated on NAK up to three transmissions). */
+  async send(apdu: Uint8Array): Promise<void> {
+    const faults = this.faults();
+    if (faults.has('garbage')) {
+      const garbage = new Uint8Array(3 + Math.floor(this.random() * 8)).map(() => Math.floor(this.random() * 256));
+      // Never a DLE: garbage that happens to start a block would be a different test.
+      await this.raw(garbage.map((byte) => (byte === ControlByte.DLE || byte === ControlByte.ACK || byte === ControlByte.NAK ? 0x55 : byte)));
+    }
+    if (this.kind === 'tcp') {
+      await this.raw(apdu);
+      return;
+    }
+    const frame = encodeSerialFrame(apdu);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const sent = frame.slice();
+      if (this.faults().has('corrupt-crc')) sent[sent.length - 1] = (sent[sent.length - 1] ?? 0) ^ 0xa5;
+      const signal = this.waitFor<'ack' | 'nak'>((resolve) => (this.ackWaiter = resolve));
+      signal.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
+      await this.raw(sent);
+      if ((await signal) === 'ack') return;
+    }
+    throw new LinkClosed('ECR refused the block three times');
+  }
+
+  /** Sends a message as master and waits for the ECR's 80 00 (PA00P016 5.1). */
+  async exchange(apdu: Uint8Array): Promise<Uint8Array> {
+    const answer = this.waitFor<Uint8Array>((resolve) => (this.apduWaiter = resolve));
+    answer.catch(() => undefined); // awaited below; a failed send must not leave it unhandled
+    await this.send(apdu);
+    return answer;
+  }
+
+  private waitFor<T>(install: (resolve: (value: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new LinkClosed('no answer from the ECR'));
+      }, this.answerTimeoutMs);
+      const onClosed = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.closedWaiters.delete(onClosed);
+      };
+      this.closedWaiters.add(onClosed);
+      install((value) => {
+        cleanup();
+        resolve(value);
+      });
+    });
+  }
+}
+
+export interface SimulatorSnapshot {
+  faults: { name: FaultName; parameter?: number }[];
+  trace: number;
+  receiptNumber: number;
+  registered: boolean;
+  turnover: { count: number; amount: number };
+  commands: number;
+}
+
+export class SimulatedTerminal {
+  private readonly faults = new Map<FaultName, number | undefined>();
+  private line: TerminalLine | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private trace = 0;
+  private receiptNumber = 0;
+  private turnoverNumber = 0;
+  private commands = 0;
+  private registered = false;
+  private cardIndex = 0;
+  private totals: Totals = SimulatedTerminal.emptyTotals(1);
+  private readonly payments = new Map<number, { amount: number; card: CardProfile; reversed: boolean }>();
+  private lastStatusInformation: Uint8Array | undefined;
+  private powerReturnsAt = 0;
+  private readonly powerListeners = new Set<(on: boolean) => void>();
+  private readonly terminalId: string;
+  private readonly currency: number;
+  private readonly softwareVersion: string;
+  private readonly serialNumber: string;
+  private readonly receiptMode: NonNullable<SimulatorOptions['receiptMode']>;
+  private readonly random: () => number;
+  private readonly answerTimeoutMs: number;
+  private readonly now: () => Date;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.terminalId = options.terminalId ?? '52500001';
+    this.currency = options.currency ?? 156;
+    this.softwareVersion = options.softwareVersion ?? 'PosCare-SIM 1.0.0';
+    this.serialNumber = options.serialNumber ?? '12345678';
+    this.receiptMode = options.receiptMode ?? 'print-line';
+    this.random = options.random ?? Math.random;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? 5000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private static emptyTotals(receiptStart: number): Totals {
+    return { receiptStart, count: 0, amount: 0, byGroup: new Map() };
+  }
+
+  // ---- faults ----------------------------------------------------------------------------
+
+  setFault(name: FaultName, on: boolean, parameter?: number): void {
+    if (!on) {
+      this.faults.delete(name);
+      return;
+    }
+    this.faults.set(name, parameter);
+    if (name === 'link-drop') this.powerLoss(parameter ?? 5000);
+  }
+
+  clearFaults(): void {
+    for (const name of [...this.faults.keys()]) this.setFault(name, false);
+  }
+
+  activeFaults(): ReadonlySet<FaultName> {
+    return new Set(this.faults.keys());
+  }
+
+  snapshot(): SimulatorSnapshot {
+    return {
+      faults: FAULT_NAMES.filter((name) => this.faults.has(name)).map((name) => {
+        const parameter = this.faults.get(name);
+        return parameter === undefined ? { name } : { name, parameter };
+      }),
+      trace: this.trace,
+      receiptNumber: this.receiptNumber,
+      registered: this.registered,
+      turnover: { count: this.totals.count, amount: this.totals.amount },
+      commands: this.commands,
+    };
+  }
+
+  /** Listeners learn when power goes (false) and returns (true); the server side closes/reopens ports. */
+  onPower(listener: (on: boolean) => void): () => void {
+    this.powerListeners.add(listener);
+    return () => this.powerListeners.delete(listener);
+  }
+
+  get powered(): boolean {
+    return Date.now() >= this.powerReturnsAt;
+  }
+
+  private powerLoss(durationMs: number): void {
+    this.powerReturnsAt = Date.now() + durationMs;
+    const line = this.line;
+    this.line = undefined;
+    if (line) void line.transport.close();
+    for (const listener of [...this.powerListeners]) listener(false);
+    const timer = setTimeout(() => {
+      this.faults.delete('link-drop');
+      for (const listener of [...this.powerListeners]) listener(true);
+    }, durationMs);
+    timer.unref?.();
+  }
+
+  // ---- links -----------------------------------------------------------------------------
+
+  /** Serve one ECR link. A new link replaces the old one (a terminal has one ECR port). */
+  attach(transport: Transport, kind: LinkKind): void {
+    if (!this.powered) {
+      void transport.close();
+      return;
+    }
+    const previous = this.line;
+    const line: TerminalLine = new TerminalLine(
+      transport,
+      kind,
+      () => this.activeFaults(),
+      this.random,
+      this.answerTimeoutMs,
+      // Commands are handled one after the other: the next one may arrive in the same chunk as
+      // the ECR's 80 00 to our Completion, before our own continuation has run.
+      (apdu) => {
+        this.chain = this.chain.then(() => this.handle(line, apdu)).catch(() => undefined);
+      },
+    );
+    this.line = line;
+    if (previous && previous.transport !== transport) void previous.transport.close();
+    transport.onClose(() => {
+      if (this.line === line) {
+        this.line = undefined;
+          }
+    });
+  }
+
+  private async delay(): Promise<void> {
+    if (!this.faults.has('slow')) return;
+    const ms = this.faults.get('slow') ?? 3000;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private async handle(line: TerminalLine, apdu: Uint8Array): Promise<void> {
+    const decoded = decodeApdu(apdu);
+    if (line.closed || this.line !== line) return;
+    try {
+      await this.delay();
+      if (!decoded.ok) {
+        await line.send(negativeAcknowledgement(0x9a)); // protocol error
+        return;
+      }
+      const message = decoded.value;
+      if (message.kind === 'positive-ack' || message.kind === 'negative-ack') return; // stray answer, nothing to do
+      if (!isEcrCommand(message)) {
+        // 84 83: function not possible (unknown or terminal-only command).
+        await line.send(negativeAcknowledgement(0x83));
+        return;
+      }
+      this.commands++;
+      if (this.faults.has('busy')) {
+        await line.send(negativeAcknowledgement(0x9c));
+        return;
+      }
+      await this.run(line, message);
+    } catch (error) {
+      if (!(error instanceof LinkClosed)) throw error;
+    }
+  }
+
+  // ---- commands --------------------------------------------------------------------------
+
+  private encode(message: TerminalMessage): Uint8Array {
+    const encoded = encodeMessage(message);
+    if (!encoded.ok) throw new Error(`simulator cannot encode ${message.kind}: ${encoded.error.message}`);
+    return encoded.value;
+  }
+
+  private async master(line: TerminalLine, message: TerminalMessage): Promise<void> {
+    await this.delay();
+    await line.exchange(this.encode(message));
+  }
+
+  private async abort(line: TerminalLine, resultCode: number, text?: string): Promise<void> {
+    const nodes: TlvNode[] = text ? [tlv(0x1f16, new Uint8Array([0, 0, resultCode])), tlv(0x1f17, new TextEncoder().encode(text))] : [];
+    await this.master(line, { kind: 'terminal-abort', resultCode, currency: this.currency, ...(nodes.length ? { tlv: nodes } : {}) });
+  }
+
+  private dateParts(): { time: string; date: string; fullDate: string } {
+    const now = this.now();
+    const two = (value: number) => String(value).padStart(2, '0');
+    return {
+      time: `${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`,
+      date: `${two(now.getMonth() + 1)}${two(now.getDate())}`,
+      fullDate: `${two(now.getFullYear() % 100)}${two(now.getMonth() + 1)}${two(now.getDate())}`,
+    };
+  }
+
+  private terminalStatus(): number {
+    if (this.faults.has('overheating')) return 0xdf;
+    if (this.faults.has('paper-out') || this.faults.has('printer-jam')) return 0xcc;
+    if (!this.registered) return 0x00; // registration is the ECR's business; the PT itself is ready
+    return 0x00;
+  }
+
+  private printerFault(): string | undefined {
+    if (this.faults.has('printer-jam')) return 'printer jam';
+    if (this.faults.has('paper-out')) return 'paper out';
+    return undefined;
+  }
+
+  private async receipt(line: TerminalLine, lines: string[], receiptType: number): Promise<void> {
+    if (this.receiptMode === 'none') return;
+    if (this.receiptMode === 'text-block') {
+      const receiptLines: ReceiptLine[] = lines.map((text) => ({ attribute: 0x00, text }));
+      await this.master(line, { kind: 'print-text-block', lines: receiptLines, receiptType, endOfReceipt: true });
+      return;
+    }
+    for (const [index, text] of lines.entries()) {
+      // Table 16: 0xFF-less attribute 0x80|... marks the last line of a receipt.
+      await this.master(line, { kind: 'print-line', attribute: index === lines.length - 1 ? 0x81 : 0x00, text });
+    }
+  }
+
+  private async completion(line: TerminalLine, extra: { statusByte?: number } = {}): Promise<void> {
+    const { time, fullDate } = this.dateParts();
+    await this.master(line, {
+      kind: 'completion',
+      form: 'bitmaps',
+      resultCode: 0,
+      time,
+      fullDate,
+      terminalId: this.terminalId,
+      currency: this.currency,
+      ...extra,
+    });
+  }
+
+  private async run(line: TerminalLine, command: EcrCommand): Promise<void> {
+    const ack = () => line.send(POSITIVE_ACKNOWLEDGEMENT);
+    const overheated = this.faults.has('overheating');
+    const hostDown = this.faults.has('host-unreachable');
+    const printer = this.printerFault();
+    switch (command.kind) {
+      case 'status-enquiry': {
+        await ack();
+        const device: TlvNode = tlv(0xe4, [
+          tlv(0x1f40, new TextEncoder().encode('PosCare simulated terminal')),
+          tlv(0x1f41, new TextEncoder().encode(this.softwareVersion)),
+          tlv(0x1f44, new TextEncoder().encode(this.terminalId)),
+        ]);
+        await this.master(line, {
+          kind: 'completion',
+          form: 'status-enquiry',
+          softwareVersion: this.softwareVersion,
+          terminalStatus: this.terminalStatus(),
+          tlv: [device],
+        });
+        return;
+      }
+      case 'log-off':
+        this.registered = false;
+        await ack();
+        return;
+      case 'abort':
+        await ack();
+        return;
+      case 'registration':
+        await ack();
+        this.registered = true;
+        await this.completion(line, { statusByte: 0x00 });
+        return;
+      case 'diagnosis':
+        await ack();
+        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        await this.master(line, { kind: 'intermediate-status', status: 0x04 }); // waiting for the host
+        await this.receipt(line, ['DIAGNOSIS', `TID ${this.terminalId}`, 'HOST CONNECTION OK', 'DIAGNOSIS OK'], 3);
+        await this.completion(line);
+        return;
+      case 'selftest':
+        await ack();
+        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
+        if (printer) return this.abort(line, 0xcc, printer);
+        await this.receipt(line, ['SELFTEST', 'CARD READER OK', 'PIN PAD OK', 'PRINTER OK', 'SELFTEST OK'], 3);
+        await this.completion(line);
+        return;
+      case 'print-system-configuration':
+        await ack();
+        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
+        await this.receipt(
+          line,
+          ['SYSTEM CONFIGURATION', `TID ${this.terminalId}`, `SW ${this.softwareVersion}`, `SN ${this.serialNumber}`, `CURRENCY ${this.currency}`, 'END'],
+          3,
+        );
+        await this.completion(line);
+        return;
+      case 'software-update':
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        await this.master(line, { kind: 'intermediate-status', status: 0x04 });
+        await this.completion(line);
+        return;
+      case 'repeat-receipt': {
+        await ack();
+        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
+        if (!this.lastStatusInformation) return this.abort(line, 0x83, 'no receipt to repeat');
+        await this.delay();
+        await line.exchange(this.lastStatusInformation);
+        await this.receipt(line, ['*** COPY ***', `RECEIPT ${this.receiptNumber}`, `TRACE ${this.trace}`], 2);
+        await this.completion(line);
+        return;
+      }
+      case 'end-of-day':
+      case 'send-turnover-totals':
+        await ack();
+        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
+        if (command.kind === 'end-of-day' && hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        return this.endOfDay(line, command.kind === 'end-of-day');
+      case 'authorization':
+      case 'refund':
+        await ack();
+        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        if (!command.amount || command.amount <= 0) return this.abort(line, 0xc8, 'amount too small');
+        return this.payment(line, command.amount, command.kind === 'refund' ? -1 : 1);
+      case 'reversal': {
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        const original = this.payments.get(command.receiptNumber);
+        if (!original) return this.abort(line, 0xb5, 'reversal not possible');
+        if (original.reversed) return this.abort(line, 0xb4, 'already reversed');
+        original.reversed = true;
+        return this.payment(line, original.amount, -1, original.card);
+      }
+    }
+  }
+
+  private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile): Promise<void> {
+    const chosen = card ?? CARDS[this.cardIndex++ % CARDS.length] ?? CARDS[0]!;
+    await this.master(line, { kind: 'intermediate-status', status: 0x0a }); // insert card
+    await this.master(line, { kind: 'intermediate-status', status: 0x04 }); // waiting for host
+    this.trace = (this.trace % 999_999) + 1;
+    this.receiptNumber = (this.receiptNumber % 9_999) + 1;
+    this.turnoverNumber = (this.turnoverNumber % 999_999) + 1;
+    const { time, date } = this.dateParts();
+    if (sign > 0) this.payments.set(this.receiptNumber, { amount, card: chosen, reversed: false });
+    const group = this.totals.byGroup.get(chosen.group) ?? { count: 0, amount: 0 };
+    group.count += 1;
+    group.amount += sign * amount;
+    this.totals.byGroup.set(chosen.group, group);
+    this.totals.count += 1;
+    this.totals.amount += sign * amount;
+    const statusInformation = this.encode({
+      kind: 'status-information',
+      resultCode: 0,
+      amount,
+      trace: this.trace,
+      receiptNumber: this.receiptNumber,
+      turnoverNumber: this.turnoverNumber,
+      time,
+      date,
+      cardType: chosen.cardType,
+      cardName: chosen.name,
+      maskedPan: chosen.pan,
+      terminalId: this.terminalId,
+      contractNumber: '1234567890',
+      authorisationAttribute: chosen.aid,
+      currency: this.currency,
+    });
+    this.lastStatusInformation = statusInformation;
+    await this.delay();
+    await line.exchange(statusInformation);
+    const money = `${(amount / 100).toFixed(2)} CNY`;
+    await this.receipt(
+      line,
+      [sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL', `TID ${this.terminalId}`, `${chosen.name} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
+      2,
+    );
+    await this.completion(line);
+  }
+
+  private async endOfDay(line: TerminalLine, close: boolean): Promise<void> {
+    const groups = (['girocard', 'jcb', 'eurocard', 'amex', 'visa', 'diners', 'other'] as const).map((group) => ({
+      group,
+      count: this.totals.byGroup.get(group)?.count ?? 0,
+      amount: Math.max(0, this.totals.byGroup.get(group)?.amount ?? 0),
+    }));
+    const singleTotals: SingleTotals = {
+      receiptStart: this.totals.receiptStart,
+      receiptEnd: Math.max(this.totals.receiptStart, this.receiptNumber),
+      groups,
+    };
+    if (close) this.trace = (this.trace % 999_999) + 1;
+    const { time, date } = this.dateParts();
+    await this.master(line, {
+      kind: 'status-information',
+      resultCode: 0,
+      amount: Math.max(0, this.totals.amount),
+      trace: this.trace,
+      time,
+      date,
+      terminalId: this.terminalId,
+      singleTotals,
+    });
+    await this.receipt(
+      line,
+      [close ? 'END OF DAY' : 'TURNOVER TOTALS', ...groups.filter((g) => g.count > 0).map((g) => `${g.group} ${g.count}x ${(g.amount / 100).toFixed(2)}`), `TOTAL ${this.totals.count}x ${(this.totals.amount / 100).toFixed(2)}`],
+      3,
+    );
+    if (close) this.totals = SimulatedTerminal.emptyTotals(this.receiptNumber + 1);
+    await this.completion(line);
+  }
+}
+
+const ECR_COMMAND_KINDS = new Set<string>([
+  'registration',
+  'log-off',
+  'status-enquiry',
+  'diagnosis',
+  'selftest',
+  'print-system-configuration',
+  'end-of-day',
+  'send-turnover-totals',
+  'repeat-receipt',
+  'software-update',
+  'abort',
+  'authorization',
+  'reversal',
+  'refund',
+]);
+
+function isEcrCommand(message: { kind: string }): message is EcrCommand {
+  return ECR_COMMAND_KINDS.has(message.kind);
+}

@@ -1,0 +1,163 @@
+/**
+ * Terminal links: how the console reaches a payment terminal, the state of each link (a tagged
+ * union sent as a snapshot, then change events), the management commands a manager or the CLI
+ * can run, and the per-terminal event log.
+ */
+import { z } from 'zod';
+
+export const PARITIES = ['none', 'even', 'odd', 'mark', 'space'] as const;
+
+export const SerialConnection = z
+  .object({
+    type: z.literal('serial'),
+    /** COM3 on Windows, /dev/ttyUSB0 elsewhere. */
+    path: z.string().trim().min(1).max(200),
+    baudRate: z.number().int().min(300).max(921_600).default(9600),
+    dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
+    parity: z.enum(PARITIES).default('none'),
+    stopBits: z.union([z.literal(1), z.literal(1.5), z.literal(2)]).default(2),
+  })
+  .strict();
+
+export const TcpConnection = z
+  .object({
+    type: z.literal('tcp'),
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65_535).default(20_007),
+  })
+  .strict();
+
+export const TerminalConnection = z.discriminatedUnion('type', [SerialConnection, TcpConnection]);
+export type TerminalConnection = z.output<typeof TerminalConnection>;
+
+export const TerminalPassword = z.string().regex(/^\d{6}$/, { error: 'terminals.invalidPassword' });
+
+export const TerminalConfig = z
+  .object({
+    id: z.string().trim().min(1).max(64),
+    name: z.string().trim().max(100).optional(),
+    connection: TerminalConnection,
+    password: TerminalPassword.optional(),
+    profileId: z.string().max(64).optional(),
+  })
+  .strict();
+export type TerminalConfig = z.output<typeof TerminalConfig>;
+export type TerminalConfigInput = z.input<typeof TerminalConfig>;
+
+export const LINK_STATES = ['disconnected', 'connecting', 'registering', 'ready', 'busy', 'degraded', 'failed'] as const;
+export type LinkStateName = (typeof LINK_STATES)[number];
+
+export const LinkState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('disconnected') }),
+  z.object({ state: z.literal('connecting'), attempt: z.number().int().min(1) }),
+  z.object({ state: z.literal('registering') }),
+  /** terminalStatus: chapter 11 code of the last Status Enquiry (0 = ready). */
+  z.object({ state: z.literal('ready'), since: z.string(), terminalStatus: z.number().int().optional() }),
+  z.object({ state: z.literal('busy'), command: z.string() }),
+  /** Reachable but not fit for payments (printer, overheating, a failed health check). */
+  z.object({ state: z.literal('degraded'), since: z.string(), reason: z.string(), terminalStatus: z.number().int().optional() }),
+  /** Unreachable; retryAt is when the next reconnect attempt runs. */
+  z.object({ state: z.literal('failed'), since: z.string(), reason: z.string(), retryAt: z.string().optional() }),
+]);
+export type LinkState = z.infer<typeof LinkState>;
+
+export const TerminalLink = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  /** "serial:/dev/ttyUSB0" / "tcp:192.168.1.20:20007" */
+  address: z.string(),
+  link: LinkState,
+  lastStatus: z
+    .object({
+      at: z.string(),
+      terminalStatus: z.number().int(),
+      textEn: z.string(),
+      textZh: z.string(),
+      softwareVersion: z.string().optional(),
+    })
+    .optional(),
+});
+export type TerminalLink = z.infer<typeof TerminalLink>;
+
+export const TERMINAL_COMMANDS = [
+  'status',
+  'register',
+  'diagnosis',
+  'selftest',
+  'end-of-day',
+  'turnover-totals',
+  'repeat-receipt',
+  'print-config',
+  'log-off',
+  'pay',
+] as const;
+export type TerminalCommandName = (typeof TERMINAL_COMMANDS)[number];
+
+const TerminalCommandShape = z
+  .object({
+    command: z.enum(TERMINAL_COMMANDS),
+    /** For pay: minor currency units (cents / fen). */
+    amount: z.number().int().min(1).max(99_999_999).optional(),
+  })
+  .strict();
+const amountGivenForPay = (value: { command: TerminalCommandName; amount?: number | undefined }) => value.command !== 'pay' || value.amount !== undefined;
+export const TerminalCommand = TerminalCommandShape.refine(amountGivenForPay, { error: 'terminals.amountRequired', path: ['amount'] });
+export type TerminalCommand = z.infer<typeof TerminalCommand>;
+
+const CodeTexts = z.object({ code: z.number().int(), en: z.string(), zh: z.string() });
+
+export const TerminalCommandResult = z.object({
+  ok: z.boolean(),
+  command: z.enum(TERMINAL_COMMANDS),
+  durationMs: z.number(),
+  /** Completion / abort / negative-ack result code with texts. */
+  result: CodeTexts.optional(),
+  /** Status Enquiry: chapter 11 terminal status with texts. */
+  terminalStatus: CodeTexts.extend({ ready: z.boolean() }).optional(),
+  softwareVersion: z.string().optional(),
+  terminalId: z.string().optional(),
+  /** Status Information messages (card numbers masked), as JSON. */
+  statusInformation: z.array(z.record(z.string(), z.unknown())),
+  receipt: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type TerminalCommandResult = z.infer<typeof TerminalCommandResult>;
+
+export const TERMINAL_EVENT_TYPES = ['link', 'command', 'result', 'error', 'frame'] as const;
+export const TerminalEventType = z.enum(TERMINAL_EVENT_TYPES);
+export type TerminalEventType = z.infer<typeof TerminalEventType>;
+
+export const TerminalEvent = z.object({
+  id: z.number().int(),
+  terminalId: z.string(),
+  at: z.string(),
+  type: TerminalEventType,
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+export type TerminalEvent = z.infer<typeof TerminalEvent>;
+
+export const TerminalEventsQuery = z
+  .object({
+    terminalId: z.string().min(1),
+    limit: z.number().int().min(1).max(1000).default(100),
+    types: z.array(TerminalEventType).optional(),
+  })
+  .strict();
+
+export const RunTerminalCommand = TerminalCommandShape.extend({ id: z.string().min(1) }).refine(amountGivenForPay, { error: 'terminals.amountRequired', path: ['amount'] });
+
+export const SerialPortEntry = z.object({
+  path: z.string(),
+  manufacturer: z.string().optional(),
+  serialNumber: z.string().optional(),
+  vendorId: z.string().optional(),
+  productId: z.string().optional(),
+  friendlyName: z.string().optional(),
+});
+export const SerialPortList = z.object({ ports: z.array(SerialPortEntry), warning: z.string().optional() });
+export type SerialPortList = z.infer<typeof SerialPortList>;
+
+export function connectionAddress(connection: TerminalConnection): string {
+  return connection.type === 'serial' ? `serial:${connection.path}` : `tcp:${connection.host}:${connection.port}`;
+}
