@@ -4,7 +4,9 @@ import DevicesView from '../views/DevicesView.vue';
 import IncidentDetailView from '../views/IncidentDetailView.vue';
 import IncidentsView from '../views/IncidentsView.vue';
 import SectionEmptyView from '../views/SectionEmptyView.vue';
+import BackupView from '../views/BackupView.vue';
 import SettingsView from '../views/SettingsView.vue';
+import TransactionsView from '../views/TransactionsView.vue';
 
 /** The sections of the console, in menu order; `nav.<name>` is the menu text. */
 export const SECTIONS = [
@@ -14,6 +16,7 @@ export const SECTIONS = [
   { name: 'parts', icon: 'Box' },
   { name: 'training', icon: 'Reading' },
   { name: 'contingency', icon: 'FirstAidKit' },
+  { name: 'transactions', icon: 'Tickets' },
   { name: 'backup', icon: 'FolderChecked' },
   { name: 'settings', icon: 'Setting' },
 ] as const;
@@ -30,7 +33,8 @@ const routes: RouteRecordRaw[] = [
   { name: 'parts', path: '/parts', component: SectionEmptyView, props: { section: 'parts' } },
   { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },
   { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
-  { name: 'backup', path: '/backup', component: SectionEmptyView, props: { section: 'backup' } },
+  { name: 'transactions', path: '/transactions', component: TransactionsView },
+  { name: 'backup', path: '/backup', component: BackupView },
   { name: 'settings', path: '/settings', component: SettingsView },
   { path: '/:pathMatch(.*)*', redirect: '/devices' },
 ];

@@ -1,0 +1,58 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { BackupEntry, BackupInspectResult, BackupProgress, BackupSettings, BackupVerifyResult, RestoreResult } from '../../../shared/domain/backup';
+import type { MethodInput } from '../../../shared/ipc/contract';
+import type { ApiError } from '../../../shared/ipc/result';
+import { call, on } from '../api/client';
+
+type Outcome<T> = { value?: T; error?: ApiError };
+
+/** Backups: settings, history, the running operation's progress. */
+export const useBackupStore = defineStore('backup', () => {
+  const settings = ref<BackupSettings>();
+  const entries = ref<BackupEntry[]>([]);
+  const progress = ref<BackupProgress>();
+  const loadError = ref<ApiError>();
+  let subscribed = false;
+
+  function subscribe(): void {
+    if (subscribed) return;
+    subscribed = true;
+    on('backup.progress', (event) => {
+      progress.value = event;
+    });
+    // The database under the app was replaced: start over on the restored data.
+    on('backup.restored', () => window.location.reload());
+  }
+
+  async function load(): Promise<void> {
+    subscribe();
+    const result = await call('backup.list');
+    if (!result.ok) {
+      loadError.value = result.error;
+      return;
+    }
+    loadError.value = undefined;
+    settings.value = result.value.settings;
+    entries.value = result.value.entries;
+  }
+
+  async function run<T>(work: Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>): Promise<Outcome<T>> {
+    const result = await work;
+    await load();
+    return result.ok ? { value: result.value } : { error: result.error };
+  }
+
+  const create = (input: MethodInput<'backup.create'>): Promise<Outcome<BackupEntry>> => run(call('backup.create', input));
+  const verify = (input: MethodInput<'backup.verify'>): Promise<Outcome<BackupVerifyResult>> => run(call('backup.verify', input));
+  const drill = (input: MethodInput<'backup.drill'>): Promise<Outcome<RestoreResult>> => run(call('backup.drill', input));
+  const restore = (input: MethodInput<'backup.restore'>): Promise<Outcome<RestoreResult>> => run(call('backup.restore', input));
+  const updateSettings = (input: MethodInput<'backup.updateSettings'>) => run(call('backup.updateSettings', input));
+
+  async function inspect(file: string): Promise<Outcome<BackupInspectResult>> {
+    const result = await call('backup.inspect', { file });
+    return result.ok ? { value: result.value } : { error: result.error };
+  }
+
+  return { settings, entries, progress, loadError, load, create, verify, drill, restore, inspect, updateSettings };
+});
