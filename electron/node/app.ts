@@ -13,6 +13,7 @@ import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connect
 import { schemaVersion } from './db/migrations/index';
 import { EventBus } from './events/bus';
 import { createLogger, type Logger } from './log/logger';
+import { AnalyticsService } from './services/analytics/analytics-service';
 import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
 import type { TerminalLinks } from './services/devices/terminal-links';
 import { BackupService } from './services/backup/backup-service';
@@ -46,6 +47,7 @@ export interface Services {
   settings: SettingsService;
   devices: DevicesService;
   incidents: IncidentsService;
+  analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;
 }
@@ -86,6 +88,7 @@ export function createAppCore(options: AppOptions): AppCore {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
+  const analytics = new AnalyticsService(db, settings, devices.clock);
   // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
   const stopNotifications = devices.onStatus((status, previous) => {
     if (!options.native || previous === null) return;
@@ -115,6 +118,7 @@ export function createAppCore(options: AppOptions): AppCore {
     settings,
     devices,
     incidents,
+    analytics,
     transactions,
     backup,
   };
@@ -134,6 +138,7 @@ export function createAppCore(options: AppOptions): AppCore {
       backup.dispose();
       transactions.dispose();
       stopNotifications();
+      analytics.dispose();
       incidents.dispose();
       devices.dispose();
       settings.dispose();

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AppInfo, PickFolderInput, PickFolderOutput } from '../domain/app';
 import { Settings, SettingsUpdate } from '../domain/settings';
+import { AnalyticsQuery, AnalyticsSummary } from '../domain/analytics';
 import {
   Device,
   DeviceCommandEvent,
@@ -103,6 +104,7 @@ export const contract = {
   'incidents.guides': method(NoInput, z.array(FaultGuide)),
   'incidents.settings': method(NoInput, IncidentSettings),
   'incidents.updateSettings': method(IncidentSettingsUpdate, IncidentSettings),
+  'analytics.summary': method(AnalyticsQuery, AnalyticsSummary),
   'transactions.search': method(TransactionQuery, TransactionPage),
   'transactions.reconcile': method(ReconciliationQuery, ReconciliationList),
   'transactions.reconcileDay': method(ReconciliationDayQuery, ReconciliationDayDetail),

@@ -39,6 +39,7 @@ export function createHandlers(services: Services): Handlers {
     'incidents.guides': () => services.incidents.guides(),
     'incidents.settings': () => services.incidents.settings(),
     'incidents.updateSettings': (input) => services.incidents.updateSettings(input),
+    'analytics.summary': (input) => services.analytics.summary(input),
     'transactions.search': (input) => services.transactions.search(input),
     'transactions.reconcile': (input) => services.transactions.reconcile(input),
     'transactions.reconcileDay': (input) => services.transactions.reconcileDay(input),

@@ -31,6 +31,7 @@ export const migration0060: Migration = {
       ) STRICT;
       CREATE INDEX incidents_device_opened ON incidents (device_id, opened_at);
       CREATE INDEX incidents_open ON incidents (device_id) WHERE closed_at IS NULL;
+      CREATE INDEX incidents_opened ON incidents (opened_at);
 
       CREATE TABLE incident_steps (
         id          INTEGER PRIMARY KEY,

@@ -1,0 +1,48 @@
+/** Reliability analytics: every number comes from one documented SQL query in electron/node/db/analytics.ts. */
+import { z } from 'zod';
+
+export const AnalyticsQuery = z
+  .object({
+    /** ISO times; default: the last 365 days up to now. */
+    from: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' }).optional(),
+    to: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' }).optional(),
+    deviceId: z.string().optional(),
+  })
+  .strict()
+  .optional()
+  .default({});
+export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
+
+export const DeviceReliability = z.object({
+  deviceId: z.string(),
+  name: z.string(),
+  failures: z.number().int(),
+  observedMs: z.number(),
+  downtimeMs: z.number(),
+  /** Mean time between failures: (observed - downtime) / failures; null without failures. */
+  mtbfMs: z.number().nullable(),
+  /** Mean time to repair over closed incidents; null when none closed. */
+  mttrMs: z.number().nullable(),
+  lastFailureAt: z.string().nullable(),
+  /** Last failure + MTBF. */
+  expectedNextFailureAt: z.string().nullable(),
+});
+export type DeviceReliability = z.infer<typeof DeviceReliability>;
+
+export const HealthScore = z.object({
+  score: z.number(),
+  ingredients: z.array(z.object({ key: z.enum(['availability', 'terminalsOk', 'openIncidents', 'softwareCurrent']), value: z.number(), weight: z.number(), points: z.number() })),
+});
+
+export const AnalyticsSummary = z.object({
+  from: z.string(),
+  to: z.string(),
+  devices: z.array(DeviceReliability),
+  downtimeByMonth: z.array(z.object({ deviceId: z.string(), month: z.string(), failures: z.number().int(), downtimeMs: z.number() })),
+  pareto: z.array(z.object({ faultClass: z.string(), count: z.number().int(), cumulativeShare: z.number() })),
+  recurringErrors: z.array(z.object({ code: z.string(), occurrences: z.number().int(), devices: z.number().int(), lastAt: z.string() })),
+  byHour: z.array(z.number().int()).length(24),
+  byWeekday: z.array(z.number().int()).length(7),
+  health: HealthScore,
+});
+export type AnalyticsSummary = z.infer<typeof AnalyticsSummary>;

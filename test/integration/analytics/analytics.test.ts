@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { offsetModifier } from '../../../electron/node/services/analytics/analytics-service';
+import { silentLogger } from '../../../electron/node/log/logger';
+import { DeviceCreate } from '../../../shared/domain/devices';
+import { tempDir } from '../../helpers/temp';
+import { FakeClock, FakeLinks } from '../devices/fakes';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.reverse()) c();
+  cleanups = [];
+});
+
+const H = 3_600_000;
+const D = 24 * H;
+
+/**
+ * The fixture, computed by hand (store in Asia/Shanghai, UTC+8; window 2026-01-01 .. 2026-03-31, 89 days):
+ *   A: 2026-01-10 02:00Z-04:00Z (2 h, hardware), 2026-02-05 13:30Z-14:00Z (30 min, network)
+ *   B: 2026-03-01 20:00Z, still open at the end of the window (29 d 4 h, hardware)
+ */
+async function fixture(): Promise<{ core: AppCore; clock: FakeClock; a: string; b: string }> {
+  const temp = tempDir();
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00.000Z'));
+  const links = new FakeLinks();
+  const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, terminalLinks: links, clock, resolveHost: () => Promise.resolve(true) });
+  cleanups.push(temp.cleanup, () => core.dispose());
+  const a = (await core.services.devices.create(DeviceCreate.parse({ name: 'A', connection: { type: 'serial', path: 'COM1' } }))).id;
+  const b = (await core.services.devices.create(DeviceCreate.parse({ name: 'B', connection: { type: 'serial', path: 'COM2' } }))).id;
+  clock.time = Date.parse('2026-03-10T00:00:00.000Z');
+  const observe = core.services.devices.observe.bind(core.services.devices);
+  observe({ deviceId: a, link: 'ready', terminalStatus: 0 });
+  observe({ deviceId: a, terminalStatus: 0xcc });
+  observe({ deviceId: a, terminalStatus: 0x00 });
+  observe({ deviceId: a, resultCode: 0x64 });
+  observe({ deviceId: a, terminalStatus: 0xcc });
+  clock.time = Date.parse('2026-03-31T00:00:00.000Z');
+  const incidents = core.services.incidents;
+  const i1 = incidents.open({ deviceId: a, openedAt: '2026-01-10T02:00:00.000Z', faultClass: 'hardware' });
+  incidents.update({ id: i1.id, closedAt: '2026-01-10T04:00:00.000Z' });
+  const i2 = incidents.open({ deviceId: a, openedAt: '2026-02-05T13:30:00.000Z', faultClass: 'network' });
+  incidents.update({ id: i2.id, closedAt: '2026-02-05T14:00:00.000Z' });
+  incidents.open({ deviceId: b, openedAt: '2026-03-01T20:00:00.000Z', faultClass: 'hardware' });
+  return { core, clock, a, b };
+}
+
+describe('reliability analytics', () => {
+  it('computes failures, downtime, MTTR, MTBF and the expected next failure per device', async () => {
+    const { core, a, b } = await fixture();
+    const summary = core.services.analytics.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z' });
+    const [ra, rb] = summary.devices;
+    expect(ra).toMatchObject({ deviceId: a, failures: 2, lastFailureAt: '2026-02-05T13:30:00.000Z' });
+    expect(ra!.observedMs).toBeCloseTo(89 * D, -1);
+    expect(ra!.downtimeMs).toBeCloseTo(2.5 * H, -1);
+    expect(ra!.mttrMs).toBeCloseTo(75 * 60_000, -1);
+    expect(ra!.mtbfMs).toBeCloseTo((89 * D - 2.5 * H) / 2, -1);
+    // 2026-02-05 13:30 + 44 d 10 h 45 min
+    expect(Math.abs(Date.parse(ra!.expectedNextFailureAt!) - Date.parse('2026-03-22T00:15:00.000Z'))).toBeLessThan(1000);
+    expect(rb).toMatchObject({ deviceId: b, failures: 1, mttrMs: null });
+    expect(rb!.downtimeMs).toBeCloseTo(29 * D + 4 * H, -1);
+    expect(rb!.mtbfMs).toBeCloseTo(89 * D - (29 * D + 4 * H), -1);
+    expect(Math.abs(Date.parse(rb!.expectedNextFailureAt!) - Date.parse('2026-04-30T16:00:00.000Z'))).toBeLessThan(1000);
+  });
+
+  it('splits downtime by the local month of the fault start and ranks classes for the Pareto chart', async () => {
+    const { core, a, b } = await fixture();
+    const summary = core.services.analytics.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z' });
+    expect(summary.downtimeByMonth.map((m) => [m.deviceId, m.month, m.failures, Math.round(m.downtimeMs / 60_000)])).toEqual([
+      [a, '2026-01', 1, 120],
+      [a, '2026-02', 1, 30],
+      [b, '2026-03', 1, (29 * 24 + 4) * 60],
+    ]);
+    expect(summary.pareto).toEqual([
+      { faultClass: 'hardware', count: 2, cumulativeShare: 2 / 3 },
+      { faultClass: 'network', count: 1, cumulativeShare: 1 },
+    ]);
+  });
+
+  it('counts faults by local hour and weekday', async () => {
+    const { core } = await fixture();
+    const summary = core.services.analytics.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z' });
+    const hours = summary.byHour.flatMap((count, hour) => (count ? [[hour, count]] : []));
+    expect(hours).toEqual([[4, 1], [10, 1], [21, 1]]);
+    // Saturday 10 Jan, Thursday 5 Feb, Monday 2 Mar (local).
+    expect(summary.byWeekday).toEqual([0, 1, 0, 0, 1, 0, 1]);
+  });
+
+  it('lists error codes that came back, counting appearances not repeats', async () => {
+    const { core, a } = await fixture();
+    const summary = core.services.analytics.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z', deviceId: a });
+    expect(summary.recurringErrors).toEqual([{ code: 'terminal:0xCC', occurrences: 2, devices: 1, lastAt: '2026-03-10T00:00:00.000Z' }]);
+  });
+
+  it('weighs the store health score from availability, terminals ok, open incidents and current software', async () => {
+    const { core } = await fixture();
+    const health = core.services.analytics.health(null);
+    const availability = 1 - (29 * D + 4 * H) / (60 * D);
+    expect(health.ingredients.map((i) => [i.key, i.weight])).toEqual([['availability', 50], ['terminalsOk', 20], ['openIncidents', 15], ['softwareCurrent', 15]]);
+    expect(health.ingredients[0]!.value).toBeCloseTo(availability, 9);
+    expect(health.ingredients.slice(1).map((i) => i.value)).toEqual([0, 0.5, 1]);
+    expect(health.score).toBe(Math.round(availability * 50 + 7.5 + 15));
+  });
+
+  it('turns the store time zone into an SQLite offset', () => {
+    expect(offsetModifier('Asia/Shanghai', new Date('2026-03-01T00:00:00Z'))).toBe('+480 minutes');
+    expect(offsetModifier('America/New_York', new Date('2026-07-01T00:00:00Z'))).toBe('-240 minutes');
+  });
+
+  it('filters incidents by start time with the opened_at index', async () => {
+    const { core } = await fixture();
+    const plan = core.db.prepare("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM incidents WHERE opened_at >= ? AND opened_at < ?").all('a', 'b') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toContain('incidents_opened');
+    const history = core.db.prepare('EXPLAIN QUERY PLAN SELECT * FROM device_status_history WHERE device_id = ? AND at >= ? ORDER BY at DESC').all('x', '') as { detail: string }[];
+    expect(history.map((p) => p.detail).join()).toContain('device_status_history_device_at');
+  });
+});
