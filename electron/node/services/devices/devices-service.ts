@@ -300,7 +300,12 @@ export class DevicesService {
     if (report.tid !== undefined || report.softwareVersion !== undefined || report.serialNumber !== undefined) {
       if (fillReportedFields(this.db, device.id, report, this.clock.now().toISOString())) this.bus.emit('devices.changed', this.get(device.id));
     }
-    this.observe({ deviceId: device.id, link: report.link, ...(report.softwareVersion !== undefined ? { softwareVersion: report.softwareVersion } : {}) });
+    this.observe({
+      deviceId: device.id,
+      link: report.link,
+      ...(report.softwareVersion !== undefined ? { softwareVersion: report.softwareVersion } : {}),
+      ...(report.terminalStatus !== undefined ? { terminalStatus: report.terminalStatus } : {}),
+    });
   }
 
   // ------------------------------------------------------------------ commands

@@ -35,6 +35,8 @@ export interface LinkReport {
   tid?: string;
   softwareVersion?: string;
   serialNumber?: string;
+  /** Terminal status byte of the last Status Enquiry (ZVT chapter 11), when the link knows it. */
+  terminalStatus?: number;
 }
 
 export interface TerminalLinks {
