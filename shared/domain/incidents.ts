@@ -107,7 +107,7 @@ export const IncidentChangedEvent = z.object({ incident: Incident, reason: z.enu
 /** Manager's incident preferences and the "keep selling" (fallback) data. */
 export const IncidentSettings = z.object({
   /** Open an incident when a terminal stays fault/offline this many minutes. 0 = never. */
-  autoOpenAfterMinutes: z.number().int().min(0).max(1440).default(5),
+  autoOpenAfterMinutes: z.number().min(0).max(1440).default(5),
   autoResolveOnRecovery: z.boolean().default(true),
   backupTerminals: z.string().trim().max(1000).default(''),
   qrProcedure: z.string().trim().max(4000).default(''),

@@ -40,6 +40,7 @@ export interface IncidentsServiceOptions {
 export class IncidentsService {
   private readonly clock: Clock;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly due = new Set<ReturnType<typeof setTimeout>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -219,6 +220,7 @@ export class IncidentsService {
   }
 
   private onStatus(status: DeviceStatus, previous: Overall | null): void {
+    this.scheduleCheck(status);
     if (previous === null || !isDown(previous) || isDown(status.overall) || status.overall === 'unknown') return;
     if (!this.settings().autoResolveOnRecovery) return;
     for (const record of openIncidentsOfDevice(this.db, status.deviceId)) {
@@ -230,8 +232,26 @@ export class IncidentsService {
     }
   }
 
+  /** With a real timer running, check again exactly when a terminal that just went down reaches the threshold. */
+  private scheduleCheck(status: DeviceStatus): void {
+    if (!this.timer || !isDown(status.overall)) return;
+    const minutes = this.settings().autoOpenAfterMinutes;
+    if (minutes <= 0) return;
+    const handle = setTimeout(() => {
+      this.due.delete(handle);
+      try {
+        this.tick();
+      } catch (error) {
+        this.options.logger?.error('incident check failed', { error });
+      }
+    }, minutes * 60_000 + 100);
+    handle.unref?.();
+    this.due.add(handle);
+  }
+
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const handle of this.due) clearTimeout(handle);
     this.unsubscribe();
   }
 }
