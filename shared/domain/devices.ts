@@ -42,7 +42,7 @@ const DeviceFieldsBase = z.object({
   model: Text(100),
   vendor: Text(100),
   serialNumber: Text(100),
-  tid: z.string().trim().regex(/^\d{0,8}$/, { error: 'devices.invalidTid' }).default(''),
+  tid: z.string().trim().regex(/^[A-Za-z0-9-]{0,16}$/, { error: 'devices.invalidTid' }).default(''),
   location: Text(100),
   connection: DeviceConnection,
   purchaseDate: OptionalDate,

@@ -92,8 +92,12 @@ export function nextStatus(previous: StatusFields, observation: Omit<StatusObser
   return next;
 }
 
-/** Two statuses equal in every field (time stamps are not fields). */
+/**
+ * Two statuses equal in every field (time stamps are not fields). A link busy with a command is
+ * the same as ready here, so running commands does not fill the history.
+ */
 export function sameStatus(a: StatusFields, b: StatusFields): boolean {
   const keys = Object.keys(a) as (keyof StatusFields)[];
-  return keys.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+  const value = (s: StatusFields, key: keyof StatusFields) => JSON.stringify(key === 'link' && s.link === 'busy' ? 'ready' : s[key]);
+  return keys.every((key) => value(a, key) === value(b, key));
 }

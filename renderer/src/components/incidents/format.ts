@@ -5,5 +5,6 @@ export function formatDuration(ms: number, t: (key: string, values: Record<strin
   const days = Math.floor(hours / 24);
   if (days > 0) return t('incidents.durationDays', { d: days, h: hours % 24, m: minutes % 60 });
   if (hours > 0) return t('incidents.durationHours', { h: hours, m: minutes % 60 });
-  return t('incidents.durationMinutes', { m: minutes });
+  if (minutes > 0) return t('incidents.durationMinutes', { m: minutes });
+  return t('incidents.durationSeconds', { s: Math.floor(ms / 1000) });
 }
