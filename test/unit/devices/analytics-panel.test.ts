@@ -1,0 +1,69 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AnalyticsSummary } from '../../../shared/domain/analytics';
+
+const summary: AnalyticsSummary = {
+  from: '2026-01-01T00:00:00.000Z',
+  to: '2026-03-31T00:00:00.000Z',
+  devices: [{ deviceId: 'a', name: 'Counter 1', failures: 2, observedMs: 89 * 86_400_000, downtimeMs: 9_000_000, mtbfMs: 3_840_300_000, mttrMs: 4_500_000, lastFailureAt: '2026-02-05T13:30:00.000Z', expectedNextFailureAt: '2026-03-22T00:15:00.000Z' }],
+  downtimeByMonth: [{ deviceId: 'a', month: '2026-01', failures: 1, downtimeMs: 7_200_000 }],
+  pareto: [{ faultClass: 'hardware', count: 2, cumulativeShare: 1 }],
+  recurringErrors: [{ code: 'terminal:0xCC', occurrences: 2, devices: 1, lastAt: '2026-03-10T00:00:00.000Z' }],
+  byHour: Array.from({ length: 24 }, (_, h) => (h === 10 ? 2 : 0)),
+  byWeekday: [0, 0, 0, 0, 2, 0, 0],
+  health: { score: 81, ingredients: [{ key: 'availability', value: 0.9, weight: 50, points: 45 }, { key: 'terminalsOk', value: 1, weight: 20, points: 20 }, { key: 'openIncidents', value: 1, weight: 15, points: 15 }, { key: 'softwareCurrent', value: 0, weight: 15, points: 0 }] },
+};
+
+const calls: string[] = [];
+vi.mock('../../../renderer/src/api/client', () => ({
+  call: (method: string) => {
+    calls.push(method);
+    return Promise.resolve(method === 'analytics.summary' ? { ok: true, value: summary } : { ok: true, value: [] });
+  },
+  on: () => () => undefined,
+}));
+
+// ECharts draws on a canvas happy-dom does not have; the chart component is replaced by a stub that keeps its option.
+const VChartStub = vi.hoisted(() => ({ name: 'VChartStub', props: ['option', 'autoresize'], render: () => null }));
+vi.mock('vue-echarts', () => ({ default: VChartStub }));
+
+describe('the analytics panel', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    calls.length = 0;
+  });
+
+  async function render(language: 'zh-CN' | 'en') {
+    const { i18n, setLanguage } = await import('../../../renderer/src/i18n');
+    setLanguage(language);
+    const { default: DevicesAnalytics } = await import('../../../renderer/src/components/devices/DevicesAnalytics.vue');
+    const wrapper = mount(DevicesAnalytics, { global: { plugins: [i18n] } });
+    await flushPromises();
+    return wrapper;
+  }
+
+  it('shows the health score with each ingredient and its points, in Chinese', async () => {
+    const wrapper = await render('zh-CN');
+    expect(calls).toContain('analytics.summary');
+    expect(wrapper.get('[data-testid=health-score]').text()).toBe('81');
+    expect(wrapper.text()).toContain('可用率（30 天）');
+    expect(wrapper.text()).toContain('45 / 50 分');
+    expect(wrapper.text()).toContain('terminal:0xCC');
+  });
+
+  it('gives the charts the Pareto, month and hour series from the summary, in English', async () => {
+    const wrapper = await render('en');
+    const charts = wrapper.findAllComponents(VChartStub);
+    expect(charts).toHaveLength(4);
+    const pareto = charts[0]!.props('option') as { xAxis: { data: string[] }; series: { data: number[] }[] };
+    expect(pareto.xAxis.data).toEqual(['Hardware']);
+    expect(pareto.series[1]!.data).toEqual([100]);
+    const month = charts[1]!.props('option') as { series: { data: number[] }[] };
+    expect(month.series[0]!.data).toEqual([2]);
+    const hours = charts[2]!.props('option') as { series: { data: number[] }[] };
+    expect(hours.series[0]!.data[10]).toBe(2);
+    expect(wrapper.text()).toContain('45 of 50 points');
+  });
+});
