@@ -1,0 +1,114 @@
+/**
+ * The whole fault story in browser mode against the ZVT simulator: a terminal is added and shows
+ * ok, its link drops (power loss via the simulator's control channel), an incident opens by itself,
+ * the manager walks the guide, the terminal comes back, the incident resolves with the right
+ * duration, and the escalation pack holds the serial number and the steps.
+ */
+import net from 'node:net';
+import { expect, test, type Page } from '@playwright/test';
+import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
+import { ServeProcess } from './server';
+
+/** Element Plus puts the test id on the inner <input> or on its wrapper, depending on the component. */
+function field(page: Page, id: string) {
+  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+}
+
+function control(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(`${line}\n`));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+      if (answer.includes('\n')) {
+        socket.end();
+        resolve(answer.trim());
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+test.describe('devices and faults', () => {
+  let server: ServeProcess;
+  let simulator: RunningSimulator;
+
+  test.beforeEach(async () => {
+    simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 }, controlPort: 0 });
+    server = new ServeProcess();
+    await server.start();
+  });
+
+  test.afterEach(async () => {
+    await server.stop();
+    server.remove();
+    await simulator.close();
+  });
+
+  test('a terminal that drops off opens an incident by itself, is walked through, and resolves on recovery', async ({ page }) => {
+    test.setTimeout(120_000);
+    const base = server.url.replace(/#.*$/, '');
+    const token = /token=([^&]+)/.exec(server.url)?.[1] ?? '';
+    const api = async (method: string, input: unknown) => {
+      const response = await fetch(`${base}api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+      const result = (await response.json()) as { ok: boolean; value: any };
+      expect(result.ok).toBe(true);
+      return result.value;
+    };
+    // Open an incident once a terminal is down for 3 seconds.
+    await api('incidents.updateSettings', { autoOpenAfterMinutes: 0.05, autoResolveOnRecovery: true });
+
+    await page.goto(server.url);
+    await page.getByTestId('add-device').first().click();
+    await field(page, 'device-name').fill('收银台 1');
+    await field(page, 'device-serial').fill('SN-E2E-4711');
+    await page.getByTestId('device-connection-tcp').click();
+    await field(page, 'device-host').fill('127.0.0.1');
+    await field(page, 'device-port').fill(String(simulator.tcpPort));
+    await page.getByTestId('device-save').click();
+    await expect(page).toHaveURL(/#\/devices\/[0-9a-f-]+$/);
+    await expect(page.getByTestId('status-ok').first()).toBeVisible({ timeout: 30_000 });
+
+    // Power loss for 12 s.
+    expect(await control(simulator.controlPort!, 'fault link-drop on 12000')).toBe('ok link-drop on');
+    await expect(page.getByTestId('banner-down')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('status-offline').first()).toBeVisible();
+
+    await page.getByTestId('nav-incidents').click();
+    await expect(page.getByTestId('incident-state-open')).toBeVisible({ timeout: 15_000 });
+    await page.getByTestId('incident-state-open').click();
+    await expect(page).toHaveURL(/#\/incidents\/[0-9a-f-]+$/);
+
+    // Walk the power guide: lights on? yes; rebooting? no; then the live status enquiry.
+    await page.getByTestId('guide-select').click();
+    await page.getByTestId('guide-option-power').click();
+    await expect(page.getByTestId('guide-node-lights')).toBeVisible();
+    await page.getByTestId('guide-answer-0').click();
+    await expect(page.getByTestId('guide-node-reboots')).toBeVisible();
+    await page.getByTestId('guide-answer-1').click();
+    await expect(page.getByTestId('guide-node-checkLink')).toBeVisible();
+
+    // The terminal comes back by itself; the incident resolves.
+    await expect(page.getByTestId('banner-recovered')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('incident-state')).toHaveText('已解决', { timeout: 15_000 });
+    await page.getByTestId('guide-run').click();
+    await expect(page.getByTestId('guide-resolution')).toBeVisible({ timeout: 20_000 });
+
+    // The duration is the time from going offline to coming back, as the status history says.
+    const [incident] = await api('incidents.list', {});
+    const history = (await api('devices.history', { deviceId: incident.deviceId })) as { overall: string; previousOverall: string | null; since: string }[];
+    const down = history.find((h) => h.overall === 'offline' && h.previousOverall === 'ok');
+    const back = history.find((h) => h.overall === 'ok' && h.previousOverall === 'offline');
+    expect(incident.autoOpened).toBe(true);
+    expect(incident.openedAt).toBe(down?.since);
+    expect(incident.closedAt).toBe(back?.since);
+    expect(incident.durationMs).toBe(Date.parse(back!.since) - Date.parse(down!.since));
+    expect(incident.durationMs).toBeGreaterThanOrEqual(10_000);
+
+    await page.getByTestId('escalate').click();
+    const text = page.locator('textarea[data-testid="escalation-text"], [data-testid="escalation-text"] textarea').first();
+    await expect(text).toHaveValue(/SN-E2E-4711/);
+    await expect(text).toHaveValue(/终端的指示灯或屏幕亮着吗？ -> 是/);
+    await expect(text).toHaveValue(/statusEnquiry: ok/);
+  });
+});
