@@ -15,10 +15,12 @@ import { EventBus } from './events/bus';
 import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
 import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
+import { ManagerLinks } from './services/devices/manager-links';
 import type { TerminalLinks } from './services/devices/terminal-links';
 import { BackupService } from './services/backup/backup-service';
 import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
+import { TerminalManager } from './services/terminals/terminal-manager';
 import { TransactionsService } from './services/transactions/transactions-service';
 import { loadGuides } from './services/troubleshooting/guides';
 import { APP_NAME, APP_VERSION } from './version';
@@ -50,6 +52,8 @@ export interface Services {
   analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;
+  /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
+  terminals: TerminalManager;
 }
 
 export interface AppCore {
@@ -102,6 +106,9 @@ export function createAppCore(options: AppOptions): AppCore {
 
   const transactions = new TransactionsService(db, logger);
   const backup = new BackupService(database, options.dataDir, bus, logger);
+  const terminals = new TerminalManager({ db, bus, logger });
+  // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
+  if (!options.terminalLinks) devices.attach(new ManagerLinks(terminals));
   backup.scheduler.start();
 
   const services: Services = {
@@ -121,6 +128,7 @@ export function createAppCore(options: AppOptions): AppCore {
     analytics,
     transactions,
     backup,
+    terminals,
   };
   const handlers = createHandlers(services);
   const dispatch = createDispatch(handlers, logger);
@@ -135,6 +143,8 @@ export function createAppCore(options: AppOptions): AppCore {
     logger,
     reopenDatabase: (swap) => database.reopen(swap),
     dispose() {
+      // Stops polling and writes the event log now; the links finish closing in the background.
+      void terminals.dispose();
       backup.dispose();
       transactions.dispose();
       stopNotifications();

@@ -59,6 +59,14 @@ import {
   TransactionPage,
   TransactionQuery,
 } from '../domain/transactions';
+import {
+  RunTerminalCommand,
+  SerialPortList,
+  TerminalCommandResult,
+  TerminalEvent,
+  TerminalEventsQuery,
+  TerminalLink,
+} from '../domain/terminals';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -117,6 +125,10 @@ export const contract = {
   'backup.folder': method(z.object({ folder: z.string().trim().min(1).max(1000) }).strict(), BackupFolderListing),
   'backup.restore': method(BackupRestoreInput, RestoreResult),
   'backup.drill': method(BackupFileInput, RestoreResult),
+  'terminals.list': method(NoInput, z.array(TerminalLink)),
+  'terminals.ports': method(NoInput, SerialPortList),
+  'terminals.run': method(RunTerminalCommand, TerminalCommandResult),
+  'terminals.events': method(TerminalEventsQuery, z.array(TerminalEvent)),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -134,6 +146,10 @@ export const events = {
   'backup.progress': BackupProgress,
   /** The database was replaced by a restore: the renderer reloads. */
   'backup.restored': RestoreResult,
+  /** A terminal link changed state (snapshot of that terminal's link). */
+  'terminals.linkChanged': TerminalLink,
+  /** An entry of a terminal's event log (link, command, result, error; raw frames are not pushed). */
+  'terminals.event': TerminalEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

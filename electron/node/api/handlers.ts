@@ -52,5 +52,9 @@ export function createHandlers(services: Services): Handlers {
     'backup.folder': (input) => services.backup.folder(input),
     'backup.restore': (input) => services.backup.restore(input, { drill: false }),
     'backup.drill': (input) => services.backup.drill(input),
+    'terminals.list': () => services.terminals.list(),
+    'terminals.ports': () => services.terminals.ports(),
+    'terminals.run': ({ id, ...command }) => services.terminals.run(id, command),
+    'terminals.events': (input) => services.terminals.recentEvents(input.terminalId, input.limit, input.types),
   };
 }

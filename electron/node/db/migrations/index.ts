@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../../shared/ipc/result';
 import { migration0010 } from './0010-settings';
+import { migration0020 } from './0020-terminal-events';
 import { migration0030 } from './0030-transactions';
 import { migration0040 } from './0040-backups';
 import { migration0050 } from './0050-devices';
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 

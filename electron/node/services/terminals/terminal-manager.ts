@@ -1,0 +1,492 @@
+/**
+ * The connection manager: one link per configured terminal, each with its own state (a tagged
+ * union, shared/domain/terminals LinkState), health polling by Status Enquiry, reconnect with
+ * exponential backoff and jitter, a per-terminal event log in SQLite, and events to the renderer.
+ * One terminal failing never touches another: every link has its own transport, session, timers
+ * and error handling. The device registry owns the list of terminals and calls add/remove.
+ */
+import {
+  connectionAddress,
+  TerminalCommand,
+  TerminalConfig,
+  type LinkState,
+  type TerminalCommandResult,
+  type TerminalConfigInput,
+  type TerminalEvent,
+  type TerminalEventType,
+  type TerminalLink,
+} from '../../../../shared/domain/terminals';
+import { AppError } from '../../../../shared/ipc/result';
+import type { Db } from '../../db/connection';
+import { insertTerminalEvents, pruneTerminalEvents, recentTerminalEvents, type TerminalEventInput } from '../../db/terminal-events';
+import type { EventBus } from '../../events/bus';
+import { redactPan, silentLogger, type Logger } from '../../log/logger';
+import {
+  bytesToHex,
+  GENERIC_PROFILE,
+  systemClock,
+  type Clock,
+  type SessionEvent,
+  type StatusInformationMessage,
+  type TimerHandle,
+  type VendorProfile,
+} from '../../protocol/zvt/index';
+import { listSerialPorts, type PortDiscovery, type PortLister } from '../../transport/ports';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DEFAULT_PASSWORD, jsonSafe, summariseResult, toEcrCommand } from './commands';
+import { openTerminalLink, type OpenTerminalLink, type TerminalLinkOptions } from './link';
+
+export interface TerminalManagerOptions {
+  db: Db;
+  bus?: EventBus;
+  logger?: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** Health check interval (Status Enquiry); 0 = no polling. Default 30 s. */
+  pollIntervalMs?: number;
+  /** Consecutive failed health checks after which the link is dropped and reconnected. Default 2. */
+  failedChecksBeforeReconnect?: number;
+  backoff?: Partial<BackoffPolicy>;
+  /** Raw frames are kept this long for support. Default 10 minutes. */
+  frameRetentionMs?: number;
+  /** Record raw frames at all. Default true. */
+  captureFrames?: boolean;
+  /** Register (06 00) after connecting. Default true. */
+  registerOnConnect?: boolean;
+  /** Event log writes are batched this long. Default 500 ms. */
+  flushIntervalMs?: number;
+  profiles?: readonly VendorProfile[];
+  /** Serial port enumeration (tests). */
+  listPorts?: PortLister;
+  /** Tests replace how links are opened (e.g. a mock transport). */
+  openLink?: (config: TerminalConfig, options: TerminalLinkOptions) => Promise<OpenTerminalLink>;
+}
+
+export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: { command: string; at: number }) => void;
+export type LinkListener = (link: TerminalLink, previous: LinkState) => void;
+
+interface Entry {
+  config: TerminalConfig;
+  profile: VendorProfile;
+  state: LinkState;
+  link?: OpenTerminalLink;
+  attempt: number;
+  failedChecks: number;
+  reconnectTimer?: TimerHandle;
+  pollTimer?: TimerHandle;
+  lastStatus?: TerminalLink['lastStatus'];
+  /** Bumped on every (re)connect and on remove: callbacks of an older link are ignored. */
+  generation: number;
+  removed: boolean;
+  running: number;
+  currentCommand?: string;
+}
+
+const MAX_FRAME_HEX = 2048;
+
+const CARD_FIELDS = ['maskedPan', 'track1', 'track2', 'track3', 'chipData', 'chipCardId', 'cardVerificationValue', 'cardOffset'] as const;
+
+function carriesCardData(message: object): boolean {
+  return CARD_FIELDS.some((field) => field in message && (message as Record<string, unknown>)[field] !== undefined);
+}
+
+export class TerminalManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly pending: TerminalEventInput[] = [];
+  private readonly statusListeners = new Set<StatusInformationListener>();
+  private readonly linkListeners = new Set<LinkListener>();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly backoff: BackoffPolicy;
+  private readonly pollIntervalMs: number;
+  private readonly failedChecksBeforeReconnect: number;
+  private readonly frameRetentionMs: number;
+  private readonly captureFrames: boolean;
+  private readonly registerOnConnect: boolean;
+  private readonly flushIntervalMs: number;
+  private readonly profiles: Map<string, VendorProfile>;
+  private readonly openLink: NonNullable<TerminalManagerOptions['openLink']>;
+  private flushTimer: TimerHandle | undefined;
+  private pruneTimer: TimerHandle | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: TerminalManagerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.logger = (options.logger ?? silentLogger).child('terminals');
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.pollIntervalMs = options.pollIntervalMs ?? 30_000;
+    this.failedChecksBeforeReconnect = options.failedChecksBeforeReconnect ?? 2;
+    this.frameRetentionMs = options.frameRetentionMs ?? 10 * 60_000;
+    this.captureFrames = options.captureFrames ?? true;
+    this.registerOnConnect = options.registerOnConnect ?? true;
+    this.flushIntervalMs = options.flushIntervalMs ?? 500;
+    this.profiles = new Map([[GENERIC_PROFILE.id, GENERIC_PROFILE], ...(options.profiles ?? []).map((profile) => [profile.id, profile] as const)]);
+    this.openLink = options.openLink ?? ((config, linkOptions) => openTerminalLink(config.connection, linkOptions));
+    this.schedulePrune();
+  }
+
+  // ---- the API -----------------------------------------------------------------------------
+
+  /** Starts managing a terminal and connects to it. Adding an existing id replaces its config. */
+  async add(input: TerminalConfigInput): Promise<TerminalLink> {
+    const config = TerminalConfig.parse(input);
+    if (this.disposed) throw new AppError('unavailable', 'the terminal manager is shut down');
+    if (this.entries.has(config.id)) await this.remove(config.id);
+    const profile = this.profiles.get(config.profileId ?? GENERIC_PROFILE.id) ?? GENERIC_PROFILE;
+    const entry: Entry = { config, profile, state: { state: 'disconnected' }, attempt: 0, failedChecks: 0, generation: 0, removed: false, running: 0 };
+    this.entries.set(config.id, entry);
+    this.record(entry, 'link', `added ${connectionAddress(config.connection)}`, { profile: profile.id });
+    void this.connect(entry);
+    return this.snapshot(entry);
+  }
+
+  async remove(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.removed = true;
+    entry.generation++;
+    this.entries.delete(id);
+    this.clearTimers(entry);
+    const link = entry.link;
+    entry.link = undefined;
+    this.record(entry, 'link', 'removed');
+    if (link) await link.close().catch(() => undefined);
+  }
+
+  list(): TerminalLink[] {
+    return [...this.entries.values()].map((entry) => this.snapshot(entry));
+  }
+
+  get(id: string): TerminalLink {
+    return this.snapshot(this.require(id));
+  }
+
+  /** Runs a management command on one terminal; resolves with the result (ok or not), rejects only for an unknown id or no link. */
+  async run(id: string, input: TerminalCommand): Promise<TerminalCommandResult> {
+    const command = TerminalCommand.parse(input);
+    const entry = this.require(id);
+    const link = entry.link;
+    if (!link) throw new AppError('unavailable', `terminal ${id} is not connected (${entry.state.state})`, { state: entry.state.state });
+    return this.execute(entry, link, command, 'user');
+  }
+
+  recentEvents(id: string, limit = 100, types?: readonly TerminalEventType[]): TerminalEvent[] {
+    this.flush();
+    return recentTerminalEvents(this.options.db, id, limit, types);
+  }
+
+  /** Every Status Information a terminal sends (payments, end-of-day totals), for transaction capture. */
+  onStatusInformation(listener: StatusInformationListener): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onLinkChange(listener: LinkListener): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** Serial ports of this machine with vendor/product ids; [] and a warning where they cannot be listed. */
+  ports(): Promise<PortDiscovery> {
+    return listSerialPorts(this.options.listPorts);
+  }
+
+  /**
+   * Stops polling and reconnecting, writes the event log, and closes every link. The synchronous
+   * part (timers, log) is done when this returns, so the database can be closed right after;
+   * the returned promise resolves when the transports are closed.
+   */
+  dispose(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.disposed = true;
+    if (this.pruneTimer !== undefined) this.clock.clearTimeout(this.pruneTimer);
+    const links: OpenTerminalLink[] = [];
+    for (const entry of this.entries.values()) {
+      entry.removed = true;
+      entry.generation++;
+      this.clearTimers(entry);
+      if (entry.link) links.push(entry.link);
+      entry.link = undefined;
+    }
+    this.entries.clear();
+    this.flush();
+    this.statusListeners.clear();
+    this.linkListeners.clear();
+    return Promise.all(links.map((link) => link.close().catch(() => undefined))).then(() => undefined);
+  }
+
+  // ---- links -------------------------------------------------------------------------------
+
+  private require(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AppError('not_found', `no terminal ${id}`, { id });
+    return entry;
+  }
+
+  private snapshot(entry: Entry): TerminalLink {
+    const link: TerminalLink = { id: entry.config.id, address: connectionAddress(entry.config.connection), link: entry.state };
+    if (entry.config.name) link.name = entry.config.name;
+    if (entry.lastStatus) link.lastStatus = entry.lastStatus;
+    return link;
+  }
+
+  private setState(entry: Entry, state: LinkState): void {
+    if (entry.removed) return;
+    const previous = entry.state;
+    entry.state = state;
+    if (JSON.stringify(previous) === JSON.stringify(state)) return;
+    if (previous.state !== state.state) {
+      const reason = 'reason' in state ? `: ${state.reason}` : '';
+      this.record(entry, 'link', `${previous.state} -> ${state.state}${reason}`, state);
+      this.logger.info('terminal link', { id: entry.config.id, from: previous.state, to: state.state });
+    }
+    const snapshot = this.snapshot(entry);
+    this.options.bus?.emit('terminals.linkChanged', snapshot);
+    for (const listener of [...this.linkListeners]) {
+      try {
+        listener(snapshot, previous);
+      } catch (error) {
+        this.logger.error('link listener failed', { error });
+      }
+    }
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private async connect(entry: Entry): Promise<void> {
+    if (entry.removed || this.disposed) return;
+    const generation = ++entry.generation;
+    entry.attempt++;
+    entry.failedChecks = 0;
+    this.setState(entry, { state: 'connecting', attempt: entry.attempt });
+    let link: OpenTerminalLink;
+    try {
+      link = await this.openLink(entry.config, {
+        clock: this.clock,
+        profile: entry.profile,
+        onSessionEvent: (event) => this.sessionEvent(entry, generation, event),
+        onClose: (reason) => {
+          if (entry.generation !== generation || entry.removed) return;
+          this.linkLost(entry, reason.kind === 'lost' ? reason.message : 'link closed');
+        },
+      });
+    } catch (error) {
+      if (entry.generation !== generation || entry.removed) return;
+      this.scheduleReconnect(entry, (error as Error).message);
+      return;
+    }
+    if (entry.generation !== generation || entry.removed) {
+      await link.close().catch(() => undefined);
+      return;
+    }
+    entry.link = link;
+    if (this.registerOnConnect) {
+      this.setState(entry, { state: 'registering' });
+      const registration = await this.execute(entry, link, { command: 'register' }, 'connect');
+      if (entry.generation !== generation || entry.removed) return;
+      if (!registration.ok && registration.error?.code !== 'negative-ack' && registration.error?.code !== 'aborted') {
+        // No answer at all: treat as unreachable.
+        this.dropAndReconnect(entry, `registration failed: ${registration.error?.message ?? 'no answer'}`);
+        return;
+      }
+    }
+    entry.attempt = 0;
+    await this.healthCheck(entry, generation);
+  }
+
+  private linkLost(entry: Entry, reason: string): void {
+    const link = entry.link;
+    entry.link = undefined;
+    if (link) void link.close().catch(() => undefined);
+    this.record(entry, 'error', `link lost: ${reason}`);
+    this.scheduleReconnect(entry, reason);
+  }
+
+  private dropAndReconnect(entry: Entry, reason: string): void {
+    entry.generation++;
+    const link = entry.link;
+    entry.link = undefined;
+    if (link) void link.close().catch(() => undefined);
+    this.scheduleReconnect(entry, reason);
+  }
+
+  private scheduleReconnect(entry: Entry, reason: string): void {
+    if (entry.removed || this.disposed) return;
+    this.clearTimers(entry);
+    const delay = backoffDelay(Math.max(1, entry.attempt), this.backoff, this.random);
+    const retryAt = new Date(this.clock.now() + delay).toISOString();
+    this.setState(entry, { state: 'failed', since: this.nowIso(), reason: redactPan(reason), retryAt });
+    entry.reconnectTimer = this.clock.setTimeout(() => {
+      entry.reconnectTimer = undefined;
+      void this.connect(entry);
+    }, delay);
+  }
+
+  private clearTimers(entry: Entry): void {
+    if (entry.reconnectTimer !== undefined) this.clock.clearTimeout(entry.reconnectTimer);
+    if (entry.pollTimer !== undefined) this.clock.clearTimeout(entry.pollTimer);
+    entry.reconnectTimer = undefined;
+    entry.pollTimer = undefined;
+  }
+
+  private schedulePoll(entry: Entry, generation: number): void {
+    if (this.pollIntervalMs <= 0 || entry.removed || this.disposed) return;
+    if (entry.pollTimer !== undefined) this.clock.clearTimeout(entry.pollTimer);
+    entry.pollTimer = this.clock.setTimeout(() => {
+      entry.pollTimer = undefined;
+      if (entry.generation !== generation) return;
+      void this.healthCheck(entry, generation);
+    }, this.pollIntervalMs);
+  }
+
+  /** Status Enquiry: ready when the terminal says 00, degraded when it reports a fault or does not answer. */
+  private async healthCheck(entry: Entry, generation: number): Promise<void> {
+    const link = entry.link;
+    if (!link || entry.generation !== generation || entry.removed) return;
+    if (entry.running > 0 || link.session.busy) {
+      this.schedulePoll(entry, generation); // a command is running: the link is evidently alive
+      return;
+    }
+    const result = await this.execute(entry, link, { command: 'status' }, 'poll');
+    if (entry.generation !== generation || entry.removed) return;
+    if (result.terminalStatus) {
+      entry.failedChecks = 0;
+      const status = result.terminalStatus;
+      entry.lastStatus = { at: this.nowIso(), terminalStatus: status.code, textEn: status.en, textZh: status.zh, ...(result.softwareVersion ? { softwareVersion: result.softwareVersion } : {}) };
+      if (status.ready) this.setState(entry, { state: 'ready', since: entry.state.state === 'ready' ? entry.state.since : this.nowIso(), terminalStatus: status.code });
+      else this.setState(entry, { state: 'degraded', since: entry.state.state === 'degraded' ? entry.state.since : this.nowIso(), reason: status.en, terminalStatus: status.code });
+    } else {
+      entry.failedChecks++;
+      const reason = result.error?.message ?? 'no status';
+      if (result.error?.code === 'link-closed' || entry.failedChecks >= this.failedChecksBeforeReconnect) {
+        this.dropAndReconnect(entry, `health check failed: ${reason}`);
+        return;
+      }
+      this.setState(entry, { state: 'degraded', since: this.nowIso(), reason: `health check failed: ${reason}` });
+    }
+    this.schedulePoll(entry, generation);
+  }
+
+  private async execute(entry: Entry, link: OpenTerminalLink, command: TerminalCommand, origin: 'user' | 'poll' | 'connect'): Promise<TerminalCommandResult> {
+    const started = this.clock.now();
+    const before = entry.state;
+    entry.running++;
+    entry.currentCommand = command.command;
+    if (origin === 'user') this.setState(entry, { state: 'busy', command: command.command });
+    if (origin !== 'poll') this.record(entry, 'command', command.command, command.amount === undefined ? undefined : { amount: command.amount });
+    const result = await link.session.execute(toEcrCommand(command, entry.config.password ?? DEFAULT_PASSWORD));
+    entry.running--;
+    entry.currentCommand = undefined;
+    const summary = summariseResult(command, result, this.clock.now() - started);
+    const progress = result.ok ? result.value : result.error.progress;
+    for (const message of progress?.statusInformation ?? []) {
+      for (const listener of [...this.statusListeners]) {
+        try {
+          listener(entry.config.id, message, { command: command.command, at: this.clock.now() });
+        } catch (error) {
+          this.logger.error('status information listener failed', { error });
+        }
+      }
+    }
+    if (origin !== 'poll' || !summary.ok) {
+      const { receipt: _receipt, ...logged } = summary;
+      this.record(entry, summary.ok ? 'result' : 'error', `${command.command} ${summary.ok ? 'ok' : `failed: ${summary.error?.message ?? ''}`}`, logged);
+    }
+    if (origin === 'user' && entry.state.state === 'busy' && entry.link === link) {
+      // Back to where it was; a Status Enquiry result updates the health on the spot.
+      if (summary.terminalStatus) {
+        const status = summary.terminalStatus;
+        this.setState(entry, status.ready ? { state: 'ready', since: this.nowIso(), terminalStatus: status.code } : { state: 'degraded', since: this.nowIso(), reason: status.en, terminalStatus: status.code });
+      } else {
+        this.setState(entry, before.state === 'busy' ? { state: 'ready', since: this.nowIso() } : before);
+      }
+    }
+    return summary;
+  }
+
+  // ---- event log ---------------------------------------------------------------------------
+
+  private sessionEvent(entry: Entry, generation: number, event: SessionEvent): void {
+    if (entry.generation !== generation) return;
+    if (!this.captureFrames) return;
+    if (event.type === 'apdu-in' || event.type === 'apdu-out') {
+      const direction = event.type === 'apdu-in' ? 'in' : 'out';
+      const message = event.type === 'apdu-in' ? event.message : undefined;
+      if (message && carriesCardData(message)) {
+        // Card data (PAN, tracks) never goes to the log raw, even masked by the terminal in a
+        // format redactPan cannot see through (BCD): keep the control field and the decoded, masked message.
+        const header = bytesToHex(event.apdu.subarray(0, 2), '');
+        this.queue({ terminalId: entry.config.id, atMs: event.at, type: 'frame', message: `${direction} ${header}… (card data withheld)`, data: jsonSafe(message) });
+        return;
+      }
+      const hex = bytesToHex(event.apdu.length > MAX_FRAME_HEX / 2 ? event.apdu.subarray(0, MAX_FRAME_HEX / 2) : event.apdu, '');
+      this.queue({ terminalId: entry.config.id, atMs: event.at, type: 'frame', message: `${direction} ${hex}` });
+    } else if (event.type === 'frame-error') {
+      this.queue({ terminalId: entry.config.id, atMs: event.at, type: 'frame', message: `line error ${event.code}: ${event.message}` });
+    }
+  }
+
+  private record(entry: Entry, type: TerminalEventType, message: string, data?: unknown): void {
+    const event: TerminalEventInput = { terminalId: entry.config.id, atMs: this.clock.now(), type, message: redactPan(message) };
+    if (data !== undefined) event.data = JSON.parse(redactPan(JSON.stringify(jsonSafe(data)))) as unknown;
+    this.queue(event);
+    this.options.bus?.emit('terminals.event', { id: 0, terminalId: event.terminalId, at: new Date(event.atMs).toISOString(), type, message: event.message, ...(event.data === undefined ? {} : { data: event.data }) });
+  }
+
+  private queue(event: TerminalEventInput): void {
+    // Raw frames: never a full card number, even one that a terminal sent in clear.
+    if (event.type === 'frame') {
+      event.message = redactPan(event.message);
+      if (event.data !== undefined) event.data = JSON.parse(redactPan(JSON.stringify(event.data))) as unknown;
+    }
+    this.pending.push(event);
+    if (this.flushTimer === undefined && !this.disposed) {
+      this.flushTimer = this.clock.setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, this.flushIntervalMs);
+    }
+  }
+
+  /** Writes queued events now. */
+  flush(): void {
+    if (this.flushTimer !== undefined) {
+      this.clock.clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.pending.length === 0) return;
+    const batch = this.pending.splice(0);
+    try {
+      insertTerminalEvents(this.options.db, batch);
+    } catch (error) {
+      this.logger.error('cannot write terminal events', { error, count: batch.length });
+    }
+  }
+
+  /** Drops raw frames older than the retention window. */
+  prune(): number {
+    this.flush();
+    try {
+      return pruneTerminalEvents(this.options.db, { framesBeforeMs: this.clock.now() - this.frameRetentionMs });
+    } catch (error) {
+      this.logger.error('cannot prune terminal events', { error });
+      return 0;
+    }
+  }
+
+  private schedulePrune(): void {
+    const every = Math.max(10_000, Math.min(60_000, this.frameRetentionMs / 2));
+    this.pruneTimer = this.clock.setTimeout(() => {
+      if (this.disposed) return;
+      this.prune();
+      this.schedulePrune();
+    }, every);
+    // Housekeeping alone must not keep a CLI process alive.
+    (this.pruneTimer as { unref?: () => void } | undefined)?.unref?.();
+  }
+}
+
