@@ -7,9 +7,12 @@ import { CliError, type CliIo, type Command } from './command';
 import { backupCommand } from './backup';
 import { demoDataCommand } from './demo-data';
 import { serveCommand } from './serve';
+import { simulateCommand } from './simulate';
+import { terminalCommand } from './terminal';
 import { transactionsCommand } from './transactions';
+import { zvtCommand } from './zvt';
 
-export const COMMANDS: readonly Command[] = [serveCommand, demoDataCommand, backupCommand, transactionsCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, demoDataCommand, backupCommand, transactionsCommand, simulateCommand, terminalCommand, zvtCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
