@@ -23,7 +23,6 @@ export interface SerialPortLike {
   readonly isOpen: boolean;
   open(callback: (error: Error | null) => void): void;
   write(data: Buffer, callback: (error: Error | null | undefined) => void): boolean;
-  drain(callback: (error: Error | null) => void): void;
   close(callback: (error: Error | null) => void): void;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'close', listener: (error?: Error & { disconnected?: boolean }) => void): unknown;
@@ -115,11 +114,11 @@ export class SerialTransport implements Transport {
     const port = this.port;
     if (!port || !port.isOpen) return Promise.reject(new TransportError('not_open', `${this.description} is not open`));
     return new Promise((resolve, reject) => {
-      port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), (error) => {
-        if (error) reject(new TransportError('write_failed', `write to ${this.description} failed: ${error.message}`));
-      });
-      // drain: the bytes have left our buffers for the OS (tcdrain on POSIX).
-      port.drain((error) => (error ? reject(new TransportError('write_failed', `write to ${this.description} failed: ${error.message}`)) : resolve()));
+      // The write callback runs once the binding handed the bytes to the OS. No drain() (tcdrain):
+      // it costs a thread-pool round trip per block and the protocol's ACK tells us more anyway.
+      port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), (error) =>
+        error ? reject(new TransportError('write_failed', `write to ${this.description} failed: ${error.message}`)) : resolve(),
+      );
     });
   }
 
