@@ -199,6 +199,17 @@ describe('the terminal connection manager', () => {
     expect(manager.list()).toEqual([]);
   });
 
+  it('honours the vendor profile of a terminal: no Print Line means registration asks for none', async () => {
+    const { manager } = world({ profiles: [{ id: 'no-print-line', name: 'Terminal without Print Line', noPrintLine: true }] });
+    await manager.add(tcp('t1', { profileId: 'no-print-line' }));
+    await manager.add(tcp('t2'));
+    await settle();
+    const registration = (id: string) => manager.recentEvents(id, 200, ['frame']).find((event) => event.message.startsWith('out 0600'))?.message;
+    // Config byte (table 1): 8E with bit 7 "print via Print Line", 0E without.
+    expect(registration('t1')).toBe('out 0600060000000E0156');
+    expect(registration('t2')).toBe('out 0600060000008E0156');
+  });
+
   it('keeps raw frames only for the retention window', async () => {
     const { manager, clock } = world({ frameRetentionMs: 60_000, pollIntervalMs: 0 });
     await manager.add(tcp('t1'));
