@@ -10,8 +10,8 @@ import type { BackupEntry, BackupStatus, BackupTrigger } from '../../../shared/d
 import { AppError } from '../../../shared/ipc/result';
 import type { Db } from './connection';
 
-/** Pages per backup step: 4 MiB at the default page size, a few milliseconds of work. */
-const PAGES_PER_STEP = 1024;
+/** Pages per backup step: 1 MiB at the default page size, a few milliseconds of work. */
+const PAGES_PER_STEP = 256;
 
 /** Copies the live database into `file` with the online backup API; answers the page count. */
 export async function snapshotDatabase(db: Db, file: string, onProgress?: (fraction: number) => void): Promise<number> {
@@ -30,51 +30,86 @@ export interface DatabaseFacts {
   rowCounts: Record<string, number>;
 }
 
-/** Runs in the worker: opens the file read-only and answers integrity, schema version and counts. */
+/**
+ * Runs in the worker: for each request opens the file read-only and answers integrity, schema
+ * version and row counts, closing the file before it answers.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-let db;
-let answer;
-try {
-  db = new Database(workerData.file, { readonly: true, fileMustExist: true });
-  const integrity = workerData.integrity
-    ? db.pragma('integrity_check', { simple: false }).map((r) => r.integrity_check).join('; ')
-    : 'skipped';
-  const schemaVersion = db.pragma('user_version', { simple: true });
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
-  const rowCounts = {};
-  for (const { name } of tables) rowCounts[name] = db.prepare('SELECT count(*) AS n FROM "' + name.replace(/"/g, '""') + '"').get().n;
-  answer = { ok: true, facts: { integrity, schemaVersion, rowCounts } };
-} catch (error) {
-  answer = { ok: false, code: error.code || '', message: String(error.message || error) };
-}
-// Close before answering: the caller may rename or reopen the file as soon as it hears back.
-try { if (db) db.close(); } catch (error) { answer = { ok: false, code: error.code || '', message: String(error.message || error) }; }
-parentPort.postMessage(answer);
+parentPort.on('message', ({ id, file, integrity: withIntegrity }) => {
+  let db;
+  let answer;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const integrity = withIntegrity
+      ? db.pragma('integrity_check', { simple: false }).map((r) => r.integrity_check).join('; ')
+      : 'skipped';
+    const schemaVersion = db.pragma('user_version', { simple: true });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    const rowCounts = {};
+    for (const { name } of tables) rowCounts[name] = db.prepare('SELECT count(*) AS n FROM "' + name.replace(/"/g, '""') + '"').get().n;
+    answer = { ok: true, facts: { integrity, schemaVersion, rowCounts } };
+  } catch (error) {
+    answer = { ok: false, code: error.code || '', message: String(error.message || error) };
+  }
+  // Close before answering: the caller may rename or reopen the file as soon as it hears back.
+  try { if (db) db.close(); } catch (error) { answer = { ok: false, code: error.code || '', message: String(error.message || error) }; }
+  parentPort.postMessage({ id, ...answer });
+});
 `;
+
+type WorkerAnswer = { id: number } & ({ ok: true; facts: DatabaseFacts } | { ok: false; code: string; message: string });
+
+interface Inspector {
+  worker: Worker;
+  next: number;
+  pending: Map<number, { resolve(facts: DatabaseFacts): void; reject(error: Error): void }>;
+}
+
+let inspector: Inspector | undefined;
+
+/** One worker per process, started on first use and kept (unref'd) so later checks start at once. */
+function sharedInspector(): Inspector {
+  if (inspector) return inspector;
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    // Plain JavaScript: no loader hooks (tsx under tests and benches) to boot in the worker.
+    execArgv: [],
+    workerData: { driver },
+  });
+  const created: Inspector = { worker, next: 1, pending: new Map() };
+  const failAll = (error: Error) => {
+    if (inspector === created) inspector = undefined;
+    for (const { reject } of created.pending.values()) reject(error);
+    created.pending.clear();
+  };
+  worker.on('message', (message: WorkerAnswer) => {
+    const waiting = created.pending.get(message.id);
+    if (!waiting) return;
+    created.pending.delete(message.id);
+    if (created.pending.size === 0) worker.unref();
+    if (message.ok) waiting.resolve(message.facts);
+    else waiting.reject(new AppError('backup_damaged', `The database inside the backup cannot be read: ${message.message}`, { sqlite: message.code }));
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`integrity worker exited with ${code}`)));
+  // After the listeners (adding one refs the port again): an idle worker never keeps the process alive.
+  worker.unref();
+  inspector = created;
+  return created;
+}
 
 /** Integrity check (optional), schema version and row counts of a database file, off the main thread. */
 export function inspectDatabaseFile(file: string, options: { integrity: boolean }): Promise<DatabaseFacts> {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const shared = sharedInspector();
+  const id = shared.next++;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, integrity: options.integrity } });
-    let settled = false;
-    worker.once('message', (message: { ok: true; facts: DatabaseFacts } | { ok: false; code: string; message: string }) => {
-      settled = true;
-      if (message.ok) resolve(message.facts);
-      else
-        reject(
-          new AppError('backup_damaged', `The database inside the backup cannot be read: ${message.message}`, { sqlite: message.code }),
-        );
-      void worker.terminate();
-    });
-    worker.once('error', (error) => {
-      if (!settled) reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`integrity worker exited with ${code}`));
-    });
+    shared.pending.set(id, { resolve, reject });
+    // Referenced while a check is pending (the caller awaits it), unreferenced when idle.
+    shared.worker.ref();
+    shared.worker.postMessage({ id, file, integrity: options.integrity });
   });
 }
 

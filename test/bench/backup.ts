@@ -1,0 +1,169 @@
+/**
+ * `npm run bench -- backup [--rows N] [--screen-rows M]`: on a database of N demo transactions
+ * (default 1,000,000): bulk ingest rows/s, single-row commits/s, backup+verify and restore
+ * times with the worst event-loop stall, the screen queries' times, and the hand-scripted
+ * baseline (sqlite3 .backup + gzip -1 + openssl aes-256-cbc -pbkdf2, then decrypt + gzip -t).
+ * --screen-rows 10000000 builds a second, bigger database for the screen query timings only.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { swappableDatabase } from '../../electron/node/db/backup';
+import { bulkInsertTransactions } from '../../electron/node/db/bulk';
+import { databasePath, openDatabase, type Db } from '../../electron/node/db/connection';
+import { createLogger } from '../../electron/node/log/logger';
+import { BackupService } from '../../electron/node/services/backup/backup-service';
+import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
+import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
+
+const quiet = createLogger({ sink: { write: () => undefined } });
+const PASSPHRASE = 'bench passphrase 2026';
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+}
+
+const seconds = (start: number) => Number(((performance.now() - start) / 1000).toFixed(3));
+
+function fill(dataDir: string, rows: number): { seconds: number; rowsPerSecond: number } {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(databasePath(dataDir));
+  const endOfDay: DemoDay[] = [];
+  const start = performance.now();
+  bulkInsertTransactions(db, demoTransactions({ transactions: rows, terminals: 5, days: 90, lastDay: '2026-03-31' }, (d) => endOfDay.push(d)), () => endOfDay, 'bench');
+  const s = seconds(start);
+  db.close();
+  return { seconds: s, rowsPerSecond: Math.round(rows / s) };
+}
+
+function time<T>(work: () => T, repeat = 5): { ms: number; result: T } {
+  let best = Infinity;
+  let result: T | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    result = work();
+    best = Math.min(best, performance.now() - start);
+  }
+  return { ms: Number(best.toFixed(2)), result: result as T };
+}
+
+function screenQueries(db: Db): Record<string, number> {
+  const service = new TransactionsService(db, quiet, () => new Date('2026-04-01T12:00:00'));
+  const first = time(() => service.search({ from: '2026-03-01', to: '2026-03-31', limit: 50 }));
+  const cursor = first.result.nextCursor ?? undefined;
+  return {
+    searchFirstPageMs: first.ms,
+    searchNextPageMs: time(() => service.search({ from: '2026-03-01', to: '2026-03-31', limit: 50, ...(cursor ? { cursor } : {}) })).ms,
+    searchTerminalCardAmountMs: time(() => service.search({ from: '2026-03-01', to: '2026-03-31', terminalId: 'T003', cardType: '06', minAmountCents: 10_000, limit: 50 })).ms,
+    searchReceiptNumberMs: time(() => service.search({ from: '2026-01-01', to: '2026-03-31', receiptNumber: 4711, limit: 50 })).ms,
+    reconcileOneDayAllTerminalsMs: time(() => service.reconcile({ from: '2026-03-30', to: '2026-03-30' })).ms,
+    reconcileThirtyDaysMs: time(() => service.reconcile({ from: '2026-03-01', to: '2026-03-30' }), 2).ms,
+    dayViewMs: time(() => service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-30' })).ms,
+  };
+}
+
+async function measured<T>(work: () => Promise<T>): Promise<{ seconds: number; worstStallMs: number; result: T }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  const start = performance.now();
+  const result = await work();
+  const s = seconds(start);
+  histogram.disable();
+  return { seconds: s, worstStallMs: Number((histogram.max / 1e6).toFixed(1)), result };
+}
+
+function sh(script: string, env: Record<string, string> = {}): number {
+  const start = performance.now();
+  execFileSync('bash', ['-o', 'pipefail', '-c', script], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+  return seconds(start);
+}
+
+export async function run(args: string[]): Promise<unknown> {
+  const rows = option(args, '--rows', 1_000_000);
+  const screenRows = option(args, '--screen-rows', 0);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-bench-'));
+  try {
+    const dataDir = path.join(root, 'data');
+    const out = path.join(root, 'usb');
+    fs.mkdirSync(out);
+    const ingest = fill(dataDir, rows);
+    const dbBytes = fs.statSync(databasePath(dataDir)).size;
+
+    const database = swappableDatabase(() => openDatabase(databasePath(dataDir)));
+    const transactions = new TransactionsService(database.db, quiet);
+    const commitStart = performance.now();
+    let commits = 0;
+    while (performance.now() - commitStart < 3000) {
+      transactions.capture({ terminalId: 'BENCH', traceNumber: commits % 1_000_000, receiptNumber: commits % 10_000, businessDay: '2026-04-01', occurredAt: '2026-04-01T10:00:00', amountCents: 100 + commits, kind: 'payment', receiptText: 'bench receipt' });
+      commits++;
+    }
+    const singleRowCommitsPerSecond = Math.round(commits / ((performance.now() - commitStart) / 1000));
+    const screens = screenQueries(database.db);
+
+    const backup = new BackupService(database, dataDir, undefined, quiet);
+    const created = await measured(() => backup.createBackup({ folder: out, passphrase: PASSPHRASE }, 'manual'));
+    const file = created.result.file;
+    const verify = await measured(() => backup.verify({ file, passphrase: PASSPHRASE }));
+
+    const restoreDir = path.join(root, 'restore');
+    fs.mkdirSync(restoreDir);
+    const restoreDb = swappableDatabase(() => openDatabase(databasePath(restoreDir)));
+    const restoreService = new BackupService(restoreDb, restoreDir, undefined, quiet);
+    const restore = await measured(() => restoreService.restore({ file, passphrase: PASSPHRASE, confirm: true }, { drill: false }));
+    restoreService.dispose();
+    restoreDb.close();
+    backup.dispose();
+    database.close();
+
+    // The technician's script, on the same (now idle) database.
+    const live = databasePath(dataDir);
+    const snap = path.join(root, 'baseline.db');
+    const enc = path.join(root, 'baseline.db.gz.enc');
+    const env = { BENCH_PASS: PASSPHRASE };
+    const baselineBackup = sh(`sqlite3 '${live}' ".backup '${snap}'" && gzip -1 -c '${snap}' | openssl enc -aes-256-cbc -pbkdf2 -pass env:BENCH_PASS -out '${enc}'`, env);
+    const baselineVerify = sh(`openssl enc -d -aes-256-cbc -pbkdf2 -pass env:BENCH_PASS -in '${enc}' | gzip -t`, env);
+    const baselineTotal = Number((baselineBackup + baselineVerify).toFixed(3));
+
+    let screen10m: unknown = 'not run (pass --screen-rows 10000000)';
+    if (screenRows > 0) {
+      const bigDir = path.join(root, 'big');
+      const bigIngest = fill(bigDir, screenRows);
+      const big = openDatabase(databasePath(bigDir));
+      big.exec('ANALYZE');
+      screen10m = { rows: screenRows, ingest: bigIngest, bytes: fs.statSync(databasePath(bigDir)).size, ...screenQueries(big) };
+      big.close();
+    }
+
+    return {
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+      rows,
+      databaseBytes: dbBytes,
+      bulkIngest: ingest,
+      singleRowCommitsPerSecond,
+      screenQueriesMs: screens,
+      poscare: {
+        backupIncludingVerifySeconds: created.seconds,
+        backupWorstEventLoopStallMs: created.worstStallMs,
+        backupFileBytes: created.result.bytes,
+        verifyAgainSeconds: verify.seconds,
+        verifyWorstEventLoopStallMs: verify.worstStallMs,
+        restoreSeconds: restore.seconds,
+        restoreWorstEventLoopStallMs: restore.worstStallMs,
+      },
+      baseline: {
+        backupSeconds: baselineBackup,
+        decryptAndGzipTestSeconds: baselineVerify,
+        totalSeconds: baselineTotal,
+        fileBytes: fs.statSync(enc).size,
+        note: 'the baseline does not check integrity: no hash of the plaintext, no PRAGMA integrity_check, no authentication',
+      },
+      ratioPoscareToBaseline: Number((created.seconds / baselineTotal).toFixed(2)),
+      screenQueriesAtScale: screen10m,
+    };
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
