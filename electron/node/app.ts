@@ -16,12 +16,14 @@ import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
 import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
 import { ManagerLinks } from './services/devices/manager-links';
+import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
 import { BackupService } from './services/backup/backup-service';
 import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
 import { TerminalManager } from './services/terminals/terminal-manager';
 import { TransactionsService } from './services/transactions/transactions-service';
+import { endOfDayFromStatusInformation, transactionFromStatusInformation } from './services/transactions/zvt-capture';
 import { loadGuides } from './services/troubleshooting/guides';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -95,18 +97,20 @@ export function createAppCore(options: AppOptions): AppCore {
   const analytics = new AnalyticsService(db, settings, devices.clock);
   // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
   const stopNotifications = devices.onStatus((status, previous) => {
-    if (!options.native || previous === null) return;
-    const down = (s: string) => s === 'fault' || s === 'offline';
-    if (down(status.overall) === down(previous) || status.overall === 'unknown' || previous === 'unknown') return;
-    const name = devices.get(status.deviceId).name;
-    const zh = settings.get().language === 'zh-CN';
-    if (down(status.overall)) options.native.notify(zh ? `终端故障：${name}` : `Terminal down: ${name}`, zh ? `状态：${status.overall}` : `Status: ${status.overall}`);
-    else options.native.notify(zh ? `终端已恢复：${name}` : `Terminal recovered: ${name}`, zh ? `状态：${status.overall}` : `Status: ${status.overall}`);
+    const notice = options.native && statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
+    if (notice) options.native?.notify(notice.title, notice.body);
   });
 
   const transactions = new TransactionsService(db, logger);
   const backup = new BackupService(database, options.dataDir, bus, logger);
   const terminals = new TerminalManager({ db, bus, logger });
+  // Every transaction and end-of-day total a terminal reports is captured (idempotently).
+  const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
+    const record = transactionFromStatusInformation(terminalId, message, context);
+    if (record) transactions.capture(record);
+    const endOfDay = endOfDayFromStatusInformation(message, context);
+    if (endOfDay) transactions.captureEndOfDay(terminalId, endOfDay.businessDay, endOfDay.totals);
+  });
   // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
   if (!options.terminalLinks) devices.attach(new ManagerLinks(terminals));
   backup.scheduler.start();
@@ -144,6 +148,7 @@ export function createAppCore(options: AppOptions): AppCore {
     reopenDatabase: (swap) => database.reopen(swap),
     dispose() {
       // Stops polling and writes the event log now; the links finish closing in the background.
+      stopCapture();
       void terminals.dispose();
       backup.dispose();
       transactions.dispose();

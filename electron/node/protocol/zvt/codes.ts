@@ -252,6 +252,27 @@ export function cardTypeName(id: number): string | undefined {
 export const TOTALS_CARD_GROUPS = ['girocard', 'jcb', 'eurocard', 'amex', 'visa', 'diners', 'other'] as const;
 export type TotalsCardGroup = (typeof TOTALS_CARD_GROUPS)[number];
 
+/**
+ * The BMP 60 totals group a ZVT card type (BMP 8A) is counted in, so captured transactions and
+ * end-of-day totals are compared per the same group. The spec names the groups, not the mapping:
+ * Mastercard is the Eurocard group, V PAY and Visa Electron count as Visa, everything else as other.
+ */
+const TOTALS_GROUP_OF_CARD_TYPE: ReadonlyMap<number, TotalsCardGroup> = new Map([
+  [2, 'girocard'],
+  [5, 'girocard'],
+  [6, 'eurocard'],
+  [8, 'amex'],
+  [10, 'visa'],
+  [11, 'visa'],
+  [13, 'visa'],
+  [12, 'diners'],
+  [14, 'jcb'],
+]);
+
+export function totalsGroupOfCardType(id: number | undefined): TotalsCardGroup {
+  return (id === undefined ? undefined : TOTALS_GROUP_OF_CARD_TYPE.get(id)) ?? 'other';
+}
+
 function hex(code: number): string {
   return code.toString(16).padStart(2, '0').toUpperCase();
 }

@@ -1,0 +1,98 @@
+/**
+ * From what a terminal reports over ZVT to PosCare's transaction records: each Status
+ * Information (04 0F, PA00P015 3.2) with a trace and receipt number becomes one captured
+ * transaction, and one that carries single totals (BMP 60, chapter 3.1.3) after an End-of-Day
+ * becomes that business day's totals per card group. Pure mapping; the wiring is in app.ts.
+ */
+import type { CardTypeTotal, TransactionKind, TransactionRecordInput } from '../../../../shared/domain/transactions';
+import { totalsGroupOfCardType, type StatusInformationMessage } from '../../protocol/zvt/index';
+
+export interface CaptureContext {
+  /** The manager command the message arrived under ('pay', 'end-of-day', ...). */
+  command: string;
+  /** When it arrived (ms since epoch); gives the year, which ZVT's MMDD date lacks. */
+  at: number;
+}
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+/**
+ * "YYYY-MM-DDTHH:mm:ss" in the terminal's local time. BMP AA (YYMMDD) gives the year when sent;
+ * otherwise the year of arrival, one year back when MMDD lies ahead of the arrival date (a
+ * receipt from 31 Dec read on 1 Jan).
+ */
+export function localDateTime(message: StatusInformationMessage, at: number): string | undefined {
+  const arrival = new Date(at);
+  const time = message.time && /^\d{6}$/.test(message.time) ? message.time : undefined;
+  let year: number;
+  let monthDay: string | undefined;
+  if (message.fullDate && /^\d{6}$/.test(message.fullDate)) {
+    year = 2000 + Number(message.fullDate.slice(0, 2));
+    monthDay = message.fullDate.slice(2);
+  } else if (message.date && /^\d{4}$/.test(message.date)) {
+    monthDay = message.date;
+    year = arrival.getFullYear();
+    const arrivalMonthDay = `${pad(arrival.getMonth() + 1)}${pad(arrival.getDate())}`;
+    if (monthDay > arrivalMonthDay) year -= 1;
+  } else {
+    return undefined;
+  }
+  if (!time) return undefined;
+  const month = Number(monthDay.slice(0, 2));
+  const day = Number(monthDay.slice(2));
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  return `${year}-${monthDay.slice(0, 2)}-${monthDay.slice(2)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4)}`;
+}
+
+function kindOf(command: string, resultCode: number | undefined): TransactionKind {
+  if (resultCode !== undefined && resultCode !== 0) return 'declined';
+  if (command === 'reversal') return 'reversal';
+  if (command === 'refund') return 'refund';
+  return 'payment';
+}
+
+/** The transaction a Status Information reports, or undefined when it reports none. */
+export function transactionFromStatusInformation(
+  terminalId: string,
+  message: StatusInformationMessage,
+  context: CaptureContext,
+): TransactionRecordInput | undefined {
+  if (message.trace === undefined || message.receiptNumber === undefined || message.amount === undefined) return undefined;
+  // End-of-day and turnover reports carry totals, not a sale.
+  if (message.singleTotals !== undefined || context.command === 'end-of-day' || context.command === 'turnover-totals') return undefined;
+  const occurredAt = localDateTime(message, context.at);
+  if (!occurredAt) return undefined;
+  return {
+    terminalId,
+    traceNumber: message.trace,
+    receiptNumber: message.receiptNumber,
+    occurredAt,
+    amountCents: message.amount,
+    kind: kindOf(context.command, message.resultCode),
+    // Counted in the same group the end-of-day totals use, so reconciliation compares like with like.
+    cardType: totalsGroupOfCardType(message.cardType),
+    cardName: message.cardName ?? '',
+    maskedPan: message.maskedPan ?? '',
+    tid: message.terminalId ?? '',
+    vu: message.contractNumber ?? '',
+    aid: message.authorisationAttribute ?? '',
+    resultCode: message.resultCode ?? null,
+  };
+}
+
+/** The business day and totals per card group an End-of-Day's Status Information reports. */
+export function endOfDayFromStatusInformation(
+  message: StatusInformationMessage,
+  context: CaptureContext,
+): { businessDay: string; totals: CardTypeTotal[] } | undefined {
+  if (context.command !== 'end-of-day' || message.singleTotals === undefined) return undefined;
+  const occurredAt = localDateTime(message, context.at);
+  const businessDay = occurredAt?.slice(0, 10) ?? new Date(context.at).toISOString().slice(0, 10);
+  const totals = message.singleTotals.groups
+    .filter((group) => group.count > 0 || group.amount !== 0)
+    .map((group) => ({ cardType: group.group, count: group.count, amountCents: group.amount }));
+  return { businessDay, totals };
+}

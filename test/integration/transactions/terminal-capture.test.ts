@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { silentLogger } from '../../../electron/node/log/logger';
+import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
+import { tempDir } from '../../helpers/temp';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until<T>(probe: () => T | undefined, what: string, limitMs = 10_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function storeWithSimulatedTerminal(): Promise<{ core: AppCore; deviceId: string; simulator: RunningSimulator }> {
+  const simulator = await startSimulator({ tcp: { port: 0 } });
+  cleanups.push(() => simulator.close());
+  const temp = tempDir();
+  const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger });
+  cleanups.push(temp.cleanup, () => core.dispose());
+  const created = await core.dispatch('devices.create', { name: 'Counter 1', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } });
+  if (!created.ok) throw new Error(created.error.message);
+  const deviceId = (created.value as { id: string }).id;
+  await until(() => (core.services.terminals.get(deviceId).link.state === 'ready' ? true : undefined), 'the link to be ready');
+  return { core, deviceId, simulator };
+}
+
+describe('transaction capture from a real terminal link', () => {
+  it('stores each payment the terminal reports once, and the end-of-day totals reconcile with them', async () => {
+    const { core, deviceId } = await storeWithSimulatedTerminal();
+    const first = await core.services.terminals.run(deviceId, { command: 'pay', amount: 1234 });
+    const second = await core.services.terminals.run(deviceId, { command: 'pay', amount: 500 });
+    expect(first.ok && second.ok).toBe(true);
+
+    const page = core.services.transactions.search({ from: '2000-01-01', to: '2099-12-31', terminalId: deviceId, limit: 50 });
+    expect(page.items.map((t) => t.amountCents).sort((a, b) => a - b)).toEqual([500, 1234]);
+    expect(page.items.every((t) => t.kind === 'payment' && /^\d{6}\*+\d{4}$/.test(t.maskedPan))).toBe(true);
+    const businessDay = page.items[0]!.businessDay;
+
+    const endOfDay = await core.services.terminals.run(deviceId, { command: 'end-of-day' });
+    expect(endOfDay.ok).toBe(true);
+    const day = core.services.transactions.reconcile({ from: businessDay, to: businessDay, terminalId: deviceId });
+    expect(day.days).toHaveLength(1);
+    expect(day.days[0]).toMatchObject({ status: 'ok', capturedCents: 1734, endOfDayCents: 1734, transactionCount: 2 });
+    expect(day.anomalies).toEqual([]);
+  });
+
+  it('never makes a second row when the same Status Information is delivered again', async () => {
+    const { core, deviceId } = await storeWithSimulatedTerminal();
+    let delivered: Parameters<Parameters<typeof core.services.terminals.onStatusInformation>[0]> | undefined;
+    core.services.terminals.onStatusInformation((...args) => {
+      delivered = args;
+    });
+    await core.services.terminals.run(deviceId, { command: 'pay', amount: 999 });
+    const [terminalId, message] = await until(() => delivered, 'a status information');
+    const capture = core.services.transactions.capture.bind(core.services.transactions);
+    const { transactionFromStatusInformation } = await import('../../../electron/node/services/transactions/zvt-capture');
+    const again = capture(transactionFromStatusInformation(terminalId, message, { command: 'pay', at: Date.now() })!);
+    expect(again.created).toBe(false);
+    expect(core.services.transactions.search({ from: '2000-01-01', to: '2099-12-31', terminalId: deviceId, limit: 50 }).items).toHaveLength(1);
+  });
+});
