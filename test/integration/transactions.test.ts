@@ -73,11 +73,11 @@ describe('capture', () => {
     expect(service.search({ from: '2026-01-01', to: '2026-12-31' }).items).toHaveLength(0);
   });
 
-  it('replaces the end-of-day totals when the same day is reported again', () => {
+  it('replaces the end-of-day totals when the same day is reported again', async () => {
     service.captureEndOfDay('T001', '2026-03-01', [{ cardType: '05', count: 1, amountCents: 999 }]);
     service.captureEndOfDay('T001', '2026-03-01', [{ cardType: '05', count: 1, amountCents: 1250 }]);
     service.capture(payment());
-    const { days, anomalies } = service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
+    const { days, anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
     expect(days[0]).toMatchObject({ status: 'ok', capturedCents: 1250, endOfDayCents: 1250 });
     expect(anomalies).toEqual([]);
   });
@@ -140,16 +140,16 @@ describe('search', () => {
 });
 
 describe('reconciliation of demo data', () => {
-  it('finds nothing wrong in consistent data, and each planted fault', () => {
+  it('finds nothing wrong in consistent data, and each planted fault', async () => {
     fill(600, 2, 3);
-    expect(service.reconcile({ from: '2026-03-03', to: '2026-03-05' }).anomalies).toEqual([]);
+    expect((await service.reconcile({ from: '2026-03-03', to: '2026-03-05' })).anomalies).toEqual([]);
     // Plant: a lost record (gap), a doubled record, a wrong amount and an orphan reversal.
     const victim = db.prepare("SELECT * FROM transactions WHERE terminal_id = 'T001' AND business_day = '2026-03-04' AND kind = 'payment' ORDER BY trace_number LIMIT 1 OFFSET 10").get() as { id: number; trace_number: number };
     db.prepare('DELETE FROM transactions WHERE id = ?').run(victim.id);
     const last = db.prepare("SELECT max(trace_number) AS t, max(receipt_number) AS r FROM transactions WHERE terminal_id = 'T002' AND business_day = '2026-03-05'").get() as { t: number; r: number };
     service.capture(payment({ terminalId: 'T002', occurredAt: '2026-03-05T21:59:00', traceNumber: last.t, receiptNumber: last.r + 1, amountCents: 10 }));
     service.capture(payment({ terminalId: 'T002', occurredAt: '2026-03-05T22:00:00', traceNumber: last.t + 1, receiptNumber: last.r + 2, kind: 'reversal', originalReceiptNumber: 9_999, amountCents: 10 }));
-    const { anomalies, days } = service.reconcile({ from: '2026-03-03', to: '2026-03-05' });
+    const { anomalies, days } = await service.reconcile({ from: '2026-03-03', to: '2026-03-05' });
     const kinds = anomalies.map((a) => `${a.terminalId}/${a.businessDay}/${a.kind}`).sort();
     expect(kinds).toEqual([
       'T001/2026-03-04/receipt_gap',
@@ -160,7 +160,7 @@ describe('reconciliation of demo data', () => {
     ]);
     expect(anomalies.find((a) => a.kind === 'trace_gap')?.numbers).toEqual([victim.trace_number]);
     expect(days.find((d) => d.terminalId === 'T001' && d.businessDay === '2026-03-04')?.status).toBe('anomalies');
-    const detail = service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-04' });
+    const detail = await service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-04' });
     expect(detail.transactions.length).toBe(detail.day.transactionCount);
     expect(detail.cardTypes.length).toBeGreaterThan(0);
   });

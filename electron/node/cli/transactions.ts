@@ -38,7 +38,7 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
     try {
       const service = new TransactionsService(db, createLogger({ scope: 'transactions', level: 'warn' }));
       if (sub === 'reconcile') {
-        printJson(io, service.reconcile({ from: values.from, to: values.to, terminalId: values.terminal }));
+        printJson(io, await service.reconcile({ from: values.from, to: values.to, terminalId: values.terminal }));
         return 0;
       }
       if (values.format !== 'csv' && values.format !== 'xlsx') throw new CliError('--format must be csv or xlsx');

@@ -240,15 +240,19 @@ export interface NumberRow {
   receiptNumber: number;
 }
 
-/** Trace and receipt numbers of a range, ordered per terminal and day (gap and duplicate checks). */
-export function numbersOfRange(db: Db, from: string, to: string, terminalId: string | null): NumberRow[] {
+/**
+ * Trace and receipt numbers of one terminal's business day, ordered by trace number (gap and
+ * duplicate checks). Answered from the covering index transactions_identity, one day at a time,
+ * so reconciling a long range is many short steps.
+ */
+export function dayNumbers(db: Db, terminalId: string, businessDay: string): NumberRow[] {
   return db
     .prepare(
       `SELECT terminal_id AS terminalId, business_day AS businessDay, trace_number AS traceNumber, receipt_number AS receiptNumber
-        FROM transactions WHERE business_day >= ? AND business_day <= ? AND (? IS NULL OR terminal_id = ?)
-        ORDER BY terminal_id, business_day, trace_number`,
+        FROM transactions WHERE terminal_id = ? AND business_day = ?
+        ORDER BY trace_number`,
     )
-    .all(from, to, terminalId, terminalId) as NumberRow[];
+    .all(terminalId, businessDay) as NumberRow[];
 }
 
 /** Reversals and refunds whose original payment is not stored (same terminal, that receipt number). */

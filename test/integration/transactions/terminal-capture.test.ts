@@ -46,7 +46,7 @@ describe('transaction capture from a real terminal link', () => {
 
     const endOfDay = await core.services.terminals.run(deviceId, { command: 'end-of-day' });
     expect(endOfDay.ok).toBe(true);
-    const day = core.services.transactions.reconcile({ from: businessDay, to: businessDay, terminalId: deviceId });
+    const day = await core.services.transactions.reconcile({ from: businessDay, to: businessDay, terminalId: deviceId });
     expect(day.days).toHaveLength(1);
     expect(day.days[0]).toMatchObject({ status: 'ok', capturedCents: 1734, endOfDayCents: 1734, transactionCount: 2 });
     expect(day.anomalies).toEqual([]);

@@ -15,6 +15,7 @@ import {
   TransactionQuery,
   TransactionRecordInput,
   maskPan,
+  nextDay,
   type Anomaly,
   type ReconciliationDayDetail,
   type ReconciliationList,
@@ -29,11 +30,13 @@ import {
   daySums,
   endOfDayTotals,
   insertTransaction,
-  numbersOfRange,
+  dayNumbers,
   orphanReversals,
   replaceEndOfDay,
   searchTransactions,
   transactionBatch,
+  type DaySums,
+  type EndOfDayRow,
   type StoredTransaction,
 } from '../../db/transactions';
 import type { Logger } from '../../log/logger';
@@ -93,15 +96,32 @@ export class TransactionsService {
     return searchTransactions(this.db, query);
   }
 
-  reconcile(input: ReconciliationQuery): ReconciliationList {
+  /**
+   * Reconciles a range of business days. At 10 million rows one query over a month takes
+   * seconds, so the work goes one day (and one terminal-day) at a time, yielding to the event
+   * loop between steps: the main process never stalls for long.
+   */
+  async reconcile(input: ReconciliationQuery): Promise<ReconciliationList> {
     const query = parse(ReconciliationQuery, input);
     const terminal = query.terminalId || null;
-    const days = collectDays(daySums(this.db, query.from, query.to, terminal), endOfDayTotals(this.db, query.from, query.to, terminal));
+    const sums: DaySums[] = [];
+    const endOfDay: EndOfDayRow[] = [];
+    const orphans: TransactionRecord[] = [];
+    for (let day = query.from; day <= query.to; day = nextDay(day)) {
+      await yieldToLoop();
+      sums.push(...daySums(this.db, day, day, terminal));
+      endOfDay.push(...endOfDayTotals(this.db, day, day, terminal));
+      orphans.push(...orphanReversals(this.db, day, day, terminal));
+    }
+    const days = collectDays(sums, endOfDay);
     const today = localDay(this.clock());
     const anomalies: Anomaly[] = [];
-    for (const day of days.values()) anomalies.push(...totalAnomalies(day, today));
-    anomalies.push(...numberAnomalies(numbersOfRange(this.db, query.from, query.to, terminal)));
-    anomalies.push(...orphanAnomalies(orphanReversals(this.db, query.from, query.to, terminal)));
+    for (const day of days.values()) {
+      anomalies.push(...totalAnomalies(day, today));
+      await yieldToLoop();
+      anomalies.push(...numberAnomalies(dayNumbers(this.db, day.terminalId, day.businessDay)));
+    }
+    anomalies.push(...orphanAnomalies(orphans));
     anomalies.sort((a, b) => b.businessDay.localeCompare(a.businessDay) || a.terminalId.localeCompare(b.terminalId));
     const list = [...days.values()]
       .map((day) => summarizeDay(day, anomalies))
@@ -109,9 +129,9 @@ export class TransactionsService {
     return { days: list, anomalies };
   }
 
-  reconcileDay(input: { terminalId: string; businessDay: string }): ReconciliationDayDetail {
+  async reconcileDay(input: { terminalId: string; businessDay: string }): Promise<ReconciliationDayDetail> {
     const query = parse(ReconciliationDayQuery, input);
-    const { days, anomalies } = this.reconcile({ from: query.businessDay, to: query.businessDay, terminalId: query.terminalId });
+    const { days, anomalies } = await this.reconcile({ from: query.businessDay, to: query.businessDay, terminalId: query.terminalId });
     const day = days[0] ?? {
       terminalId: query.terminalId,
       businessDay: query.businessDay,
