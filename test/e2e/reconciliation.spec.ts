@@ -1,0 +1,55 @@
+/**
+ * Transactions the terminal reports are captured, reconciled against its end-of-day totals, and
+ * a mismatch becomes a transaction incident in one click. Browser mode against the ZVT simulator.
+ */
+import { expect, test } from '@playwright/test';
+import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
+import { ServeProcess } from './server';
+
+test.describe('reconciliation', () => {
+  let server: ServeProcess;
+  let simulator: RunningSimulator;
+
+  test.beforeEach(async () => {
+    simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 } });
+    server = new ServeProcess();
+    await server.start();
+  });
+
+  test.afterEach(async () => {
+    await server.stop();
+    server.remove();
+    await simulator.close();
+  });
+
+  test('a payment after the end-of-day shows as a total mismatch and opens a transaction incident in one click', async ({ page }) => {
+    const base = server.url.replace(/#.*$/, '');
+    const token = /token=([^&]+)/.exec(server.url)?.[1] ?? '';
+    const api = async (method: string, input: unknown) => {
+      const response = await fetch(`${base}api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+      const result = (await response.json()) as { ok: boolean; value: any; error?: unknown };
+      expect(result.ok, JSON.stringify(result.error)).toBe(true);
+      return result.value;
+    };
+    const device = await api('devices.create', { name: '2号收银台', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } });
+    await expect.poll(async () => (await api('terminals.list', {})).find((t: { id: string }) => t.id === device.id)?.link.state, { timeout: 15_000 }).toBe('ready');
+    expect((await api('terminals.run', { id: device.id, command: 'pay', amount: 1500 })).ok).toBe(true);
+    expect((await api('terminals.run', { id: device.id, command: 'end-of-day' })).ok).toBe(true);
+    // Sold after the terminal closed its day: PosCare has it, the end-of-day totals do not.
+    expect((await api('terminals.run', { id: device.id, command: 'pay', amount: 250 })).ok).toBe(true);
+
+    await page.goto(server.url);
+    await page.getByTestId('nav-transactions').click();
+    await page.getByRole('tab', { name: '对账' }).click();
+    const anomalies = page.getByTestId('anomalies');
+    await expect(anomalies).toContainText('2号收银台');
+    await anomalies.getByTestId('anomaly-open-incident').first().click();
+    await expect(page).toHaveURL(/#\/incidents\/[\w-]+$/);
+    await expect(page.locator('body')).toContainText('2号收银台');
+
+    const incidents = await api('incidents.list', { deviceId: device.id });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ faultClass: 'transaction', cause: 'wrongAmount' });
+    expect(incidents[0].symptoms).toContain('2号收银台');
+  });
+});
