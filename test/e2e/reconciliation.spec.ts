@@ -40,6 +40,9 @@ test.describe('reconciliation', () => {
 
     await page.goto(server.url);
     await page.getByTestId('nav-transactions').click();
+    // The search lists the captured payments under the device's name, not its id.
+    await expect(page.locator('.el-table__body').first()).toContainText('2号收银台');
+    await expect(page.locator('.el-table__body').first()).toContainText('15.00');
     await page.getByRole('tab', { name: '对账' }).click();
     const anomalies = page.getByTestId('anomalies');
     await expect(anomalies).toContainText('2号收银台');

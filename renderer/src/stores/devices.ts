@@ -27,6 +27,11 @@ export const useDevicesStore = defineStore('devices', () => {
 
   const byId = computed(() => new Map(devices.value.map((d) => [d.id, d])));
 
+  /** A terminal id as the manager knows it: the device's name, or the id itself (imported data). */
+  function nameOf(terminalId: string): string {
+    return byId.value.get(terminalId)?.name ?? terminalId;
+  }
+
   function notifyDesktop(event: StatusChangedEvent, title: string, body: string): void {
     // Browser mode: the Notification API. The desktop app notifies from the main side.
     if (window.api || typeof Notification === 'undefined') return;
@@ -122,5 +127,5 @@ export const useDevicesStore = defineStore('devices', () => {
     notices.value = notices.value.filter((n) => n.id !== id);
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, byId, subscribe, load, save, archive, history, commands, runCommand, exportCsv, importCsv, dismiss };
+  return { devices, statuses, notices, running, loadError, loaded, byId, nameOf, subscribe, load, save, archive, history, commands, runCommand, exportCsv, importCsv, dismiss };
 });
