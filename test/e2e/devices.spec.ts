@@ -47,14 +47,7 @@ test.describe('devices and faults', () => {
 
   test('a terminal that drops off opens an incident by itself, is walked through, and resolves on recovery', async ({ page }) => {
     test.setTimeout(120_000);
-    const base = server.url.replace(/#.*$/, '');
-    const token = /token=([^&]+)/.exec(server.url)?.[1] ?? '';
-    const api = async (method: string, input: unknown) => {
-      const response = await fetch(`${base}api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
-      const result = (await response.json()) as { ok: boolean; value: any };
-      expect(result.ok).toBe(true);
-      return result.value;
-    };
+    const api = (method: string, input: unknown) => server.api(method, input);
     // Open an incident once a terminal is down for 3 seconds.
     await api('incidents.updateSettings', { autoOpenAfterMinutes: 0.05, autoResolveOnRecovery: true });
 

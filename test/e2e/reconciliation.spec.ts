@@ -23,14 +23,7 @@ test.describe('reconciliation', () => {
   });
 
   test('a payment after the end-of-day shows as a total mismatch and opens a transaction incident in one click', async ({ page }) => {
-    const base = server.url.replace(/#.*$/, '');
-    const token = /token=([^&]+)/.exec(server.url)?.[1] ?? '';
-    const api = async (method: string, input: unknown) => {
-      const response = await fetch(`${base}api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
-      const result = (await response.json()) as { ok: boolean; value: any; error?: unknown };
-      expect(result.ok, JSON.stringify(result.error)).toBe(true);
-      return result.value;
-    };
+    const api = (method: string, input: unknown) => server.api(method, input);
     const device = await api('devices.create', { name: '2号收银台', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } });
     await expect.poll(async () => (await api('terminals.list', {})).find((t: { id: string }) => t.id === device.id)?.link.state, { timeout: 15_000 }).toBe('ready');
     expect((await api('terminals.run', { id: device.id, command: 'pay', amount: 1500 })).ok).toBe(true);

@@ -32,6 +32,20 @@ export class ServeProcess {
     return this.url;
   }
 
+  /** Calls an API method as the page does; answers the value, throws with the error when it fails. */
+  async api(method: string, input: unknown): Promise<any> {
+    const base = this.url.replace(/#.*$/, '');
+    const token = /token=([^&]+)/.exec(this.url)?.[1] ?? '';
+    const response = await fetch(`${base}api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(input),
+    });
+    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
+    if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result.error)}`);
+    return result.value;
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
