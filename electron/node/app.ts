@@ -107,7 +107,7 @@ export function createAppCore(options: AppOptions): AppCore {
   // Every transaction and end-of-day total a terminal reports is captured (idempotently).
   const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
     const record = transactionFromStatusInformation(terminalId, message, context);
-    if (record) transactions.capture(record);
+    if (record && transactions.capture(record).created) devices.recordTransaction(terminalId, record.occurredAt);
     const endOfDay = endOfDayFromStatusInformation(message, context);
     if (endOfDay) transactions.captureEndOfDay(terminalId, endOfDay.businessDay, endOfDay.totals);
   });

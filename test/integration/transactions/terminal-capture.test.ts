@@ -43,12 +43,19 @@ describe('transaction capture from a real terminal link', () => {
     expect(page.items.map((t) => t.amountCents).sort((a, b) => a - b)).toEqual([500, 1234]);
     expect(page.items.every((t) => t.kind === 'payment' && /^\d{6}\*+\d{4}$/.test(t.maskedPan))).toBe(true);
     const businessDay = page.items[0]!.businessDay;
+    // The board's "last transaction seen" follows the sales; the status history does not grow with them.
+    const latest = page.items.map((t) => t.occurredAt).sort().at(-1);
+    expect(core.services.devices.status(deviceId).lastTransactionAt).toBe(latest);
+    const historyBefore = core.services.devices.history(deviceId).length;
+    await core.services.terminals.run(deviceId, { command: 'pay', amount: 1 });
+    expect(core.services.devices.history(deviceId).length).toBe(historyBefore);
+    expect(core.services.devices.status(deviceId).lastTransactionAt).not.toBeNull();
 
     const endOfDay = await core.services.terminals.run(deviceId, { command: 'end-of-day' });
     expect(endOfDay.ok).toBe(true);
     const day = await core.services.transactions.reconcile({ from: businessDay, to: businessDay, terminalId: deviceId });
     expect(day.days).toHaveLength(1);
-    expect(day.days[0]).toMatchObject({ status: 'ok', capturedCents: 1734, endOfDayCents: 1734, transactionCount: 2 });
+    expect(day.days[0]).toMatchObject({ status: 'ok', capturedCents: 1735, endOfDayCents: 1735, transactionCount: 3 });
     expect(day.anomalies).toEqual([]);
   });
 

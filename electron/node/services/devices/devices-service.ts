@@ -271,6 +271,13 @@ export class DevicesService {
     return latest;
   }
 
+  /** A captured transaction: the terminal's "last transaction seen". Ids that are not devices are ignored. */
+  recordTransaction(deviceId: string, occurredAt: string): void {
+    const device = getDevice(this.db, deviceId);
+    if (!device || device.archived) return;
+    this.observe({ deviceId, transactionAt: occurredAt });
+  }
+
   /** Feeds one observation to the status model; stores and announces a change. */
   observe(observation: StatusObservation): DeviceStatus {
     const device = this.get(observation.deviceId);
@@ -281,10 +288,12 @@ export class DevicesService {
     const fields = nextStatus(beforeFields, facts, { latestSoftwareVersion: this.latestVersionOf(device) });
     const now = this.clock.now().toISOString();
     const changed = !sameStatus(beforeFields, fields);
+    // A new last transaction updates the board but is not a status change for the history.
+    const announce = changed || beforeFields.lastTransactionAt !== fields.lastTransactionAt;
     const status: DeviceStatus = { ...fields, deviceId: device.id, since: fields.overall === before.overall && previous ? before.since : now, updatedAt: now };
     const previousOverall = previous ? previous.overall : null;
     writeStatus(this.db, status, previousOverall, changed || !previous);
-    if (changed || !previous) {
+    if (announce || !previous) {
       let notify: 'down' | 'recovered' | null = null;
       if (isDown(status.overall) && previousOverall !== null && !isDown(previousOverall) && previousOverall !== 'unknown') notify = 'down';
       if (!isDown(status.overall) && status.overall !== 'unknown' && previousOverall !== null && isDown(previousOverall)) notify = 'recovered';

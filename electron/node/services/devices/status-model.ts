@@ -96,8 +96,13 @@ export function nextStatus(previous: StatusFields, observation: Omit<StatusObser
  * Two statuses equal in every field (time stamps are not fields). A link busy with a command is
  * the same as ready here, so running commands does not fill the history.
  */
+/**
+ * Whether two statuses are the same for the history: a busy link counts as ready (commands are
+ * not status changes) and a new last transaction is not a change either (a busy store would
+ * write a history row per sale).
+ */
 export function sameStatus(a: StatusFields, b: StatusFields): boolean {
-  const keys = Object.keys(a) as (keyof StatusFields)[];
+  const keys = (Object.keys(a) as (keyof StatusFields)[]).filter((key) => key !== 'lastTransactionAt');
   const value = (s: StatusFields, key: keyof StatusFields) => JSON.stringify(key === 'link' && s.link === 'busy' ? 'ready' : s[key]);
   return keys.every((key) => value(a, key) === value(b, key));
 }
