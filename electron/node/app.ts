@@ -42,6 +42,8 @@ export interface AppOptions {
 /** Implemented by electron/main/native; the services reach the OS only through it. */
 export interface NativeShell {
   pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
+  /** Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. */
+  savePdf(html: string, defaultName: string): Promise<PickFolderOutput>;
   notify(title: string, body: string): void;
 }
 

@@ -3,7 +3,51 @@
  * preload can build `window.api` without bundling zod. contract.ts must define exactly these
  * names (the typecheck enforces it both ways).
  */
-export const METHOD_NAMES = ['app.info', 'native.pickFolder', 'settings.get', 'settings.update', 'devices.list', 'devices.get', 'devices.create', 'devices.update', 'devices.archive', 'devices.exportCsv', 'devices.importCsv', 'devices.statuses', 'devices.history', 'devices.commands', 'devices.runCommand', 'incidents.list', 'incidents.get', 'incidents.open', 'incidents.update', 'incidents.recordStep', 'incidents.runCommand', 'incidents.escalate', 'incidents.guides', 'incidents.settings', 'incidents.updateSettings', 'analytics.summary', 'transactions.search', 'transactions.reconcile', 'transactions.reconcileDay', 'transactions.export', 'backup.list', 'backup.updateSettings', 'backup.create', 'backup.verify', 'backup.inspect', 'backup.folder', 'backup.restore', 'backup.drill', 'terminals.list', 'terminals.ports', 'terminals.run', 'terminals.events'] as const;
+export const METHOD_NAMES = [
+  'app.info',
+  'native.pickFolder',
+  'settings.get',
+  'settings.update',
+  'devices.list',
+  'devices.get',
+  'devices.create',
+  'devices.update',
+  'devices.archive',
+  'devices.exportCsv',
+  'devices.importCsv',
+  'devices.statuses',
+  'devices.history',
+  'devices.commands',
+  'devices.runCommand',
+  'incidents.list',
+  'incidents.get',
+  'incidents.open',
+  'incidents.update',
+  'incidents.recordStep',
+  'incidents.runCommand',
+  'incidents.escalate',
+  'incidents.exportPdf',
+  'incidents.guides',
+  'incidents.settings',
+  'incidents.updateSettings',
+  'analytics.summary',
+  'transactions.search',
+  'transactions.reconcile',
+  'transactions.reconcileDay',
+  'transactions.export',
+  'backup.list',
+  'backup.updateSettings',
+  'backup.create',
+  'backup.verify',
+  'backup.inspect',
+  'backup.folder',
+  'backup.restore',
+  'backup.drill',
+  'terminals.list',
+  'terminals.ports',
+  'terminals.run',
+  'terminals.events',
+] as const;
 export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

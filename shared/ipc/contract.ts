@@ -109,6 +109,8 @@ export const contract = {
     GuideCommandResult,
   ),
   'incidents.escalate': method(z.object({ id: z.string().min(1), language: Language.optional() }).strict(), EscalationPack),
+  /** Desktop app only: the escalation pack as a PDF the manager saves where they choose. */
+  'incidents.exportPdf': method(z.object({ id: z.string().min(1), language: Language.optional() }).strict(), PickFolderOutput),
   'incidents.guides': method(NoInput, z.array(FaultGuide)),
   'incidents.settings': method(NoInput, IncidentSettings),
   'incidents.updateSettings': method(IncidentSettingsUpdate, IncidentSettings),

@@ -76,6 +76,8 @@ describe('the browser-mode host', () => {
     const response = await post('native.pickFolder', { title: 'backup' });
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    const pdf = await post('incidents.exportPdf', { id: 'any-incident' });
+    expect(pdf.status).toBe(503);
   });
 
   it('streams events to an authenticated SSE client', async () => {

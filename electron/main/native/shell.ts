@@ -1,8 +1,27 @@
 /**
- * The desktop-only abilities the services may use: native folder dialogs and OS notifications.
+ * The desktop-only abilities the services may use: native folder dialogs, PDF export and OS
+ * notifications.
  */
+import fs from 'node:fs/promises';
 import { BrowserWindow, dialog, Notification } from 'electron';
 import type { NativeShell } from '../../node/app';
+
+/**
+ * Renders HTML (an escalation pack, made by PosCare itself) to PDF in a hidden window that runs
+ * no script at all: sandboxed, no preload, JavaScript off.
+ */
+export async function renderPdf(html: string): Promise<Buffer> {
+  const window = new BrowserWindow({
+    show: false,
+    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false },
+  });
+  try {
+    await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    return await window.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+  } finally {
+    window.destroy();
+  }
+}
 
 export function createNativeShell(): NativeShell {
   return {
@@ -15,6 +34,15 @@ export function createNativeShell(): NativeShell {
       };
       const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
+    },
+    async savePdf(html, defaultName) {
+      const pdf = await renderPdf(html);
+      const parent = BrowserWindow.getFocusedWindow();
+      const options: Electron.SaveDialogOptions = { defaultPath: defaultName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      if (result.canceled || !result.filePath) return { path: null };
+      await fs.writeFile(result.filePath, pdf);
+      return { path: result.filePath };
     },
     notify(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();

@@ -36,6 +36,11 @@ export function createHandlers(services: Services): Handlers {
     'incidents.recordStep': (input) => services.incidents.recordStep(input),
     'incidents.runCommand': (input) => services.incidents.runGuideCommand({ incidentId: input.id, command: input.command, nodeId: input.nodeId ?? null, ...(input.prompt !== undefined ? { prompt: input.prompt } : {}) }),
     'incidents.escalate': (input) => services.incidents.escalate(input.id, input.language),
+    'incidents.exportPdf': (input) => {
+      if (!services.native) throw new AppError('unavailable', 'PDF export exists only in the desktop app; print the report page instead');
+      const pack = services.incidents.escalate(input.id, input.language);
+      return services.native.savePdf(pack.html, `PosCare-${input.id.slice(0, 8)}.pdf`);
+    },
     'incidents.guides': () => services.incidents.guides(),
     'incidents.settings': () => services.incidents.settings(),
     'incidents.updateSettings': (input) => services.incidents.updateSettings(input),

@@ -72,6 +72,12 @@ export const useIncidentsStore = defineStore('incidents', () => {
     return { pack: result.value };
   }
 
+  /** Desktop app: the escalation pack as a PDF; answers the saved path (null when cancelled). */
+  async function exportPdf(id: string, language: 'zh-CN' | 'en'): Promise<{ path?: string | null; error?: ApiError }> {
+    const result = await call('incidents.exportPdf', { id, language });
+    return result.ok ? { path: result.value.path } : { error: result.error };
+  }
+
   async function saveSettings(update: Partial<IncidentSettings>): Promise<ApiError | undefined> {
     const result = await call('incidents.updateSettings', update);
     if (!result.ok) return result.error;
@@ -79,5 +85,5 @@ export const useIncidentsStore = defineStore('incidents', () => {
     return undefined;
   }
 
-  return { incidents, guides, settings, loadError, subscribe, load, open, update, recordStep, runCommand, escalate, saveSettings };
+  return { incidents, guides, settings, loadError, subscribe, load, open, update, recordStep, runCommand, escalate, exportPdf, saveSettings };
 });
