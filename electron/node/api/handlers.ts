@@ -9,13 +9,16 @@ import type { Services } from '../app';
 export type Handler<M extends MethodName> = (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
+/** The desktop shell, or `unavailable` in browser mode and the CLI (the page then offers its fallback). */
+function nativeShell(services: Services, what: string): NonNullable<Services['native']> {
+  if (!services.native) throw new AppError('unavailable', `${what} exists only in the desktop app`);
+  return services.native;
+}
+
 export function createHandlers(services: Services): Handlers {
   return {
     'app.info': () => services.info(),
-    'native.pickFolder': (input) => {
-      if (!services.native) throw new AppError('unavailable', 'Folder dialogs exist only in the desktop app; type the folder path instead');
-      return services.native.pickFolder(input);
-    },
+    'native.pickFolder': (input) => nativeShell(services, 'The folder dialog').pickFolder(input),
     'settings.get': () => services.settings.get(),
     'settings.update': (input) => services.settings.update(input),
     'devices.list': (input) => services.devices.list(input.includeArchived),
@@ -37,9 +40,9 @@ export function createHandlers(services: Services): Handlers {
     'incidents.runCommand': (input) => services.incidents.runGuideCommand({ incidentId: input.id, command: input.command, nodeId: input.nodeId ?? null, ...(input.prompt !== undefined ? { prompt: input.prompt } : {}) }),
     'incidents.escalate': (input) => services.incidents.escalate(input.id, input.language),
     'incidents.exportPdf': (input) => {
-      if (!services.native) throw new AppError('unavailable', 'PDF export exists only in the desktop app; print the report page instead');
+      const native = nativeShell(services, 'PDF export');
       const pack = services.incidents.escalate(input.id, input.language);
-      return services.native.savePdf(pack.html, `PosCare-${input.id.slice(0, 8)}.pdf`);
+      return native.savePdf(pack.html, `PosCare-${input.id.slice(0, 8)}.pdf`);
     },
     'incidents.guides': () => services.incidents.guides(),
     'incidents.settings': () => services.incidents.settings(),
