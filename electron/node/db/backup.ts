@@ -10,18 +10,18 @@ import type { BackupEntry, BackupStatus, BackupTrigger } from '../../../shared/d
 import { AppError } from '../../../shared/ipc/result';
 import type { Db } from './connection';
 
-/** Pages per backup step: 1 MiB at the default page size, a few milliseconds of work. */
-const PAGES_PER_STEP = 256;
-
-/** Copies the live database into `file` with the online backup API; answers the page count. */
+/**
+ * Copies the live database into `file` with SQLite's online backup API, in the worker thread:
+ * its own read-only connection copies every page in one step inside one read transaction (WAL
+ * lets the app keep writing meanwhile), so the snapshot is consistent and never restarts, and
+ * the final commit and sync of a file of hundreds of megabytes (measured: a 390 ms stall when it
+ * ran on the main thread) happen off the event loop. Answers the page count.
+ */
 export async function snapshotDatabase(db: Db, file: string, onProgress?: (fraction: number) => void): Promise<number> {
-  const result = await db.backup(file, {
-    progress({ totalPages, remainingPages }) {
-      onProgress?.(totalPages === 0 ? 1 : (totalPages - remainingPages) / totalPages);
-      return PAGES_PER_STEP;
-    },
-  });
-  return result.totalPages;
+  onProgress?.(0);
+  const answer = await askInspector<{ pages: number }>({ type: 'snapshot', source: db.name, target: file });
+  onProgress?.(1);
+  return answer.pages;
 }
 
 export interface DatabaseFacts {
@@ -37,7 +37,26 @@ export interface DatabaseFacts {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-parentPort.on('message', ({ id, file, integrity: withIntegrity }) => {
+async function snapshot({ id, source, target }) {
+  let db;
+  let answer;
+  try {
+    db = new Database(source, { readonly: true, fileMustExist: true });
+    // One step (the page count is capped at 2^31-1): the whole copy inside one read transaction.
+    const result = await db.backup(target, { progress: () => 0x7fffffff });
+    answer = { ok: true, facts: { pages: result.totalPages } };
+  } catch (error) {
+    answer = { ok: false, code: error.code || '', message: String(error.message || error) };
+  }
+  try { if (db) db.close(); } catch (error) { answer = { ok: false, code: error.code || '', message: String(error.message || error) }; }
+  parentPort.postMessage({ id, ...answer });
+}
+parentPort.on('message', (request) => {
+  if (request.type === 'snapshot') {
+    void snapshot(request);
+    return;
+  }
+  const { id, file, integrity: withIntegrity } = request;
   let db;
   let answer;
   try {
@@ -59,12 +78,12 @@ parentPort.on('message', ({ id, file, integrity: withIntegrity }) => {
 });
 `;
 
-type WorkerAnswer = { id: number } & ({ ok: true; facts: DatabaseFacts } | { ok: false; code: string; message: string });
+type WorkerAnswer = { id: number } & ({ ok: true; facts: unknown } | { ok: false; code: string; message: string });
 
 interface Inspector {
   worker: Worker;
   next: number;
-  pending: Map<number, { resolve(facts: DatabaseFacts): void; reject(error: Error): void }>;
+  pending: Map<number, { resolve(facts: unknown): void; reject(error: Error): void; snapshot: boolean }>;
 }
 
 let inspector: Inspector | undefined;
@@ -91,6 +110,7 @@ function sharedInspector(): Inspector {
     created.pending.delete(message.id);
     if (created.pending.size === 0) worker.unref();
     if (message.ok) waiting.resolve(message.facts);
+    else if (waiting.snapshot) waiting.reject(Object.assign(new Error(`The snapshot could not be taken: ${message.message}`), { code: message.code }));
     else waiting.reject(new AppError('backup_damaged', `The database inside the backup cannot be read: ${message.message}`, { sqlite: message.code }));
   });
   worker.on('error', failAll);
@@ -103,13 +123,17 @@ function sharedInspector(): Inspector {
 
 /** Integrity check (optional), schema version and row counts of a database file, off the main thread. */
 export function inspectDatabaseFile(file: string, options: { integrity: boolean }): Promise<DatabaseFacts> {
+  return askInspector<DatabaseFacts>({ type: 'inspect', file, integrity: options.integrity });
+}
+
+function askInspector<T>(request: Record<string, unknown>): Promise<T> {
   const shared = sharedInspector();
   const id = shared.next++;
-  return new Promise((resolve, reject) => {
-    shared.pending.set(id, { resolve, reject });
-    // Referenced while a check is pending (the caller awaits it), unreferenced when idle.
+  return new Promise<T>((resolve, reject) => {
+    shared.pending.set(id, { resolve: (value) => resolve(value as T), reject, snapshot: request.type === 'snapshot' });
+    // Referenced while a request is pending (the caller awaits it), unreferenced when idle.
     shared.worker.ref();
-    shared.worker.postMessage({ id, file, integrity: options.integrity });
+    shared.worker.postMessage({ id, ...request });
   });
 }
 
