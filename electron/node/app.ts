@@ -98,10 +98,13 @@ export function createAppCore(options: AppOptions): AppCore {
   const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
   const analytics = new AnalyticsService(db, settings, devices.clock);
   // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
-  const stopNotifications = devices.onStatus((status, previous) => {
-    const notice = options.native && statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
-    if (notice) options.native?.notify(notice.title, notice.body);
-  });
+  const native = options.native;
+  const stopNotifications = native
+    ? devices.onStatus((status, previous) => {
+        const notice = statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
+        if (notice) native.notify(notice.title, notice.body);
+      })
+    : () => undefined;
 
   const transactions = new TransactionsService(db, logger);
   const backup = new BackupService(database, options.dataDir, bus, logger);
