@@ -72,6 +72,7 @@ class TerminalLine {
   private ackWaiter: ((signal: 'ack' | 'nak') => void) | undefined;
   private apduWaiter: ((apdu: Uint8Array) => void) | undefined;
   private closedWaiters = new Set<(error: Error) => void>();
+  private ackPending = false;
   closed = false;
 
   constructor(
@@ -104,7 +105,7 @@ class TerminalLine {
           void this.raw(new Uint8Array([ControlByte.NAK]));
           continue;
         }
-        void this.raw(new Uint8Array([ControlByte.ACK]));
+        this.acknowledge();
         this.deliver(event.apdu);
       } else if (event.code === 'crc' || event.code === 'length') {
         // PA00P016 3.5: a block with a wrong CRC is answered NAK; the sender repeats it.
@@ -123,9 +124,28 @@ class TerminalLine {
     }
   }
 
+  /**
+   * The ACK for a block leaves with the first bytes written after it (usually the answer, built
+   * within the same turn of the event loop), or alone on the next turn: one write per turn.
+   */
+  private acknowledge(): void {
+    if (this.ackPending) return;
+    this.ackPending = true;
+    setImmediate(() => {
+      if (this.ackPending && !this.closed) this.raw(new Uint8Array(0)).catch(() => undefined);
+    });
+  }
+
   async raw(bytes: Uint8Array): Promise<void> {
     if (this.closed) throw new LinkClosed('link closed');
-    await this.transport.write(bytes);
+    if (this.ackPending) {
+      this.ackPending = false;
+      const withAck = new Uint8Array(bytes.length + 1);
+      withAck[0] = ControlByte.ACK;
+      withAck.set(bytes, 1);
+      bytes = withAck;
+    }
+    if (bytes.length > 0) await this.transport.write(bytes);
   }
 
   /** Sends one APDU (serial: as a block, repeated on NAK up to three transmissions). */

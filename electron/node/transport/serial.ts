@@ -3,7 +3,8 @@
  * ZVT's default line is 9600 baud, 8 data bits, no parity, 2 stop bits (PA00P016 section 2).
  */
 import fs from 'node:fs';
-import { SerialPort } from 'serialport';
+import { SerialPortStream } from '@serialport/stream';
+import { leanBinding } from './lean-binding';
 import { TransportError, TransportListeners, type Transport } from './transport';
 
 export type Parity = 'none' | 'even' | 'odd' | 'mark' | 'space';
@@ -42,7 +43,9 @@ export interface SerialTransportOptions {
   presenceCheckMs?: number;
 }
 
-const defaultFactory: SerialPortFactory = (options) => new SerialPort(options);
+let binding: ReturnType<typeof leanBinding> | undefined;
+/** The real port, on the binding with the lean POSIX read/write path (see lean-binding.ts). */
+const defaultFactory: SerialPortFactory = (options) => new SerialPortStream({ ...options, binding: (binding ??= leanBinding()) });
 
 function classifyOpenError(path: string, error: Error): TransportError {
   const text = error.message;

@@ -48,6 +48,36 @@ describe('the serial transport over a real pty pair', () => {
     expect(await atEcr).toEqual([0x80, 0x00, 0x00]);
   });
 
+  it('moves blocks bigger than the kernel buffers intact, both ways at once (lean read/write path)', async () => {
+    const ptys = await pair();
+    const ecr = await openSerial(ptys.a);
+    const terminal = await openSerial(ptys.b);
+    // 256 KiB each way: writes meet a full pty (EAGAIN, wait for writable) and reads fill
+    // whole buffers (read again before polling).
+    const size = 256 * 1024;
+    const toTerminal = Uint8Array.from({ length: size }, (_, index) => (index * 7) & 0xff);
+    const toEcr = Uint8Array.from({ length: size }, (_, index) => (index * 13 + 5) & 0xff);
+    const atTerminal = collect(terminal, size);
+    const atEcr = collect(ecr, size);
+    await Promise.all([ecr.write(toTerminal), terminal.write(toEcr)]);
+    expect(Buffer.from(await atTerminal).equals(Buffer.from(toTerminal))).toBe(true);
+    expect(Buffer.from(await atEcr).equals(Buffer.from(toEcr))).toBe(true);
+  });
+
+  it('closes a port with a read waiting for data, and opens it again', async () => {
+    const ptys = await pair();
+    const terminal = await openSerial(ptys.b);
+    const first = new SerialTransport({ path: ptys.a, ...ZVT_SERIAL_DEFAULTS });
+    await first.open();
+    const closed = new Promise<TransportCloseReason>((resolve) => first.onClose(resolve));
+    await first.close();
+    expect(await closed).toEqual({ kind: 'closed' });
+    const second = await openSerial(ptys.a);
+    const arrived = collect(second, 2);
+    await terminal.write(new Uint8Array([0x10, 0x02]));
+    expect(await arrived).toEqual([0x10, 0x02]);
+  });
+
   it('reports the link lost when the cable is pulled, and works again after replugging', async () => {
     const ptys = await pair();
     const ecr = new SerialTransport({ path: ptys.a, ...ZVT_SERIAL_DEFAULTS });

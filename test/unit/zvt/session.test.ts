@@ -269,6 +269,20 @@ describe('a ZVT session over serial', () => {
     expect(link.clock.pending).toBe(0);
   });
 
+  it('sends the ACK of a block and the answer it triggers in one write', async () => {
+    const link = createLink('serial');
+    const result = link.session.execute({ kind: 'status-enquiry' });
+    link.outbox();
+    link.ack();
+    link.send('80 00 00');
+    link.written.length = 0;
+    link.send('06 0F 01 00');
+    expect(link.written).toHaveLength(1);
+    expect(bytesToHex(link.written[0] as Uint8Array)).toBe(`06 ${bytesToHex(encodeSerialFrame(bytes('80 00 00')))}`);
+    link.ack();
+    expect(await result).toMatchObject({ ok: true });
+  });
+
   it('repeats a block after a NAK', async () => {
     const link = createLink('serial');
     const result = link.session.execute({ kind: 'status-enquiry' });

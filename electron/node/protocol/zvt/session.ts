@@ -1,3 +1,4 @@
+import { concatBytes } from './bytes';
 import { charsetFromIsoCode, type Charset } from './charset';
 import type { Clock, TimerHandle } from './clock';
 import { decodeApdu, encodeMessage, negativeAcknowledgement, parseApdu, POSITIVE_ACKNOWLEDGEMENT, type CodecOptions } from './codec';
@@ -139,6 +140,8 @@ export class ZvtSession {
   private interByteTimer: TimerHandle | undefined;
   private negotiatedCharset: Charset | undefined;
   private disposed = false;
+  /** While receive() handles serial input: what it writes, sent as one write at its end (ACK and answer together). */
+  private batch: Uint8Array[] | undefined;
 
   constructor(private readonly dependencies: SessionDependencies) {
     this.clock = dependencies.clock;
@@ -212,6 +215,21 @@ export class ZvtSession {
       }
       return;
     }
+    // One write per turn on the line: the ACK for a block and the block it triggers leave
+    // together, so the terminal wakes once per turn instead of once per piece.
+    this.batch = [];
+    try {
+      this.receiveSerial(chunk);
+    } finally {
+      const batch = this.batch;
+      this.batch = undefined;
+      if (batch.length === 1) this.writeNow(batch[0] as Uint8Array);
+      else if (batch.length > 1) this.writeNow(concatBytes(batch));
+    }
+    this.armInterByteTimer();
+  }
+
+  private receiveSerial(chunk: Uint8Array): void {
     for (const event of this.serialDecoder.push(chunk)) {
       switch (event.type) {
         case 'frame':
@@ -235,7 +253,6 @@ export class ZvtSession {
           break;
       }
     }
-    this.armInterByteTimer();
   }
 
   /** The transport lost the link: fail the running and queued commands, start clean next time. */
@@ -549,6 +566,14 @@ export class ZvtSession {
   /** Returns false when the transport threw; the session has then failed everything like on linkClosed(). */
   private writeBytes(bytes: Uint8Array): boolean {
     this.emit({ type: 'bytes-out', at: this.clock.now(), bytes });
+    if (this.batch) {
+      this.batch.push(bytes);
+      return true;
+    }
+    return this.writeNow(bytes);
+  }
+
+  private writeNow(bytes: Uint8Array): boolean {
     try {
       this.dependencies.write(bytes);
       return true;
