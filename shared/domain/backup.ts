@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const BACKUP_FORMAT_VERSION = 1;
+/** 2: chunks compressed with zstd; 1 (still read): chunks deflated. */
+export const BACKUP_FORMAT_VERSION = 2;
 export const BACKUP_EXTENSION = '.pcbak';
 
 export const ScryptParams = z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int() });
@@ -26,7 +27,7 @@ export const BackupHeader = z.object({
   createdAt: z.string(),
   rowCounts: z.record(z.string(), z.number().int()),
   plaintextBytes: z.number().int(),
-  compression: z.literal('deflate-raw-frames'),
+  compression: z.enum(['zstd-frames', 'deflate-raw-frames']),
   encryption: BackupEncryption.nullable(),
   /** SHA-256 (hex) of the database file inside. */
   sha256: z.string(),

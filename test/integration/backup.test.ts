@@ -3,9 +3,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../electron/node/app';
+import { inspectDatabaseFile } from '../../electron/node/db/backup';
 import { bulkInsertTransactions } from '../../electron/node/db/bulk';
 import { createLogger } from '../../electron/node/log/logger';
-import { MAGIC } from '../../electron/node/services/backup/format';
+import { MAGIC, readBackupFile, writeBackupFile } from '../../electron/node/services/backup/format';
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import type { BackupProgress } from '../../shared/domain/backup';
 import { tempDir } from '../helpers/temp';
@@ -75,7 +76,7 @@ describe('creating a backup', () => {
 
   it('shows what a backup contains without the passphrase', async () => {
     const { header } = await core.services.backup.inspect({ file: encrypted });
-    expect(header).toMatchObject({ formatVersion: 1, encryption: { cipher: 'aes-256-gcm', kdf: 'scrypt' } });
+    expect(header).toMatchObject({ formatVersion: 2, compression: 'zstd-frames', encryption: { cipher: 'aes-256-gcm', kdf: 'scrypt' } });
     expect(header.rowCounts.transactions).toBe(3_000);
     expect(header.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -119,8 +120,27 @@ describe('verifying a backup', () => {
   });
 
   it('refuses a backup of a newer format version', async () => {
-    const file = copyWith(plain, 'newer.pcbak', (b) => Buffer.from(b.toString('latin1').replace('"formatVersion":1', '"formatVersion":9'), 'latin1'));
+    const file = copyWith(plain, 'newer.pcbak', (b) => Buffer.from(b.toString('latin1').replace('"formatVersion":2', '"formatVersion":9'), 'latin1'));
     await expect(core.services.backup.verify({ file })).rejects.toMatchObject({ code: 'backup_newer' });
+  });
+
+  it('still reads a version 1 backup (deflate chunks) written by an earlier PosCare, to the same bytes', async () => {
+    const source = path.join(temp.dir, 'v1-source.db');
+    await core.db.backup(source);
+    const facts = await inspectDatabaseFile(source, { integrity: false });
+    const file = path.join(temp.dir, 'v1.pcbak');
+    await writeBackupFile({
+      snapshotFile: source,
+      out: file,
+      passphrase: PASSPHRASE,
+      compression: 'deflate-raw-frames',
+      header: { appVersion: '0.0.9', schemaVersion: facts.schemaVersion, createdAt: new Date().toISOString(), rowCounts: facts.rowCounts },
+    });
+    const out = path.join(temp.dir, 'v1-restored.db');
+    const header = await readBackupFile(file, PASSPHRASE, out);
+    expect(header).toMatchObject({ formatVersion: 1, compression: 'deflate-raw-frames' });
+    expect(fs.readFileSync(out).equals(fs.readFileSync(source))).toBe(true);
+    await expect(core.services.backup.verify({ file, passphrase: PASSPHRASE })).resolves.toMatchObject({ integrity: 'ok' });
   });
 
   it('reports a truncated file as damaged, wherever it was cut', async () => {

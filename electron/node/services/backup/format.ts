@@ -1,20 +1,23 @@
 /**
- * The backup file format, version 1:
+ * The backup file format, version 2 (version 1 is still read):
  *
  *   "POSCAREB" (8 bytes magic) | header length (u32 BE) | header (UTF-8 JSON, BackupHeader)
  *   | body | GCM tag (16 bytes, encrypted files only)
  *
- * The body is the database file cut into 4 MiB chunks, each deflated (raw, level 1) and framed as
- * [raw length u32][compressed length u32][bytes], closed by a frame of two zero lengths; when
+ * The body is the database file cut into 1 MiB chunks, each compressed on its own (version 2:
+ * zstd level 1, "zstd-frames"; version 1: raw deflate level 1, "deflate-raw-frames") and framed
+ * as [raw length u32][compressed length u32][bytes], closed by a frame of two zero lengths; when
  * encrypted, the whole body is one AES-256-GCM stream under a scrypt key, with the header (its
  * sha256 field zeroed, because the hash is only known at the end) as additional authenticated
- * data. Chunks compress in parallel on libuv's thread pool; hashing and AES run on the main
- * thread a chunk at a time (a few milliseconds each), so the event loop never stalls for long.
+ * data. Hashing, zstd and AES run on the calling thread a chunk at a time (a few milliseconds
+ * each), so the event loop never stalls for long; reads and writes overlap with that work.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
+import type * as ZstdBinding from 'zstd-napi/binding';
 import { BACKUP_FORMAT_VERSION, BackupHeader } from '../../../../shared/domain/backup';
 import { AppError } from '../../../../shared/ipc/result';
 
@@ -30,6 +33,33 @@ const KEY_CHECK_LABEL = 'poscare-backup-key-check';
 
 const deflateRaw = promisify(zlib.deflateRaw);
 const inflateRaw = promisify(zlib.inflateRaw);
+// The native binding itself (CommonJS, N-API: the same build runs in Node and Electron).
+const zstd = createRequire(import.meta.url)('zstd-napi/binding') as typeof ZstdBinding;
+/** zstd's fastest regular level: ~2x deflate -1's speed at a better ratio on SQLite pages. */
+const ZSTD_LEVEL = 1;
+
+type Compression = BackupHeader['compression'];
+
+/** One chunk compressed and framed: [raw length][compressed length][bytes]. */
+function compressChunk(compression: Compression, raw: Buffer, cctx: ZstdBinding.CCtx): Promise<Buffer> {
+  const frame = (compressed: Buffer) => {
+    const head = Buffer.allocUnsafe(8);
+    head.writeUInt32BE(raw.length, 0);
+    head.writeUInt32BE(compressed.length, 4);
+    return Buffer.concat([head, compressed]);
+  };
+  if (compression === 'deflate-raw-frames') return deflateRaw(raw, { level: 1 }).then(frame);
+  const out = Buffer.allocUnsafe(zstd.compressBound(raw.length));
+  const written = cctx.compress(out, raw, ZSTD_LEVEL);
+  return Promise.resolve(frame(out.subarray(0, written)));
+}
+
+/** The chunk of `rawLength` bytes back; a frame that claims more than that fails (never a big allocation). */
+async function decompressChunk(compression: Compression, compressed: Buffer, rawLength: number, dctx: ZstdBinding.DCtx): Promise<Buffer> {
+  if (compression === 'deflate-raw-frames') return inflateRaw(compressed, { maxOutputLength: CHUNK });
+  const raw = Buffer.allocUnsafe(rawLength);
+  return raw.subarray(0, dctx.decompress(raw, compressed));
+}
 const scrypt = promisify(crypto.scrypt) as (
   password: string,
   salt: Buffer,
@@ -72,6 +102,8 @@ export interface WriteOptions {
   passphrase: string | null;
   header: Omit<BackupHeader, 'formatVersion' | 'compression' | 'encryption' | 'sha256' | 'plaintextBytes'>;
   onProgress?: Progress;
+  /** Tests write the older format to prove it still restores; PosCare writes the current one. */
+  compression?: Compression;
 }
 
 /** Writes `out` (the caller picks a temporary name and renames after). Answers the header and size. */
@@ -92,11 +124,12 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
       keyCheck: keyCheck(key),
     };
   }
+  const compression = options.compression ?? 'zstd-frames';
   const header: BackupHeader = {
-    formatVersion: BACKUP_FORMAT_VERSION,
+    formatVersion: compression === 'zstd-frames' ? BACKUP_FORMAT_VERSION : 1,
     ...options.header,
     plaintextBytes,
-    compression: 'deflate-raw-frames',
+    compression,
     encryption,
     sha256: ZERO_HASH,
   };
@@ -117,30 +150,26 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
   try {
     await output.write(head);
     written += head.length;
+    const cctx = new zstd.CCtx();
     let position = 0;
     const pending: Promise<Buffer>[] = [];
     const readNext = async (): Promise<boolean> => {
       if (position >= plaintextBytes) return false;
       const buffer = Buffer.allocUnsafe(Math.min(CHUNK, plaintextBytes - position));
-      const { bytesRead } = await input.read(buffer, 0, buffer.length, position);
+      position += buffer.length;
+      const { bytesRead } = await input.read(buffer, 0, buffer.length, position - buffer.length);
       if (bytesRead !== buffer.length) throw new Error('The snapshot changed size while it was read');
-      position += bytesRead;
       hash.update(buffer);
-      pending.push(
-        quiet(deflateRaw(buffer, { level: 1 }).then((compressed) => {
-          const frame = Buffer.allocUnsafe(8);
-          frame.writeUInt32BE(buffer.length, 0);
-          frame.writeUInt32BE(compressed.length, 4);
-          return Buffer.concat([frame, compressed]);
-        })),
-      );
+      pending.push(quiet(compressChunk(compression, buffer, cctx)));
       return true;
     };
+    // A few chunks ahead: the next reads (and, for deflate, the thread pool) work while one is written.
     while (pending.length < PARALLEL && (await readNext()));
     while (pending.length > 0) {
       const frame = await (pending.shift() as Promise<Buffer>);
-      await readNext();
+      const reading = quiet(readNext());
       await emit(frame);
+      await reading;
       options.onProgress?.(Math.min(1, position / Math.max(1, plaintextBytes)));
     }
     await emit(Buffer.alloc(8));
@@ -246,6 +275,7 @@ export async function readBackupFile(
   const input = await fs.promises.open(file, 'r');
   const output = outDb === null ? null : await fs.promises.open(outDb, 'wx');
   const hash = crypto.createHash('sha256');
+  const dctx = new zstd.DCtx();
   let plainBytes = 0;
   try {
     let carry: Buffer = Buffer.alloc(0);
@@ -274,7 +304,7 @@ export async function readBackupFile(
         const compressed = carry.subarray(8, 8 + compressedLength);
         carry = carry.subarray(8 + compressedLength);
         pending.push(
-          quiet(inflateRaw(compressed, { maxOutputLength: CHUNK }).then(
+          quiet(decompressChunk(header.compression, compressed, rawLength, dctx).then(
             (raw) => {
               if (raw.length !== rawLength) throw damaged('frame length');
               return raw;
