@@ -184,6 +184,29 @@ describe('the terminal connection manager', () => {
     expect(statusFrame?.message).not.toMatch(/[0-9A-F]{8}/);
   });
 
+  it('drops and reconnects a link whose stream got out of step, and the next command succeeds', async () => {
+    const { manager, clock, terminals } = world({ pollIntervalMs: 0 });
+    // Garbage before every answer: over TCP its first bytes read as an APDU header whose length lies.
+    const terminal = new SimulatedTerminal({ random: () => 0.42 });
+    terminals.set('t1', terminal);
+    await manager.add(tcp('t1'));
+    await settle();
+    expect(manager.get('t1').link.state).toBe('ready');
+    terminal.setFault('garbage', true);
+    const failing = manager.run('t1', { command: 'diagnosis' });
+    await settle();
+    clock.advance(5_000); // T3 / 5.2.5 case b
+    const failed = await failing;
+    expect(failed).toMatchObject({ ok: false, error: { code: 'protocol' } });
+    await settle();
+    expect(manager.get('t1').link).toMatchObject({ state: 'failed', reason: expect.stringContaining('protocol error') });
+    terminal.setFault('garbage', false);
+    clock.advance(1_200);
+    await settle();
+    expect(manager.get('t1').link.state).toBe('ready');
+    expect(await manager.run('t1', { command: 'diagnosis' })).toMatchObject({ ok: true });
+  });
+
   it('refuses commands for unknown or disconnected terminals with typed errors', async () => {
     const { manager, unreachable } = world();
     await expect(manager.run('nope', { command: 'status' })).rejects.toMatchObject({ code: 'not_found' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, encodeSerialFrame, encodeText, ManualClock, tlv, ZvtSession } from '../../../electron/node/protocol/zvt';
+import { bytesToHex, encodeMessage, encodeSerialFrame, encodeText, ManualClock, tlv, ZvtSession } from '../../../electron/node/protocol/zvt';
 import { bytes } from './samples';
 import { createLink, settle, track } from './terminal-double';
 
@@ -245,6 +245,69 @@ describe('a ZVT session over TCP', () => {
     link.session.dispose();
     expect(await running).toMatchObject({ ok: false, error: { code: 'disposed' } });
     expect(await link.session.execute({ kind: 'log-off' })).toMatchObject({ ok: false, error: { code: 'disposed' } });
+  });
+
+  it('drops an APDU whose length lied when T3 runs out, so the next answer is read again', async () => {
+    const link = createLink('tcp');
+    const first = track(link.session.execute({ kind: 'status-enquiry' }));
+    // "80 00" announcing 5 data bytes that never come: the real answer would vanish into it.
+    link.sendRaw('80 00 05');
+    link.clock.advance(5_000);
+    expect(await first.promise).toMatchObject({ ok: false, error: { code: 'protocol', timer: 'T3', message: expect.stringContaining('3 of 8 declared byte(s) dropped') } });
+    link.outbox();
+    const second = link.session.execute({ kind: 'status-enquiry' });
+    expect(link.outbox()).toEqual([STATUS_ENQUIRY]);
+    link.send('80 00 00');
+    link.send({ kind: 'completion', form: 'status-enquiry', softwareVersion: 'V1.0', terminalStatus: 0x00 });
+    expect(await second).toMatchObject({ ok: true, value: { completion: { terminalStatus: 0 } } });
+    expect(link.clock.pending).toBe(0);
+  });
+
+  it('fails the command when an APDU stalls inside for longer than T3, even while T4 still runs', async () => {
+    const link = createLink('tcp');
+    const first = track(link.session.execute({ kind: 'end-of-day', password: '000000' }));
+    link.send('80 00 00');
+    // A Status-Information announcing 48 bytes; pieces trickle in but never complete it.
+    link.sendRaw('04 0F 30 27 00');
+    for (let second = 0; second < 4; second++) {
+      link.clock.advance(1_000);
+      link.sendRaw('04');
+    }
+    link.clock.advance(999);
+    await settle();
+    expect(first.done()).toBe(false);
+    link.clock.advance(1);
+    expect(await first.promise).toMatchObject({ ok: false, error: { code: 'protocol', message: expect.stringContaining('PA00P016 5.2.5 case b') } });
+    expect(link.events.some((event) => event.type === 'frame-error' && event.code === 'stalled-apdu')).toBe(true);
+    link.outbox();
+    const next = link.session.execute({ kind: 'log-off' });
+    link.send('80 00 00');
+    expect(await next).toMatchObject({ ok: true });
+  });
+
+  it('lets an APDU arrive in pieces within T3 and restarts the stall timer for the next one', async () => {
+    const link = createLink('tcp');
+    const result = link.session.execute({ kind: 'status-enquiry' });
+    const completion = encodeMessage({ kind: 'completion', form: 'status-enquiry', softwareVersion: 'V1.0', terminalStatus: 0x00 });
+    if (!completion.ok) throw new Error(completion.error.message);
+    link.sendRaw('80 00');
+    link.clock.advance(4_000);
+    // The 80 00 ends 4 s after it began; the completion starts in the same chunk and gets its own T3.
+    link.sendRaw(new Uint8Array([0x00, ...completion.value.subarray(0, 2)]));
+    link.clock.advance(4_000);
+    link.sendRaw(completion.value.subarray(2));
+    expect(await result).toMatchObject({ ok: true, value: { completion: { form: 'status-enquiry', softwareVersion: 'V1.0' } } });
+    expect(link.clock.pending).toBe(0);
+  });
+
+  it('forgets a stalled partial APDU that arrived while no command ran', async () => {
+    const link = createLink('tcp');
+    link.sendRaw('04 0F 10 27');
+    link.clock.advance(5_000);
+    expect(link.events.some((event) => event.type === 'frame-error' && event.code === 'stalled-apdu')).toBe(true);
+    const next = link.session.execute({ kind: 'log-off' });
+    link.send('80 00 00');
+    expect(await next).toMatchObject({ ok: true });
   });
 
   it('reports a command it cannot encode instead of sending it', async () => {

@@ -320,6 +320,12 @@ export class ApduStreamDecoder {
     return this.buffer.length > 0;
   }
 
+  /** Header plus data length the partial APDU announced, once its length field is complete. */
+  get declaredLength(): number | undefined {
+    const header = readApduHeader(this.buffer.view());
+    return header ? header.headerLength + header.dataLength : undefined;
+  }
+
   reset(): void {
     this.buffer.clear();
   }

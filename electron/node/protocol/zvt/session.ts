@@ -89,7 +89,7 @@ export type SessionEvent =
   | { type: 'apdu-in'; at: number; apdu: Uint8Array; message?: ZvtMessage; error?: DecodeError }
   | { type: 'apdu-out'; at: number; apdu: Uint8Array; attempt: number }
   | { type: 'line'; at: number; direction: 'in' | 'out'; signal: 'ack' | 'nak' }
-  | { type: 'frame-error'; at: number; code: FrameErrorCode | 'inter-byte-timeout'; message: string }
+  | { type: 'frame-error'; at: number; code: FrameErrorCode | 'inter-byte-timeout' | 'stalled-apdu'; message: string }
   | { type: 'warning'; at: number; message: string }
   | { type: 'unsolicited'; at: number; message: ZvtMessage }
   | { type: 'command-start'; at: number; command: EcrCommandKind }
@@ -138,6 +138,8 @@ export class ZvtSession {
   private outgoing: OutgoingBlock[] = [];
   private acknowledgeTimer: TimerHandle | undefined;
   private interByteTimer: TimerHandle | undefined;
+  /** TCP: runs while part of an APDU waits for the rest (PA00P016 5.2.5, time-out case b). */
+  private stallTimer: TimerHandle | undefined;
   private negotiatedCharset: Charset | undefined;
   private disposed = false;
   /** While receive() handles serial input: what it writes, sent as one write at its end (ACK and answer together). */
@@ -205,14 +207,18 @@ export class ZvtSession {
     if (this.disposed || chunk.length === 0) return;
     this.emit({ type: 'bytes-in', at: this.clock.now(), bytes: chunk.slice() });
     if (this.dependencies.transportKind === 'tcp') {
+      let completed = false;
       for (const event of this.apduDecoder.push(chunk)) {
-        if (event.type === 'apdu') this.handleApdu(event.apdu);
-        else {
+        if (event.type === 'apdu') {
+          completed = true;
+          this.handleApdu(event.apdu);
+        } else {
           this.emit({ type: 'frame-error', at: this.clock.now(), code: event.code, message: event.message });
           // A lying length on a byte stream cannot be resynchronised: the owner should reconnect.
           if (this.current) this.finish(this.current, failed('protocol', `stream out of step: ${event.message}`, this.current.progress));
         }
       }
+      this.armStallTimer(completed);
       return;
     }
     // One write per turn on the line: the ACK for a block and the block it triggers leave
@@ -306,6 +312,13 @@ export class ZvtSession {
       running.timer = undefined;
       if (this.current !== running) return;
       const what = timer === 'T3' ? 'no answer (80 00 / 84 xx) to the command' : 'no completion from the terminal';
+      const partial = this.dropPartialApdu();
+      if (partial) {
+        // The answer may be sitting inside an APDU whose length lied: the stream is out of step and
+        // the socket must be closed (PA00P016 5.2.5, time-out case a).
+        this.finish(running, { ok: false, error: { code: 'protocol', timer, message: `${what} within ${milliseconds} ms (${timer}); stream out of step: ${partial}`, progress: running.progress } });
+        return;
+      }
       this.finish(running, { ok: false, error: { code: 'timeout', timer, message: `${what} within ${milliseconds} ms (${timer})`, progress: running.progress } });
     }, milliseconds);
   }
@@ -558,6 +571,44 @@ export class ZvtSession {
     }, this.timeouts.interByteMs);
   }
 
+  /**
+   * TCP: the whole APDU must arrive within T3 of its first byte; a message whose pieces take
+   * longer (or whose length field lies, so the rest never comes) makes the receiver close the
+   * socket (PA00P016 5.2.5, time-out case b). The timer starts with the first byte of an APDU and
+   * restarts only when an APDU completes and a new one begins.
+   */
+  private armStallTimer(completedOne: boolean): void {
+    if (!this.apduDecoder.inFrame) {
+      this.clearStallTimer();
+      return;
+    }
+    if (this.stallTimer !== undefined && !completedOne) return;
+    this.clearStallTimer();
+    this.stallTimer = this.clock.setTimeout(() => {
+      this.stallTimer = undefined;
+      const partial = this.dropPartialApdu();
+      if (!partial) return;
+      const message = `APDU incomplete after ${this.timeouts.responseMs} ms (T3, PA00P016 5.2.5 case b): ${partial}`;
+      this.emit({ type: 'frame-error', at: this.clock.now(), code: 'stalled-apdu', message });
+      if (this.current) this.finish(this.current, failed('protocol', `stream out of step: ${message}`, this.current.progress));
+    }, this.timeouts.responseMs);
+  }
+
+  private clearStallTimer(): void {
+    if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+  }
+
+  /** TCP: forgets a partial APDU so its missing bytes cannot swallow the next answer; describes what was dropped. */
+  private dropPartialApdu(): string | undefined {
+    if (this.dependencies.transportKind !== 'tcp' || !this.apduDecoder.inFrame) return undefined;
+    const held = this.apduDecoder.buffered;
+    const declared = this.apduDecoder.declaredLength;
+    this.apduDecoder.reset();
+    this.clearStallTimer();
+    return declared === undefined ? `${held} byte(s) of an APDU header dropped` : `${held} of ${declared} declared byte(s) dropped`;
+  }
+
   private writeLine(signal: ControlByte.ACK | ControlByte.NAK): void {
     this.emit({ type: 'line', at: this.clock.now(), direction: 'out', signal: signal === ControlByte.ACK ? 'ack' : 'nak' });
     this.writeBytes(new Uint8Array([signal]));
@@ -588,6 +639,7 @@ export class ZvtSession {
     if (this.interByteTimer !== undefined) this.clock.clearTimeout(this.interByteTimer);
     this.acknowledgeTimer = undefined;
     this.interByteTimer = undefined;
+    this.clearStallTimer();
     this.outgoing = [];
     this.serialDecoder.reset();
     this.apduDecoder.reset();

@@ -396,6 +396,12 @@ export class TerminalManager {
       const { receipt: _receipt, ...logged } = summary;
       this.record(entry, summary.ok ? 'result' : 'error', `${command.command} ${summary.ok ? 'ok' : `failed: ${summary.error?.message ?? ''}`}`, logged);
     }
+    if (!result.ok && result.error.code === 'protocol' && entry.link === link && !entry.removed) {
+      // Bytes out of step (a length that lied, an APDU that never completed): the stream cannot be
+      // trusted any more, so close the socket and start anew (PA00P016 5.2.5, time-out cases a/b).
+      this.dropAndReconnect(entry, `protocol error: ${result.error.message}`);
+      return summary;
+    }
     if (origin === 'user' && entry.state.state === 'busy' && entry.link === link) {
       // Back to where it was; a Status Enquiry result updates the health on the spot.
       if (summary.terminalStatus) {
