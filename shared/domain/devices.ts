@@ -37,6 +37,14 @@ export const TcpConnection = z.object({
 export const DeviceConnection = z.discriminatedUnion('type', [SerialConnection, TcpConnection]);
 export type DeviceConnection = z.infer<typeof DeviceConnection>;
 
+/** The largest photo file the form accepts (bytes); its data: URL stays under the schema's limit. */
+export const PHOTO_MAX_BYTES = 1_000_000;
+export const PHOTO_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+const Photo = z
+  .string()
+  .max(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 100, { error: 'devices.photoTooLarge' })
+  .regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, { error: 'devices.invalidPhoto' });
+
 const DeviceFieldsBase = z.object({
   name: z.string().trim().min(1, { error: 'devices.nameRequired' }).max(100),
   model: Text(100),
@@ -51,7 +59,7 @@ const DeviceFieldsBase = z.object({
   supportContact: Text(200),
   notes: Text(2000),
   /** A small photo as a data: URL, optional. */
-  photo: z.string().max(2_000_000).regex(/^data:image\/(png|jpeg|webp);base64,/, { error: 'devices.invalidPhoto' }).nullable().optional().transform((v) => v ?? null),
+  photo: Photo.nullable().optional().transform((v) => v ?? null),
 });
 
 function checkDates(fields: { purchaseDate: string | null; warrantyEnd: string | null }, ctx: z.RefinementCtx): void {
@@ -66,6 +74,7 @@ export type DeviceFieldsInput = z.input<typeof DeviceFields>;
 
 export const Device = DeviceFieldsBase.extend({
   id: z.string(),
+  photo: z.string().nullable(),
   archived: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -73,7 +82,8 @@ export const Device = DeviceFieldsBase.extend({
 export type Device = z.infer<typeof Device>;
 
 export const DeviceCreate = DeviceFields;
-export const DeviceUpdate = DeviceFieldsBase.extend({ id: z.string().min(1) }).superRefine(checkDates);
+/** An update without `photo` keeps the stored photo; `photo: null` removes it. */
+export const DeviceUpdate = DeviceFieldsBase.extend({ id: z.string().min(1), photo: Photo.nullable().optional() }).superRefine(checkDates);
 export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
 
 export const DeviceId = z.object({ id: z.string().min(1) }).strict();
@@ -87,6 +97,28 @@ export const DeviceCsvImportResult = z.object({
   errors: z.array(z.object({ line: z.number().int(), issues: z.array(z.object({ path: z.string(), messageKey: z.string() })) })),
 });
 export type DeviceCsvImportResult = z.infer<typeof DeviceCsvImportResult>;
+
+/**
+ * The manager's registry settings: the current software version of each model, which decides
+ * whether a terminal's software is current. Models without an entry fall back to the newest
+ * version seen on a terminal of that model.
+ */
+export const DeviceSettings = z.object({
+  currentSoftware: z
+    .array(z.object({ model: z.string().trim().min(1, { error: 'devices.modelRequired' }).max(100), version: z.string().trim().min(1, { error: 'devices.versionRequired' }).max(60) }).strict())
+    .max(200)
+    .default([])
+    .superRefine((entries, ctx) => {
+      const seen = new Set<string>();
+      entries.forEach((entry, index) => {
+        const key = entry.model.toLowerCase();
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'model'], message: 'devices.modelTwice' });
+        seen.add(key);
+      });
+    }),
+});
+export type DeviceSettings = z.infer<typeof DeviceSettings>;
+export const DeviceSettingsUpdate = DeviceSettings.partial().strict();
 
 /** The columns of the registry CSV, in order. */
 export const DEVICE_CSV_COLUMNS = [

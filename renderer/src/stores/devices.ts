@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Device, DeviceCommandRecord, DeviceFieldsInput } from '../../../shared/domain/devices';
+import type { Device, DeviceCommandRecord, DeviceCsvImportResult, DeviceFieldsInput } from '../../../shared/domain/devices';
 import type { GuideCommand } from '../../../shared/domain/incidents';
 import type { DeviceStatus, Overall, StatusChange, StatusChangedEvent } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
@@ -22,6 +22,8 @@ export const useDevicesStore = defineStore('devices', () => {
   const running = ref<Record<string, { command: string; text: string }>>({});
   const loadError = ref<ApiError>();
   const loaded = ref(false);
+  /** The refused lines of the last CSV import (nothing of that file was saved). */
+  const importErrors = ref<DeviceCsvImportResult['errors']>([]);
   let subscribed = false;
   let noticeId = 0;
 
@@ -86,6 +88,17 @@ export const useDevicesStore = defineStore('devices', () => {
     return { device: result.value };
   }
 
+  /** Sets or removes (null) a device's photo, keeping every other field. */
+  async function setPhoto(id: string, photo: string | null): Promise<ApiError | undefined> {
+    const device = byId.value.get(id);
+    if (!device) return { code: 'not_found', message: `No device ${id}` };
+    const { archived: _archived, createdAt: _created, updatedAt: _updated, ...fields } = device;
+    const result = await call('devices.update', { ...fields, photo });
+    if (!result.ok) return result.error;
+    devices.value = devices.value.map((d) => (d.id === id ? result.value : d));
+    return undefined;
+  }
+
   async function archive(id: string): Promise<ApiError | undefined> {
     const result = await call('devices.archive', { id });
     if (!result.ok) return result.error;
@@ -119,6 +132,7 @@ export const useDevicesStore = defineStore('devices', () => {
 
   async function importCsv(csv: string) {
     const result = await call('devices.importCsv', { csv });
+    importErrors.value = result.ok ? result.value.errors : [];
     if (result.ok && result.value.errors.length === 0) await load();
     return result;
   }
@@ -127,5 +141,9 @@ export const useDevicesStore = defineStore('devices', () => {
     notices.value = notices.value.filter((n) => n.id !== id);
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, byId, nameOf, subscribe, load, save, archive, history, commands, runCommand, exportCsv, importCsv, dismiss };
+  function clearImportErrors(): void {
+    importErrors.value = [];
+  }
+
+  return { devices, statuses, notices, running, loadError, loaded, importErrors, byId, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, history, commands, runCommand, exportCsv, importCsv, dismiss };
 });

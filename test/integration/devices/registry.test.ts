@@ -98,6 +98,87 @@ describe('the device registry', () => {
     expect(core.services.devices.list()).toHaveLength(0);
   });
 
+  it('checks every CSV line with the rules of create and update before saving, saves nothing on any error and names every bad line', async () => {
+    const { core, links, events } = app();
+    const kept = await core.services.devices.create(DeviceCreate.parse({ ...counter, name: 'Kept' }));
+    const gone = await core.services.devices.create(DeviceCreate.parse({ ...counter, name: 'Gone', connection: { type: 'serial', path: 'COM9' } }));
+    await core.services.devices.archive(gone.id);
+    links.added.length = 0;
+    events.length = 0;
+    const csv = [
+      'id,name,connectionType,serialPath,host,port,purchaseDate',
+      ',Good,serial,COM1,,,', // fine on its own
+      ',Far,tcp,,no-such-host.invalid,20007,', // host does not resolve (only create() checked this before)
+      `${gone.id},Gone again,serial,COM7,,,`, // an archived device (only update() checked this before)
+      ',Twin,serial,com1,,,2026-02-30', // the port of line 2, and an impossible date
+      ',Taken,serial,COM3,,,', // the port of the device "Kept"
+    ].join('\n');
+    const result = await core.dispatch('devices.importCsv', { csv });
+    expect(result.ok && result.value).toEqual({
+      created: 0,
+      updated: 0,
+      errors: [
+        { line: 3, issues: [{ path: 'connection.host', messageKey: 'devices.hostUnresolvable' }] },
+        { line: 4, issues: [{ path: 'id', messageKey: 'devices.archivedDevice' }] },
+        { line: 5, issues: [{ path: 'purchaseDate', messageKey: 'devices.invalidDate' }, { path: 'connection.path', messageKey: 'devices.portInUse' }] },
+        { line: 6, issues: [{ path: 'connection.path', messageKey: 'devices.portInUse' }] },
+      ],
+    });
+    expect(core.services.devices.list(true).map((d) => d.name).sort()).toEqual(['Gone', 'Kept']);
+    expect(core.services.devices.get(kept.id).connection).toMatchObject({ path: 'COM3' });
+    expect(links.added).toEqual([]);
+    expect(events.filter(([name]) => name === 'devices.changed')).toEqual([]);
+  });
+
+  it('imports a file that moves a port from one device to another, in one go', async () => {
+    const { core, links } = app();
+    const first = await core.services.devices.create(DeviceCreate.parse({ ...counter, name: 'First', connection: { type: 'serial', path: 'COM1' } }));
+    const csv = `id,name,connectionType,serialPath\n${first.id},First,serial,COM2\n,Second,serial,COM1\n`;
+    const result = await core.dispatch('devices.importCsv', { csv });
+    expect(result.ok && result.value).toEqual({ created: 1, updated: 1, errors: [] });
+    expect(core.services.devices.list().map((d) => [d.name, (d.connection as { path: string }).path])).toEqual([['First', 'COM2'], ['Second', 'COM1']]);
+    expect(links.added.map((s) => s.name)).toEqual(['First', 'First', 'Second']);
+  });
+
+  it('keeps an archived device archived when its exported line comes back, and creates archived lines as archived', async () => {
+    const first = app();
+    const old = await first.core.services.devices.create(DeviceCreate.parse(counter));
+    await first.core.services.devices.archive(old.id);
+    await first.core.services.devices.create(DeviceCreate.parse({ ...counter, name: 'New counter' }));
+    const csv = first.core.services.devices.exportCsv();
+    // Back into the same registry: the archived line is skipped, the active one updated.
+    expect(await first.core.services.devices.importCsv(csv)).toEqual({ created: 0, updated: 1, errors: [] });
+    // Into an empty registry: both kept, the old one archived, so its port does not clash.
+    const second = app();
+    expect(await second.core.services.devices.importCsv(csv)).toEqual({ created: 2, updated: 0, errors: [] });
+    expect(second.core.services.devices.list(true).map((d) => [d.name, d.archived])).toEqual([['New counter', false], ['Counter 1', true]]);
+    expect(second.links.added.map((s) => s.name)).toEqual(['New counter']);
+  });
+
+  it('keeps the photo when an update does not send one, removes it on null, and keeps it through a CSV import', async () => {
+    const { core } = app();
+    const photo = `data:image/png;base64,${Buffer.from('not really a png').toString('base64')}`;
+    const created = await core.dispatch('devices.create', { ...counter, photo });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = (created.value as { id: string }).id;
+    const edited = await core.dispatch('devices.update', { id, ...counter, notes: 'moved to till 2' });
+    expect(edited.ok && edited.value).toMatchObject({ notes: 'moved to till 2', photo });
+    const csv = `id,name,connectionType,serialPath\n${id},Counter renamed,serial,COM3\n`;
+    expect(await core.services.devices.importCsv(csv)).toMatchObject({ updated: 1, errors: [] });
+    expect(core.services.devices.get(id)).toMatchObject({ name: 'Counter renamed', photo });
+    const removed = await core.dispatch('devices.update', { id, ...counter, photo: null });
+    expect(removed.ok && removed.value).toMatchObject({ photo: null });
+  });
+
+  it('refuses a photo that is not a PNG, JPEG or WebP image, or too large', async () => {
+    const { core } = app();
+    const gif = await core.dispatch('devices.create', { ...counter, photo: 'data:image/gif;base64,R0lGOD' });
+    expect(!gif.ok && gif.error.details?.issues?.[0]).toMatchObject({ path: 'photo', messageKey: 'devices.invalidPhoto' });
+    const huge = await core.dispatch('devices.create', { ...counter, photo: `data:image/png;base64,${'A'.repeat(1_400_000)}` });
+    expect(!huge.ok && huge.error.details?.issues?.[0]).toMatchObject({ path: 'photo', messageKey: 'devices.photoTooLarge' });
+    expect(core.services.devices.list()).toHaveLength(0);
+  });
+
   it('fills TID, software version and serial number in from what the terminal reports on connect', async () => {
     const { core, links } = app();
     const device = await core.services.devices.create(DeviceCreate.parse(counter));

@@ -9,6 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import {
   DEVICE_CSV_COLUMNS,
+  DeviceConnection,
   DeviceFields,
   type Device,
   type DeviceCsvImportResult,
@@ -19,6 +20,7 @@ import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusObservation } from '../../../../shared/domain/status';
 import type { Db } from '../../db/connection';
 import {
+  connectionKey,
   deviceUsingConnection,
   fillReportedFields,
   finishCommand,
@@ -62,6 +64,37 @@ export interface DevicesServiceOptions {
   resolveHost?: HostResolver;
   clock?: Clock;
   logger?: Logger;
+}
+
+interface CsvIssue {
+  path: string;
+  messageKey: string;
+}
+
+interface PlannedLine {
+  line: number;
+  /** The existing device the line updates. */
+  id: string | undefined;
+  archived: boolean;
+  fields: DeviceFields | undefined;
+  connection: DeviceConnection | undefined;
+  issues: CsvIssue[];
+}
+
+/** Device fields as an update sends them: `photo` absent keeps the stored one. */
+export type DeviceUpdateFields = Omit<DeviceFields, 'photo'> & { photo?: string | null | undefined };
+
+function connectionPath(connection: DeviceConnection): string {
+  return connection.type === 'serial' ? 'connection.path' : 'connection.port';
+}
+
+function dedupeIssues(issues: CsvIssue[]): CsvIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => !seen.has(`${i.path} ${i.messageKey}`) && seen.add(`${i.path} ${i.messageKey}`));
+}
+
+function archivedError(id: string): AppError {
+  return new AppError('conflict', `Device ${id} is archived`, { id, issues: [{ path: 'id', code: 'custom', messageKey: 'devices.archivedDevice' }] });
 }
 
 function fieldError(path: string, messageKey: string, message: string): AppError {
@@ -128,15 +161,24 @@ export class DevicesService {
     return device;
   }
 
-  /** Checks what zod cannot: the connection not used by another device, the host resolving. */
-  private async checkConnection(fields: DeviceFields, exceptId?: string): Promise<void> {
+  /**
+   * Checks what zod cannot: the connection not used by another device, the host resolving.
+   * Answers the field issues (none when the fields are fine).
+   */
+  private async connectionIssues(fields: DeviceFields, exceptId?: string): Promise<FieldIssue[]> {
     const other = deviceUsingConnection(this.db, fields.connection, exceptId);
-    if (other) {
-      const path = fields.connection.type === 'serial' ? 'connection.path' : 'connection.port';
-      throw fieldError(path, 'devices.portInUse', `The connection is already used by device "${other.name}"`);
-    }
+    if (other) return [{ path: connectionPath(fields.connection), code: 'custom', messageKey: 'devices.portInUse' }];
     if (fields.connection.type === 'tcp' && !(await this.resolveHost(fields.connection.host))) {
-      throw fieldError('connection.host', 'devices.hostUnresolvable', `The host ${fields.connection.host} does not resolve`);
+      return [{ path: 'connection.host', code: 'custom', messageKey: 'devices.hostUnresolvable' }];
+    }
+    return [];
+  }
+
+  private async checkConnection(fields: DeviceFields, exceptId?: string): Promise<void> {
+    const issues = await this.connectionIssues(fields, exceptId);
+    if (issues.length > 0) {
+      const other = deviceUsingConnection(this.db, fields.connection, exceptId);
+      throw new AppError('validation', other ? `The connection is already used by device "${other.name}"` : 'The host does not resolve', { issues });
     }
   }
 
@@ -150,15 +192,21 @@ export class DevicesService {
     return device;
   }
 
-  async update(id: string, fields: DeviceFields): Promise<Device> {
+  /** Updates a device; fields without `photo` keep the stored photo (the CSV and forms that do not show it). */
+  async update(id: string, input: DeviceFields | DeviceUpdateFields): Promise<Device> {
     const before = this.get(id);
-    if (before.archived) throw new AppError('conflict', `Device ${id} is archived`, { id });
+    if (before.archived) throw archivedError(id);
+    const fields: DeviceFields = { ...input, photo: input.photo === undefined ? before.photo : input.photo };
     await this.checkConnection(fields, id);
     updateDevice(this.db, id, fields, this.clock.now().toISOString());
-    const device = this.get(id);
+    return this.afterUpdate(before);
+  }
+
+  private async afterUpdate(before: Device): Promise<Device> {
+    const device = this.get(before.id);
     this.bus.emit('devices.changed', device);
     if (JSON.stringify(before.connection) !== JSON.stringify(device.connection) || before.name !== device.name) {
-      await this.removeLink(id);
+      await this.removeLink(device.id);
       await this.addLink(device);
     }
     return device;
@@ -190,8 +238,12 @@ export class DevicesService {
   }
 
   /**
-   * Imports registry lines: a line with the id of an existing device updates it, others create
-   * devices. Every line is checked first; if any line is wrong nothing is saved.
+   * Imports registry lines: a line with the id of an existing device updates it (its photo
+   * stays), others create devices; a line marked archived creates an archived record, and one
+   * that repeats an archived device unchanged is skipped. Every line is checked first with
+   * every rule of create/update (fields, connection free in the registry and in the file, host
+   * resolving, device not archived); if any line is wrong nothing is saved and every wrong line
+   * is named with its fields. The writes run in one transaction.
    */
   async importCsv(csv: string): Promise<DeviceCsvImportResult> {
     const rows = parseCsv(csv);
@@ -199,10 +251,10 @@ export class DevicesService {
     const missing = ['name', 'connectionType'].filter((column) => !header.includes(column));
     if (missing.length > 0) throw fieldError('csv', 'devices.csvMissingColumns', `The CSV lacks the columns ${missing.join(', ')}`);
     const errors: DeviceCsvImportResult['errors'] = [];
-    const planned: { id?: string; fields: DeviceFields }[] = [];
-    const seenKeys = new Map<string, number>();
+    const planned: PlannedLine[] = [];
     for (let index = 1; index < rows.length; index += 1) {
       const cells = rows[index] ?? [];
+      const line = index + 1;
       const value = (column: string): string => (cells[header.indexOf(column)] ?? '').trim();
       const number = (column: string, fallback: number): number => (value(column) === '' ? fallback : Number(value(column)));
       const connection =
@@ -214,35 +266,76 @@ export class DevicesService {
         location: value('location'), connection, purchaseDate: value('purchaseDate') || null, warrantyEnd: value('warrantyEnd') || null,
         softwareVersion: value('softwareVersion'), supportContact: value('supportContact'), notes: value('notes'),
       };
+      const archivedLine = ['1', 'true', 'yes'].includes(value('archived').toLowerCase());
+      const existing = value('id') ? getDevice(this.db, value('id')) : undefined;
+      if (existing?.archived && archivedLine) continue; // an archived device, exported and imported back: nothing to do
+      const issues: CsvIssue[] = [];
+      if (existing?.archived) issues.push({ path: 'id', messageKey: 'devices.archivedDevice' });
       const parsed = DeviceFields.safeParse(candidate);
-      const line = index + 1;
       if (!parsed.success) {
-        errors.push({ line, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), messageKey: /^[a-z]+\.[a-zA-Z]+$/.test(i.message) ? i.message : 'validation.generic' })) });
-        continue;
+        for (const issue of parsed.error.issues) issues.push({ path: issue.path.map(String).join('.'), messageKey: /^[a-z]+\.[a-zA-Z]+$/.test(issue.message) ? issue.message : 'validation.generic' });
       }
-      const id = value('id') && getDevice(this.db, value('id')) ? value('id') : undefined;
-      const key = JSON.stringify(parsed.data.connection);
-      const other = deviceUsingConnection(this.db, parsed.data.connection, id);
-      if (seenKeys.has(key) || other) {
-        errors.push({ line, issues: [{ path: 'connection', messageKey: 'devices.portInUse' }] });
-        continue;
-      }
-      seenKeys.set(key, line);
-      planned.push({ id, fields: parsed.data });
+      const parsedConnection = DeviceConnection.safeParse(connection);
+      planned.push({ line, id: existing?.id, archived: archivedLine, fields: parsed.success ? parsed.data : undefined, connection: parsedConnection.success ? parsedConnection.data : undefined, issues });
     }
+    await this.checkImportConnections(planned);
+    for (const item of planned) if (item.issues.length > 0) errors.push({ line: item.line, issues: dedupeIssues(item.issues) });
     if (errors.length > 0) return { created: 0, updated: 0, errors };
-    let created = 0;
-    let updated = 0;
-    for (const item of planned) {
-      if (item.id) {
-        await this.update(item.id, item.fields);
-        updated += 1;
-      } else {
-        await this.create(item.fields);
-        created += 1;
+
+    const now = this.clock.now().toISOString();
+    const written: { before?: Device; id: string }[] = [];
+    this.db.transaction(() => {
+      for (const item of planned) {
+        const fields = item.fields as DeviceFields;
+        if (item.id) {
+          const before = getDevice(this.db, item.id) as Device;
+          updateDevice(this.db, item.id, { ...fields, photo: before.photo }, now);
+          written.push({ before, id: item.id });
+        } else {
+          const id = randomUUID();
+          insertDevice(this.db, id, fields, now);
+          if (item.archived) setArchived(this.db, id, true, now);
+          written.push({ id });
+        }
+      }
+    })();
+    // Announce and connect only after the whole file is saved.
+    for (const entry of written) {
+      if (entry.before) await this.afterUpdate(entry.before);
+      else {
+        const device = this.get(entry.id);
+        this.bus.emit('devices.changed', device);
+        if (!device.archived) await this.addLink(device);
       }
     }
-    return { created, updated, errors };
+    const updated = written.filter((w) => w.before).length;
+    return { created: written.length - updated, updated, errors };
+  }
+
+  /**
+   * The connection rules over the whole file: two active lines may not share a connection, a
+   * line may not take the connection of an active device the file does not move elsewhere, and
+   * a host must resolve (each host looked up once).
+   */
+  private async checkImportConnections(planned: PlannedLine[]): Promise<void> {
+    const active = planned.filter((p) => !p.archived && p.connection);
+    const movedIds = new Set(active.map((p) => p.id).filter((id): id is string => id !== undefined));
+    const firstLineOf = new Map<string, number>();
+    for (const item of active) {
+      const connection = item.connection as DeviceConnection;
+      const key = connectionKey(connection);
+      const other = deviceUsingConnection(this.db, connection, item.id);
+      const takenInFile = firstLineOf.has(key);
+      if (takenInFile || (other && !movedIds.has(other.id))) item.issues.push({ path: connectionPath(connection), messageKey: 'devices.portInUse' });
+      if (!takenInFile) firstLineOf.set(key, item.line);
+    }
+    const hosts = new Map<string, Promise<boolean>>();
+    for (const item of active) {
+      if (item.connection?.type !== 'tcp') continue;
+      const host = item.connection.host;
+      if (!hosts.has(host)) hosts.set(host, this.resolveHost(host));
+      if (!(await hosts.get(host))) item.issues.push({ path: 'connection.host', messageKey: 'devices.hostUnresolvable' });
+    }
   }
 
   // ------------------------------------------------------------------ status
