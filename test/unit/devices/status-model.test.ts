@@ -47,6 +47,31 @@ describe('the status model', () => {
     expect(nextStatus(ready(), { temperature: 'overheat' }).overall).toBe('fault');
   });
 
+  it('knows the temperature once the terminal answers a status enquiry: normal when ready', () => {
+    expect(UNKNOWN_STATUS.temperature).toBe('unknown');
+    expect(ready().temperature).toBe('ok');
+  });
+
+  it('is a fault with temperature overheat while the terminal reports out of order (DF), and ok again once it has cooled down', () => {
+    const hot = nextStatus(ready(), { terminalStatus: 0xdf });
+    expect(hot).toMatchObject({ temperature: 'overheat', overall: 'fault', lastErrorCode: 'terminal:0xDF' });
+    expect(hot.lastErrorText?.zh).toBe('终端停用');
+    // Still hot on the next poll: no change.
+    expect(sameStatus(hot, nextStatus(hot, { terminalStatus: 0xdf }))).toBe(true);
+    // A command aborting with the generic system error (FF) says nothing about the temperature.
+    expect(nextStatus(hot, { resultCode: 0xff }).temperature).toBe('overheat');
+    const cooled = nextStatus(hot, { terminalStatus: 0x00 });
+    expect(cooled).toMatchObject({ temperature: 'ok', overall: 'ok' });
+    // Cooled down but out of paper: the temperature is ok, the printer is not.
+    expect(nextStatus(hot, { terminalStatus: 0xcc })).toMatchObject({ temperature: 'ok', overall: 'degraded', printer: 'noPaper' });
+  });
+
+  it('keeps the last known temperature while the link is down', () => {
+    const hot = nextStatus(ready(), { terminalStatus: 0xdf });
+    const offline = nextStatus(hot, { link: 'disconnected' });
+    expect(offline).toMatchObject({ overall: 'offline', temperature: 'overheat' });
+  });
+
   it('is only degraded while the terminal waits for a software update (9C)', () => {
     expect(nextStatus(ready(), { terminalStatus: 0x9c }).overall).toBe('degraded');
   });

@@ -11,6 +11,14 @@ const PRINTER_NOT_READY = 0xcc;
 const CARD_READER_CODES = new Set([0xc0, 0xe2]); // card locking mechanism defective, card reader not answering
 /** Not ready, but only waiting (software update running): degraded, not a fault. */
 const WAITING_CODES = new Set([0x9c, 0xe0]);
+/**
+ * Terminal status bytes that mean the terminal shut itself down hot. ZVT has no temperature
+ * field: a terminal that overheats reports 0xDF "out of order" (chapter 11) to a Status Enquiry
+ * until it has cooled down (the simulator's 'overheating' fault does the same). The result codes
+ * of chapter 10 have no overheating code (commands abort with the generic 0xFF system error), so
+ * only the status byte drives the temperature; any other answer means it works again.
+ */
+export const OVERHEAT_TERMINAL_STATUS: ReadonlySet<number> = new Set([0xdf]);
 const OFFLINE_LINKS: ReadonlySet<LinkKind> = new Set(['disconnected', 'failed', 'connecting', 'registering']);
 
 /** Compares dotted version strings numerically ("1.10.0" > "1.9.2"). */
@@ -56,7 +64,6 @@ export function nextStatus(previous: StatusFields, observation: Omit<StatusObser
   const next: StatusFields = { ...previous };
   if (observation.link !== undefined) next.link = observation.link;
   if (observation.hostReachable !== undefined) next.hostReachable = observation.hostReachable;
-  if (observation.temperature !== undefined) next.temperature = observation.temperature;
   if (observation.softwareVersion !== undefined) next.softwareVersion = observation.softwareVersion;
   if (observation.transactionAt !== undefined) next.lastTransactionAt = observation.transactionAt;
 
@@ -75,13 +82,16 @@ export function nextStatus(previous: StatusFields, observation: Omit<StatusObser
       if (CARD_READER_CODES.has(code)) next.cardReader = 'fault';
       if (code === PRINTER_NOT_READY && (next.printer === 'ok' || next.printer === 'unknown')) next.printer = 'noPaper';
     }
+    // The terminal answered: out of order (hot) or not, so the temperature is known either way.
+    next.temperature = OVERHEAT_TERMINAL_STATUS.has(code) ? 'overheat' : 'ok';
   }
   if (observation.resultCode !== undefined && observation.resultCode !== 0) {
     const info = describeResultCode(observation.resultCode);
     next.lastErrorCode = `result:${hex(observation.resultCode)}`;
     next.lastErrorText = { zh: info.zh, en: info.en };
   }
-  // Explicit component observations (a diagnosis, a printer report) win over what a code implied.
+  // Explicit component observations (a diagnosis, a printer report, a temperature) win over what a code implied.
+  if (observation.temperature !== undefined) next.temperature = observation.temperature;
   if (observation.printer !== undefined) next.printer = observation.printer;
   if (observation.cardReader !== undefined) next.cardReader = observation.cardReader;
 
