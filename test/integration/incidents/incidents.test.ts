@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { insertTerminalEvents } from '../../../electron/node/db/terminal-events';
 import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
@@ -102,11 +103,55 @@ describe('incidents', () => {
     const [incident] = core.services.incidents.tick();
     core.services.incidents.recordStep({ id: incident!.id, guideId: 'contacts', nodeId: 'cables', prompt: 'Reseat the data cable. Done?', answer: 'Yes' });
     const pack = core.services.incidents.escalate(incident!.id, 'en');
-    for (const needle of ['Jing an store', 'SN-4711', '52500001', 'VX 520', 'Reseat the data cable. Done? -> Yes', 'ok -> offline', '6 min']) {
+    for (const needle of ['Jing an store', 'SN-4711', '52500001', 'VX 520', 'Reseat the data cable. Done? -> Yes', 'OK → Offline (link: Disconnected)', '6 min']) {
       expect(pack.text).toContain(needle);
     }
     expect(pack.html).toContain('SN-4711');
     expect(core.services.incidents.get(incident!.id).escalation?.text).toBe(pack.text);
     expect(core.services.incidents.escalate(incident!.id, 'zh-CN').text).toContain('序列号: SN-4711');
+  });
+
+  it('write the escalation pack wholly in the chosen language: state, severity, class, cause, timeline words and recorded results', async () => {
+    const { core, links, clock, device } = await setup();
+    const incident = core.services.incidents.open({ deviceId: device.id, faultClass: 'hardware', cause: 'overheating', severity: 'high', symptoms: '发烫' });
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(2);
+    links.report({ id: device.id, link: 'ready' }); // auto-resolves: a recorded "offline -> ok" step
+    await core.services.incidents.update({ id: incident.id, state: 'open' });
+    await core.services.incidents.runGuideCommand({ incidentId: incident.id, command: 'diagnosis', nodeId: 'diag' });
+    const zh = core.services.incidents.escalate(incident.id, 'zh-CN').text;
+    for (const needle of ['状态: 排查中', '严重程度: 高', '故障类别 / 原因: 硬件 / 散热不良', '正常 → 离线（连接：已断开）', '离线 → 正常', '(自动关闭)', '诊断 完成 diagnosis done', '诊断: 终端应答正常', '状态时间线:']) {
+      expect(zh, needle).toContain(needle);
+    }
+    for (const english of ['diagnosing', 'high', 'hardware', 'overheating', ' -> offline', 'link ', 'auto-resolved', 'diagnosis: ok', 'diagnosis ok', 'Status timeline']) {
+      expect(zh, english).not.toContain(english);
+    }
+    const en = core.services.incidents.escalate(incident.id, 'en').text;
+    for (const needle of ['State: Diagnosing', 'Severity: High', 'Fault class / cause: Hardware / Overheating', 'OK → Offline (link: Disconnected)', 'Diagnosis: The terminal answered OK']) {
+      expect(en, needle).toContain(needle);
+    }
+  });
+
+  it('carry the last lines of the terminal event log (link changes and errors, never raw frames) in both languages', async () => {
+    const { core, device } = await setup();
+    const at = Date.parse('2026-03-02T07:59:00.000Z');
+    insertTerminalEvents(core.db, [
+      { terminalId: device.id, atMs: at, type: 'link', message: 'ready -> disconnected (read ECONNRESET)' },
+      { terminalId: device.id, atMs: at + 1000, type: 'frame', message: 'rx 06 0f 04 4761731234567890' },
+      { terminalId: device.id, atMs: at + 2000, type: 'error', message: 'diagnosis failed: card 4761739001010010 declined' },
+      { terminalId: 'another-terminal', atMs: at + 3000, type: 'error', message: 'not this one' },
+    ]);
+    const incident = core.services.incidents.open({ deviceId: device.id });
+    const en = core.services.incidents.escalate(incident.id, 'en');
+    expect(en.text).toContain('Terminal event log (link changes and errors):\n2026-03-02T07:59:00.000Z link ready -> disconnected (read ECONNRESET)\n2026-03-02T07:59:02.000Z error diagnosis failed: card 476173******0010 declined');
+    expect(en.html).toContain('ready -&gt; disconnected (read ECONNRESET)');
+    for (const text of [en.text, en.html]) {
+      expect(text).not.toContain('4761731234567890');
+      expect(text).not.toContain('4761739001010010');
+      expect(text).not.toContain('not this one');
+    }
+    const zh = core.services.incidents.escalate(incident.id, 'zh-CN').text;
+    expect(zh).toContain('终端事件日志（连接变化和错误）:\n2026-03-02T07:59:00.000Z 连接 ready -> disconnected (read ECONNRESET)');
+    expect(zh).toContain('错误 diagnosis failed');
   });
 });

@@ -1,12 +1,34 @@
 /**
  * The escalation pack: everything vendor support asks for (store, model, serial, TID, software
  * version, fault start and duration, symptoms, steps and results, status timeline, last error
- * codes, raw log lines), as a printable HTML page and as plain text to paste into a chat.
+ * codes, commands and print lines, the terminal's event log), as a printable HTML page and as
+ * plain text to paste into a chat. Every word comes from the locale files (shared/locales), the
+ * same texts the console shows, so a Chinese pack has no English state or cause names in it.
  */
 import type { Device } from '../../../../shared/domain/devices';
-import type { Incident } from '../../../../shared/domain/incidents';
+import type { Incident, IncidentStep } from '../../../../shared/domain/incidents';
 import type { Language } from '../../../../shared/domain/settings';
 import type { StatusChange } from '../../../../shared/domain/status';
+import en from '../../../../shared/locales/en.json';
+import zhCN from '../../../../shared/locales/zh-CN.json';
+
+const MESSAGES = { 'zh-CN': zhCN, en } as const;
+
+/** One line of the terminal's stored event log (link changes and errors only: no frames, no card data). */
+export interface TerminalLogLine {
+  at: string;
+  type: string;
+  message: string;
+}
+
+export interface PackCommand {
+  startedAt: string;
+  command: string;
+  ok: boolean | null;
+  /** The terminal's own words (English, as it answered). */
+  summary: string;
+  printLines: string[];
+}
 
 export interface PackInput {
   language: Language;
@@ -15,99 +37,140 @@ export interface PackInput {
   device: Device;
   incident: Incident;
   timeline: StatusChange[];
-  rawLines: string[];
+  /** Commands run on the device (newest first) with their results and print lines. */
+  commands: PackCommand[];
+  terminalLog: TerminalLogLine[];
   generatedAt: string;
 }
 
-const LABELS = {
-  'zh-CN': {
-    title: '终端故障报告', store: '门店', address: '地址', device: '设备', model: '型号', vendor: '厂商', serial: '序列号', tid: '终端号 (TID)',
-    software: '软件版本', location: '位置', start: '故障开始', end: '恢复时间', duration: '持续时间', ongoing: '仍在持续', state: '状态',
-    faultClass: '故障类别', cause: '原因', symptoms: '故障现象', steps: '已采取的步骤', timeline: '状态时间线', errors: '最近错误代码',
-    raw: '原始日志', ticket: '厂商工单号', generated: '生成时间', none: '无', severity: '严重程度', fallback: '临时替代方案',
-  },
-  en: {
-    title: 'Terminal fault report', store: 'Store', address: 'Address', device: 'Device', model: 'Model', vendor: 'Vendor', serial: 'Serial number',
-    tid: 'Terminal ID (TID)', software: 'Software version', location: 'Location', start: 'Fault started', end: 'Recovered', duration: 'Duration',
-    ongoing: 'ongoing', state: 'State', faultClass: 'Fault class', cause: 'Cause', symptoms: 'Symptoms', steps: 'Steps taken', timeline: 'Status timeline',
-    errors: 'Last error codes', raw: 'Raw log lines', ticket: 'Vendor ticket', generated: 'Generated', none: 'none', severity: 'Severity', fallback: 'Fallback used',
-  },
-} as const;
-
+/** "2 h 5 min" in the pack's language (locale keys incidents.duration*, as in the console). */
 export function formatDuration(ms: number, language: Language): string {
+  const M = MESSAGES[language].incidents;
   const minutes = Math.floor(ms / 60000);
   const hours = Math.floor(minutes / 60);
   const days = Math.floor(hours / 24);
-  if (language === 'zh-CN') return days > 0 ? `${days}天${hours % 24}小时${minutes % 60}分钟` : hours > 0 ? `${hours}小时${minutes % 60}分钟` : `${minutes}分钟`;
-  return days > 0 ? `${days} d ${hours % 24} h ${minutes % 60} min` : hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+  const values = { d: String(days), h: String(hours % (days > 0 ? 24 : Infinity)), m: String(minutes % (hours > 0 ? 60 : Infinity)), s: String(Math.floor(ms / 1000)) };
+  if (days > 0) return fill(M.durationDays, values);
+  if (hours > 0) return fill(M.durationHours, values);
+  if (minutes > 0) return fill(M.durationMinutes, values);
+  return fill(M.durationSeconds, values);
 }
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function buildPack(input: PackInput): { html: string; text: string } {
-  const L = LABELS[input.language];
-  const { device, incident } = input;
-  const errorCodes = [...new Set(input.timeline.map((t) => (t.lastErrorCode ? `${t.lastErrorCode} ${input.language === 'en' ? t.lastErrorText?.en ?? '' : t.lastErrorText?.zh ?? ''}`.trim() : '')).filter(Boolean))].slice(0, 10);
-  const facts: [string, string][] = [
-    [L.store, input.storeName || L.none],
-    [L.address, input.storeAddress || L.none],
-    [L.device, device.name],
-    [L.model, device.model || L.none],
-    [L.vendor, device.vendor || L.none],
-    [L.serial, device.serialNumber || L.none],
-    [L.tid, device.tid || L.none],
-    [L.software, device.softwareVersion || L.none],
-    [L.location, device.location || L.none],
-    [L.start, incident.openedAt],
-    [L.end, incident.closedAt ?? L.ongoing],
-    [L.duration, formatDuration(incident.durationMs, input.language)],
-    [L.state, incident.state],
-    [L.severity, incident.severity],
-    [L.faultClass, [incident.faultClass, incident.cause].filter(Boolean).join(' / ') || L.none],
-    [L.fallback, incident.fallbackUsed || L.none],
-    [L.ticket, incident.vendorTicket || L.none],
-  ];
-  const steps = incident.steps.map((s, i) => `${i + 1}. [${s.at}] ${s.prompt} -> ${s.answer}${s.note ? ` (${s.note})` : ''}`);
-  const timeline = [...input.timeline].reverse().map((t) => `${t.since} ${t.previousOverall ?? '-'} -> ${t.overall} (link ${t.link}${t.lastErrorCode ? `, ${t.lastErrorCode}` : ''})`);
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+}
 
+/** A word from a locale table, or the key itself when the table does not know it (old data). */
+function word(table: Record<string, string>, key: string | null | undefined): string {
+  if (!key) return '';
+  return table[key] ?? key;
+}
+
+/** Digit runs as long as a card number are masked, should one ever reach a log message. */
+export function maskCardNumbers(text: string): string {
+  return text.replace(/\d{13,19}/g, (digits) => `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`);
+}
+
+/** Makes a recorded step readable in the pack's language: live command results and automatic recovery steps were stored as codes. */
+function stepText(step: IncidentStep, language: Language): string {
+  const M = MESSAGES[language];
+  let prompt = step.prompt;
+  let answer = step.answer;
+  let note = step.note;
+  const command = /^(\w+): (ok|fault)$/.exec(answer);
+  if (command && command[1] && command[1] in M.devices.command) {
+    answer = `${word(M.devices.command, command[1])}: ${command[2] === 'ok' ? M.incidents.commandOk : M.incidents.commandFault}`;
+    if (prompt === command[1]) prompt = word(M.devices.command, command[1]);
+  }
+  const change = /^(\w+) -> (\w+)$/.exec(answer);
+  if (prompt === 'status' && change) {
+    prompt = M.incidents.pack.statusStep;
+    answer = `${word(M.status.overall, change[1])} → ${word(M.status.overall, change[2])}`;
+  }
+  if (note === 'auto-resolved on recovery') note = M.incidents.autoResolved;
+  return `[${step.at}] ${prompt} -> ${answer}${note ? ` (${note})` : ''}`;
+}
+
+export function buildPack(input: PackInput): { html: string; text: string } {
+  const M = MESSAGES[input.language];
+  const P = M.incidents.pack;
+  const { device, incident } = input;
+  const none = P.none;
+  const errorCodes = [
+    ...new Set(input.timeline.map((t) => (t.lastErrorCode ? `${t.lastErrorCode} ${input.language === 'en' ? t.lastErrorText?.en ?? '' : t.lastErrorText?.zh ?? ''}`.trim() : '')).filter(Boolean)),
+  ].slice(0, 10);
+  const cause = [word(M.incidents.classes, incident.faultClass), word(M.incidents.causes, incident.cause)].filter(Boolean).join(' / ');
+  const facts: [string, string][] = [
+    [P.store, input.storeName || none],
+    [P.address, input.storeAddress || none],
+    [P.device, device.name],
+    [M.devices.model, device.model || none],
+    [M.devices.vendor, device.vendor || none],
+    [M.devices.serialNumber, device.serialNumber || none],
+    [M.devices.tid, device.tid || none],
+    [M.devices.softwareVersion, device.softwareVersion || none],
+    [M.devices.location, device.location || none],
+    [P.start, incident.openedAt],
+    [P.end, incident.closedAt ?? M.incidents.ongoing],
+    [M.incidents.duration, formatDuration(incident.durationMs, input.language)],
+    [M.incidents.state, word(M.incidents.states, incident.state)],
+    [M.incidents.severity, word(M.incidents.severities, incident.severity)],
+    [P.faultClassCause, cause || none],
+    [M.incidents.fallbackUsed, incident.fallbackUsed || none],
+    [M.incidents.vendorTicket, incident.vendorTicket || none],
+  ];
+  const steps = incident.steps.map((s) => stepText(s, input.language));
+  const timeline = [...input.timeline].reverse().map((t) =>
+    fill(P.timelineLine, {
+      time: t.since,
+      from: t.previousOverall ? word(M.status.overall, t.previousOverall) : '-',
+      to: word(M.status.overall, t.overall),
+      link: word(M.status.link, t.link),
+      error: t.lastErrorCode ? `, ${t.lastErrorCode}` : '',
+    }),
+  );
+  const terminalLog = input.terminalLog.map((line) => `${line.at} ${word(P.logType, line.type)} ${maskCardNumbers(line.message)}`);
+  const rawLines = input.commands
+    .flatMap((c) => [
+      `${c.startedAt} ${word(M.devices.command, c.command)} ${c.ok === null ? M.devices.running : c.ok ? M.devices.commandOk : M.devices.commandFailed} ${c.summary}`.trim(),
+      ...c.printLines.map((line) => `  | ${line}`),
+    ])
+    .map(maskCardNumbers);
+
+  const section = (title: string, lines: string[]) => [`${title}:`, ...(lines.length ? lines : [none]), ''];
   const text = [
-    `${L.title} — ${input.storeName}`,
+    `${P.title} — ${input.storeName}`,
     ...facts.map(([k, v]) => `${k}: ${v}`),
     '',
-    `${L.symptoms}:`,
-    incident.symptoms || L.none,
-    '',
-    `${L.steps}:`,
-    ...(steps.length ? steps : [L.none]),
-    '',
-    `${L.timeline}:`,
-    ...(timeline.length ? timeline : [L.none]),
-    '',
-    `${L.errors}:`,
-    ...(errorCodes.length ? errorCodes : [L.none]),
-    '',
-    `${L.raw}:`,
-    ...(input.rawLines.length ? input.rawLines : [L.none]),
-    '',
-    `${L.generated}: ${input.generatedAt}`,
+    ...section(M.incidents.symptoms, [incident.symptoms || none]),
+    ...section(M.incidents.steps, steps.map((s, i) => `${i + 1}. ${s}`)),
+    ...section(M.devices.timeline, timeline),
+    ...section(P.errors, errorCodes),
+    ...section(P.commands, rawLines),
+    ...section(P.terminalLog, terminalLog),
+    `${P.generated}: ${input.generatedAt}`,
   ].join('\n');
 
-  const list = (items: string[]) => (items.length ? `<ol>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ol>` : `<p>${L.none}</p>`);
+  const list = (items: string[]) => (items.length ? `<ol>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ol>` : `<p>${escapeHtml(none)}</p>`);
+  const pre = (lines: string[]) => `<pre>${escapeHtml(lines.join('\n') || none)}</pre>`;
   const html = `<!doctype html>
-<html lang="${input.language}"><head><meta charset="utf-8"><title>${escapeHtml(L.title)} — ${escapeHtml(device.name)}</title>
+<html lang="${input.language}"><head><meta charset="utf-8"><title>${escapeHtml(P.title)} — ${escapeHtml(device.name)}</title>
 <style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:20px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse}td{padding:3px 12px 3px 0;vertical-align:top}td:first-child{color:#555;white-space:nowrap}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;font-size:12px}
 @media print{body{margin:0}}</style></head><body>
-<h1>${escapeHtml(L.title)}</h1>
+<h1>${escapeHtml(P.title)}</h1>
 <table>${facts.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<h2>${escapeHtml(L.symptoms)}</h2><p>${escapeHtml(incident.symptoms || L.none)}</p>
-<h2>${escapeHtml(L.steps)}</h2>${list(steps)}
-<h2>${escapeHtml(L.timeline)}</h2>${list(timeline)}
-<h2>${escapeHtml(L.errors)}</h2>${list(errorCodes)}
-<h2>${escapeHtml(L.raw)}</h2><pre>${escapeHtml(input.rawLines.join('\n') || L.none)}</pre>
-<p>${escapeHtml(L.generated)}: ${escapeHtml(input.generatedAt)}</p>
+<h2>${escapeHtml(M.incidents.symptoms)}</h2><p>${escapeHtml(incident.symptoms || none)}</p>
+<h2>${escapeHtml(M.incidents.steps)}</h2>${list(steps)}
+<h2>${escapeHtml(M.devices.timeline)}</h2>${list(timeline)}
+<h2>${escapeHtml(P.errors)}</h2>${list(errorCodes)}
+<h2>${escapeHtml(P.commands)}</h2>${pre(rawLines)}
+<h2>${escapeHtml(P.terminalLog)}</h2>${pre(terminalLog)}
+<p>${escapeHtml(P.generated)}: ${escapeHtml(input.generatedAt)}</p>
 </body></html>`;
   return { html, text };
 }

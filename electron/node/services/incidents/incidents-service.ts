@@ -21,6 +21,7 @@ import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getIncident, insertIncident, insertStep, listIncidents, openIncidentsOfDevice, saveEscalation, updateIncident, type IncidentColumns, type IncidentRecord } from '../../db/incidents';
 import { readSettings, writeSettings } from '../../db/settings';
+import { recentTerminalEvents } from '../../db/terminal-events';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import type { SettingsService } from '../settings/settings-service';
@@ -29,6 +30,8 @@ import { suggestGuide } from '../troubleshooting/guides';
 import { buildPack } from './escalation';
 
 const SETTINGS_KEY = 'incidents';
+/** How many of the terminal's last event log lines go into the escalation pack. */
+const TERMINAL_LOG_LINES = 40;
 
 export interface IncidentsServiceOptions {
   guides: FaultGuide[];
@@ -192,11 +195,13 @@ export class IncidentsService {
     const settings = this.settingsService.get();
     const lang = language ?? settings.language;
     const timeline = this.devices.history(device.id, 50).filter((t) => t.since >= new Date(Date.parse(incident.openedAt) - 24 * 3600_000).toISOString());
-    const rawLines = this.devices
-      .commands(device.id, 20)
-      .flatMap((c) => [`${c.startedAt} ${c.command} ${c.ok === null ? 'running' : c.ok ? 'ok' : 'failed'} ${c.summary}`, ...c.printLines.map((l) => `  | ${l}`)]);
+    const commands = this.devices.commands(device.id, 20);
     const generatedAt = this.clock.now().toISOString();
-    const { html, text } = buildPack({ language: lang, storeName: settings.store.name, storeAddress: settings.store.address, device, incident, timeline, rawLines, generatedAt });
+    // The terminal's own log: link changes and errors only (never frames, whose bytes may carry card data).
+    const terminalLog = recentTerminalEvents(this.db, device.id, TERMINAL_LOG_LINES, ['link', 'error'])
+      .reverse()
+      .map((event) => ({ at: event.at, type: event.type, message: event.message }));
+    const { html, text } = buildPack({ language: lang, storeName: settings.store.name, storeAddress: settings.store.address, device, incident, timeline, commands, terminalLog, generatedAt });
     saveEscalation(this.db, id, html, text, generatedAt);
     this.emit(this.get(id), 'updated');
     return { html, text, createdAt: generatedAt };
