@@ -42,6 +42,8 @@ export interface AppOptions {
 /** Implemented by electron/main/native; the services reach the OS only through it. */
 export interface NativeShell {
   pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
+  /** Asks for one existing backup file (PosCare backups first in the filter). */
+  pickFile(input: PickFolderInput): Promise<PickFolderOutput>;
   /** Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. */
   savePdf(html: string, defaultName: string): Promise<PickFolderOutput>;
   notify(title: string, body: string): void;
@@ -117,7 +119,18 @@ export function createAppCore(options: AppOptions): AppCore {
     if (endOfDay) transactions.captureEndOfDay(terminalId, endOfDay.businessDay, endOfDay.totals);
   });
   // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
-  if (!options.terminalLinks) devices.attach(new ManagerLinks(terminals));
+  const links = options.terminalLinks ?? new ManagerLinks(terminals);
+  if (!options.terminalLinks) devices.attach(links);
+  // A restore swaps the database under the services. The terminal links go quiet before the swap
+  // (their event log belongs in the old file and its safety snapshot) and are attached again from
+  // the restored device registry after it; the other services read the database on every call.
+  const stopRestoreHooks = backup.onRestore({
+    beforeSwap: async () => {
+      for (const link of terminals.list()) await terminals.remove(link.id);
+      terminals.flush();
+    },
+    afterSwap: () => devices.attach(links),
+  });
   backup.scheduler.start();
 
   const services: Services = {
@@ -154,6 +167,7 @@ export function createAppCore(options: AppOptions): AppCore {
     dispose() {
       // Stops polling and writes the event log now; the links finish closing in the background.
       stopCapture();
+      stopRestoreHooks();
       void terminals.dispose();
       backup.dispose();
       transactions.dispose();

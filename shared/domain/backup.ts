@@ -43,6 +43,17 @@ export type BackupStatus = z.infer<typeof BackupStatus>;
 export const BackupTrigger = z.enum(['manual', 'scheduled', 'quit', 'safety']);
 export type BackupTrigger = z.infer<typeof BackupTrigger>;
 
+/**
+ * Why a scheduled or at-quit backup wrote no file. Stored as the history row's `error` (status
+ * 'failed', no file) and translated by the renderer; the passphrase itself is never stored.
+ */
+export const BACKUP_SKIP_REASONS = ['passphrase_needed', 'folder_missing'] as const;
+export type BackupSkipReason = (typeof BACKUP_SKIP_REASONS)[number];
+
+export function skipReasonOf(entry: { error: string | null }): BackupSkipReason | undefined {
+  return (BACKUP_SKIP_REASONS as readonly string[]).includes(entry.error ?? '') ? (entry.error as BackupSkipReason) : undefined;
+}
+
 export const BackupEntry = z.object({
   id: z.number().int(),
   file: z.string(),

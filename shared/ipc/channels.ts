@@ -6,6 +6,7 @@
 export const METHOD_NAMES = [
   'app.info',
   'native.pickFolder',
+  'native.pickFile',
   'settings.get',
   'settings.update',
   'devices.list',

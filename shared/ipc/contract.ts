@@ -86,6 +86,8 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 export const contract = {
   'app.info': method(NoInput, AppInfo),
   'native.pickFolder': method(PickFolderInput, PickFolderOutput),
+  /** A backup file to restore (desktop only; browser mode types the path). */
+  'native.pickFile': method(PickFolderInput, PickFolderOutput),
   'settings.get': method(NoInput, Settings),
   'settings.update': method(SettingsUpdate, Settings),
   'devices.list': method(DeviceList, z.array(Device)),

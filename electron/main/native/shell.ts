@@ -35,6 +35,20 @@ export function createNativeShell(): NativeShell {
       const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     },
+    async pickFile(input) {
+      const parent = BrowserWindow.getFocusedWindow();
+      const options: Electron.OpenDialogOptions = {
+        properties: ['openFile'],
+        filters: [
+          { name: 'PosCare backup', extensions: ['pcbak'] },
+          { name: '*', extensions: ['*'] },
+        ],
+        ...(input.title === undefined ? {} : { title: input.title }),
+        ...(input.defaultPath === undefined ? {} : { defaultPath: input.defaultPath }),
+      };
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
+    },
     async savePdf(html, defaultName) {
       const pdf = await renderPdf(html);
       const parent = BrowserWindow.getFocusedWindow();

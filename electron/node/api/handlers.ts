@@ -19,6 +19,7 @@ export function createHandlers(services: Services): Handlers {
   return {
     'app.info': () => services.info(),
     'native.pickFolder': (input) => nativeShell(services, 'The folder dialog').pickFolder(input),
+    'native.pickFile': (input) => nativeShell(services, 'The file dialog').pickFile(input),
     'settings.get': () => services.settings.get(),
     'settings.update': (input) => services.settings.update(input),
     'devices.list': (input) => services.devices.list(input.includeArchived),

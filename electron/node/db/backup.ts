@@ -200,6 +200,39 @@ export function listBackupEntries(db: Db, limit = 200): BackupEntry[] {
   return (db.prepare('SELECT * FROM backups ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as BackupRow[]).map(toEntry);
 }
 
+/** One history row as stored, for carrying the history from one database into another. */
+export type BackupHistoryRow = BackupRow;
+
+export function readBackupHistory(db: Db): BackupHistoryRow[] {
+  return db.prepare('SELECT * FROM backups ORDER BY id').all() as BackupRow[];
+}
+
+/**
+ * Replaces the whole history with `rows` in one transaction. Rows keep their ids when they have
+ * one (the live history) and get fresh ids when `id` is null (rows merged in from elsewhere).
+ */
+export function replaceBackupHistory(db: Db, rows: (Omit<BackupHistoryRow, 'id'> & { id: number | null })[]): void {
+  const insert = db.prepare(
+    'INSERT INTO backups (id, file, created_at, trigger, status, encrypted, bytes, row_counts, seconds, error, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    db.prepare('DELETE FROM backups').run();
+    for (const r of rows) insert.run(r.id, r.file, r.created_at, r.trigger, r.status, r.encrypted, r.bytes, r.row_counts, r.seconds, r.error, r.present);
+  })();
+}
+
+/**
+ * Records a scheduled run that could not write a file (no passphrase in this session, the drive
+ * missing): a failed row whose error is the reason code, and no file (present = 0), so retention
+ * and the "last good backup" never count it.
+ */
+export function insertSkippedBackup(db: Db, entry: { folder: string; createdAt: string; trigger: BackupTrigger; encrypted: boolean; reason: string }): number {
+  const info = db
+    .prepare("INSERT INTO backups (file, created_at, trigger, status, encrypted, error, present) VALUES (?, ?, ?, 'failed', ?, ?, 0)")
+    .run(entry.folder, entry.createdAt, entry.trigger, entry.encrypted ? 1 : 0, entry.reason);
+  return Number(info.lastInsertRowid);
+}
+
 /** A backup left 'running' by a crash is failed: its file was never renamed into place. */
 export function failInterruptedBackups(db: Db): number {
   return db.prepare("UPDATE backups SET status = 'failed', error = 'interrupted' WHERE status = 'running'").run().changes;

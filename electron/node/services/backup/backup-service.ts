@@ -20,6 +20,7 @@ import {
   type BackupInspectResult,
   type BackupList,
   type BackupProgress,
+  type BackupSkipReason,
   type BackupTrigger,
   type BackupVerifyResult,
   type RestoreResult,
@@ -29,10 +30,14 @@ import {
   failInterruptedBackups,
   finishBackupEntry,
   insertBackupEntry,
+  insertSkippedBackup,
   inspectDatabaseFile,
   listBackupEntries,
   markBackupRemoved,
+  readBackupHistory,
+  replaceBackupHistory,
   snapshotDatabase,
+  type BackupHistoryRow,
 } from '../../db/backup';
 import { databasePath, openDatabase, type Db } from '../../db/connection';
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index';
@@ -47,6 +52,42 @@ import { BackupScheduler, systemClock, type SchedulerClock } from './scheduler';
 export interface DatabaseHandle {
   readonly db: Db;
   reopen(swap: () => void | Promise<void>): Promise<void>;
+}
+
+/**
+ * What the rest of the app does around a restore: `beforeSwap` quiets whatever writes to the
+ * database on its own (terminal links and their event log) so nothing lands between the safety
+ * snapshot and the swap; `afterSwap` (also after a failed swap, on whichever file is live)
+ * re-reads everything the services hold in memory from the database now open.
+ */
+export interface RestoreHooks {
+  beforeSwap(): void | Promise<void>;
+  afterSwap(): void | Promise<void>;
+}
+
+/** Scratch files a backup, verify or restore names `<kind>-<pid>-<ms>.db` (see scratchDir users). */
+const SCRATCH_FILE = /^(snapshot|verify|restore)-(\d+)-\d+\.db(-journal|-wal|-shm)?$/;
+/** The temporary name a backup is written under before its rename: `.poscare-<stamp>.pcbak.partial`. */
+const PARTIAL_FILE = /^\.poscare-[0-9_-]+\.pcbak\.partial$/;
+/** A partial file untouched this long belongs to no running backup (writes touch it continuously). */
+const STALE_PARTIAL_MS = 15 * 60_000;
+
+/**
+ * Removes a scratch database and its side files: opening a WAL-mode copy read-only (the
+ * integrity worker) leaves -wal and -shm behind, which would otherwise pile up per backup.
+ */
+async function removeDatabaseFiles(file: string): Promise<void> {
+  await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => fs.promises.rm(`${file}${suffix}`, { force: true }).catch(() => undefined)));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as { code?: string }).code === 'EPERM';
+  }
 }
 
 const SETTINGS_KEY = 'backup';
@@ -79,6 +120,7 @@ export class BackupService {
   private busy = false;
   /** The passphrase of this session's last manual backup, kept in memory only, for the schedule. */
   private sessionPassphrase: string | undefined;
+  private restoreHooks: RestoreHooks[] = [];
   readonly scheduler: BackupScheduler;
 
   constructor(
@@ -89,6 +131,7 @@ export class BackupService {
     clock: SchedulerClock = systemClock,
   ) {
     failInterruptedBackups(handle.db);
+    this.sweepScratch();
     this.scheduler = new BackupScheduler(
       clock,
       () => this.settings(),
@@ -99,6 +142,62 @@ export class BackupService {
 
   private get db(): Db {
     return this.handle.db;
+  }
+
+  /** Registers what the app does around a restore's swap; answers the unregister function. */
+  onRestore(hooks: RestoreHooks): () => void {
+    this.restoreHooks.push(hooks);
+    return () => {
+      this.restoreHooks = this.restoreHooks.filter((h) => h !== hooks);
+    };
+  }
+
+  /**
+   * Removes scratch files a killed backup, verify or restore left in the data folder: only names
+   * PosCare gives, and only those of processes that are gone (or of this one while it runs
+   * nothing), so a CLI run never pulls the snapshot from under the desktop app's backup.
+   */
+  sweepScratch(): string[] {
+    const dir = path.join(this.dataDir, 'backup-work');
+    const removed: string[] = [];
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return removed;
+    }
+    for (const name of names) {
+      const match = SCRATCH_FILE.exec(name);
+      if (!match) continue;
+      const pid = Number(match[2]);
+      if (pid === process.pid ? this.busy : processAlive(pid)) continue;
+      try {
+        fs.rmSync(path.join(dir, name), { force: true });
+        removed.push(name);
+      } catch (error) {
+        this.logger.warn('cannot remove a leftover scratch file', { name, error: (error as Error).message });
+      }
+    }
+    if (removed.length > 0) this.logger.info('removed leftover backup scratch files', { count: removed.length });
+    return removed;
+  }
+
+  /** Removes `.poscare-*.pcbak.partial` files a killed or unplugged backup left in `folder`. */
+  async sweepPartials(folder: string): Promise<string[]> {
+    const removed: string[] = [];
+    const now = Date.now();
+    for (const name of await fs.promises.readdir(folder).catch(() => [] as string[])) {
+      if (!PARTIAL_FILE.test(name)) continue;
+      const file = path.join(folder, name);
+      try {
+        if (now - (await fs.promises.stat(file)).mtimeMs < STALE_PARTIAL_MS) continue;
+        await fs.promises.rm(file, { force: true });
+        removed.push(name);
+      } catch (error) {
+        this.logger.warn('cannot remove a leftover partial backup', { file, error: (error as Error).message });
+      }
+    }
+    return removed;
   }
 
   settings(): BackupSettings {
@@ -143,17 +242,39 @@ export class BackupService {
     return dir;
   }
 
-  private async runScheduled(trigger: 'scheduled' | 'quit'): Promise<void> {
+  /**
+   * A scheduled or at-quit run. When it cannot write a file it says so where the manager looks:
+   * a history row with the reason (translated by the Backup page) and a failed progress event.
+   * The passphrase is only ever in memory (from this session's manual backup), so after a
+   * restart an encrypted schedule waits for the manager to enter it.
+   */
+  async runScheduled(trigger: 'scheduled' | 'quit'): Promise<BackupEntry | undefined> {
     const settings = this.settings();
-    if (!settings.folder) return;
-    if (settings.encrypted && !this.sessionPassphrase) {
-      this.logger.warn('scheduled backup skipped: no passphrase entered in this session', { trigger });
-      return;
+    // No folder chosen: backups were never set up; nothing to miss.
+    if (!settings.folder) return undefined;
+    const folder = path.resolve(settings.folder);
+    if (settings.encrypted && !this.sessionPassphrase) return this.recordSkip(trigger, folder, 'passphrase_needed', settings.encrypted);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) return this.recordSkip(trigger, folder, 'folder_missing', settings.encrypted);
+    try {
+      return await this.createBackup(
+        settings.encrypted ? { folder, passphrase: this.sessionPassphrase } : { folder, noEncryption: true },
+        trigger,
+      );
+    } catch (error) {
+      // createBackup recorded the failed row and emitted the failure; the drive may also have
+      // gone between the check above and the write.
+      if (error instanceof AppError && error.code === 'not_found') return this.recordSkip(trigger, folder, 'folder_missing', settings.encrypted);
+      this.logger.error('scheduled backup failed', { trigger, error: (error as Error).message });
+      return undefined;
     }
-    await this.createBackup(
-      { folder: settings.folder, passphrase: this.sessionPassphrase, noEncryption: !settings.encrypted },
-      trigger,
-    );
+  }
+
+  private recordSkip(trigger: 'scheduled' | 'quit', folder: string, reason: BackupSkipReason, encrypted: boolean): BackupEntry | undefined {
+    if (this.busy) return undefined;
+    const id = insertSkippedBackup(this.db, { folder, createdAt: new Date().toISOString(), trigger, encrypted, reason });
+    this.logger.warn('scheduled backup skipped', { trigger, reason, folder });
+    this.progress({ operation: 'create', phase: 'failed', fraction: 1, file: null, error: reason });
+    return listBackupEntries(this.db).find((e) => e.id === id);
   }
 
   /** Writes, verifies and records one backup; applies retention in its folder. */
@@ -161,7 +282,8 @@ export class BackupService {
     return this.createBackup(input, 'manual');
   }
 
-  async createBackup(input: unknown, trigger: BackupTrigger): Promise<BackupEntry> {
+  /** `options.fileName`: the CLI's `--out FILE` name, recorded as written (no rename afterwards). */
+  async createBackup(input: unknown, trigger: BackupTrigger, options: { fileName?: string } = {}): Promise<BackupEntry> {
     const request = parse(BackupCreateInput, input);
     const folder = path.resolve(request.folder ?? this.settings().folder);
     if (!request.folder && !this.settings().folder) throw new AppError('not_found', 'No backup folder is set');
@@ -172,7 +294,10 @@ export class BackupService {
     return this.exclusive(async () => {
       const started = performance.now();
       const createdAt = new Date();
-      const file = path.join(folder, `poscare-${stamp(createdAt)}${BACKUP_EXTENSION}`);
+      const file = path.join(folder, options.fileName ?? `poscare-${stamp(createdAt)}${BACKUP_EXTENSION}`);
+      // Leftovers of a killed backup would otherwise pile up on the drive and in the data folder.
+      this.sweepScratch();
+      await this.sweepPartials(folder);
       const partial = path.join(folder, `.${path.basename(file)}.partial`);
       const snapshot = path.join(this.scratchDir(), `snapshot-${process.pid}-${Date.now()}.db`);
       const id = insertBackupEntry(this.db, { file, createdAt: createdAt.toISOString(), trigger, encrypted: passphrase !== null });
@@ -226,7 +351,7 @@ export class BackupService {
         }
         throw error;
       } finally {
-        await fs.promises.rm(snapshot, { force: true }).catch(() => undefined);
+        await removeDatabaseFiles(snapshot);
       }
       return listBackupEntries(this.db).find((e) => e.id === id) as BackupEntry;
     });
@@ -251,10 +376,12 @@ export class BackupService {
       onProgress('integrity', 1);
       return { header, rowCounts: facts.rowCounts, schemaVersion: facts.schemaVersion };
     } catch (error) {
-      await fs.promises.rm(copy, { force: true }).catch(() => undefined);
+      await removeDatabaseFiles(copy);
       throw error;
     } finally {
-      if (!keepAs) await fs.promises.rm(copy, { force: true }).catch(() => undefined);
+      if (!keepAs) await removeDatabaseFiles(copy);
+      // The candidate itself stays for the swap; the read-only check's side files do not.
+      else await Promise.all(['-wal', '-shm'].map((suffix) => fs.promises.rm(`${copy}${suffix}`, { force: true }).catch(() => undefined)));
     }
   }
 
@@ -333,25 +460,40 @@ export class BackupService {
         this.progress({ operation, phase: 'restore', fraction: 0.9, file });
         let safetySnapshot: string | null = null;
         if (!options.drill) {
-          const safetyDir = path.join(this.dataDir, 'safety');
-          await fs.promises.mkdir(safetyDir, { recursive: true });
-          safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
-          await snapshotDatabase(this.db, safetySnapshot);
-          const live = databasePath(this.dataDir);
-          await this.handle.reopen(async () => {
-            // With the connection closed SQLite has checkpointed and removed the WAL; if it is
-            // still there another program holds the database, and swapping would mix files.
-            for (const suffix of ['-wal', '-journal']) {
-              const side = `${live}${suffix}`;
-              if (fs.existsSync(side) && fs.statSync(side).size > 0) {
-                throw new AppError('database_locked', 'The database is still open in another program; close it and try again');
+          for (const hooks of this.restoreHooks) await hooks.beforeSwap();
+          try {
+            const safetyDir = path.join(this.dataDir, 'safety');
+            await fs.promises.mkdir(safetyDir, { recursive: true });
+            safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
+            await snapshotDatabase(this.db, safetySnapshot);
+            this.carryHistory(candidate, file, verified.header);
+            const live = databasePath(this.dataDir);
+            await this.handle.reopen(async () => {
+              // With the connection closed SQLite has checkpointed and removed the WAL; if it is
+              // still there another program holds the database, and swapping would mix files.
+              for (const suffix of ['-wal', '-journal']) {
+                const side = `${live}${suffix}`;
+                if (fs.existsSync(side) && fs.statSync(side).size > 0) {
+                  throw new AppError('database_locked', 'The database is still open in another program; close it and try again');
+                }
+              }
+              await fs.promises.rm(`${live}-shm`, { force: true });
+              await fs.promises.rename(candidate, live);
+              await fsyncDir(this.dataDir);
+            });
+            this.logger.info('database restored', { file, safetySnapshot });
+          } finally {
+            // On whichever file is live now (the restored one, or the old one if the swap failed).
+            failInterruptedBackups(this.db);
+            this.scheduler.start();
+            for (const hooks of this.restoreHooks) {
+              try {
+                await hooks.afterSwap();
+              } catch (error) {
+                this.logger.error('reloading after a restore failed', { error: (error as Error).message });
               }
             }
-            await fs.promises.rm(`${live}-shm`, { force: true });
-            await fs.promises.rename(candidate, live);
-            await fsyncDir(this.dataDir);
-          });
-          this.logger.info('database restored', { file, safetySnapshot });
+          }
         }
         this.progress({ operation, phase: 'done', fraction: 1, file });
         const result: RestoreResult = {
@@ -368,10 +510,71 @@ export class BackupService {
         this.progress({ operation, phase: 'failed', fraction: 1, file, error: (error as Error).message });
         throw error;
       } finally {
-        await fs.promises.rm(candidate, { force: true }).catch(() => undefined);
+        await removeDatabaseFiles(candidate);
         if (options.drill) await fs.promises.rm(work, { recursive: true, force: true }).catch(() => undefined);
       }
     });
+  }
+
+  /**
+   * The history and the backup settings describe the drive and this installation, not the data
+   * in the backup: the copy inside the backup is older (it even holds the backup's own row as
+   * 'running', recorded before its snapshot) and would make retention delete the very file
+   * restored from and forget the backups made after it. So the live rows and settings go into
+   * the candidate before the swap; rows only the backup knows (a fresh PC) are kept, and the
+   * restored-from file is recorded as verified, which it just was.
+   */
+  private carryHistory(candidate: string, restoredFile: string, header: BackupHeader): void {
+    const liveRows = readBackupHistory(this.db);
+    const liveSettings = readSettings(this.db).get(SETTINGS_KEY);
+    const target = openDatabase(candidate);
+    try {
+      const merged: (Omit<BackupHistoryRow, 'id'> & { id: number | null })[] = liveRows.map((r) => ({ ...r }));
+      const known = new Set(liveRows.map((r) => path.resolve(r.file)));
+      let ownRow: BackupHistoryRow | undefined;
+      for (const r of readBackupHistory(target)) {
+        if (r.status === 'running' && r.created_at === header.createdAt) {
+          ownRow = r;
+          continue;
+        }
+        if (known.has(path.resolve(r.file))) continue;
+        known.add(path.resolve(r.file));
+        const interrupted = r.status === 'running';
+        merged.push({
+          ...r,
+          id: null,
+          status: interrupted ? 'failed' : r.status,
+          error: interrupted ? 'interrupted' : r.error,
+          // The backup's rows describe a drive as it was then; only files still there count.
+          present: r.present === 1 && fs.existsSync(r.file) ? 1 : 0,
+        });
+      }
+      const restored = {
+        status: 'verified' as const,
+        error: null,
+        present: 1,
+        bytes: fs.statSync(restoredFile).size,
+        row_counts: JSON.stringify(header.rowCounts),
+      };
+      const existing = merged.find((r) => path.resolve(r.file) === restoredFile);
+      if (existing) Object.assign(existing, restored);
+      else {
+        merged.push({
+          id: null,
+          file: restoredFile,
+          created_at: header.createdAt,
+          trigger: ownRow?.trigger ?? 'manual',
+          encrypted: header.encryption ? 1 : 0,
+          seconds: ownRow?.seconds ?? null,
+          ...restored,
+        });
+      }
+      replaceBackupHistory(target, merged);
+      if (liveSettings !== undefined) writeSettings(target, { [SETTINGS_KEY]: liveSettings });
+      target.pragma('journal_mode = DELETE');
+    } finally {
+      target.close();
+    }
   }
 
   /** Restores into a temporary folder only, to prove the backup works; live data is untouched. */
