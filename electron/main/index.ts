@@ -14,6 +14,8 @@ import { startUpdater } from './updater';
 import { createMainWindow } from './window';
 
 const logger = createLogger({ scope: 'main' });
+/** The longest the at-quit backup may hold the app open (a 300 MB database takes seconds). */
+const QUIT_BACKUP_CAP_MS = 120_000;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -60,6 +62,19 @@ if (!app.requestSingleInstanceLock()) {
     });
 
   app.on('window-all-closed', () => app.quit());
+  // The at-quit backup (when the last good one is older than a day): hold the quit once, back up
+  // within a time cap so a hung drive cannot keep the app open, then quit for real.
+  let quitBackupDone = false;
+  app.on('before-quit', (event) => {
+    if (quitBackupDone || !core) return;
+    quitBackupDone = true;
+    event.preventDefault();
+    void core.services.backup.scheduler
+      .beforeQuitWithin(QUIT_BACKUP_CAP_MS)
+      .then((outcome) => logger.info('at-quit backup', { outcome }))
+      .catch((error: unknown) => logger.error('at-quit backup failed', { error }))
+      .finally(() => app.quit());
+  });
   app.on('will-quit', () => {
     unbind?.();
     core?.dispose();

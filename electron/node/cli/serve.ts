@@ -6,6 +6,8 @@ import { rendererDir } from '../paths';
 import { CliError, type Command } from './command';
 
 export const DEFAULT_PORT = 4870;
+/** The longest the at-quit backup may delay the exit after SIGINT/SIGTERM. */
+const QUIT_BACKUP_CAP_MS = 120_000;
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -40,6 +42,9 @@ Prints one line: PosCare listening on http://127.0.0.1:<port>/#token=<token>`,
     }
     io.stdout(`PosCare listening on ${host.url}\n`);
     await io.untilStopped();
+    // The at-quit backup, as the desktop app does on quit (a second Ctrl-C skips it).
+    const atQuit = await core.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS);
+    if (atQuit !== 'none') logger.info('at-quit backup', { outcome: atQuit });
     await host.close();
     core.dispose();
     return 0;

@@ -294,7 +294,9 @@ export class BackupService {
     return this.exclusive(async () => {
       const started = performance.now();
       const createdAt = new Date();
-      const file = path.join(folder, options.fileName ?? `poscare-${stamp(createdAt)}${BACKUP_EXTENSION}`);
+      let file = path.join(folder, options.fileName ?? `poscare-${stamp(createdAt)}${BACKUP_EXTENSION}`);
+      // Two backups within one second (a manual one, then the schedule) must not share a file.
+      for (let n = 2; !options.fileName && fs.existsSync(file); n++) file = path.join(folder, `poscare-${stamp(createdAt)}-${n}${BACKUP_EXTENSION}`);
       // Leftovers of a killed backup would otherwise pile up on the drive and in the data folder.
       this.sweepScratch();
       await this.sweepPartials(folder);

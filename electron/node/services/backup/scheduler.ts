@@ -62,8 +62,28 @@ export class BackupScheduler {
     return !last || this.clock.now().getTime() - last.getTime() > DAY;
   }
 
-  async beforeQuit(): Promise<void> {
-    if (this.dueAtQuit()) await this.runBackup('quit').catch(() => undefined);
+  /** Runs the at-quit backup when one is due; answers whether it ran. Never throws. */
+  async beforeQuit(): Promise<boolean> {
+    if (this.disposed || !this.dueAtQuit()) return false;
+    await this.runBackup('quit').catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * The at-quit backup, but the app quits after `capMs` whatever happens: a hung drive must not
+   * keep the app from closing (an unfinished file stays `.partial` and is swept next time).
+   * Answers 'none' (not due), 'done', or 'timeout'.
+   */
+  async beforeQuitWithin(capMs: number): Promise<'none' | 'done' | 'timeout'> {
+    let timer: unknown;
+    const cap = new Promise<'timeout'>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve('timeout'), capMs);
+    });
+    try {
+      return await Promise.race([this.beforeQuit().then((ran) => (ran ? ('done' as const) : ('none' as const))), cap]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
   }
 
   stop(): void {
