@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/node/db/connection';
 import { tempDir } from '../helpers/temp';
 import { contentHash } from './backup-helpers';
 
@@ -48,6 +49,28 @@ describe('poscare backup and transactions on the command line', () => {
     expect(restored.status).toBe(0);
     expect((restored.json() as { rowCounts: Record<string, number> }).rowCounts).toEqual(counts);
     expect(contentHash(path.join(target, 'poscare.db'))).toEqual(original);
+  });
+
+  it('records --out FILE in the history under the name it was written to, and refuses to overwrite a file', () => {
+    const data = path.join(temp.dir, 'named');
+    run(['demo-data', '--data', data, '--transactions', '50']);
+    const folder = path.join(temp.dir, 'named-usb');
+    fs.mkdirSync(folder);
+    const out = path.join(folder, 'friday.pcbak');
+    const created = run(['backup', 'create', '--data', data, '--out', out, '--no-encryption']);
+    expect(created.stderr).toBe('');
+    expect(created.json()).toMatchObject({ file: out, status: 'verified' });
+    expect(fs.readdirSync(folder)).toEqual(['friday.pcbak']);
+    const db = openDatabase(path.join(data, 'poscare.db'), { readonly: true });
+    const history = db.prepare('SELECT file, status, present FROM backups').all();
+    db.close();
+    expect(history).toEqual([{ file: out, status: 'verified', present: 1 }]);
+
+    const before = fs.readFileSync(out);
+    const again = run(['backup', 'create', '--data', data, '--out', out, '--no-encryption']);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('already exists');
+    expect(fs.readFileSync(out).equals(before)).toBe(true);
   });
 
   it('fails with one line on stderr and a non-zero exit for a wrong passphrase', () => {

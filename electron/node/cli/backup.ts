@@ -93,16 +93,14 @@ export const backupCommand: Command = {
         if (!fs.existsSync(databasePath(dataDir))) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
         const out = path.resolve(values.out);
         const isFolder = fs.existsSync(out) && fs.statSync(out).isDirectory();
+        if (!isFolder && fs.existsSync(out)) throw new CliError(`${out} already exists; choose another --out FILE or a folder`);
         const folder = isFolder ? out : path.dirname(out);
+        // --out FILE is written under that name from the start (temp name, fsync, rename, fsync of
+        // the folder): the history records the file that exists, never a name renamed away later.
         const entry = await withService(dataDir, (service) =>
-          service.createBackup({ folder, passphrase, noEncryption: values['no-encryption'] === true }, 'manual'),
+          service.createBackup({ folder, passphrase, noEncryption: values['no-encryption'] === true }, 'manual', isFolder ? {} : { fileName: path.basename(out) }),
         );
-        let written = entry.file;
-        if (!isFolder && written !== out) {
-          fs.renameSync(written, out);
-          written = out;
-        }
-        printJson(io, { ...entry, file: written });
+        printJson(io, entry);
         return 0;
       }
       case 'verify': {
