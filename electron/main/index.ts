@@ -4,13 +4,13 @@
  */
 import path from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import { AppError } from '../../shared/ipc/result';
 import { createAppCore, type AppCore } from '../node/app';
 import { createLogger } from '../node/log/logger';
+import { installCrashHandlers, startupErrorText } from './crash';
 import { bindIpc } from './ipc';
 import { createNativeShell } from './native/shell';
 import { registerSchemeAsPrivileged, serveRenderer } from './protocol';
-import { startUpdater } from './updater';
+import { createUpdater } from './updater';
 import { createMainWindow } from './window';
 
 const logger = createLogger({ scope: 'main' });
@@ -24,7 +24,17 @@ if (!app.requestSingleInstanceLock()) {
   let core: AppCore | undefined;
   let unbind: (() => void) | undefined;
   let window: BrowserWindow | undefined;
+  let starting = true;
   const distDir = path.join(__dirname, '..');
+
+  /** One dialog in the system's language (the stored language lives in the database that may be the problem), then exit 1. */
+  const failStartup = (error: unknown): void => {
+    const { title, content } = startupErrorText(app.getLocale(), error);
+    dialog.showErrorBox(title, content);
+    app.exit(1);
+  };
+  // Before anything else runs: a throw during startup becomes the dialog, later ones are logged.
+  installCrashHandlers(process, { logger, starting: () => starting, failStartup });
 
   app.on('second-instance', () => {
     if (!window) return;
@@ -40,12 +50,17 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       try {
-        core = createAppCore({ dataDir: app.getPath('userData'), mode: 'electron', logger, native: createNativeShell() });
+        core = createAppCore({
+          dataDir: app.getPath('userData'),
+          mode: 'electron',
+          logger,
+          native: createNativeShell(),
+          // Only an installed app has an app-update.yml and an installer to replace.
+          ...(app.isPackaged ? { updater: createUpdater() } : {}),
+        });
       } catch (error) {
-        const message = error instanceof AppError ? error.message : String((error as Error)?.message ?? error);
-        logger.error('cannot start', { message });
-        dialog.showErrorBox('PosCare', message);
-        app.exit(1);
+        logger.error('cannot start', { error });
+        failStartup(error);
         return;
       }
       serveRenderer(path.join(distDir, 'renderer'));
@@ -54,11 +69,11 @@ if (!app.requestSingleInstanceLock()) {
       window.on('closed', () => {
         window = undefined;
       });
-      if (app.isPackaged) startUpdater(logger);
+      starting = false;
     })
     .catch((error: unknown) => {
       logger.error('startup failed', { error });
-      app.exit(1);
+      failStartup(error);
     });
 
   app.on('window-all-closed', () => app.quit());

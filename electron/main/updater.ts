@@ -1,23 +1,13 @@
 /**
- * The console updates itself from the generic feed configured in build/electron-builder.yml
- * (publish: generic). Offline is normal for a shop: a failed check is logged, never shown as a crash.
+ * The real updater for the installed app: electron-updater's platform updater (NSIS on Windows)
+ * with Electron's adapter (app version, app-update.yml written by electron-builder from
+ * `publish: generic` in build/electron-builder.yml) and Electron's `net`, which honours the
+ * shop's system proxy. All the logic — states, schedule, errors — lives in the plain-Node
+ * UpdatesService (electron/node/services/updates/), which receives this object.
  */
 import electronUpdater from 'electron-updater';
-import type { Logger } from '../node/log/logger';
+import type { SelfUpdater } from '../node/services/updates/updates-service';
 
-const CHECK_EVERY_MS = 6 * 60 * 60 * 1000;
-
-export function startUpdater(logger: Logger): () => void {
-  const { autoUpdater } = electronUpdater;
-  const log = logger.child('updater');
-  autoUpdater.autoDownload = true;
-  autoUpdater.autoInstallOnAppQuit = true;
-  autoUpdater.on('error', (error: Error) => log.warn('update check failed', { message: error.message }));
-  autoUpdater.on('update-downloaded', (info: { version: string }) => log.info('update ready, installs on quit', { version: info.version }));
-  const check = (): void => {
-    autoUpdater.checkForUpdates().catch((error: unknown) => log.warn('update check failed', { error }));
-  };
-  check();
-  const timer = setInterval(check, CHECK_EVERY_MS);
-  return () => clearInterval(timer);
+export function createUpdater(): SelfUpdater {
+  return electronUpdater.autoUpdater;
 }

@@ -23,6 +23,7 @@ import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
 import { TerminalManager } from './services/terminals/terminal-manager';
 import { TransactionsService } from './services/transactions/transactions-service';
+import { UpdatesService, type SelfUpdater } from './services/updates/updates-service';
 import { endOfDayFromStatusInformation, transactionFromStatusInformation } from './services/transactions/zvt-capture';
 import { loadGuides } from './services/troubleshooting/guides';
 import { APP_NAME, APP_VERSION } from './version';
@@ -37,6 +38,10 @@ export interface AppOptions {
   terminalLinks?: TerminalLinks;
   resolveHost?: HostResolver;
   clock?: Clock;
+  /** electron-updater's updater (installed desktop app only); without it `updates.*` answer `unavailable`. */
+  updater?: SelfUpdater;
+  /** Time between background update checks (tests). */
+  updateIntervalMs?: number;
 }
 
 /** Implemented by electron/main/native; the services reach the OS only through it. */
@@ -60,6 +65,8 @@ export interface Services {
   backup: BackupService;
   /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
   terminals: TerminalManager;
+  /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
+  updates: UpdatesService | undefined;
 }
 
 export interface AppCore {
@@ -132,6 +139,13 @@ export function createAppCore(options: AppOptions): AppCore {
     afterSwap: () => devices.attach(links),
   });
   backup.scheduler.start();
+  const updates = options.updater
+    ? new UpdatesService(options.updater, bus, logger, {
+        currentVersion: APP_VERSION,
+        ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
+      })
+    : undefined;
+  updates?.start();
 
   const services: Services = {
     info: () => ({
@@ -151,6 +165,7 @@ export function createAppCore(options: AppOptions): AppCore {
     transactions,
     backup,
     terminals,
+    updates,
   };
   const handlers = createHandlers(services);
   const dispatch = createDispatch(handlers, logger);
@@ -166,6 +181,7 @@ export function createAppCore(options: AppOptions): AppCore {
     reopenDatabase: (swap) => database.reopen(swap),
     dispose() {
       // Stops polling and writes the event log now; the links finish closing in the background.
+      updates?.dispose();
       stopCapture();
       stopRestoreHooks();
       void terminals.dispose();

@@ -48,8 +48,11 @@ export const METHOD_NAMES = [
   'terminals.ports',
   'terminals.run',
   'terminals.events',
+  'updates.get',
+  'updates.check',
+  'updates.installNow',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event'] as const;
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -67,6 +67,7 @@ import {
   TerminalEventsQuery,
   TerminalLink,
 } from '../domain/terminals';
+import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -133,6 +134,10 @@ export const contract = {
   'terminals.ports': method(NoInput, SerialPortList),
   'terminals.run': method(RunTerminalCommand, TerminalCommandResult),
   'terminals.events': method(TerminalEventsQuery, z.array(TerminalEvent)),
+  /** Desktop app only (browser mode answers `unavailable`): the self-update state, a check now, install now. */
+  'updates.get': method(NoInput, UpdateStatus),
+  'updates.check': method(NoInput, UpdateStatus),
+  'updates.installNow': method(NoInput, UpdateInstallResult),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -154,6 +159,8 @@ export const events = {
   'terminals.linkChanged': TerminalLink,
   /** An entry of a terminal's event log (link, command, result, error; raw frames are not pushed). */
   'terminals.event': TerminalEvent,
+  /** The self-update state changed (checking, available, downloading n %, ready, up to date, error). */
+  'updates.state': UpdateStatus,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -15,6 +15,12 @@ function nativeShell(services: Services, what: string): NonNullable<Services['na
   return services.native;
 }
 
+/** The self-updater, or `unavailable` where PosCare does not update itself (browser mode, CLI, unpackaged). */
+function updates(services: Services): NonNullable<Services['updates']> {
+  if (!services.updates) throw new AppError('unavailable', 'Self-update exists only in the installed desktop app');
+  return services.updates;
+}
+
 export function createHandlers(services: Services): Handlers {
   return {
     'app.info': () => services.info(),
@@ -65,5 +71,8 @@ export function createHandlers(services: Services): Handlers {
     'terminals.ports': () => services.terminals.ports(),
     'terminals.run': ({ id, ...command }) => services.terminals.run(id, command),
     'terminals.events': (input) => services.terminals.recentEvents(input.terminalId, input.limit, input.types),
+    'updates.get': () => updates(services).status(),
+    'updates.check': () => updates(services).check(),
+    'updates.installNow': () => updates(services).installNow(),
   };
 }
