@@ -123,7 +123,7 @@ export function createAppCore(options: AppOptions): AppCore {
     const record = transactionFromStatusInformation(terminalId, message, context);
     if (record && transactions.capture(record).created) devices.recordTransaction(terminalId, record.occurredAt);
     const endOfDay = endOfDayFromStatusInformation(message, context);
-    if (endOfDay) transactions.captureEndOfDay(terminalId, endOfDay.businessDay, endOfDay.totals);
+    if (endOfDay) transactions.captureEndOfDayRun(terminalId, endOfDay);
   });
   // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
   const links = options.terminalLinks ?? new ManagerLinks(terminals);

@@ -131,6 +131,8 @@ export type TransactionPage = z.infer<typeof TransactionPage>;
 
 export const ANOMALY_KINDS = [
   'total_mismatch',
+  /** Same amount, different number of transactions: records lost or doubled in cancelling pairs. */
+  'count_mismatch',
   'missing_end_of_day',
   'trace_gap',
   'receipt_gap',
@@ -152,6 +154,9 @@ export const Anomaly = z.object({
   cardType: z.string().nullable(),
   expectedCents: z.number().int().nullable(),
   actualCents: z.number().int().nullable(),
+  /** Transactions of that card type: the end-of-day's count and PosCare's (total and count findings). */
+  expectedCount: z.number().int().nullable(),
+  actualCount: z.number().int().nullable(),
   /** The numbers missing or doubled (trace or receipt numbers), at most 50. */
   numbers: z.array(z.number().int()),
   transactionId: z.number().int().nullable(),

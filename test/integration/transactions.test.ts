@@ -155,6 +155,8 @@ describe('reconciliation of demo data', () => {
       'T001/2026-03-04/receipt_gap',
       'T001/2026-03-04/total_mismatch',
       'T001/2026-03-04/trace_gap',
+      // The planted payment and reversal cancel out in the amount, not in the count.
+      'T002/2026-03-05/count_mismatch',
       'T002/2026-03-05/duplicate_trace',
       'T002/2026-03-05/reversal_without_original',
     ]);
@@ -163,6 +165,74 @@ describe('reconciliation of demo data', () => {
     const detail = await service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-04' });
     expect(detail.transactions.length).toBe(detail.day.transactionCount);
     expect(detail.cardTypes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('reversals and their originals', () => {
+  it('looks for the original only on the same terminal and business day, so a reused receipt number cannot hide an orphan', async () => {
+    // Receipt 5 was a payment on 1 March; the numbers restarted after that day's end-of-day.
+    service.capture(payment({ occurredAt: '2026-03-01T10:00:00', traceNumber: 1, receiptNumber: 5 }));
+    service.capture(payment({ occurredAt: '2026-03-02T09:00:00', traceNumber: 2, receiptNumber: 1, kind: 'reversal', originalReceiptNumber: 5 }));
+    // The same receipt number on another terminal is another terminal's payment.
+    service.capture(payment({ terminalId: 'T002', occurredAt: '2026-03-01T11:00:00', traceNumber: 1, receiptNumber: 2, kind: 'reversal', originalReceiptNumber: 5 }));
+    // A real reversal of the day's own payment.
+    service.capture(payment({ occurredAt: '2026-03-02T10:00:00', traceNumber: 3, receiptNumber: 2 }));
+    service.capture(payment({ occurredAt: '2026-03-02T10:05:00', traceNumber: 4, receiptNumber: 3, kind: 'reversal', originalReceiptNumber: 2 }));
+    const { anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-02' });
+    const orphans = anomalies.filter((a) => a.kind === 'reversal_without_original').map((a) => `${a.terminalId}/${a.businessDay}/${a.numbers.join()}`);
+    expect(orphans.sort()).toEqual(['T001/2026-03-02/5', 'T002/2026-03-01/5']);
+  });
+});
+
+describe('end-of-day runs', () => {
+  const run = (closedAt: string, totals: { cardType: string; count: number; amountCents: number }[], receiptStart: number | null, receiptEnd: number | null) => ({
+    closedAt,
+    totals,
+    receiptStart,
+    receiptEnd,
+  });
+
+  it('closes the business day of the sales since the previous end-of-day, also when it runs after midnight', async () => {
+    service.capture(payment({ occurredAt: '2026-03-01T21:00:00', traceNumber: 1, receiptNumber: 1, amountCents: 1000 }));
+    // Sold after midnight while the day's batch is still open: still 1 March's business.
+    service.capture(payment({ occurredAt: '2026-03-02T00:20:00', traceNumber: 2, receiptNumber: 2, amountCents: 500 }));
+    const day = service.captureEndOfDayRun('T001', run('2026-03-02T00:40:00', [{ cardType: '05', count: 2, amountCents: 1500 }], 1, 2));
+    expect(day).toBe('2026-03-01');
+    // After the end-of-day a new batch, and a new business day, begins.
+    service.capture(payment({ occurredAt: '2026-03-02T02:00:00', traceNumber: 3, receiptNumber: 3, amountCents: 700 }));
+    const { days, anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-02' });
+    // 2 March has had no end-of-day yet (the test's clock says 10 March); 1 March matches.
+    expect(anomalies.map((a) => `${a.businessDay}/${a.kind}`)).toEqual(['2026-03-02/missing_end_of_day']);
+    expect(days.map((d) => `${d.businessDay}:${d.status}:${d.capturedCents}`).sort()).toEqual(['2026-03-01:ok:1500', '2026-03-02:anomalies:700']);
+    const detail = await service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-01' });
+    expect(detail.transactions.map((t) => t.occurredAt)).toEqual(['2026-03-01T21:00:00', '2026-03-02T00:20:00']);
+  });
+
+  it('attributes a run without sales before the cut-off to the previous day', () => {
+    expect(service.captureEndOfDayRun('T009', run('2026-03-02T01:00:00', [], null, null))).toBe('2026-03-01');
+    expect(service.captureEndOfDayRun('T009', run('2026-03-02T23:00:00', [], null, null))).toBe('2026-03-02');
+  });
+
+  it('adds a second run of the day to the first, and a repeated run replaces itself', async () => {
+    service.capture(payment({ occurredAt: '2026-03-01T10:00:00', traceNumber: 1, receiptNumber: 1, amountCents: 1000 }));
+    const first = run('2026-03-01T12:00:00', [{ cardType: '05', count: 1, amountCents: 1000 }], 1, 1);
+    service.captureEndOfDayRun('T001', first);
+    service.capture(payment({ occurredAt: '2026-03-01T15:00:00', traceNumber: 2, receiptNumber: 2, amountCents: 250 }));
+    service.captureEndOfDayRun('T001', run('2026-03-01T22:00:00', [{ cardType: '05', count: 1, amountCents: 250 }], 2, 2));
+    service.captureEndOfDayRun('T001', run('2026-03-01T22:00:00', [{ cardType: '05', count: 1, amountCents: 250 }], 2, 2));
+    const { days, anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
+    expect(anomalies).toEqual([]);
+    expect(days[0]).toMatchObject({ status: 'ok', capturedCents: 1250, endOfDayCents: 1250 });
+  });
+
+  it('finds receipts of the closed range that were never captured, at both ends of the day', async () => {
+    service.capture(payment({ occurredAt: '2026-03-01T10:00:00', traceNumber: 11, receiptNumber: 2, amountCents: 100 }));
+    service.capture(payment({ occurredAt: '2026-03-01T11:00:00', traceNumber: 12, receiptNumber: 3, amountCents: 100 }));
+    // The terminal closed receipts 1 to 4: the first and the last never reached PosCare.
+    service.captureEndOfDayRun('T001', run('2026-03-01T22:00:00', [{ cardType: '05', count: 4, amountCents: 400 }], 1, 4));
+    const { anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
+    expect(anomalies.find((a) => a.kind === 'receipt_gap')?.numbers).toEqual([1, 4]);
+    expect(anomalies.find((a) => a.kind === 'trace_gap')).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskPan, TransactionRecordInput } from '../../shared/domain/transactions';
-import { collectDays, numberAnomalies, totalAnomalies } from '../../electron/node/services/transactions/reconcile';
+import { collectDays, missingFromRange, numberAnomalies, totalAnomalies } from '../../electron/node/services/transactions/reconcile';
 import { backupsToDelete } from '../../electron/node/services/backup/retention';
 import { BackupScheduler, nextRun, type SchedulerClock } from '../../electron/node/services/backup/scheduler';
 
@@ -32,14 +32,42 @@ describe('reconciliation', () => {
         { terminalId: 'T1', businessDay: '2026-01-01', cardType: '0A', kind: 'declined', count: 1, amountCents: 999 },
       ],
       [
-        { terminalId: 'T1', businessDay: '2026-01-01', cardType: '05', count: 3, amountCents: 700 },
-        { terminalId: 'T1', businessDay: '2026-01-01', cardType: '06', count: 1, amountCents: 50 },
+        { terminalId: 'T1', businessDay: '2026-01-01', receiptStart: null, receiptEnd: null, cardType: '05', count: 3, amountCents: 700 },
+        { terminalId: 'T1', businessDay: '2026-01-01', receiptStart: null, receiptEnd: null, cardType: '06', count: 1, amountCents: 50 },
       ],
     );
     const day = [...days.values()][0]!;
     const found = totalAnomalies(day, '2026-01-05');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ kind: 'total_mismatch', cardType: '06', expectedCents: 50, actualCents: 0, incidentClass: 'transaction' });
+  });
+
+  it('reports a different count with the same amount as a finding of its own kind', () => {
+    const endOfDay = (count: number, amountCents: number) => ({
+      terminalId: 'T1', businessDay: '2026-01-01', receiptStart: null, receiptEnd: null, cardType: '05', count, amountCents,
+    });
+    const captured = [
+      { terminalId: 'T1', businessDay: '2026-01-01', cardType: '05', kind: 'payment' as const, count: 2, amountCents: 1000 },
+      { terminalId: 'T1', businessDay: '2026-01-01', cardType: '05', kind: 'reversal' as const, count: 1, amountCents: 300 },
+    ];
+    // A payment of 3.00 and its reversal, both lost: the amount still agrees, the count does not.
+    const lostPair = totalAnomalies([...collectDays(captured, [endOfDay(5, 700)]).values()][0]!, '2026-01-05');
+    expect(lostPair).toEqual([expect.objectContaining({ kind: 'count_mismatch', cardType: '05', expectedCount: 5, actualCount: 3, expectedCents: 700, actualCents: 700 })]);
+    // A wrong amount stays a total mismatch (with the counts alongside), never both.
+    const wrong = totalAnomalies([...collectDays(captured, [endOfDay(4, 900)]).values()][0]!, '2026-01-05');
+    expect(wrong).toEqual([expect.objectContaining({ kind: 'total_mismatch', expectedCount: 4, actualCount: 3 })]);
+    expect(totalAnomalies([...collectDays(captured, [endOfDay(3, 700)]).values()][0]!, '2026-01-05')).toEqual([]);
+  });
+
+  it('finds receipts of the end-of-day range that were never captured, at the edges of the day and across the wrap', () => {
+    const row = (trace: number, receipt: number) => ({ terminalId: 'T1', businessDay: '2026-01-01', traceNumber: trace, receiptNumber: receipt });
+    const rows = [row(2, 2), row(3, 3), row(4, 4)];
+    // Without the range, nothing is missing between 2 and 4.
+    expect(numberAnomalies(rows).find((a) => a.kind === 'receipt_gap')).toBeUndefined();
+    const found = numberAnomalies(rows, () => ({ start: 1, end: 6 }));
+    expect(found.find((a) => a.kind === 'receipt_gap')?.numbers).toEqual([1, 5, 6]);
+    expect(missingFromRange({ start: 9_998, end: 2 }, [9_999, 1])).toEqual([9_998, 2]);
+    expect(missingFromRange({ start: 0, end: 3 }, [])).toEqual([]);
   });
 
   it('reports a missing end-of-day only for days that are over', () => {

@@ -100,6 +100,87 @@ export function replaceEndOfDay(db: Db, terminalId: string, businessDay: string,
   })();
 }
 
+/** One End-of-Day run as the terminal reported it (see recordEndOfDayRun). */
+export interface EndOfDayRunInput {
+  closedAt: string;
+  totals: CardTypeTotal[];
+  receiptStart: number | null;
+  receiptEnd: number | null;
+}
+
+/**
+ * Stores an End-of-Day run under the business day it closes. Each run reports only the batch
+ * since the previous run, so a further run of the same day (a second end-of-day after more
+ * sales) adds its totals to the day's and extends the receipt range; the same run delivered
+ * again changes nothing.
+ */
+export function recordEndOfDay(db: Db, terminalId: string, businessDay: string, run: EndOfDayRunInput, capturedAt: string): void {
+  db.transaction(() => {
+    const fresh = db
+      .prepare('INSERT INTO end_of_day_runs (terminal_id, closed_at, business_day, captured_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(terminalId, run.closedAt, businessDay, capturedAt);
+    if (fresh.changes === 0) return;
+    const existing = db
+      .prepare('SELECT closed_at AS closedAt, receipt_start AS receiptStart FROM end_of_day WHERE terminal_id = ? AND business_day = ?')
+      .get(terminalId, businessDay) as { closedAt: string | null; receiptStart: number | null } | undefined;
+    // A day stored by an earlier run (closed_at set) accumulates; one stored otherwise is replaced.
+    const another = existing !== undefined && existing.closedAt !== null;
+    if (!another) db.prepare('DELETE FROM end_of_day_totals WHERE terminal_id = ? AND business_day = ?').run(terminalId, businessDay);
+    const insert = db.prepare(
+      `INSERT INTO end_of_day_totals (terminal_id, business_day, card_type, count, amount_cents, captured_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (terminal_id, business_day, card_type) DO UPDATE SET count = count + excluded.count,
+          amount_cents = amount_cents + excluded.amount_cents, captured_at = excluded.captured_at`,
+    );
+    for (const total of run.totals) insert.run(terminalId, businessDay, total.cardType, total.count, total.amountCents, capturedAt);
+    const receiptStart = another ? (existing.receiptStart ?? run.receiptStart) : run.receiptStart;
+    const closedAt = another && existing.closedAt !== null && existing.closedAt > run.closedAt ? existing.closedAt : run.closedAt;
+    db.prepare(
+      `INSERT INTO end_of_day (terminal_id, business_day, captured_at, closed_at, receipt_start, receipt_end) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO UPDATE SET captured_at = excluded.captured_at, closed_at = excluded.closed_at,
+          receipt_start = excluded.receipt_start, receipt_end = coalesce(excluded.receipt_end, receipt_end)`,
+    ).run(terminalId, businessDay, capturedAt, closedAt, receiptStart, run.receiptEnd);
+  })();
+}
+
+/** The terminal's last End-of-Day run before a moment of its clock (index end_of_day_terminal_closed). */
+export function previousEndOfDay(db: Db, terminalId: string, before: string): { businessDay: string; closedAt: string } | undefined {
+  return db
+    .prepare(
+      `SELECT business_day AS businessDay, closed_at AS closedAt FROM end_of_day
+        WHERE terminal_id = ? AND closed_at < ? ORDER BY closed_at DESC LIMIT 1`,
+    )
+    .get(terminalId, before) as { businessDay: string; closedAt: string } | undefined;
+}
+
+/** Whether the terminal ran an End-of-Day in (after, until] of its clock. */
+export function endOfDayBetween(db: Db, terminalId: string, after: string, until: string): boolean {
+  return (
+    db.prepare('SELECT 1 FROM end_of_day WHERE terminal_id = ? AND closed_at > ? AND closed_at <= ? LIMIT 1').get(terminalId, after, until) !==
+    undefined
+  );
+}
+
+/** The terminal's last transaction before a moment (index transactions_terminal_time). */
+export function previousTransaction(db: Db, terminalId: string, before: string): { businessDay: string; occurredAt: string } | undefined {
+  return db
+    .prepare(
+      `SELECT business_day AS businessDay, occurred_at AS occurredAt FROM transactions INDEXED BY transactions_terminal_time
+        WHERE terminal_id = ? AND occurred_at < ? ORDER BY occurred_at DESC LIMIT 1`,
+    )
+    .get(terminalId, before) as { businessDay: string; occurredAt: string } | undefined;
+}
+
+/** The business day of the terminal's last transaction in (after, until] (index transactions_terminal_time). */
+export function lastBusinessDayBetween(db: Db, terminalId: string, after: string, until: string): string | undefined {
+  const row = db
+    .prepare(
+      `SELECT business_day AS businessDay FROM transactions INDEXED BY transactions_terminal_time
+        WHERE terminal_id = ? AND occurred_at > ? AND occurred_at <= ? ORDER BY occurred_at DESC LIMIT 1`,
+    )
+    .get(terminalId, after, until) as { businessDay: string } | undefined;
+  return row?.businessDay;
+}
+
 export function getTransaction(db: Db, id: number): TransactionRecord | undefined {
   const row = db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as TransactionRow | undefined;
   return row && toRecord(row);
@@ -147,22 +228,106 @@ export function searchFilter(query: Omit<TransactionQueryParsed, 'limit' | 'curs
   return { where, params };
 }
 
-/** The SQL of one search page, newest first; exposed for the query-plan tests. */
-export function searchSql(query: TransactionQueryParsed): { sql: string; params: unknown[] } {
+/** How one search statement finds its rows (see searchTransactions). */
+export type SearchAccess =
+  | { via: 'time' }
+  | { via: 'receipt' }
+  /** One calendar day through the amount (and card type) ordered index. */
+  | { via: 'day-index'; day: string }
+  /** One calendar day walked in time order (a day where the filter matches many rows). */
+  | { via: 'day-walk'; day: string };
+
+type SearchFilter = Omit<TransactionQueryParsed, 'limit' | 'cursor'>;
+
+/** Amount or card type filters: without an index of their own they would walk the whole range. */
+function hasValueFilter(query: SearchFilter): boolean {
+  return query.minAmountCents !== undefined || query.maxAmountCents !== undefined || Boolean(query.cardType);
+}
+
+function dayIndexOf(query: SearchFilter): string {
+  return query.cardType ? 'transactions_date_card' : 'transactions_date_amount';
+}
+
+function defaultAccess(query: TransactionQueryParsed): SearchAccess {
+  return query.receiptNumber !== undefined ? { via: 'receipt' } : { via: 'time' };
+}
+
+/**
+ * The SQL of one search statement, newest first; exposed for the query-plan tests. Every
+ * statement names its index: the plans must not depend on ANALYZE statistics, which PosCare
+ * does not keep, nor change when somebody runs ANALYZE.
+ */
+export function searchSql(query: TransactionQueryParsed, access: SearchAccess = defaultAccess(query)): { sql: string; params: unknown[] } {
   const { where, params } = searchFilter(query);
+  let index: string;
+  if (access.via === 'receipt') index = 'transactions_receipt';
+  else if (access.via === 'day-index') index = dayIndexOf(query);
+  else index = query.terminalId ? 'transactions_terminal_time' : 'transactions_time';
+  if (access.via === 'day-index' || access.via === 'day-walk') {
+    where.push('occurred_at >= ?', 'occurred_at < ?');
+    params.push(`${access.day}T00:00:00`, `${nextDay(access.day)}T00:00:00`);
+  }
+  if (access.via === 'day-index') {
+    // The index's own expression, written as in its definition, so SQLite seeks on it.
+    where.push('substr(occurred_at, 1, 10) = ?');
+    params.push(access.day);
+  }
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   if (after) {
     // Row values compare like the index is ordered: keyset pagination, never OFFSET.
     where.push('(occurred_at, id) < (?, ?)');
     params.push(after.occurredAt, after.id);
   }
-  const sql = `SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ?`;
+  const sql = `SELECT * FROM transactions INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ?`;
   return { sql, params: [...params, query.limit + 1] };
 }
 
+/** Counts a day's index entries within the amount (and card type) filter, up to `cap`. */
+export function dayProbeSql(query: SearchFilter, day: string, cap: number): { sql: string; params: unknown[] } {
+  const card = query.cardType ? ' AND card_type = ?' : '';
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM transactions INDEXED BY ${dayIndexOf(query)}
+    WHERE substr(occurred_at, 1, 10) = ?${card} AND amount_cents >= ? AND amount_cents <= ? LIMIT ?)`;
+  const bounds = [query.minAmountCents ?? 0, query.maxAmountCents ?? Number.MAX_SAFE_INTEGER];
+  return { sql, params: [day, ...(query.cardType ? [query.cardType] : []), ...bounds, cap] };
+}
+
+/**
+ * A day with fewer index entries than this in the filter is read through the day index (at most
+ * this many rows, sorted); a day with more is walked in time order, where a match turns up at
+ * least every few hundred rows. Either way a day costs a few hundred rows at most.
+ */
+export const DAY_PROBE_CAP = 300;
+
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * One page of a search. A receipt number seeks its own index; a plain range walks the time
+ * index. An amount or card type filter goes one calendar day at a time, newest first: each day is
+ * probed in the per-day amount index and read either through it (few matches) or by walking the
+ * day in time order (many matches), so a selective filter over a month never walks the month.
+ */
 export function searchTransactions(db: Db, query: TransactionQueryParsed): { items: TransactionRecord[]; nextCursor: string | null } {
-  const { sql, params } = searchSql(query);
-  const rows = db.prepare(sql).all(...params) as TransactionRow[];
+  let rows: TransactionRow[];
+  if (query.receiptNumber !== undefined || !hasValueFilter(query)) {
+    const { sql, params } = searchSql(query);
+    rows = db.prepare(sql).all(...params) as TransactionRow[];
+  } else {
+    rows = [];
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const cursorDay = after?.occurredAt.slice(0, 10);
+    const newest = cursorDay !== undefined && cursorDay < query.to ? cursorDay : query.to;
+    // One row more than the page tells whether there is a next page.
+    for (let day = newest; day >= query.from && rows.length <= query.limit; day = previousDay(day)) {
+      const probe = dayProbeSql(query, day, DAY_PROBE_CAP);
+      const found = (db.prepare(probe.sql).get(...probe.params) as { n: number }).n;
+      if (found === 0) continue;
+      const access: SearchAccess = found < DAY_PROBE_CAP ? { via: 'day-index', day } : { via: 'day-walk', day };
+      const { sql, params } = searchSql({ ...query, limit: query.limit - rows.length }, access);
+      rows.push(...(db.prepare(sql).all(...params) as TransactionRow[]));
+    }
+  }
   const items = rows.slice(0, query.limit).map(toRecord);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
@@ -217,20 +382,21 @@ export function daySums(db: Db, from: string, to: string, terminalId: string | n
 export interface EndOfDayRow {
   terminalId: string;
   businessDay: string;
+  receiptStart: number | null;
+  receiptEnd: number | null;
   cardType: string | null;
   count: number | null;
   amountCents: number | null;
 }
 
+/** Exposed for the query-plan tests: end_of_day by its primary key's day, totals by theirs. */
+export const END_OF_DAY_TOTALS_SQL = `SELECT e.terminal_id AS terminalId, e.business_day AS businessDay, e.receipt_start AS receiptStart,
+    e.receipt_end AS receiptEnd, t.card_type AS cardType, t.count AS count, t.amount_cents AS amountCents
+  FROM end_of_day e LEFT JOIN end_of_day_totals t ON t.terminal_id = e.terminal_id AND t.business_day = e.business_day
+  WHERE e.business_day >= ? AND e.business_day <= ? AND (? IS NULL OR e.terminal_id = ?)`;
+
 export function endOfDayTotals(db: Db, from: string, to: string, terminalId: string | null): EndOfDayRow[] {
-  return db
-    .prepare(
-      `SELECT e.terminal_id AS terminalId, e.business_day AS businessDay, t.card_type AS cardType, t.count AS count,
-          t.amount_cents AS amountCents
-        FROM end_of_day e LEFT JOIN end_of_day_totals t ON t.terminal_id = e.terminal_id AND t.business_day = e.business_day
-        WHERE e.business_day >= ? AND e.business_day <= ? AND (? IS NULL OR e.terminal_id = ?)`,
-    )
-    .all(from, to, terminalId, terminalId) as EndOfDayRow[];
+  return db.prepare(END_OF_DAY_TOTALS_SQL).all(from, to, terminalId, terminalId) as EndOfDayRow[];
 }
 
 export interface NumberRow {
@@ -240,42 +406,51 @@ export interface NumberRow {
   receiptNumber: number;
 }
 
+export const DAY_NUMBERS_SQL = `SELECT terminal_id AS terminalId, business_day AS businessDay, trace_number AS traceNumber,
+    receipt_number AS receiptNumber
+  FROM transactions WHERE terminal_id = ? AND business_day = ?
+  ORDER BY trace_number`;
+
 /**
  * Trace and receipt numbers of one terminal's business day, ordered by trace number (gap and
  * duplicate checks). Answered from the covering index transactions_identity, one day at a time,
  * so reconciling a long range is many short steps.
  */
 export function dayNumbers(db: Db, terminalId: string, businessDay: string): NumberRow[] {
-  return db
-    .prepare(
-      `SELECT terminal_id AS terminalId, business_day AS businessDay, trace_number AS traceNumber, receipt_number AS receiptNumber
-        FROM transactions WHERE terminal_id = ? AND business_day = ?
-        ORDER BY trace_number`,
-    )
-    .all(terminalId, businessDay) as NumberRow[];
+  return db.prepare(DAY_NUMBERS_SQL).all(terminalId, businessDay) as NumberRow[];
 }
 
-/** Reversals and refunds whose original payment is not stored (same terminal, that receipt number). */
+/**
+ * Reversals whose original payment is not stored. The original is looked for on the same
+ * terminal and business day only (index transactions_day_receipt): receipt numbers wrap at
+ * 9999 and often restart after an end-of-day, and a reversal is only possible within the open
+ * batch, so a payment with that number on another day is a different payment and must not hide
+ * a real orphan. The day's reversals come from the partial index transactions_reversals.
+ */
+export const ORPHAN_REVERSALS_SQL = `SELECT r.* FROM transactions r INDEXED BY transactions_reversals
+  WHERE r.business_day >= ? AND r.business_day <= ? AND (? IS NULL OR r.terminal_id = ?) AND r.kind = 'reversal'
+    AND (r.original_receipt_number IS NULL OR NOT EXISTS (
+      SELECT 1 FROM transactions p INDEXED BY transactions_day_receipt
+        WHERE p.terminal_id = r.terminal_id AND p.business_day = r.business_day
+          AND p.receipt_number = r.original_receipt_number AND p.kind = 'payment'))
+  ORDER BY r.business_day, r.terminal_id, r.id`;
+
 export function orphanReversals(db: Db, from: string, to: string, terminalId: string | null): TransactionRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT r.* FROM transactions r
-        WHERE r.business_day >= ? AND r.business_day <= ? AND (? IS NULL OR r.terminal_id = ?) AND r.kind = 'reversal'
-          AND (r.original_receipt_number IS NULL OR NOT EXISTS (
-            SELECT 1 FROM transactions p WHERE p.receipt_number = r.original_receipt_number AND p.terminal_id = r.terminal_id
-              AND p.kind = 'payment' AND p.occurred_at <= r.occurred_at))
-        ORDER BY r.occurred_at`,
-    )
-    .all(from, to, terminalId, terminalId) as TransactionRow[];
+  const rows = db.prepare(ORPHAN_REVERSALS_SQL).all(from, to, terminalId, terminalId) as TransactionRow[];
   return rows.map(toRecord);
 }
 
+/**
+ * A business day's transactions of one terminal in time order: they occur from that date's
+ * midnight until the cut-off of the next morning (a batch closed after midnight).
+ */
+export const DAY_TRANSACTIONS_SQL = `SELECT * FROM transactions INDEXED BY transactions_terminal_time
+  WHERE terminal_id = ? AND occurred_at >= ? AND occurred_at < ? AND business_day = ?
+  ORDER BY occurred_at, id LIMIT ?`;
+
 export function dayTransactions(db: Db, terminalId: string, businessDay: string, limit: number): TransactionRecord[] {
   const rows = db
-    .prepare(
-      `SELECT * FROM transactions WHERE terminal_id = ? AND occurred_at >= ? AND occurred_at < ? AND business_day = ?
-        ORDER BY occurred_at, id LIMIT ?`,
-    )
+    .prepare(DAY_TRANSACTIONS_SQL)
     .all(terminalId, `${businessDay}T00:00:00`, `${nextDay(businessDay)}T06:00:00`, businessDay, limit) as TransactionRow[];
   return rows.map(toRecord);
 }

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { openDatabase } from '../../../electron/node/db/connection';
 import { silentLogger } from '../../../electron/node/log/logger';
+import type { EcrCommand } from '../../../electron/node/protocol/zvt/index';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
+import { toEcrCommand } from '../../../electron/node/services/terminals/commands';
+import { openTerminalLink } from '../../../electron/node/services/terminals/link';
+import { statusInformationContext } from '../../../electron/node/services/terminals/terminal-manager';
+import { TransactionsService } from '../../../electron/node/services/transactions/transactions-service';
+import { endOfDayFromStatusInformation, transactionFromStatusInformation } from '../../../electron/node/services/transactions/zvt-capture';
 import { tempDir } from '../../helpers/temp';
 
 const cleanups: (() => unknown)[] = [];
@@ -72,5 +80,54 @@ describe('transaction capture from a real terminal link', () => {
     const again = capture(transactionFromStatusInformation(terminalId, message, { command: 'pay', at: Date.now() })!);
     expect(again.created).toBe(false);
     expect(core.services.transactions.search({ from: '2000-01-01', to: '2099-12-31', terminalId: deviceId, limit: 50 }).items).toHaveLength(1);
+  });
+
+  it('stores the receipt the terminal printed with the payment it belongs to', async () => {
+    const { core, deviceId } = await storeWithSimulatedTerminal();
+    expect((await core.services.terminals.run(deviceId, { command: 'pay', amount: 1234 })).ok).toBe(true);
+    const [stored] = core.services.transactions.search({ from: '2000-01-01', to: '2099-12-31', terminalId: deviceId, limit: 5 }).items;
+    expect(stored?.receiptText).toContain('AMOUNT 12.34 CNY');
+    expect(stored?.receiptText).toContain(`RECEIPT ${stored?.receiptNumber}`);
+    expect(stored?.receiptText.split('\n').length).toBeGreaterThan(3);
+  });
+
+  it('captures a payment and its reversal over TCP with the reversal pointing at the payment: no anomaly', async () => {
+    // The terminal manager has no reversal command for managers yet, so this drives the same
+    // link and session it uses, and builds the capture context with the manager's own function.
+    const simulator = await startSimulator({ tcp: { port: 0 } });
+    cleanups.push(() => simulator.close());
+    const temp = tempDir();
+    const db = openDatabase(path.join(temp.dir, 'poscare.db'));
+    cleanups.push(temp.cleanup, () => db.close());
+    const transactions = new TransactionsService(db, silentLogger);
+    const link = await openTerminalLink({ type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort });
+    cleanups.push(() => link.close());
+    const run = async (command: string, ecr: EcrCommand) => {
+      const result = await link.session.execute(ecr);
+      expect(result.ok).toBe(true);
+      const progress = result.ok ? result.value : result.error.progress;
+      const context = statusInformationContext(command, ecr, progress, Date.now());
+      for (const message of progress?.statusInformation ?? []) {
+        const record = transactionFromStatusInformation('counter-1', message, context);
+        if (record) transactions.capture(record);
+        const endOfDay = endOfDayFromStatusInformation(message, context);
+        if (endOfDay) transactions.captureEndOfDayRun('counter-1', endOfDay);
+      }
+    };
+    await run('register', toEcrCommand({ command: 'register' }));
+    await run('pay', toEcrCommand({ command: 'pay', amount: 1999 }));
+    const payment = transactions.search({ from: '2000-01-01', to: '2099-12-31', limit: 5 }).items[0]!;
+    await run('reversal', { kind: 'reversal', password: '000000', receiptNumber: payment.receiptNumber });
+    await run('end-of-day', toEcrCommand({ command: 'end-of-day' }));
+
+    const stored = transactions.search({ from: '2000-01-01', to: '2099-12-31', limit: 5 }).items;
+    const reversal = stored.find((t) => t.kind === 'reversal');
+    expect(reversal).toMatchObject({ originalReceiptNumber: payment.receiptNumber, amountCents: 1999, businessDay: payment.businessDay });
+    expect(reversal?.receiptNumber).not.toBe(payment.receiptNumber);
+    expect(reversal?.receiptText).toContain('REFUND / REVERSAL');
+    expect(payment.receiptText).toContain('AMOUNT 19.99 CNY');
+    const day = await transactions.reconcile({ from: payment.businessDay, to: payment.businessDay });
+    expect(day.anomalies).toEqual([]);
+    expect(day.days[0]).toMatchObject({ status: 'ok', transactionCount: 2, capturedCents: 0, endOfDayCents: 0 });
   });
 });

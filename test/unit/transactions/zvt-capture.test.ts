@@ -37,7 +37,23 @@ describe('capturing what a terminal reports', () => {
       vu: '4711',
       aid: '20833917',
       resultCode: 0,
+      originalReceiptNumber: null,
+      receiptText: '',
     });
+  });
+
+  it('keeps the receipt the terminal printed and, for a reversal, the receipt number it undid', () => {
+    const context = { command: 'pay', at: at('2026-11-21T15:00:00'), ecrCommand: 'authorization', receipt: ['PAYMENT  ', 'VISA 476173******0010', 'AMOUNT 12.34 CNY', ''] };
+    expect(transactionFromStatusInformation('t', payment, context)).toMatchObject({
+      kind: 'payment',
+      receiptText: 'PAYMENT\nVISA 476173******0010\nAMOUNT 12.34 CNY',
+      originalReceiptNumber: null,
+    });
+    // The reversal's own Status Information has its new receipt number; the original is the command's BMP 87.
+    const reversal = transactionFromStatusInformation('t', { ...payment, receiptNumber: 10 }, { ...context, command: 'x', ecrCommand: 'reversal', originalReceiptNumber: 9 });
+    expect(reversal).toMatchObject({ kind: 'reversal', receiptNumber: 10, originalReceiptNumber: 9 });
+    const huge = transactionFromStatusInformation('t', payment, { ...context, receipt: Array.from({ length: 2_000 }, () => 'x'.repeat(40)) });
+    expect(huge?.receiptText.length).toBe(20_000);
   });
 
   it('records a refused payment as declined and a reversal or refund by its command', () => {
@@ -77,12 +93,17 @@ describe('capturing what a terminal reports', () => {
       },
     };
     expect(endOfDayFromStatusInformation(endOfDay, { command: 'end-of-day', at: at('2026-11-21T22:00:01') })).toEqual({
-      businessDay: '2026-11-21',
+      closedAt: '2026-11-21T22:00:00',
+      receiptStart: 1,
+      receiptEnd: 9,
       totals: [
         { cardType: 'girocard', count: 3, amountCents: 4500 },
         { cardType: 'eurocard', count: 1, amountCents: 99 },
       ],
     });
+    // An empty batch names a range all the same; it closed no receipt.
+    const empty = { ...endOfDay, singleTotals: { receiptStart: 10, receiptEnd: 10, groups: [{ group: 'girocard' as const, count: 0, amount: 0 }] } };
+    expect(endOfDayFromStatusInformation(empty, { command: 'end-of-day', at: at('2026-11-21T22:00:01') })).toMatchObject({ receiptStart: null, receiptEnd: null, totals: [] });
     expect(endOfDayFromStatusInformation(endOfDay, { command: 'status', at: 0 })).toBeUndefined();
   });
 });

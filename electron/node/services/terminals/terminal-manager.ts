@@ -26,6 +26,8 @@ import {
   GENERIC_PROFILE,
   systemClock,
   type Clock,
+  type CommandProgress,
+  type EcrCommand,
   type SessionEvent,
   type StatusInformationMessage,
   type TimerHandle,
@@ -62,7 +64,30 @@ export interface TerminalManagerOptions {
   openLink?: (config: TerminalConfig, options: TerminalLinkOptions) => Promise<OpenTerminalLink>;
 }
 
-export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: { command: string; at: number }) => void;
+/**
+ * What a Status Information arrived with: the manager command, the ZVT command actually sent
+ * (a reversal is only recognisable by it), the receipt lines the terminal printed during the
+ * command (Print Line / Text-Block) and, for a reversal (06 30), the receipt number it undid
+ * (BMP 87 of the command: the terminal's Status Information carries the new number, not the old).
+ */
+export interface StatusInformationContext {
+  command: string;
+  at: number;
+  ecrCommand: EcrCommand['kind'];
+  receipt: string[];
+  originalReceiptNumber?: number;
+}
+/** The context of the Status Information a command gathered (exported for the capture tests). */
+export function statusInformationContext(command: string, ecr: EcrCommand, progress: CommandProgress | undefined, at: number): StatusInformationContext {
+  return {
+    command,
+    at,
+    ecrCommand: ecr.kind,
+    receipt: (progress?.receipt ?? []).map((line) => line.text),
+    ...(ecr.kind === 'reversal' ? { originalReceiptNumber: ecr.receiptNumber } : {}),
+  };
+}
+export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: StatusInformationContext) => void;
 export type LinkListener = (link: TerminalLink, previous: LinkState) => void;
 
 interface Entry {
@@ -378,15 +403,17 @@ export class TerminalManager {
     entry.currentCommand = command.command;
     if (origin === 'user') this.setState(entry, { state: 'busy', command: command.command });
     if (origin !== 'poll') this.record(entry, 'command', command.command, command.amount === undefined ? undefined : { amount: command.amount });
-    const result = await link.session.execute(toEcrCommand(command, entry.config.password ?? DEFAULT_PASSWORD));
+    const ecr = toEcrCommand(command, entry.config.password ?? DEFAULT_PASSWORD);
+    const result = await link.session.execute(ecr);
     entry.running--;
     entry.currentCommand = undefined;
     const summary = summariseResult(command, result, this.clock.now() - started);
     const progress = result.ok ? result.value : result.error.progress;
+    const context = statusInformationContext(command.command, ecr, progress, this.clock.now());
     for (const message of progress?.statusInformation ?? []) {
       for (const listener of [...this.statusListeners]) {
         try {
-          listener(entry.config.id, message, { command: command.command, at: this.clock.now() });
+          listener(entry.config.id, message, context);
         } catch (error) {
           this.logger.error('status information listener failed', { error });
         }

@@ -10,6 +10,14 @@ import type { DaySums, EndOfDayRow, NumberRow } from '../../db/transactions';
 const MAX_NUMBERS = 50;
 /** A jump this large is a counter wrap-around or a reset, not lost records. */
 const MAX_GAP_SPAN = 5_000;
+/** Receipt numbers run 1..9999 and then start again at 1 (BMP 87, four BCD digits). */
+const MAX_RECEIPT_NUMBER = 9_999;
+
+/** The receipt numbers an end-of-day says its batch used (BMP 60 receipt-no start/end). */
+export interface ReceiptRange {
+  start: number;
+  end: number;
+}
 
 export function dayKey(terminalId: string, businessDay: string): string {
   return `${terminalId}\u0000${businessDay}`;
@@ -34,6 +42,7 @@ export interface DayFacts {
   businessDay: string;
   transactionCount: number;
   hasEndOfDay: boolean;
+  receiptRange: ReceiptRange | null;
   cardTypes: Map<string, CardTypeSums>;
 }
 
@@ -43,7 +52,7 @@ export function collectDays(sums: DaySums[], endOfDay: EndOfDayRow[]): Map<strin
     const key = dayKey(terminalId, businessDay);
     let day = days.get(key);
     if (!day) {
-      day = { terminalId, businessDay, transactionCount: 0, hasEndOfDay: false, cardTypes: new Map() };
+      day = { terminalId, businessDay, transactionCount: 0, hasEndOfDay: false, receiptRange: null, cardTypes: new Map() };
       days.set(key, day);
     }
     return day;
@@ -67,6 +76,7 @@ export function collectDays(sums: DaySums[], endOfDay: EndOfDayRow[]): Map<strin
   for (const row of endOfDay) {
     const day = dayOf(row.terminalId, row.businessDay);
     day.hasEndOfDay = true;
+    if (row.receiptStart !== null && row.receiptEnd !== null) day.receiptRange = { start: row.receiptStart, end: row.receiptEnd };
     if (row.cardType === null) continue;
     const card = cardOf(day, row.cardType);
     card.endOfDayCount = row.count;
@@ -80,6 +90,8 @@ function anomaly(partial: Partial<Anomaly> & Pick<Anomaly, 'kind' | 'terminalId'
     cardType: null,
     expectedCents: null,
     actualCents: null,
+    expectedCount: null,
+    actualCount: null,
     numbers: [],
     transactionId: null,
     incidentClass: 'transaction',
@@ -87,18 +99,49 @@ function anomaly(partial: Partial<Anomaly> & Pick<Anomaly, 'kind' | 'terminalId'
   };
 }
 
-/** Total mismatches (and a missing end-of-day for a day that is over). */
+/**
+ * Total mismatches per card type (and a missing end-of-day for a day that is over). A different
+ * count with the same amount is its own finding: records lost or doubled in pairs that cancel
+ * out (a payment and its reversal), which the amounts alone never show.
+ */
 export function totalAnomalies(day: DayFacts, today: string): Anomaly[] {
   const base = { terminalId: day.terminalId, businessDay: day.businessDay };
   if (!day.hasEndOfDay) return day.businessDay < today ? [anomaly({ ...base, kind: 'missing_end_of_day' })] : [];
   const found: Anomaly[] = [];
   for (const [cardType, sums] of [...day.cardTypes].sort(([a], [b]) => a.localeCompare(b))) {
     const expected = sums.endOfDayCents ?? 0;
+    const expectedCount = sums.endOfDayCount ?? 0;
+    const counts = { expectedCount, actualCount: sums.capturedCount };
     if (expected !== sums.capturedCents) {
-      found.push(anomaly({ ...base, kind: 'total_mismatch', cardType, expectedCents: expected, actualCents: sums.capturedCents }));
+      found.push(anomaly({ ...base, kind: 'total_mismatch', cardType, expectedCents: expected, actualCents: sums.capturedCents, ...counts }));
+    } else if (expectedCount !== sums.capturedCount) {
+      found.push(anomaly({ ...base, kind: 'count_mismatch', cardType, expectedCents: expected, actualCents: sums.capturedCents, ...counts }));
     }
   }
   return found;
+}
+
+/** The numbers of a receipt range in order, across the wrap from 9999 to 1. */
+function* receiptsOf(range: ReceiptRange): Generator<number> {
+  if (range.start < 1 || range.end < 1 || range.start > MAX_RECEIPT_NUMBER || range.end > MAX_RECEIPT_NUMBER) return;
+  if (range.start <= range.end) {
+    for (let n = range.start; n <= range.end; n++) yield n;
+    return;
+  }
+  for (let n = range.start; n <= MAX_RECEIPT_NUMBER; n++) yield n;
+  for (let n = 1; n <= range.end; n++) yield n;
+}
+
+/**
+ * Receipt numbers the end-of-day closed but PosCare never captured. Unlike the gaps between
+ * captured numbers this also finds the first and last receipts of the batch (records lost at
+ * the day's boundaries).
+ */
+export function missingFromRange(range: ReceiptRange, captured: Iterable<number>): number[] {
+  const seen = new Set(captured);
+  const missing: number[] = [];
+  for (const n of receiptsOf(range)) if (!seen.has(n)) missing.push(n);
+  return missing;
 }
 
 function gapsAndDuplicates(values: number[]): { missing: number[]; doubled: number[] } {
@@ -117,8 +160,11 @@ function gapsAndDuplicates(values: number[]): { missing: number[]; doubled: numb
   return { missing, doubled };
 }
 
-/** Gaps and duplicates per terminal and day; `rows` ordered by terminal and day. */
-export function numberAnomalies(rows: NumberRow[]): Anomaly[] {
+/**
+ * Gaps and duplicates per terminal and day; `rows` ordered by terminal and day. `rangeOf` gives
+ * a day's end-of-day receipt range, whose numbers missing from the records count as gaps too.
+ */
+export function numberAnomalies(rows: NumberRow[], rangeOf: (terminalId: string, businessDay: string) => ReceiptRange | null = () => null): Anomaly[] {
   const found: Anomaly[] = [];
   let start = 0;
   while (start < rows.length) {
@@ -128,7 +174,13 @@ export function numberAnomalies(rows: NumberRow[]): Anomaly[] {
     const group = rows.slice(start, end);
     const base = { terminalId: first.terminalId, businessDay: first.businessDay };
     const trace = gapsAndDuplicates(group.map((r) => r.traceNumber));
-    const receipt = gapsAndDuplicates(group.map((r) => r.receiptNumber));
+    const receiptNumbers = group.map((r) => r.receiptNumber);
+    const receipt = gapsAndDuplicates(receiptNumbers);
+    const range = rangeOf(first.terminalId, first.businessDay);
+    if (range) {
+      const missing = new Set([...receipt.missing, ...missingFromRange(range, receiptNumbers)]);
+      receipt.missing = [...missing].sort((a, b) => a - b).slice(0, MAX_NUMBERS);
+    }
     if (trace.missing.length > 0) found.push(anomaly({ ...base, kind: 'trace_gap', numbers: trace.missing }));
     if (trace.doubled.length > 0) found.push(anomaly({ ...base, kind: 'duplicate_trace', numbers: trace.doubled }));
     if (receipt.missing.length > 0) found.push(anomaly({ ...base, kind: 'receipt_gap', numbers: receipt.missing }));

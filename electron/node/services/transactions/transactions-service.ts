@@ -9,6 +9,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   CaptureResult,
   EndOfDayInput,
+  LocalDateTime,
   ReconciliationDayQuery,
   ReconciliationQuery,
   TransactionExportInput,
@@ -28,25 +29,55 @@ import type { Db } from '../../db/connection';
 import {
   dayTransactions,
   daySums,
+  endOfDayBetween,
   endOfDayTotals,
   insertTransaction,
   dayNumbers,
+  lastBusinessDayBetween,
   orphanReversals,
+  previousEndOfDay,
+  previousTransaction,
+  recordEndOfDay,
   replaceEndOfDay,
   searchTransactions,
   transactionBatch,
   type DaySums,
   type EndOfDayRow,
+  type EndOfDayRunInput,
   type StoredTransaction,
 } from '../../db/transactions';
 import type { Logger } from '../../log/logger';
-import { collectDays, dayKey, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies } from './reconcile';
+import { collectDays, dayKey, missingFromRange, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
 
 export type Clock = () => Date;
 
+const emptyAnomaly: Omit<Anomaly, 'kind' | 'terminalId' | 'businessDay'> = {
+  cardType: null,
+  expectedCents: null,
+  actualCents: null,
+  expectedCount: null,
+  actualCount: null,
+  numbers: [],
+  transactionId: null,
+  incidentClass: 'transaction',
+};
+
 const DAY_VIEW_LIMIT = 2_000;
 const EXPORT_BATCH = 5_000;
+/**
+ * A business day may run past midnight until this hour: sales and an end-of-day before it
+ * belong to the previous day when that day's batch is still open (dayTransactions reads to it).
+ */
+export const BUSINESS_DAY_CUTOFF_HOUR = 6;
+
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+function beforeCutoff(localDateTime: string): boolean {
+  return Number(localDateTime.slice(11, 13)) < BUSINESS_DAY_CUTOFF_HOUR;
+}
 
 /** The local calendar date of this PC (business days are the terminal's local dates). */
 export function localDay(date: Date): string {
@@ -78,11 +109,41 @@ export class TransactionsService {
     const stored: StoredTransaction = {
       ...record,
       maskedPan: maskPan(record.maskedPan),
-      businessDay: record.businessDay ?? record.occurredAt.slice(0, 10),
+      businessDay: record.businessDay ?? this.businessDayOf(record.terminalId, record.occurredAt),
     };
     const result = insertTransaction(this.db, stored, this.clock().toISOString());
     if (!result.created) this.logger.info('transaction already captured', { terminalId: stored.terminalId, trace: stored.traceNumber });
     return CaptureResult.parse(result);
+  }
+
+  /**
+   * The business day a sale belongs to: its date, unless it happened after midnight (before the
+   * cut-off) while the terminal's batch of the previous day was still open, i.e. its last sale
+   * was on that day and no end-of-day ran since. Then the end-of-day that closes the batch and
+   * the sale are reconciled under the same day.
+   */
+  private businessDayOf(terminalId: string, occurredAt: string): string {
+    const date = occurredAt.slice(0, 10);
+    if (!beforeCutoff(occurredAt)) return date;
+    const previous = previousTransaction(this.db, terminalId, occurredAt);
+    if (!previous || previous.businessDay !== previousDay(date)) return date;
+    return endOfDayBetween(this.db, terminalId, previous.occurredAt, occurredAt) ? date : previous.businessDay;
+  }
+
+  /**
+   * Stores an End-of-Day run (totals per card group, BMP 60 receipt range) under the business
+   * day it closes: the day of the terminal's sales since its previous end-of-day, so a run after
+   * midnight closes yesterday, not the calendar day it ran on. Without such sales, a run before
+   * the cut-off closes the previous day and a later one its own date. Answers that day.
+   */
+  captureEndOfDayRun(terminalId: string, run: EndOfDayRunInput): string {
+    const closedAt = LocalDateTime.parse(run.closedAt);
+    const totals = parse(EndOfDayInput, { terminalId, businessDay: closedAt.slice(0, 10), totals: run.totals }).totals;
+    const previous = previousEndOfDay(this.db, terminalId, closedAt);
+    const salesDay = lastBusinessDayBetween(this.db, terminalId, previous?.closedAt ?? '', closedAt);
+    const businessDay = salesDay ?? (beforeCutoff(closedAt) ? previousDay(closedAt.slice(0, 10)) : closedAt.slice(0, 10));
+    recordEndOfDay(this.db, terminalId, businessDay, { ...run, closedAt, totals }, this.clock().toISOString());
+    return businessDay;
   }
 
   /** Stores an end-of-day result; a repeat for the same terminal and day replaces the totals. */
@@ -114,12 +175,21 @@ export class TransactionsService {
       orphans.push(...orphanReversals(this.db, day, day, terminal));
     }
     const days = collectDays(sums, endOfDay);
-    const today = localDay(this.clock());
+    // A day is over once the next one has passed the cut-off: its end-of-day may run after midnight.
+    const today = localDay(new Date(this.clock().getTime() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000));
     const anomalies: Anomaly[] = [];
     for (const day of days.values()) {
       anomalies.push(...totalAnomalies(day, today));
       await yieldToLoop();
-      anomalies.push(...numberAnomalies(dayNumbers(this.db, day.terminalId, day.businessDay)));
+      const numbers = dayNumbers(this.db, day.terminalId, day.businessDay);
+      anomalies.push(...numberAnomalies(numbers, () => day.receiptRange));
+      if (numbers.length === 0 && day.receiptRange) {
+        // The end-of-day closed receipts of which not one was captured.
+        const missing = missingFromRange(day.receiptRange, []).slice(0, 50);
+        if (missing.length > 0) {
+          anomalies.push({ ...emptyAnomaly, kind: 'receipt_gap', terminalId: day.terminalId, businessDay: day.businessDay, numbers: missing });
+        }
+      }
     }
     anomalies.push(...orphanAnomalies(orphans));
     anomalies.sort((a, b) => b.businessDay.localeCompare(a.businessDay) || a.terminalId.localeCompare(b.terminalId));

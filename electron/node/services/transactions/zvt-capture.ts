@@ -12,7 +12,16 @@ export interface CaptureContext {
   command: string;
   /** When it arrived (ms since epoch); gives the year, which ZVT's MMDD date lacks. */
   at: number;
+  /** The ZVT command actually sent ('authorization', 'reversal', 'refund', ...), when known. */
+  ecrCommand?: string;
+  /** Receipt lines the terminal printed through the ECR during the command (06 D1 / 06 D3). */
+  receipt?: readonly string[];
+  /** A reversal's BMP 87: the receipt number of the payment it undoes (chapter 2.9). */
+  originalReceiptNumber?: number;
 }
+
+/** The stored receipt text's limit (the domain schema's): a runaway printer never fails a capture. */
+const MAX_RECEIPT_TEXT = 20_000;
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
@@ -47,11 +56,18 @@ export function localDateTime(message: StatusInformationMessage, at: number): st
   return `${year}-${monthDay.slice(0, 2)}-${monthDay.slice(2)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4)}`;
 }
 
-function kindOf(command: string, resultCode: number | undefined): TransactionKind {
+function kindOf(context: CaptureContext, resultCode: number | undefined): TransactionKind {
   if (resultCode !== undefined && resultCode !== 0) return 'declined';
-  if (command === 'reversal') return 'reversal';
-  if (command === 'refund') return 'refund';
+  const sent = context.ecrCommand ?? context.command;
+  if (sent === 'reversal' || context.command === 'reversal') return 'reversal';
+  if (sent === 'refund' || context.command === 'refund') return 'refund';
   return 'payment';
+}
+
+function receiptText(lines: readonly string[] | undefined): string {
+  if (!lines || lines.length === 0) return '';
+  const text = lines.map((line) => line.replace(/\s+$/, '')).join('\n').replace(/\n+$/, '');
+  return text.length > MAX_RECEIPT_TEXT ? text.slice(0, MAX_RECEIPT_TEXT) : text;
 }
 
 /** The transaction a Status Information reports, or undefined when it reports none. */
@@ -65,13 +81,14 @@ export function transactionFromStatusInformation(
   if (message.singleTotals !== undefined || context.command === 'end-of-day' || context.command === 'turnover-totals') return undefined;
   const occurredAt = localDateTime(message, context.at);
   if (!occurredAt) return undefined;
+  const kind = kindOf(context, message.resultCode);
   return {
     terminalId,
     traceNumber: message.trace,
     receiptNumber: message.receiptNumber,
     occurredAt,
     amountCents: message.amount,
-    kind: kindOf(context.command, message.resultCode),
+    kind,
     // Counted in the same group the end-of-day totals use, so reconciliation compares like with like.
     cardType: totalsGroupOfCardType(message.cardType),
     cardName: message.cardName ?? '',
@@ -80,19 +97,35 @@ export function transactionFromStatusInformation(
     vu: message.contractNumber ?? '',
     aid: message.authorisationAttribute ?? '',
     resultCode: message.resultCode ?? null,
+    originalReceiptNumber: kind === 'reversal' ? (context.originalReceiptNumber ?? null) : null,
+    receiptText: receiptText(context.receipt),
   };
 }
 
-/** The business day and totals per card group an End-of-Day's Status Information reports. */
-export function endOfDayFromStatusInformation(
-  message: StatusInformationMessage,
-  context: CaptureContext,
-): { businessDay: string; totals: CardTypeTotal[] } | undefined {
+/** What an End-of-Day run reports; the business day it closes is decided against the stored records. */
+export interface EndOfDayRun {
+  /** When the run happened on the terminal's clock, "YYYY-MM-DDTHH:mm:ss". */
+  closedAt: string;
+  totals: CardTypeTotal[];
+  /** BMP 60 receipt-no start/end of the closed batch; absent when the batch was empty. */
+  receiptStart: number | null;
+  receiptEnd: number | null;
+}
+
+/** The totals per card group and the receipt range an End-of-Day's Status Information reports. */
+export function endOfDayFromStatusInformation(message: StatusInformationMessage, context: CaptureContext): EndOfDayRun | undefined {
   if (context.command !== 'end-of-day' || message.singleTotals === undefined) return undefined;
-  const occurredAt = localDateTime(message, context.at);
-  const businessDay = occurredAt?.slice(0, 10) ?? new Date(context.at).toISOString().slice(0, 10);
+  const closedAt = localDateTime(message, context.at) ?? localTimeOf(context.at);
   const totals = message.singleTotals.groups
     .filter((group) => group.count > 0 || group.amount !== 0)
     .map((group) => ({ cardType: group.group, count: group.count, amountCents: group.amount }));
-  return { businessDay, totals };
+  // An empty batch still names a range (start = end = the next number): it closed no receipt.
+  const empty = totals.every((total) => total.count === 0);
+  const { receiptStart, receiptEnd } = message.singleTotals;
+  return { closedAt, totals, receiptStart: empty ? null : receiptStart, receiptEnd: empty ? null : receiptEnd };
+}
+
+function localTimeOf(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
