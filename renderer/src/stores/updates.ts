@@ -1,0 +1,55 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { UpdateStatus } from '../../../shared/domain/updates';
+import type { ApiError } from '../../../shared/ipc/result';
+import { call, on } from '../api/client';
+
+/**
+ * The self-update state of the desktop app: a snapshot from `updates.get`, then every
+ * `updates.state` event. `supported` is false where PosCare does not update itself (browser mode).
+ */
+export const useUpdatesStore = defineStore('updates', () => {
+  const status = ref<UpdateStatus>();
+  const supported = ref<boolean>();
+  const actionError = ref<ApiError>();
+  const installing = ref(false);
+  let unsubscribe: (() => void) | undefined;
+
+  async function load(): Promise<void> {
+    const result = await call('updates.get');
+    if (!result.ok) {
+      supported.value = result.error.code === 'unavailable' ? false : supported.value;
+      if (result.error.code !== 'unavailable') actionError.value = result.error;
+      return;
+    }
+    supported.value = true;
+    status.value = result.value;
+    unsubscribe ??= on('updates.state', (next) => {
+      status.value = next;
+    });
+  }
+
+  async function check(): Promise<void> {
+    actionError.value = undefined;
+    const result = await call('updates.check');
+    if (result.ok) status.value = result.value;
+    else actionError.value = result.error;
+  }
+
+  async function installNow(): Promise<void> {
+    actionError.value = undefined;
+    installing.value = true;
+    const result = await call('updates.installNow');
+    if (!result.ok) {
+      installing.value = false;
+      actionError.value = result.error;
+    }
+  }
+
+  function dispose(): void {
+    unsubscribe?.();
+    unsubscribe = undefined;
+  }
+
+  return { status, supported, actionError, installing, load, check, installNow, dispose };
+});
