@@ -9,6 +9,9 @@ export const AnalyticsQuery = z
     deviceId: z.string().optional(),
   })
   .strict()
+  .superRefine((query, ctx) => {
+    if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'analytics.toBeforeFrom' });
+  })
   .optional()
   .default({});
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
@@ -19,6 +22,8 @@ export const DeviceReliability = z.object({
   failures: z.number().int(),
   observedMs: z.number(),
   downtimeMs: z.number(),
+  /** Failures of the window that are closed (the ones MTTR is the mean of). */
+  repairs: z.number().int(),
   /** Mean time between failures: (observed - downtime) / failures; null without failures. */
   mtbfMs: z.number().nullable(),
   /** Mean time to repair over closed incidents; null when none closed. */
@@ -34,13 +39,26 @@ export const HealthScore = z.object({
   ingredients: z.array(z.object({ key: z.enum(['availability', 'terminalsOk', 'openIncidents', 'softwareCurrent']), value: z.number(), weight: z.number(), points: z.number() })),
 });
 
+/** The whole store (or the one device asked for): MTBF over all terminals, MTTR over all closed incidents. */
+export const StoreReliability = z.object({
+  failures: z.number().int(),
+  observedMs: z.number(),
+  downtimeMs: z.number(),
+  repairs: z.number().int(),
+  mtbfMs: z.number().nullable(),
+  mttrMs: z.number().nullable(),
+});
+export type StoreReliability = z.infer<typeof StoreReliability>;
+
 export const AnalyticsSummary = z.object({
   from: z.string(),
   to: z.string(),
+  store: StoreReliability,
   devices: z.array(DeviceReliability),
   downtimeByMonth: z.array(z.object({ deviceId: z.string(), month: z.string(), failures: z.number().int(), downtimeMs: z.number() })),
   pareto: z.array(z.object({ faultClass: z.string(), count: z.number().int(), cumulativeShare: z.number() })),
-  recurringErrors: z.array(z.object({ code: z.string(), occurrences: z.number().int(), devices: z.number().int(), lastAt: z.string() })),
+  /** `text`: what the code means, in both languages (null for a code PosCare does not know). */
+  recurringErrors: z.array(z.object({ code: z.string(), text: z.object({ zh: z.string(), en: z.string() }).nullable(), occurrences: z.number().int(), devices: z.number().int(), lastAt: z.string() })),
   byHour: z.array(z.number().int()).length(24),
   byWeekday: z.array(z.number().int()).length(7),
   health: HealthScore,

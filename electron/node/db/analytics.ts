@@ -1,20 +1,54 @@
 /**
  * Reliability analytics. Each exported query is the one place its numbers come from; run it in
  * any SQLite shell with the named parameters to reproduce a figure shown in the console:
- *   @from, @to  ISO times (UTC, "2026-01-01T00:00:00.000Z"), the window; incidents count by opened_at in [from, to)
+ *   @from, @to  ISO times (UTC, "2026-01-01T00:00:00.000Z"), the window [from, to)
  *   @device     a device id or NULL for all devices
  *   @offset     the store's UTC offset as an SQLite modifier ("+480 minutes" for Asia/Shanghai)
- * A failure is an incident. Open incidents count as down until @to. Durations are milliseconds.
+ * A failure is an incident opened in the window. Down time is the time a device had at least
+ * one incident open, clipped to the window: an outage that began before @from counts from
+ * @from, an open incident counts until @to, overlapping incidents of one device count once.
+ * Durations are milliseconds. Times are compared as text: every stored time is ISO UTC.
  */
 import type { Db } from './connection';
 
-/** Per device: failures, observed time, downtime, MTTR, MTBF = (observed - downtime) / failures, next failure = last + MTBF. */
+/**
+ * The outages of each device inside the window: its incidents clipped to [@from, @to), then
+ * merged where they overlap or touch (gaps and islands: a new island starts where an incident
+ * begins after every earlier one of the device has ended).
+ */
+export const OUTAGES_CTE = `
+clipped AS (
+  SELECT device_id, MAX(opened_at, @from) AS s, MIN(COALESCE(closed_at, @to), @to) AS e
+  FROM incidents
+  WHERE opened_at < @to AND (closed_at IS NULL OR closed_at > @from) AND (@device IS NULL OR device_id = @device)
+),
+reached AS (
+  SELECT device_id, s, e, MAX(e) OVER (PARTITION BY device_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+  FROM clipped
+),
+islands AS (
+  SELECT device_id, s, e, SUM(CASE WHEN reach IS NULL OR s > reach THEN 1 ELSE 0 END) OVER (PARTITION BY device_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+  FROM reached
+),
+outages AS (
+  SELECT device_id, MIN(s) AS s, MAX(e) AS e FROM islands GROUP BY device_id, island
+)`;
+
+/**
+ * Per device: failures (incidents opened in the window), observed time, down time (merged
+ * outages, clipped), repairs (of those incidents, the closed ones) and MTTR over them,
+ * MTBF = (observed - downtime) / failures, next failure = last failure + MTBF.
+ */
 export const DEVICE_RELIABILITY_SQL = `
-WITH per AS (
+WITH ${OUTAGES_CTE},
+down AS (
+  SELECT device_id, SUM((julianday(e) - julianday(s)) * 86400000.0) AS downtimeMs FROM outages GROUP BY device_id
+),
+per AS (
   SELECT d.id AS deviceId, d.name AS name,
     COUNT(i.id) AS failures,
     MAX(0, (julianday(@to) - julianday(MAX(d.created_at, @from))) * 86400000.0) AS observedMs,
-    COALESCE(SUM((julianday(MIN(COALESCE(i.closed_at, @to), @to)) - julianday(i.opened_at)) * 86400000.0), 0) AS downtimeMs,
+    COUNT(i.closed_at) AS repairs,
     AVG(CASE WHEN i.closed_at IS NOT NULL THEN (julianday(i.closed_at) - julianday(i.opened_at)) * 86400000.0 END) AS mttrMs,
     MAX(i.opened_at) AS lastFailureAt
   FROM devices d
@@ -22,17 +56,53 @@ WITH per AS (
   WHERE d.archived = 0 AND (@device IS NULL OR d.id = @device)
   GROUP BY d.id
 )
-SELECT deviceId, name, failures, observedMs, downtimeMs, mttrMs, lastFailureAt,
-  CASE WHEN failures > 0 THEN (observedMs - downtimeMs) / failures END AS mtbfMs,
-  CASE WHEN failures > 0 THEN strftime('%Y-%m-%dT%H:%M:%fZ', julianday(lastFailureAt) + (observedMs - downtimeMs) / failures / 86400000.0) END AS expectedNextFailureAt
-FROM per ORDER BY name COLLATE NOCASE, deviceId`;
+SELECT per.deviceId, per.name, per.failures, per.observedMs, COALESCE(down.downtimeMs, 0) AS downtimeMs, per.repairs, per.mttrMs, per.lastFailureAt,
+  CASE WHEN per.failures > 0 THEN (per.observedMs - COALESCE(down.downtimeMs, 0)) / per.failures END AS mtbfMs,
+  CASE WHEN per.failures > 0 THEN strftime('%Y-%m-%dT%H:%M:%fZ', julianday(per.lastFailureAt) + (per.observedMs - COALESCE(down.downtimeMs, 0)) / per.failures / 86400000.0) END AS expectedNextFailureAt
+FROM per LEFT JOIN down ON down.device_id = per.deviceId
+ORDER BY per.name COLLATE NOCASE, per.deviceId`;
 
-/** Downtime and failures per device per month of the fault start (store's local month). */
+/**
+ * The whole store (or @device): failures, observed and down time summed over the devices of
+ * DEVICE_RELIABILITY_SQL; MTBF = (observed - downtime) / failures over all terminals; MTTR = the
+ * mean repair time over every closed incident (each incident weighs the same, whatever its device).
+ */
+export const STORE_RELIABILITY_SQL = `
+SELECT COALESCE(SUM(failures), 0) AS failures, COALESCE(SUM(observedMs), 0) AS observedMs, COALESCE(SUM(downtimeMs), 0) AS downtimeMs,
+  COALESCE(SUM(repairs), 0) AS repairs,
+  CASE WHEN SUM(repairs) > 0 THEN SUM(mttrMs * repairs) / SUM(repairs) END AS mttrMs,
+  CASE WHEN SUM(failures) > 0 THEN (SUM(observedMs) - SUM(downtimeMs)) / SUM(failures) END AS mtbfMs
+FROM (${DEVICE_RELIABILITY_SQL})`;
+
+/**
+ * Downtime and failures per device per store-local month. Down time is split at local month
+ * boundaries (an outage from 31 January 22:00 to 1 February 02:00 gives two hours to each
+ * month); failures count in the month their incident opened.
+ */
 export const DOWNTIME_BY_MONTH_SQL = `
-SELECT device_id AS deviceId, strftime('%Y-%m', opened_at, @offset) AS month, COUNT(*) AS failures,
-  SUM((julianday(MIN(COALESCE(closed_at, @to), @to)) - julianday(opened_at)) * 86400000.0) AS downtimeMs
-FROM incidents
-WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device)
+WITH RECURSIVE ${OUTAGES_CTE},
+local AS (
+  SELECT device_id, strftime('%Y-%m-%d %H:%M:%f', s, @offset) AS s, strftime('%Y-%m-%d %H:%M:%f', e, @offset) AS e FROM outages
+),
+pieces(device_id, s, e) AS (
+  SELECT device_id, s, e FROM local
+  UNION ALL
+  SELECT device_id, strftime('%Y-%m-%d %H:%M:%f', s, 'start of month', '+1 month'), e FROM pieces
+  WHERE strftime('%Y-%m-%d %H:%M:%f', s, 'start of month', '+1 month') < e
+),
+down AS (
+  SELECT device_id, strftime('%Y-%m', s) AS month, 0 AS failures,
+    SUM((julianday(MIN(e, strftime('%Y-%m-%d %H:%M:%f', s, 'start of month', '+1 month'))) - julianday(s)) * 86400000.0) AS downtimeMs
+  FROM pieces GROUP BY device_id, month
+),
+starts AS (
+  SELECT device_id, strftime('%Y-%m', opened_at, @offset) AS month, COUNT(*) AS failures, 0 AS downtimeMs
+  FROM incidents
+  WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device)
+  GROUP BY device_id, month
+)
+SELECT device_id AS deviceId, month, SUM(failures) AS failures, SUM(downtimeMs) AS downtimeMs
+FROM (SELECT device_id, month, failures, downtimeMs FROM down UNION ALL SELECT device_id, month, failures, downtimeMs FROM starts)
 GROUP BY device_id, month ORDER BY month, device_id`;
 
 /** Faults by class, most frequent first, with the cumulative share (Pareto). */
@@ -86,6 +156,7 @@ export interface DeviceReliabilityRow {
   failures: number;
   observedMs: number;
   downtimeMs: number;
+  repairs: number;
   mttrMs: number | null;
   mtbfMs: number | null;
   lastFailureAt: string | null;
@@ -95,6 +166,20 @@ export interface DeviceReliabilityRow {
 export function deviceReliability(db: Db, p: AnalyticsParams): DeviceReliabilityRow[] {
   const { offset: _offset, ...params } = p;
   return db.prepare(DEVICE_RELIABILITY_SQL).all(params) as DeviceReliabilityRow[];
+}
+
+export interface StoreReliabilityRow {
+  failures: number;
+  observedMs: number;
+  downtimeMs: number;
+  repairs: number;
+  mttrMs: number | null;
+  mtbfMs: number | null;
+}
+
+export function storeReliability(db: Db, p: AnalyticsParams): StoreReliabilityRow {
+  const { offset: _offset, ...params } = p;
+  return db.prepare(STORE_RELIABILITY_SQL).get(params) as StoreReliabilityRow;
 }
 
 export function downtimeByMonth(db: Db, p: AnalyticsParams): { deviceId: string; month: string; failures: number; downtimeMs: number }[] {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { DEVICE_RELIABILITY_SQL, STORE_RELIABILITY_SQL } from '../../../electron/node/db/analytics';
 import { offsetModifier } from '../../../electron/node/services/analytics/analytics-service';
 import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate } from '../../../shared/domain/devices';
@@ -89,7 +90,7 @@ describe('reliability analytics', () => {
   it('lists error codes that came back, counting appearances not repeats', async () => {
     const { core, a } = await fixture();
     const summary = core.services.analytics.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T00:00:00.000Z', deviceId: a });
-    expect(summary.recurringErrors).toEqual([{ code: 'terminal:0xCC', occurrences: 2, devices: 1, lastAt: '2026-03-10T00:00:00.000Z' }]);
+    expect(summary.recurringErrors).toEqual([{ code: 'terminal:0xCC', text: { zh: '打印机未就绪', en: 'Printer not ready' }, occurrences: 2, devices: 1, lastAt: '2026-03-10T00:00:00.000Z' }]);
   });
 
   it('weighs the store health score from availability, terminals ok, open incidents and current software', async () => {
@@ -100,6 +101,16 @@ describe('reliability analytics', () => {
     expect(health.ingredients[0]!.value).toBeCloseTo(availability, 9);
     expect(health.ingredients.slice(1).map((i) => i.value)).toEqual([0, 0.5, 1]);
     expect(health.score).toBe(Math.round(availability * 50 + 7.5 + 15));
+  });
+
+  it('refuses a window that ends before it starts, as a field error', async () => {
+    const { core } = await fixture();
+    const result = await core.dispatch('analytics.summary', { from: '2026-03-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' });
+    expect(!result.ok && result.error.code).toBe('validation');
+    expect(!result.ok && result.error.details?.issues).toEqual([{ path: 'to', code: 'custom', messageKey: 'analytics.toBeforeFrom' }]);
+    // A start after now (the default end) is refused too.
+    const future = await core.dispatch('analytics.summary', { from: '2027-01-01T00:00:00.000Z' });
+    expect(!future.ok && future.error.details?.issues).toEqual([{ path: 'from', code: 'custom', messageKey: 'analytics.toBeforeFrom' }]);
   });
 
   it('turns the store time zone into an SQLite offset', () => {
@@ -113,5 +124,83 @@ describe('reliability analytics', () => {
     expect(plan.map((p) => p.detail).join()).toContain('incidents_opened');
     const history = core.db.prepare('EXPLAIN QUERY PLAN SELECT * FROM device_status_history WHERE device_id = ? AND at >= ? ORDER BY at DESC').all('x', '') as { detail: string }[];
     expect(history.map((p) => p.detail).join()).toContain('device_status_history_device_at');
+  });
+});
+
+/**
+ * Down time at the edges, computed by hand (Asia/Shanghai, UTC+8; window 2026-01-01T00:00Z .. 2026-04-01T00:00Z,
+ * 90 days; both devices registered before the window):
+ *   C c1 2025-12-31 20:00Z - 2026-01-01 02:00Z  began before the window: 2 h down inside it (local Jan), not a failure of the window
+ *     c2 2026-01-31 14:00Z - 2026-02-01 04:00Z  14 h, crosses the local month end (local 31 Jan 22:00 - 1 Feb 12:00): 2 h Jan, 12 h Feb
+ *     c3 2026-02-01 00:00Z - 2026-02-01 06:00Z   6 h, overlaps c2: merged c2+c3 = 16 h (2 h Jan, 14 h Feb), not 20 h
+ *     c4 2026-03-31 20:00Z - open                still open at the end: 4 h, local 1 Apr 04:00-08:00 (month 2026-04)
+ *     => failures 3 (c2, c3, c4), down 2 + 16 + 4 = 22 h, repairs 2 (c2, c3), MTTR (14 + 6) / 2 = 10 h, MTBF (90 d - 22 h) / 3
+ *     per local month: 2026-01 1 failure 4 h, 2026-02 1 failure 14 h, 2026-04 1 failure 4 h
+ *   D d1 2026-02-10 00:00Z - 01:00Z: 1 failure, 1 h
+ *   store: 4 failures, observed 180 d, down 23 h, MTTR (14 + 6 + 1) / 3 = 7 h, MTBF (180 d - 23 h) / 4
+ */
+describe('reliability analytics at the edges of outages', () => {
+  async function edges(): Promise<{ core: AppCore; c: string; d: string }> {
+    const temp = tempDir();
+    const clock = new FakeClock(Date.parse('2025-12-01T00:00:00.000Z'));
+    const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, terminalLinks: new FakeLinks(), clock, resolveHost: () => Promise.resolve(true) });
+    cleanups.push(temp.cleanup, () => core.dispose());
+    const c = (await core.services.devices.create(DeviceCreate.parse({ name: 'C', connection: { type: 'serial', path: 'COM1' } }))).id;
+    const d = (await core.services.devices.create(DeviceCreate.parse({ name: 'D', connection: { type: 'serial', path: 'COM2' } }))).id;
+    clock.time = Date.parse('2026-04-02T00:00:00.000Z');
+    const incidents = core.services.incidents;
+    const closed = (deviceId: string, openedAt: string, closedAt: string) => incidents.update({ id: incidents.open({ deviceId, openedAt }).id, closedAt });
+    closed(c, '2025-12-31T20:00:00.000Z', '2026-01-01T02:00:00.000Z');
+    closed(c, '2026-01-31T14:00:00.000Z', '2026-02-01T04:00:00.000Z');
+    closed(c, '2026-02-01T00:00:00.000Z', '2026-02-01T06:00:00.000Z');
+    incidents.open({ deviceId: c, openedAt: '2026-03-31T20:00:00.000Z' });
+    closed(d, '2026-02-10T00:00:00.000Z', '2026-02-10T01:00:00.000Z');
+    return { core, c, d };
+  }
+  const window = { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
+
+  it('clips outages to the window and counts overlapping incidents of a device once', async () => {
+    const { core, c, d } = await edges();
+    const summary = core.services.analytics.summary(window);
+    const [rc, rd] = summary.devices;
+    expect(rc).toMatchObject({ deviceId: c, failures: 3, repairs: 2, lastFailureAt: '2026-03-31T20:00:00.000Z' });
+    expect(rc!.observedMs).toBeCloseTo(90 * D, -1);
+    expect(rc!.downtimeMs).toBeCloseTo(22 * H, -1);
+    expect(rc!.mttrMs).toBeCloseTo(10 * H, -1);
+    expect(rc!.mtbfMs).toBeCloseTo((90 * D - 22 * H) / 3, -1);
+    expect(rd).toMatchObject({ deviceId: d, failures: 1, repairs: 1 });
+    expect(rd!.downtimeMs).toBeCloseTo(1 * H, -1);
+  });
+
+  it('splits down time at the store-local month boundaries and counts failures in the month they began', async () => {
+    const { core, c, d } = await edges();
+    const summary = core.services.analytics.summary(window);
+    expect(summary.downtimeByMonth.map((m) => [m.deviceId === c ? 'C' : m.deviceId === d ? 'D' : m.deviceId, m.month, m.failures, Math.round(m.downtimeMs / 60_000)])).toEqual([
+      ['C', '2026-01', 1, 4 * 60],
+      ['C', '2026-02', 1, 14 * 60],
+      ['D', '2026-02', 1, 60],
+      ['C', '2026-04', 1, 4 * 60],
+    ]);
+    const total = summary.downtimeByMonth.reduce((sum, m) => sum + m.downtimeMs, 0);
+    expect(total).toBeCloseTo(summary.devices.reduce((sum, r) => sum + r.downtimeMs, 0), -1);
+  });
+
+  it('gives store-wide MTBF over all terminals and MTTR over all closed incidents', async () => {
+    const { core } = await edges();
+    const { store } = core.services.analytics.summary(window);
+    expect(store).toMatchObject({ failures: 4, repairs: 3 });
+    expect(store.observedMs).toBeCloseTo(180 * D, -1);
+    expect(store.downtimeMs).toBeCloseTo(23 * H, -1);
+    expect(store.mttrMs).toBeCloseTo(7 * H, -1);
+    expect(store.mtbfMs).toBeCloseTo((180 * D - 23 * H) / 4, -1);
+  });
+
+  it('answers the same figures from the documented SQL run by hand', async () => {
+    const { core } = await edges();
+    const params = { ...window, device: null };
+    const rows = core.db.prepare(DEVICE_RELIABILITY_SQL).all(params) as { downtimeMs: number }[];
+    expect(rows.map((r) => Math.round(r.downtimeMs / 60_000))).toEqual([22 * 60, 60]);
+    const store = core.db.prepare(STORE_RELIABILITY_SQL).get(params) as { mttrMs: number };
+    expect(Math.round(store.mttrMs / 60_000)).toBe(7 * 60);
   });
 });

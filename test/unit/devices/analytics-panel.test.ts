@@ -2,27 +2,34 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { REFRESH_DELAY_MS } from '../../../renderer/src/stores/analytics';
 import type { AnalyticsSummary } from '../../../shared/domain/analytics';
 
 const summary: AnalyticsSummary = {
   from: '2026-01-01T00:00:00.000Z',
   to: '2026-03-31T00:00:00.000Z',
-  devices: [{ deviceId: 'a', name: 'Counter 1', failures: 2, observedMs: 89 * 86_400_000, downtimeMs: 9_000_000, mtbfMs: 3_840_300_000, mttrMs: 4_500_000, lastFailureAt: '2026-02-05T13:30:00.000Z', expectedNextFailureAt: '2026-03-22T00:15:00.000Z' }],
+  store: { failures: 3, observedMs: 178 * 86_400_000, downtimeMs: 9_000_000, repairs: 2, mtbfMs: 5 * 86_400_000 + 3 * 3_600_000, mttrMs: 75 * 60_000 },
+  devices: [{ deviceId: 'a', name: 'Counter 1', failures: 2, observedMs: 89 * 86_400_000, downtimeMs: 9_000_000, repairs: 2, mtbfMs: 3_840_300_000, mttrMs: 4_500_000, lastFailureAt: '2026-02-05T13:30:00.000Z', expectedNextFailureAt: '2026-03-22T00:15:00.000Z' }],
   downtimeByMonth: [{ deviceId: 'a', month: '2026-01', failures: 1, downtimeMs: 7_200_000 }],
   pareto: [{ faultClass: 'hardware', count: 2, cumulativeShare: 1 }],
-  recurringErrors: [{ code: 'terminal:0xCC', occurrences: 2, devices: 1, lastAt: '2026-03-10T00:00:00.000Z' }],
+  recurringErrors: [{ code: 'terminal:0xCC', text: { zh: '打印机未就绪', en: 'Printer not ready' }, occurrences: 2, devices: 1, lastAt: '2026-03-10T00:00:00.000Z' }],
   byHour: Array.from({ length: 24 }, (_, h) => (h === 10 ? 2 : 0)),
   byWeekday: [0, 0, 0, 0, 2, 0, 0],
   health: { score: 81, ingredients: [{ key: 'availability', value: 0.9, weight: 50, points: 45 }, { key: 'terminalsOk', value: 1, weight: 20, points: 20 }, { key: 'openIncidents', value: 1, weight: 15, points: 15 }, { key: 'softwareCurrent', value: 0, weight: 15, points: 0 }] },
 };
 
 const calls: string[] = [];
+const listeners = vi.hoisted(() => new Map<string, (payload: unknown) => void>());
+let current: AnalyticsSummary = summary;
 vi.mock('../../../renderer/src/api/client', () => ({
   call: (method: string) => {
     calls.push(method);
-    return Promise.resolve(method === 'analytics.summary' ? { ok: true, value: summary } : { ok: true, value: [] });
+    return Promise.resolve(method === 'analytics.summary' ? { ok: true, value: current } : { ok: true, value: [] });
   },
-  on: () => () => undefined,
+  on: (name: string, listener: (payload: unknown) => void) => {
+    listeners.set(name, listener);
+    return () => listeners.delete(name);
+  },
 }));
 
 // ECharts draws on a canvas happy-dom does not have; the chart component is replaced by a stub that keeps its option.
@@ -33,6 +40,7 @@ describe('the analytics panel', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     calls.length = 0;
+    current = summary;
   });
 
   async function render(language: 'zh-CN' | 'en') {
@@ -51,12 +59,39 @@ describe('the analytics panel', () => {
     expect(wrapper.text()).toContain('可用率（30 天）');
     expect(wrapper.text()).toContain('45 / 50 分');
     expect(wrapper.text()).toContain('terminal:0xCC');
+    expect(wrapper.text()).toContain('打印机未就绪');
+  });
+
+  it('shows the store-wide MTBF and MTTR on the board, not on a device page', async () => {
+    const wrapper = await render('zh-CN');
+    expect(wrapper.get('[data-testid=analytics-store]').text()).toContain('全店');
+    expect(wrapper.get('[data-testid=store-mtbf]').text()).toBe('5天3小时0分钟');
+    expect(wrapper.get('[data-testid=store-mttr]').text()).toBe('1小时15分钟');
+    const { default: DevicesAnalytics } = await import('../../../renderer/src/components/devices/DevicesAnalytics.vue');
+    const { i18n } = await import('../../../renderer/src/i18n');
+    const device = mount(DevicesAnalytics, { props: { deviceId: 'a' }, global: { plugins: [i18n] } });
+    await flushPromises();
+    expect(device.find('[data-testid=analytics-store]').exists()).toBe(false);
+  });
+
+  it('reloads the figures when an incident changes', async () => {
+    const wrapper = await render('en');
+    expect(wrapper.get('[data-testid=store-mttr]').text()).toBe('1 h 15 min');
+    current = { ...summary, store: { ...summary.store, repairs: 3, mttrMs: 2 * 3_600_000 } };
+    calls.length = 0;
+    listeners.get('incidents.changed')?.({ incident: {}, reason: 'resolved' });
+    listeners.get('incidents.changed')?.({ incident: {}, reason: 'updated' });
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_DELAY_MS + 50));
+    await flushPromises();
+    expect(calls).toEqual(['analytics.summary']);
+    expect(wrapper.get('[data-testid=store-mttr]').text()).toBe('2 h 0 min');
   });
 
   it('gives the charts the Pareto, month and hour series from the summary, in English', async () => {
     const wrapper = await render('en');
     const charts = wrapper.findAllComponents(VChartStub);
     expect(charts).toHaveLength(4);
+    expect(wrapper.text()).toContain('Printer not ready');
     const pareto = charts[0]!.props('option') as { xAxis: { data: string[] }; series: { data: number[] }[] };
     expect(pareto.xAxis.data).toEqual(['Hardware']);
     expect(pareto.series[1]!.data).toEqual([100]);

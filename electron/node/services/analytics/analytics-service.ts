@@ -4,9 +4,11 @@
  * UTC offset and weighs the health score's ingredients.
  */
 import type { AnalyticsQuery, AnalyticsSummary } from '../../../../shared/domain/analytics';
-import { byHour, byWeekday, deviceReliability, downtimeByMonth, fleetNow, pareto, recurringErrors, type AnalyticsParams } from '../../db/analytics';
+import { AppError } from '../../../../shared/ipc/result';
+import { byHour, byWeekday, deviceReliability, downtimeByMonth, fleetNow, pareto, recurringErrors, storeReliability, type AnalyticsParams } from '../../db/analytics';
 import type { Db } from '../../db/connection';
 import type { Clock } from '../devices/devices-service';
+import { describeErrorCode } from '../devices/status-model';
 import type { SettingsService } from '../settings/settings-service';
 
 const DAY = 86_400_000;
@@ -33,15 +35,19 @@ export class AnalyticsService {
     const now = this.clock.now();
     const to = query.to ? new Date(query.to).toISOString() : now.toISOString();
     const from = query.from ? new Date(query.from).toISOString() : new Date(Date.parse(to) - 365 * DAY).toISOString();
+    if (from > to) {
+      throw new AppError('validation', 'The window ends before it starts', { issues: [{ path: query.to ? 'to' : 'from', code: 'custom', messageKey: 'analytics.toBeforeFrom' }] });
+    }
     const params: AnalyticsParams = { from, to, device: query.deviceId ?? null, offset: offsetModifier(this.settings.get().store.timezone, new Date(to)) };
     const devices = deviceReliability(this.db, params);
     return {
       from,
       to,
+      store: storeReliability(this.db, params),
       devices,
       downtimeByMonth: downtimeByMonth(this.db, params),
       pareto: pareto(this.db, params),
-      recurringErrors: recurringErrors(this.db, params),
+      recurringErrors: recurringErrors(this.db, params).map((row) => ({ ...row, text: describeErrorCode(row.code) })),
       byHour: byHour(this.db, params),
       byWeekday: byWeekday(this.db, params),
       health: this.health(params.device, now),

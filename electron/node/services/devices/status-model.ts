@@ -40,6 +40,14 @@ function hex(code: number): string {
   return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
+/** The texts of a stored error code ('terminal:0xCC', 'result:0x64'); null for anything else. */
+export function describeErrorCode(code: string): CodeText | null {
+  const match = /^(terminal|result):0x([0-9A-Fa-f]{2})$/.exec(code);
+  if (!match || !match[2]) return null;
+  const info = match[1] === 'terminal' ? describeTerminalStatus(parseInt(match[2], 16)) : describeResultCode(parseInt(match[2], 16));
+  return { zh: info.zh, en: info.en };
+}
+
 export interface StatusContext {
   /** The newest software version known for this model, to decide "current". */
   latestSoftwareVersion?: string | null;
