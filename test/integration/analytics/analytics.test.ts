@@ -175,7 +175,9 @@ describe('reliability analytics at the edges of outages', () => {
   it('splits down time at the store-local month boundaries and counts failures in the month they began', async () => {
     const { core, c, d } = await edges();
     const summary = core.services.analytics.summary(window);
-    expect(summary.downtimeByMonth.map((m) => [m.deviceId === c ? 'C' : m.deviceId === d ? 'D' : m.deviceId, m.month, m.failures, Math.round(m.downtimeMs / 60_000)])).toEqual([
+    const rows = summary.downtimeByMonth.map((m) => [m.deviceId === c ? 'C' : m.deviceId === d ? 'D' : m.deviceId, m.month, m.failures, Math.round(m.downtimeMs / 60_000)] as const);
+    // The query orders by month, then device id (random here): compare by month, then name.
+    expect([...rows].sort((x, y) => x[1].localeCompare(y[1]) || x[0].localeCompare(y[0]))).toEqual([
       ['C', '2026-01', 1, 4 * 60],
       ['C', '2026-02', 1, 14 * 60],
       ['D', '2026-02', 1, 60],
