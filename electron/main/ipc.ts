@@ -9,9 +9,18 @@ import type { Dispatch } from '../node/api/dispatch';
 import type { EventBus } from '../node/events/bus';
 import { isTrustedUrl } from './window';
 
+/**
+ * Only our own top-level page may call: not a subframe (even of our page), not a page from
+ * another origin, not a frame that is already gone (senderFrame null, or throwing because the
+ * frame was disposed while the message was in flight).
+ */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  return frame !== null && frame.parent === null && isTrustedUrl(frame.url);
+  try {
+    const frame = event.senderFrame;
+    return frame !== null && frame !== undefined && frame.parent === null && isTrustedUrl(frame.url);
+  } catch {
+    return false;
+  }
 }
 
 export function bindIpc(dispatch: Dispatch, bus: EventBus): () => void {

@@ -6,6 +6,8 @@ import { rendererDir } from '../paths';
 import { CliError, type Command } from './command';
 
 export const DEFAULT_PORT = 4870;
+/** The characters the renderer reads from `#token=` (renderer/src/api/client.ts captureToken). */
+const TOKEN_PATTERN = /^[A-Za-z0-9_.~-]+$/;
 /** The longest the at-quit backup may delay the exit after SIGINT/SIGTERM. */
 const QUIT_BACKUP_CAP_MS = 120_000;
 
@@ -30,6 +32,9 @@ Prints one line: PosCare listening on http://127.0.0.1:<port>/#token=<token>`,
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0-65535, got ${values.port}`);
     const token = values.token ?? io.env.POSCARE_TOKEN ?? generateToken();
     if (token.length < 8) throw new CliError('--token must be at least 8 characters');
+    // The token travels in the printed address (#token=...) and the page accepts only URL-safe
+    // characters there: anything else would print an address that can never log in.
+    if (!TOKEN_PATTERN.test(token)) throw new CliError('--token (or POSCARE_TOKEN) may contain only letters, digits and _ . ~ -');
 
     const logger = createLogger({ scope: 'serve' });
     const core = createAppCore({ dataDir: resolveDataDir(values.data), mode: 'browser', logger });

@@ -25,7 +25,15 @@ function token(): string {
 }
 
 export async function call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<Result<MethodOutput<M>>> {
-  if (window.api) return window.api.methods[method](input);
+  if (window.api) {
+    // The IPC bridge rejects when the main side is gone or the handler is missing (a reload during
+    // an update, a channel not bound yet): that is a Result like any other failure, never a throw.
+    try {
+      return await window.api.methods[method](input);
+    } catch (error) {
+      return fail('unavailable', `Cannot reach the PosCare service: ${(error as Error | null)?.message ?? String(error)}`);
+    }
+  }
   let response: Response;
   try {
     response = await fetch(`api/${method}`, {
@@ -52,7 +60,13 @@ function ensureEventSource(): void {
   source = new EventSource(`events?token=${encodeURIComponent(token())}`);
   for (const name of EVENT_NAMES) {
     source.addEventListener(name, (event) => {
-      const payload = JSON.parse((event as MessageEvent<string>).data) as unknown;
+      let payload: unknown;
+      try {
+        payload = JSON.parse((event as MessageEvent<string>).data);
+      } catch {
+        // A cut-off event (the server stopping mid-line) is dropped; the next snapshot corrects the page.
+        return;
+      }
       for (const listener of listeners.get(name) ?? []) listener(payload);
     });
   }
