@@ -143,6 +143,9 @@ export function createAppCore(options: AppOptions): AppCore {
     ? new UpdatesService(options.updater, bus, logger, {
         currentVersion: APP_VERSION,
         ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
+        // The installer closes PosCare by force once it runs: the at-quit backup finishes first
+        // (with the same 2-minute cap as an ordinary quit).
+        beforeInstall: () => backup.scheduler.beforeQuitWithin(2 * 60_000),
       })
     : undefined;
   updates?.start();

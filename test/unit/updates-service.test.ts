@@ -97,12 +97,45 @@ describe('UpdatesService', () => {
 
   it('refuses to install before an update is ready, then installs silently and relaunches', async () => {
     const { updater, service } = setUp();
-    expect(() => service.installNow()).toThrow(AppError);
+    await expect(service.installNow()).rejects.toBeInstanceOf(AppError);
     expect(updater.installs).toEqual([]);
     updater.nextCheck = () => Promise.resolve(available('1.1.0'));
     await service.check();
-    expect(service.installNow()).toEqual({ version: '1.1.0' });
+    await expect(service.installNow()).resolves.toEqual({ version: '1.1.0' });
     expect(updater.installs).toEqual([[true, true]]);
+  });
+
+  it('finishes the step before installing (the at-quit backup) before the installer starts, once for a double click', async () => {
+    const updater = new FakeUpdater();
+    const order: string[] = [];
+    let finishBackup!: () => void;
+    const service = new UpdatesService(updater, new EventBus(), silentLogger, {
+      currentVersion: '1.0.0',
+      beforeInstall: () => {
+        order.push('backup started');
+        return new Promise<void>((resolve) => (finishBackup = resolve));
+      },
+    });
+    updater.nextCheck = () => Promise.resolve(available('1.1.0'));
+    await service.check();
+    const first = service.installNow();
+    const second = service.installNow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(updater.installs).toEqual([]);
+    order.push('backup finished');
+    finishBackup();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['backup started', 'backup finished']);
+    expect(updater.installs).toHaveLength(1);
+  });
+
+  it('installs even when the step before installing fails', async () => {
+    const updater = new FakeUpdater();
+    const service = new UpdatesService(updater, new EventBus(), silentLogger, { currentVersion: '1.0.0', beforeInstall: () => Promise.reject(new Error('drive unplugged')) });
+    updater.nextCheck = () => Promise.resolve(available('1.1.0'));
+    await service.check();
+    await expect(service.installNow()).resolves.toEqual({ version: '1.1.0' });
+    expect(updater.installs).toHaveLength(1);
   });
 
   it('stops listening to the updater and emits nothing once disposed', async () => {

@@ -30,6 +30,11 @@ export interface UpdatesOptions {
   intervalMs?: number;
   /** Clock for `checkedAt` / `at` (tests). */
   now?: () => Date;
+  /**
+   * Runs before the installer starts (the at-quit backup): the installer closes PosCare by force
+   * once it is running, so anything that must finish before the quit finishes here first.
+   */
+  beforeInstall?: () => Promise<unknown>;
 }
 
 export const CHECK_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -58,6 +63,7 @@ export class UpdatesService {
   private inFlight: Promise<UpdateStatus> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
+  private installing: Promise<UpdateInstallResult> | undefined;
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly onProgress = (progress: ProgressInfo): void => {
@@ -117,11 +123,27 @@ export class UpdatesService {
     return this.inFlight;
   }
 
-  /** Quits and runs the downloaded installer silently, relaunching PosCare after it. */
-  installNow(): UpdateInstallResult {
-    if (this.state.kind !== 'ready') throw new AppError('conflict', 'No update has been downloaded yet');
+  /**
+   * Runs `beforeInstall`, then quits and runs the downloaded installer silently, relaunching
+   * PosCare after it. A second request while this runs joins the first (one installer only).
+   */
+  installNow(): Promise<UpdateInstallResult> {
+    if (this.state.kind !== 'ready') return Promise.reject(new AppError('conflict', 'No update has been downloaded yet'));
     const version = this.state.version;
+    this.installing ??= this.install(version).finally(() => {
+      this.installing = undefined;
+    });
+    return this.installing;
+  }
+
+  private async install(version: string): Promise<UpdateInstallResult> {
     this.log.info('installing update now', { version });
+    try {
+      await this.options.beforeInstall?.();
+    } catch (error) {
+      // A failed backup is recorded by the backup service; it must not keep the update out.
+      this.log.warn('the step before installing failed, installing anyway', { error });
+    }
     try {
       this.updater.quitAndInstall(true, true);
     } catch (error) {
