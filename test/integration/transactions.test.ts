@@ -4,7 +4,16 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bulkInsertTransactions } from '../../electron/node/db/bulk';
 import { openDatabase, type Db } from '../../electron/node/db/connection';
-import { DAY_SUMS_SQL, searchSql } from '../../electron/node/db/transactions';
+import {
+  DAY_NUMBERS_SQL,
+  DAY_PROBE_CAP,
+  DAY_SUMS_SQL,
+  DAY_TRANSACTIONS_SQL,
+  END_OF_DAY_TOTALS_SQL,
+  ORPHAN_REVERSALS_SQL,
+  dayProbeSql,
+  searchSql,
+} from '../../electron/node/db/transactions';
 import { createLogger } from '../../electron/node/log/logger';
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
@@ -117,25 +126,100 @@ describe('search', () => {
     expect(byReceipt.items.map((i) => i.id)).toContain(one.id);
   });
 
-  it('answers the screens from indexes, never a scan of the table or a temporary sort', () => {
-    fill(2_000);
-    db.exec('ANALYZE');
-    const plans = [
-      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05' })),
-      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05', cursor: '2026-03-03T10:00:00|500' })),
-      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T001' })),
-      searchSql(TransactionQuery.parse({ from: '2026-03-01', to: '2026-03-05', cardType: '05', minAmountCents: 100 })),
-      { sql: DAY_SUMS_SQL, params: ['2026-03-01', '2026-03-05', null, null] },
-    ].map(({ sql, params }) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' / '),
-    );
-    for (const plan of plans) {
-      expect(plan).not.toMatch(/SCAN transactions(?! USING)/);
-      expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  it('answers the same rows through the per-day amount and card indexes as a plain filter would, page after page', () => {
+    fill(3_000, 3, 5);
+    const all = db.prepare('SELECT id, occurred_at, amount_cents, card_type, terminal_id FROM transactions ORDER BY occurred_at DESC, id DESC').all() as {
+      id: number; occurred_at: string; amount_cents: number; card_type: string; terminal_id: string;
+    }[];
+    const cases: Omit<TransactionQuery, 'from' | 'to'>[] = [
+      { minAmountCents: 20_000 }, // selective: read through the day index
+      { minAmountCents: 1 }, // matches nearly all: days walked in time order
+      { cardType: '08', minAmountCents: 5_000 },
+      { cardType: '05' },
+      { terminalId: 'T002', maxAmountCents: 3_000 },
+    ];
+    for (const filter of cases) {
+      const expected = all
+        .filter((r) => r.occurred_at >= '2026-03-02' && r.occurred_at < '2026-03-05')
+        .filter((r) => filter.minAmountCents === undefined || r.amount_cents >= filter.minAmountCents)
+        .filter((r) => filter.maxAmountCents === undefined || r.amount_cents <= filter.maxAmountCents)
+        .filter((r) => filter.cardType === undefined || r.card_type === filter.cardType)
+        .filter((r) => filter.terminalId === undefined || r.terminal_id === filter.terminalId)
+        .map((r) => r.id);
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = service.search({ from: '2026-03-02', to: '2026-03-04', ...filter, limit: 40, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen, JSON.stringify(filter)).toEqual(expected);
+      expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
     }
-    expect(plans[0]).toMatch(/USING INDEX transactions_time/);
-    expect(plans[2]).toMatch(/transactions_terminal_time/);
-    expect(plans[4]).toMatch(/COVERING INDEX transactions_reconcile/);
+  });
+});
+
+describe('query plans of the screens (10 million rows: no statement may walk a range)', () => {
+  /** The plan, as one line, before and after ANALYZE: the screens must not depend on statistics. */
+  function plans(statements: Record<string, { sql: string; params: unknown[] }>): Record<string, string>[] {
+    const explain = () =>
+      Object.fromEntries(
+        Object.entries(statements).map(([name, { sql, params }]) => [
+          name,
+          (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' / '),
+        ]),
+      );
+    const before = explain();
+    db.exec('ANALYZE');
+    const after = explain();
+    db.exec('DROP TABLE IF EXISTS sqlite_stat1');
+    return [before, after];
+  }
+
+  it('seeks every screen query in its index, with or without ANALYZE statistics', () => {
+    fill(2_000);
+    const q = (input: TransactionQuery) => TransactionQuery.parse(input);
+    const range = { from: '2026-03-01', to: '2026-03-31' };
+    const statements = {
+      receipt: searchSql(q({ ...range, receiptNumber: 42 })),
+      receiptPaged: searchSql(q({ ...range, receiptNumber: 42, cursor: '2026-03-03T10:00:00|500' })),
+      time: searchSql(q(range)),
+      terminal: searchSql(q({ ...range, terminalId: 'T001' })),
+      amountProbe: dayProbeSql(q({ ...range, minAmountCents: 50_000 }), '2026-03-04', DAY_PROBE_CAP),
+      amountDay: searchSql(q({ ...range, minAmountCents: 50_000 }), { via: 'day-index', day: '2026-03-04' }),
+      amountWalk: searchSql(q({ ...range, minAmountCents: 1 }), { via: 'day-walk', day: '2026-03-04' }),
+      cardProbe: dayProbeSql(q({ ...range, cardType: '08', minAmountCents: 5_000 }), '2026-03-04', DAY_PROBE_CAP),
+      cardDay: searchSql(q({ ...range, cardType: '08', minAmountCents: 5_000 }), { via: 'day-index', day: '2026-03-04' }),
+      orphans: { sql: ORPHAN_REVERSALS_SQL, params: ['2026-03-04', '2026-03-04', null, null] },
+      dayNumbers: { sql: DAY_NUMBERS_SQL, params: ['T001', '2026-03-04'] },
+      dayTransactions: { sql: DAY_TRANSACTIONS_SQL, params: ['T001', '2026-03-04T00:00:00', '2026-03-05T06:00:00', '2026-03-04', 2_001] },
+      endOfDay: { sql: END_OF_DAY_TOTALS_SQL, params: ['2026-03-04', '2026-03-04', null, null] },
+      daySums: { sql: DAY_SUMS_SQL, params: ['2026-03-04', '2026-03-04', null, null] },
+    };
+    for (const plan of plans(statements)) {
+      for (const [name, detail] of Object.entries(plan)) {
+        // Never the table, nor an index walked end to end.
+        expect(detail, name).not.toMatch(/SCAN (transactions|end_of_day|r|p|e|t)\b/);
+        // Only a day read through the amount index sorts, and that is at most DAY_PROBE_CAP rows.
+        if (!/Day$/.test(name)) expect(detail, name).not.toMatch(/TEMP B-TREE/);
+      }
+      expect(plan.receipt).toMatch(/SEARCH transactions USING INDEX transactions_receipt \(receipt_number=\? AND occurred_at>\? AND occurred_at<\?\)/);
+      expect(plan.receiptPaged).toMatch(/USING INDEX transactions_receipt \(receipt_number=\?/);
+      expect(plan.time).toMatch(/USING INDEX transactions_time \(occurred_at>\? AND occurred_at<\?\)/);
+      expect(plan.terminal).toMatch(/USING INDEX transactions_terminal_time \(terminal_id=\? AND occurred_at>\?/);
+      expect(plan.amountProbe).toMatch(/USING COVERING INDEX transactions_date_amount \(<expr>=\? AND amount_cents>\? AND amount_cents<\?\)/);
+      expect(plan.amountDay).toMatch(/USING INDEX transactions_date_amount \(<expr>=\? AND amount_cents>\?/);
+      expect(plan.amountWalk).toMatch(/USING INDEX transactions_time \(occurred_at>\? AND occurred_at<\?\)/);
+      expect(plan.cardProbe).toMatch(/USING COVERING INDEX transactions_date_card \(<expr>=\? AND card_type=\? AND amount_cents>\? AND amount_cents<\?\)/);
+      expect(plan.cardDay).toMatch(/USING INDEX transactions_date_card \(<expr>=\? AND card_type=\? AND amount_cents>\?/);
+      expect(plan.orphans).toMatch(/SEARCH r USING INDEX transactions_reversals \(business_day>\? AND business_day<\?\)/);
+      expect(plan.orphans).toMatch(/SEARCH p USING COVERING INDEX transactions_day_receipt \(terminal_id=\? AND business_day=\? AND receipt_number=\? AND kind=\?\)/);
+      expect(plan.dayNumbers).toMatch(/USING COVERING INDEX transactions_identity \(terminal_id=\? AND business_day=\?\)/);
+      expect(plan.dayTransactions).toMatch(/USING INDEX transactions_terminal_time \(terminal_id=\? AND occurred_at>\? AND occurred_at<\?\)/);
+      expect(plan.endOfDay).toMatch(/SEARCH e USING (COVERING )?INDEX end_of_day_business_day \(business_day>\? AND business_day<\?\)/);
+      expect(plan.endOfDay).toMatch(/SEARCH t USING PRIMARY KEY \(terminal_id=\? AND business_day=\?\)/);
+      expect(plan.daySums).toMatch(/COVERING INDEX transactions_reconcile/);
+    }
   });
 });
 

@@ -100,7 +100,7 @@ describe('transaction capture from a real terminal link', () => {
     const db = openDatabase(path.join(temp.dir, 'poscare.db'));
     cleanups.push(temp.cleanup, () => db.close());
     const transactions = new TransactionsService(db, silentLogger);
-    const link = await openTerminalLink({ type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort });
+    const link = await openTerminalLink({ type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort! });
     cleanups.push(() => link.close());
     const run = async (command: string, ecr: EcrCommand) => {
       const result = await link.session.execute(ecr);
