@@ -67,6 +67,14 @@ export const TerminalLink = z.object({
   /** "serial:/dev/ttyUSB0" / "tcp:192.168.1.20:20007" */
   address: z.string(),
   link: LinkState,
+  /** What the terminal said about itself (registration, status enquiry, diagnosis answers): fills the device registry in. */
+  reported: z
+    .object({
+      terminalId: z.string().optional(),
+      serialNumber: z.string().optional(),
+      softwareVersion: z.string().optional(),
+    })
+    .optional(),
   lastStatus: z
     .object({
       at: z.string(),
@@ -90,18 +98,28 @@ export const TERMINAL_COMMANDS = [
   'print-config',
   'log-off',
   'pay',
+  'software-update',
+  'reversal',
+  'refund',
 ] as const;
 export type TerminalCommandName = (typeof TERMINAL_COMMANDS)[number];
 
 const TerminalCommandShape = z
   .object({
     command: z.enum(TERMINAL_COMMANDS),
-    /** For pay: minor currency units (cents / fen). */
+    /** For pay and refund: minor currency units (cents / fen). */
     amount: z.number().int().min(1).max(99_999_999).optional(),
+    /** For reversal: the receipt number of the payment to undo (BMP 87, 2 bytes BCD). */
+    receiptNumber: z.number().int().min(1).max(9_999).optional(),
   })
   .strict();
-const amountGivenForPay = (value: { command: TerminalCommandName; amount?: number | undefined }) => value.command !== 'pay' || value.amount !== undefined;
-export const TerminalCommand = TerminalCommandShape.refine(amountGivenForPay, { error: 'terminals.amountRequired', path: ['amount'] });
+type CommandFields = { command: TerminalCommandName; amount?: number | undefined; receiptNumber?: number | undefined };
+const amountGiven = (value: CommandFields) => (value.command !== 'pay' && value.command !== 'refund') || value.amount !== undefined;
+const receiptNumberGiven = (value: CommandFields) => value.command !== 'reversal' || value.receiptNumber !== undefined;
+export const TerminalCommand = TerminalCommandShape.refine(amountGiven, { error: 'terminals.amountRequired', path: ['amount'] }).refine(receiptNumberGiven, {
+  error: 'terminals.receiptNumberRequired',
+  path: ['receiptNumber'],
+});
 export type TerminalCommand = z.infer<typeof TerminalCommand>;
 
 const CodeTexts = z.object({ code: z.number().int(), en: z.string(), zh: z.string() });
@@ -116,6 +134,7 @@ export const TerminalCommandResult = z.object({
   terminalStatus: CodeTexts.extend({ ready: z.boolean() }).optional(),
   softwareVersion: z.string().optional(),
   terminalId: z.string().optional(),
+  serialNumber: z.string().optional(),
   /** Status Information messages (card numbers masked), as JSON. */
   statusInformation: z.array(z.record(z.string(), z.unknown())),
   receipt: z.array(z.string()),
@@ -145,7 +164,21 @@ export const TerminalEventsQuery = z
   })
   .strict();
 
-export const RunTerminalCommand = TerminalCommandShape.extend({ id: z.string().min(1) }).refine(amountGivenForPay, { error: 'terminals.amountRequired', path: ['amount'] });
+export const RunTerminalCommand = TerminalCommandShape.extend({ id: z.string().min(1) })
+  .refine(amountGiven, { error: 'terminals.amountRequired', path: ['amount'] })
+  .refine(receiptNumberGiven, { error: 'terminals.receiptNumberRequired', path: ['receiptNumber'] });
+
+/** Abort 06 B0 for the command a terminal is running (PA00P015 2.23). */
+export const AbortTerminalCommand = z.object({ id: z.string().min(1) }).strict();
+export const TerminalAbortResult = z.object({
+  /** True when the Abort went out; the running command then ends with the terminal's 06 1E or its completion. */
+  aborted: z.boolean(),
+  /** The command that was running, if any. */
+  command: z.string().optional(),
+  /** Why nothing was sent (no command running, the vendor refuses Abort from the ECR). */
+  reason: z.string().optional(),
+});
+export type TerminalAbortResult = z.infer<typeof TerminalAbortResult>;
 
 export const SerialPortEntry = z.object({
   path: z.string(),

@@ -49,6 +49,7 @@ export const METHOD_NAMES = [
   'terminals.run',
   'terminals.events',
   'updates.get',
+  'terminals.abort',
   'updates.check',
   'updates.installNow',
 ] as const;

@@ -62,8 +62,10 @@ import {
 import {
   RunTerminalCommand,
   SerialPortList,
+  AbortTerminalCommand,
   TerminalCommandResult,
   TerminalEvent,
+  TerminalAbortResult,
   TerminalEventsQuery,
   TerminalLink,
 } from '../domain/terminals';
@@ -138,6 +140,7 @@ export const contract = {
   'updates.get': method(NoInput, UpdateStatus),
   'updates.check': method(NoInput, UpdateStatus),
   'updates.installNow': method(NoInput, UpdateInstallResult),
+  'terminals.abort': method(AbortTerminalCommand, TerminalAbortResult),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {

@@ -72,6 +72,7 @@ export function createHandlers(services: Services): Handlers {
     'terminals.run': ({ id, ...command }) => services.terminals.run(id, command),
     'terminals.events': (input) => services.terminals.recentEvents(input.terminalId, input.limit, input.types),
     'updates.get': () => updates(services).status(),
+    'terminals.abort': ({ id }) => services.terminals.abort(id),
     'updates.check': () => updates(services).check(),
     'updates.installNow': () => updates(services).installNow(),
   };

@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { FAULT_HELP, FAULT_NAMES, parseFaultSpec, startSimulator, type FaultName } from '../simulator/index';
 import { createLogger } from '../log/logger';
 import { CliError, type Command } from './command';
+import { SERIAL_LINE_OPTIONS, serialLineFromArgs, serialLineUsage } from './connection-args';
 
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Run a simulated ZVT payment terminal (TCP or serial) with fault injection',
-  usage: `poscare simulate (--tcp HOST:PORT | --serial PATH [--baud N]) [--control-port N] [--fault NAME[=PARAM]]... [--terminal-id TID]
+  usage: `poscare simulate (--tcp HOST:PORT | --serial PATH [line options]) [--control-port N] [--fault NAME[=PARAM]]... [--terminal-id TID]
 
 Runs a ZVT terminal on the same codec as the console: it answers registration, status enquiry,
 diagnosis, selftest, print configuration, end-of-day, turnover totals, repeat receipt, software
@@ -14,8 +15,8 @@ update, abort, log-off, payments, reversals and refunds with realistic data (tra
 numbers count up, end-of-day totals add up, receipts as Print Line).
 
   --tcp HOST:PORT      listen for the console (e.g. 127.0.0.1:20007; port 0 picks a free one)
-  --serial PATH        use a serial port (COM4, /dev/ttyUSB1, or one end of a pty pair)
-  --baud N             serial speed (default 9600, 8N2)
+  --serial PATH        use a serial port (COM4, /dev/ttyUSB1, or one end of a pty pair; ZVT default line 9600 8N2)
+${serialLineUsage(21)}
   --control-port N     control channel on 127.0.0.1:N (0 picks a free one), one command per line:
                          fault NAME [on|off] [PARAM]  |  clear  |  status  |  help  |  quit
   --fault NAME[=PARAM] start with a fault on (repeatable)
@@ -32,7 +33,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       options: {
         tcp: { type: 'string' },
         serial: { type: 'string' },
-        baud: { type: 'string' },
+        ...SERIAL_LINE_OPTIONS,
         'control-port': { type: 'string' },
         fault: { type: 'string', multiple: true },
         'terminal-id': { type: 'string' },
@@ -47,8 +48,9 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       if (!match?.[1] || !Number.isInteger(port) || port > 65535) throw new CliError(`--tcp must be HOST:PORT, got "${values.tcp}"`);
       tcp = { host: match[1], port };
     }
-    const baudRate = values.baud === undefined ? 9600 : Number(values.baud);
-    if (!Number.isInteger(baudRate) || baudRate < 300) throw new CliError('--baud must be a serial speed like 9600');
+    const lineOptions = (['baud', 'data-bits', 'parity', 'stop-bits'] as const).filter((name) => values[name] !== undefined);
+    if (values.serial === undefined && lineOptions.length > 0) throw new CliError(`${lineOptions.map((name) => `--${name}`).join(', ')} ${lineOptions.length === 1 ? 'applies' : 'apply'} only to --serial`);
+    const line = serialLineFromArgs(values);
     const controlPort = values['control-port'] === undefined ? undefined : Number(values['control-port']);
     if (controlPort !== undefined && (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65535)) throw new CliError('--control-port must be 0-65535');
     const faults: { name: FaultName; parameter?: number }[] = [];
@@ -63,7 +65,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
     const logger = createLogger({ scope: 'simulate' });
     const simulator = await startSimulator({
       ...(tcp ? { tcp } : {}),
-      ...(values.serial !== undefined ? { serial: { path: values.serial, baudRate } } : {}),
+      ...(values.serial !== undefined ? { serial: { path: values.serial, ...line } } : {}),
       ...(controlPort !== undefined ? { controlPort } : {}),
       ...(terminalId ? { terminalId } : {}),
       faults,

@@ -3,9 +3,9 @@
  * a real terminal does in that situation (DOMAIN.md fault taxonomy), in ZVT terms.
  */
 export const FAULT_NAMES = [
-  'paper-out', // status 0xCC printer not ready; printing commands abort with 0xCC
+  'paper-out', // status 0xCC printer not ready; every command that prints (payments, reversal, refund, diagnosis, selftest, print configuration, end-of-day, turnover totals, repeat receipt) aborts with 0xCC
   'printer-jam', // as paper-out, with the extended error text "printer jam"
-  'overheating', // status 0xDF out of order; every command but status/diagnosis aborts with 0xFF
+  'overheating', // status 0xDF out of order; diagnosis still runs, log-off/abort are refused 84 FF, every other command aborts with 0xFF
   'host-unreachable', // payments, end-of-day, diagnosis abort with 0xA3 no connection
   'busy', // every command is refused with 84 9C "please wait"
   'slow', // every answer is delayed (parameter: milliseconds, default 3000)
@@ -17,9 +17,9 @@ export const FAULT_NAMES = [
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 export const FAULT_HELP: Record<FaultName, string> = {
-  'paper-out': 'printer out of paper: status 0xCC, printing commands abort with 0xCC',
+  'paper-out': 'printer out of paper: status 0xCC; every command that prints (payments, reversals, refunds, diagnosis, selftest, print configuration, end-of-day, turnover totals, repeat receipt) aborts with 0xCC "paper out"',
   'printer-jam': 'printer jammed: like paper-out, extended error text "printer jam"',
-  overheating: 'terminal overheated: status 0xDF out of order, commands abort with 0xFF',
+  overheating: 'terminal overheated: status 0xDF out of order; diagnosis still runs, log-off is refused 84 FF, every other command aborts with 0xFF',
   'host-unreachable': 'payment host unreachable: payments/end-of-day/diagnosis abort with 0xA3',
   busy: 'terminal busy: every command answered 84 9C (please wait)',
   slow: 'slow answers: every answer delayed by PARAM ms (default 3000)',

@@ -7,12 +7,16 @@
 import {
   ApduStreamDecoder,
   ControlByte,
+  charsetFromIsoCode,
   decodeApdu,
+  digitsToBcd,
   encodeMessage,
   encodeSerialFrame,
   negativeAcknowledgement,
   POSITIVE_ACKNOWLEDGEMENT,
   SerialFrameDecoder,
+  findTlv,
+  type Charset,
   type EcrCommand,
   type ReceiptLine,
   type SingleTotals,
@@ -65,6 +69,9 @@ const CARDS: CardProfile[] = [
 
 class LinkClosed extends Error {}
 
+/** The ECR sent Abort 06 B0 while the terminal held the master rights (PA00P015 2.23). */
+class AbortedByEcr extends Error {}
+
 /** The line under the terminal: framing, ACK/NAK, waiting for the ECR's answers. */
 class TerminalLine {
   private readonly serialDecoder = new SerialFrameDecoder();
@@ -73,6 +80,12 @@ class TerminalLine {
   private apduWaiter: ((apdu: Uint8Array) => void) | undefined;
   private closedWaiters = new Set<(error: Error) => void>();
   private ackPending = false;
+  /** Serial: one block at a time waits for its ACK (PA00P016 3.2). */
+  private sending: Promise<void> = Promise.resolve();
+  /** Set by an Abort 06 B0 from the ECR; the running command ends with 06 1E at its next step. */
+  abortRequested = false;
+  /** Commands received and not yet finished: while there are any, an Abort can stop the running one. */
+  commandsPending = 0;
   closed = false;
 
   constructor(
@@ -115,6 +128,13 @@ class TerminalLine {
   }
 
   private deliver(apdu: Uint8Array): void {
+    if (apdu[0] === 0x06 && apdu[1] === 0xb0) {
+      // Abort (2.23) may come while we hold the master rights: answer 80 00 at once and let the
+      // running command end with 06 1E; with no command running there is nothing to stop.
+      if (this.commandsPending > 0) this.abortRequested = true;
+      this.send(POSITIVE_ACKNOWLEDGEMENT).catch(() => undefined);
+      return;
+    }
     const waiter = this.apduWaiter;
     if (waiter) {
       this.apduWaiter = undefined;
@@ -149,7 +169,13 @@ class TerminalLine {
   }
 
   /** Sends one APDU (serial: as a block, repeated on NAK up to three transmissions). */
-  async send(apdu: Uint8Array): Promise<void> {
+  send(apdu: Uint8Array): Promise<void> {
+    const sent = this.sending.then(() => this.sendNow(apdu));
+    this.sending = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private async sendNow(apdu: Uint8Array): Promise<void> {
     const faults = this.faults();
     if (faults.has('garbage')) {
       const garbage = new Uint8Array(3 + Math.floor(this.random() * 8)).map(() => Math.floor(this.random() * 256));
@@ -224,12 +250,15 @@ export class SimulatedTerminal {
   private cardIndex = 0;
   private totals: Totals = SimulatedTerminal.emptyTotals(1);
   private readonly payments = new Map<number, { amount: number; card: CardProfile; reversed: boolean }>();
-  private lastStatusInformation: Uint8Array | undefined;
+  private lastStatusInformation: TerminalMessage | undefined;
+  /** Registration config byte (table 1); 0 until an ECR registers: the terminal prints, sends no intermediate status. */
+  private config = 0;
+  private charset: Charset = 'cp437';
   private powerReturnsAt = 0;
   private readonly powerListeners = new Set<(on: boolean) => void>();
   private readonly terminalId: string;
   private readonly currency: number;
-  private readonly softwareVersion: string;
+  private softwareVersion: string;
   private readonly serialNumber: string;
   private readonly receiptMode: NonNullable<SimulatorOptions['receiptMode']>;
   private readonly random: () => number;
@@ -325,6 +354,7 @@ export class SimulatedTerminal {
       // Commands are handled one after the other: the next one may arrive in the same chunk as
       // the ECR's 80 00 to our Completion, before our own continuation has run.
       (apdu) => {
+        line.commandsPending++;
         this.chain = this.chain.then(() => this.handle(line, apdu)).catch(() => undefined);
       },
     );
@@ -345,8 +375,8 @@ export class SimulatedTerminal {
 
   private async handle(line: TerminalLine, apdu: Uint8Array): Promise<void> {
     const decoded = decodeApdu(apdu);
-    if (line.closed || this.line !== line) return;
     try {
+      if (line.closed || this.line !== line) return;
       await this.delay();
       if (!decoded.ok) {
         await line.send(negativeAcknowledgement(0x9a)); // protocol error
@@ -364,22 +394,36 @@ export class SimulatedTerminal {
         await line.send(negativeAcknowledgement(0x9c));
         return;
       }
-      await this.run(line, message);
+      try {
+        await this.run(line, message);
+      } catch (error) {
+        if (!(error instanceof AbortedByEcr)) throw error;
+        line.abortRequested = false;
+        // 6C: aborted via timeout or abort key (chapter 10).
+        await this.abort(line, 0x6c, 'aborted by the ECR');
+      }
     } catch (error) {
       if (!(error instanceof LinkClosed)) throw error;
+    } finally {
+      line.commandsPending--;
+      // An Abort that came too late for this command does not stop the next one.
+      line.abortRequested = false;
     }
   }
 
   // ---- commands --------------------------------------------------------------------------
 
   private encode(message: TerminalMessage): Uint8Array {
-    const encoded = encodeMessage(message);
+    // Texts in the character set agreed at registration (tag 14, 9.4.2); CP437 by default.
+    const encoded = encodeMessage(message, { charset: this.charset });
     if (!encoded.ok) throw new Error(`simulator cannot encode ${message.kind}: ${encoded.error.message}`);
     return encoded.value;
   }
 
   private async master(line: TerminalLine, message: TerminalMessage): Promise<void> {
     await this.delay();
+    // An Abort 06 B0 from the ECR stops the command before its next message (2.23).
+    if (line.abortRequested && message.kind !== 'terminal-abort') throw new AbortedByEcr();
     await line.exchange(this.encode(message));
   }
 
@@ -411,8 +455,16 @@ export class SimulatedTerminal {
     return undefined;
   }
 
+  /**
+   * Receipt text to the ECR as the registration asked (config byte, table 1): only receipts the ECR
+   * prints (bit 1 payment receipts, bit 2 administration receipts), and as Print Line / Text-Block
+   * only with bit 7 set; with bit 7 clear the ECR compiles the receipt from the Status-Information.
+   * Receipts the ECR does not print come out of the terminal's own printer.
+   */
   private async receipt(line: TerminalLine, lines: string[], receiptType: number): Promise<void> {
     if (this.receiptMode === 'none') return;
+    const ecrPrints = receiptType === 3 ? this.config & 0x04 : this.config & 0x02;
+    if (!ecrPrints || !(this.config & 0x80)) return;
     if (this.receiptMode === 'text-block') {
       const receiptLines: ReceiptLine[] = lines.map((text) => ({ attribute: 0x00, text }));
       await this.master(line, { kind: 'print-text-block', lines: receiptLines, receiptType, endOfReceipt: true });
@@ -424,7 +476,7 @@ export class SimulatedTerminal {
     }
   }
 
-  private async completion(line: TerminalLine, extra: { statusByte?: number } = {}): Promise<void> {
+  private async completion(line: TerminalLine, extra: { statusByte?: number; tlv?: TlvNode[] } = {}): Promise<void> {
     const { time, fullDate } = this.dateParts();
     await this.master(line, {
       kind: 'completion',
@@ -442,54 +494,74 @@ export class SimulatedTerminal {
     const ack = () => line.send(POSITIVE_ACKNOWLEDGEMENT);
     const overheated = this.faults.has('overheating');
     const hostDown = this.faults.has('host-unreachable');
+    if (overheated && command.kind !== 'status-enquiry' && command.kind !== 'diagnosis') {
+      // Out of order (status 0xDF): only the status enquiry and a diagnosis still run; commands
+      // that end with 80 00 are refused with 84 FF, the others aborted with 06 1E FF (chapter 10).
+      if (command.kind === 'log-off' || command.kind === 'abort') return line.send(negativeAcknowledgement(0xff));
+      await ack();
+      return this.abort(line, 0xff, 'terminal overheated');
+    }
     const printer = this.printerFault();
+    if (printer && PRINTING_COMMANDS.has(command.kind)) {
+      // The terminal refuses to start what it cannot finish: its printer keeps the merchant copy and
+      // the journal even where the ECR prints the customer's receipt. 0xCC: printer not ready.
+      await ack();
+      return this.abort(line, 0xcc, printer);
+    }
     switch (command.kind) {
       case 'status-enquiry': {
         await ack();
-        const device: TlvNode = tlv(0xe4, [
-          tlv(0x1f40, new TextEncoder().encode('PosCare simulated terminal')),
-          tlv(0x1f41, new TextEncoder().encode(this.softwareVersion)),
-          tlv(0x1f44, new TextEncoder().encode(this.terminalId)),
-        ]);
+        // Service byte (table 12): bit 1 set = no software version, bit 2 set = send the TLV
+        // container (2.56.5): 1F44 TID (4 byte BCD) and E4 with 1F40 name, 1F41 version (ASCII), 1F42 serial number (BCD).
+        const serviceByte = command.serviceByte ?? 0;
+        const container: TlvNode[] = [
+          tlv(0x1f44, bcd(this.terminalId)),
+          tlv(0xe4, [tlv(0x1f40, new TextEncoder().encode('PosCare simulated terminal')), tlv(0x1f41, new TextEncoder().encode(this.softwareVersion)), tlv(0x1f42, bcd(this.serialNumber))]),
+        ];
         await this.master(line, {
           kind: 'completion',
           form: 'status-enquiry',
-          softwareVersion: this.softwareVersion,
+          ...(serviceByte & 0x02 ? {} : { softwareVersion: this.softwareVersion }),
           terminalStatus: this.terminalStatus(),
-          tlv: [device],
+          ...(serviceByte & 0x04 ? { tlv: container } : {}),
         });
         return;
       }
       case 'log-off':
         this.registered = false;
+        this.config = 0;
+        this.charset = 'cp437';
         await ack();
         return;
       case 'abort':
         await ack();
         return;
-      case 'registration':
+      case 'registration': {
         await ack();
         this.registered = true;
-        await this.completion(line, { statusByte: 0x00 });
+        this.config = command.config;
+        // Tag 14 (2.1, 9.4.2): a character set the terminal can use is echoed in the completion,
+        // and from then on every text it sends is in that set; one it cannot use is not echoed.
+        const code = findTlv(command.tlv, 0x14)?.value[0];
+        const charset = code === undefined ? undefined : charsetFromIsoCode(code);
+        this.charset = charset ?? 'cp437';
+        await this.completion(line, { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
         return;
+      }
       case 'diagnosis':
         await ack();
-        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
-        await this.master(line, { kind: 'intermediate-status', status: 0x04 }); // waiting for the host
-        await this.receipt(line, ['DIAGNOSIS', `TID ${this.terminalId}`, 'HOST CONNECTION OK', 'DIAGNOSIS OK'], 3);
+        await this.intermediate(line, 0x04); // waiting for the host
+        await this.receipt(line, ['DIAGNOSIS', `TID ${this.terminalId}`, 'HOST CONNECTION OK', overheated ? 'TEMPERATURE TOO HIGH' : 'TEMPERATURE OK', 'DIAGNOSIS OK'], 3);
         await this.completion(line);
         return;
       case 'selftest':
         await ack();
-        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
-        if (printer) return this.abort(line, 0xcc, printer);
         await this.receipt(line, ['SELFTEST', 'CARD READER OK', 'PIN PAD OK', 'PRINTER OK', 'SELFTEST OK'], 3);
         await this.completion(line);
         return;
       case 'print-system-configuration':
         await ack();
-        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
         await this.receipt(
           line,
           ['SYSTEM CONFIGURATION', `TID ${this.terminalId}`, `SW ${this.softwareVersion}`, `SN ${this.serialNumber}`, `CURRENCY ${this.currency}`, 'END'],
@@ -497,18 +569,23 @@ export class SimulatedTerminal {
         );
         await this.completion(line);
         return;
-      case 'software-update':
+      case 'software-update': {
+        // 2.37: the terminal calls its terminal management system (TMS), loads, completes; the new
+        // version shows in the next Status Enquiry.
         await ack();
-        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
-        await this.master(line, { kind: 'intermediate-status', status: 0x04 });
+        if (hostDown) return this.abort(line, 0xa3, 'terminal management system unreachable');
+        await this.intermediate(line, 0xd2); // connecting to host
+        await this.intermediate(line, 0xd3); // connected to host
+        await this.intermediate(line, 0x0e); // please wait (loading)
+        this.softwareVersion = nextVersion(this.softwareVersion);
         await this.completion(line);
         return;
+      }
       case 'repeat-receipt': {
         await ack();
-        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
         if (!this.lastStatusInformation) return this.abort(line, 0x83, 'no receipt to repeat');
         await this.delay();
-        await line.exchange(this.lastStatusInformation);
+        await line.exchange(this.encode(this.lastStatusInformation));
         await this.receipt(line, ['*** COPY ***', `RECEIPT ${this.receiptNumber}`, `TRACE ${this.trace}`], 2);
         await this.completion(line);
         return;
@@ -516,32 +593,59 @@ export class SimulatedTerminal {
       case 'end-of-day':
       case 'send-turnover-totals':
         await ack();
-        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
         if (command.kind === 'end-of-day' && hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
         return this.endOfDay(line, command.kind === 'end-of-day');
       case 'authorization':
-      case 'refund':
         await ack();
-        if (overheated) return this.abort(line, 0xff, 'terminal overheated');
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
         if (!command.amount || command.amount <= 0) return this.abort(line, 0xc8, 'amount too small');
-        return this.payment(line, command.amount, command.kind === 'refund' ? -1 : 1);
+        return this.payment(line, command.amount, 1);
+      case 'refund': {
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        if (!command.amount || command.amount <= 0) return this.abort(line, 0xc8, 'amount too small');
+        // BMP 60 totals are unsigned BCD (3.1.3): a refund must not take a card group below zero,
+        // so it goes to a card whose turnover since the last end-of-day covers it.
+        const card = this.cardCovering(command.amount);
+        if (!card) return this.abort(line, 0xc3, 'refund exceeds the turnover since end-of-day');
+        return this.payment(line, command.amount, -1, card);
+      }
       case 'reversal': {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
         const original = this.payments.get(command.receiptNumber);
         if (!original) return this.abort(line, 0xb5, 'reversal not possible');
         if (original.reversed) return this.abort(line, 0xb4, 'already reversed');
+        if ((this.totals.byGroup.get(original.card.group)?.amount ?? 0) < original.amount) return this.abort(line, 0xb5, 'reversal not possible');
         original.reversed = true;
         return this.payment(line, original.amount, -1, original.card);
       }
     }
   }
 
+  /** The next card in turn whose group turnover covers `amount`, else any that does. */
+  private cardCovering(amount: number): CardProfile | undefined {
+    for (let offset = 0; offset < CARDS.length; offset++) {
+      const card = CARDS[(this.cardIndex + offset) % CARDS.length];
+      if (card && (this.totals.byGroup.get(card.group)?.amount ?? 0) >= amount) {
+        this.cardIndex += offset + 1;
+        return card;
+      }
+    }
+    return undefined;
+  }
+
+  /** Intermediate Status (3.7), only to an ECR that asked for it at registration (config bit 3, table 1). */
+  private async intermediate(line: TerminalLine, status: number): Promise<void> {
+    if (this.config & 0x08) return this.master(line, { kind: 'intermediate-status', status });
+    await this.delay();
+    if (line.abortRequested) throw new AbortedByEcr();
+  }
+
   private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile): Promise<void> {
     const chosen = card ?? CARDS[this.cardIndex++ % CARDS.length] ?? CARDS[0]!;
-    await this.master(line, { kind: 'intermediate-status', status: 0x0a }); // insert card
-    await this.master(line, { kind: 'intermediate-status', status: 0x04 }); // waiting for host
+    await this.intermediate(line, 0x0a); // insert card
+    await this.intermediate(line, 0x04); // waiting for host
     this.trace = (this.trace % 999_999) + 1;
     this.receiptNumber = (this.receiptNumber % 9_999) + 1;
     this.turnoverNumber = (this.turnoverNumber % 999_999) + 1;
@@ -553,7 +657,7 @@ export class SimulatedTerminal {
     this.totals.byGroup.set(chosen.group, group);
     this.totals.count += 1;
     this.totals.amount += sign * amount;
-    const statusInformation = this.encode({
+    const statusInformation: TerminalMessage = {
       kind: 'status-information',
       resultCode: 0,
       amount,
@@ -569,10 +673,11 @@ export class SimulatedTerminal {
       contractNumber: '1234567890',
       authorisationAttribute: chosen.aid,
       currency: this.currency,
-    });
+    };
     this.lastStatusInformation = statusInformation;
     await this.delay();
-    await line.exchange(statusInformation);
+    if (line.abortRequested) throw new AbortedByEcr();
+    await line.exchange(this.encode(statusInformation));
     const money = `${(amount / 100).toFixed(2)} CNY`;
     await this.receipt(
       line,
@@ -583,10 +688,12 @@ export class SimulatedTerminal {
   }
 
   private async endOfDay(line: TerminalLine, close: boolean): Promise<void> {
+    // Counts are transactions (payments, reversals, refunds), amounts the net turnover; refunds
+    // and reversals never take a group below zero, so the total is the sum of the groups (3.1.3).
     const groups = (['girocard', 'jcb', 'eurocard', 'amex', 'visa', 'diners', 'other'] as const).map((group) => ({
       group,
       count: this.totals.byGroup.get(group)?.count ?? 0,
-      amount: Math.max(0, this.totals.byGroup.get(group)?.amount ?? 0),
+      amount: this.totals.byGroup.get(group)?.amount ?? 0,
     }));
     const singleTotals: SingleTotals = {
       receiptStart: this.totals.receiptStart,
@@ -598,7 +705,7 @@ export class SimulatedTerminal {
     await this.master(line, {
       kind: 'status-information',
       resultCode: 0,
-      amount: Math.max(0, this.totals.amount),
+      amount: this.totals.amount,
       trace: this.trace,
       time,
       date,
@@ -610,10 +717,27 @@ export class SimulatedTerminal {
       [close ? 'END OF DAY' : 'TURNOVER TOTALS', ...groups.filter((g) => g.count > 0).map((g) => `${g.group} ${g.count}x ${(g.amount / 100).toFixed(2)}`), `TOTAL ${this.totals.count}x ${(this.totals.amount / 100).toFixed(2)}`],
       3,
     );
-    if (close) this.totals = SimulatedTerminal.emptyTotals(this.receiptNumber + 1);
+    if (close) {
+      this.totals = SimulatedTerminal.emptyTotals(this.receiptNumber + 1);
+      // A reversal is possible only within the open batch.
+      this.payments.clear();
+    }
     await this.completion(line);
   }
 }
+
+/** Commands that print (or would print) a receipt on the terminal's printer. */
+const PRINTING_COMMANDS: ReadonlySet<EcrCommand['kind']> = new Set([
+  'authorization',
+  'reversal',
+  'refund',
+  'print-system-configuration',
+  'diagnosis',
+  'selftest',
+  'end-of-day',
+  'send-turnover-totals',
+  'repeat-receipt',
+]);
 
 const ECR_COMMAND_KINDS = new Set<string>([
   'registration',
@@ -631,6 +755,18 @@ const ECR_COMMAND_KINDS = new Set<string>([
   'reversal',
   'refund',
 ]);
+
+/** "PosCare-SIM 1.0.0" -> "PosCare-SIM 1.0.1": the last number counts up. */
+export function nextVersion(version: string): string {
+  const match = /^(.*?)(\d+)(\D*)$/.exec(version);
+  return match ? `${match[1] ?? ''}${Number(match[2]) + 1}${match[3] ?? ''}` : `${version}.1`;
+}
+
+/** Digits as BCD, padded on the left to whole bytes (PA00P015 9.4.12: 1F42, 1F44). */
+function bcd(digits: string): Uint8Array {
+  const clean = digits.replace(/\D/g, '');
+  return digitsToBcd(clean, Math.ceil(clean.length / 2)) ?? new Uint8Array(0);
+}
 
 function isEcrCommand(message: { kind: string }): message is EcrCommand {
   return ECR_COMMAND_KINDS.has(message.kind);

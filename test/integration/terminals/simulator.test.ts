@@ -81,6 +81,7 @@ describe('the simulated terminal over loopback TCP', () => {
     const opened = await link({ type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort! });
     expect(await control(simulator.controlPort!, 'fault paper-out on')).toBe('ok paper-out on');
     expect((await run(opened, { command: 'status' })).terminalStatus).toMatchObject({ code: 0xcc, ready: false });
+    expect(await control(simulator.controlPort!, 'fault paper-out off')).toBe('ok paper-out off');
     expect(await control(simulator.controlPort!, 'fault host-unreachable')).toBe('ok host-unreachable on');
     const payment = await run(opened, { command: 'pay', amount: 100 });
     expect(payment).toMatchObject({ ok: false, result: { code: 0xa3 }, error: { code: 'aborted' } });

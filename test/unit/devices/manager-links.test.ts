@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManagerLinks, outcomeOf, type ManagedTerminals } from '../../../electron/node/services/devices/manager-links';
-import type { LinkState, TerminalCommand, TerminalCommandResult, TerminalLink } from '../../../shared/domain/terminals';
+import type { LinkState, TerminalAbortResult, TerminalCommand, TerminalCommandResult, TerminalLink } from '../../../shared/domain/terminals';
 
 class FakeManager implements ManagedTerminals {
   calls: string[] = [];
@@ -16,6 +16,10 @@ class FakeManager implements ManagedTerminals {
   run(id: string, input: TerminalCommand): Promise<TerminalCommandResult> {
     this.calls.push(`run ${id} ${input.command}`);
     return Promise.resolve({ ok: false, command: input.command, durationMs: 5, terminalStatus: { code: 0xcc, en: 'Printer not ready', zh: '打印机未就绪', ready: false }, statusInformation: [], receipt: ['LINE 1'] });
+  }
+  abort(id: string): TerminalAbortResult {
+    this.calls.push(`abort ${id}`);
+    return { aborted: false, reason: 'no command is running' };
   }
   onLinkChange(listener: (link: TerminalLink, previous: LinkState) => void): () => void {
     this.listener = listener;
@@ -33,13 +37,16 @@ describe('the terminal manager adapter', () => {
     expect(outcome).toMatchObject({ ok: false, terminalStatus: 0xcc, printLines: ['LINE 1'], summary: 'Printer not ready' });
   });
 
-  it('reconnects by removing and adding the terminal again, and refuses commands the driver lacks', async () => {
+  it('reconnects by removing and adding the terminal again, and maps software update and abort', async () => {
     const manager = new FakeManager();
     const links = new ManagerLinks(manager);
     await links.add({ id: 't1', connection: { type: 'tcp', host: '127.0.0.1', port: 20007 } });
     expect((await links.run('t1', 'reconnect')).ok).toBe(true);
     expect(manager.calls).toEqual(['add t1', 'remove t1', 'add t1']);
-    expect((await links.run('t1', 'softwareUpdate')).ok).toBe(false);
+    await links.run('t1', 'softwareUpdate');
+    expect(manager.calls.at(-1)).toBe('run t1 software-update');
+    expect(await links.run('t1', 'abort')).toMatchObject({ ok: false, summary: 'Nothing aborted: no command is running' });
+    expect(manager.calls.at(-1)).toBe('abort t1');
   });
 
   it('reports link states with the software version the terminal told', () => {

@@ -99,7 +99,10 @@ describe('the terminal connection manager', () => {
     const [link] = manager.list();
     expect(link).toMatchObject({ id: 't1', name: 'Till t1', address: 'tcp:127.0.0.1:20007', link: { state: 'ready', terminalStatus: 0 } });
     expect(link?.lastStatus).toMatchObject({ terminalStatus: 0, textEn: 'Ready', softwareVersion: 'PosCare-SIM 1.0.0' });
-    expect(changes.map((change) => change.link.state)).toEqual(['connecting', 'registering', 'ready']);
+    // Consecutive states: what the terminal reports about itself is announced as it arrives, in the same state.
+    expect(changes.map((change) => change.link.state).filter((state, index, all) => state !== all[index - 1])).toEqual(['connecting', 'registering', 'ready']);
+    expect(link?.reported).toEqual({ terminalId: '52500000', serialNumber: '12345678', softwareVersion: 'PosCare-SIM 1.0.0' });
+    expect(changes.at(-1)?.reported).toEqual(link?.reported);
   });
 
   it('marks a terminal degraded when a health check finds paper out, and ready again when it is fixed', async () => {

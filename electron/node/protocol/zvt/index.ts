@@ -3,7 +3,7 @@
  * framing (serial blocks, TCP APDU stream), codec (APDU <-> typed messages), session (ECR side).
  * No I/O: transports feed bytes in and carry bytes out.
  */
-export { bytesToHex, hexToBytes } from './bytes';
+export { bytesToHex, digitsToBcd, hexToBytes } from './bytes';
 export { crc16Kermit } from './crc';
 export {
   ApduStreamDecoder,
@@ -30,7 +30,7 @@ export {
 } from './codec';
 export { BITMAPS, maskCardNumber, type BitmapDefinition, type BitmapFields, type SingleTotals } from './bitmaps';
 export { decodeTlvList, encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
-export { decodeText, encodeText, type Charset } from './charset';
+export { charsetFromIsoCode, decodeText, encodeText, type Charset } from './charset';
 export {
   CARD_TYPES,
   cardTypeName,

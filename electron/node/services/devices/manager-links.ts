@@ -4,13 +4,22 @@
  */
 import type { GuideCommand } from '../../../../shared/domain/incidents';
 import type { LinkKind } from '../../../../shared/domain/status';
-import type { LinkState, TerminalCommand, TerminalCommandName, TerminalCommandResult, TerminalConfigInput, TerminalLink } from '../../../../shared/domain/terminals';
-import type { CommandOutcome, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
+import type {
+  LinkState,
+  TerminalAbortResult,
+  TerminalCommand,
+  TerminalCommandName,
+  TerminalCommandResult,
+  TerminalConfigInput,
+  TerminalLink,
+} from '../../../../shared/domain/terminals';
+import type { CommandOutcome, DeviceCommand, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
 
 export interface ManagedTerminals {
   add(input: TerminalConfigInput): Promise<unknown>;
   remove(id: string): Promise<void>;
-  run(id: string, input: TerminalCommand): Promise<TerminalCommandResult>;
+  run(id: string, input: TerminalCommand, options?: { onProgress?: (text: string) => void }): Promise<TerminalCommandResult>;
+  abort(id: string): TerminalAbortResult;
   onLinkChange(listener: (link: TerminalLink, previous: LinkState) => void): () => void;
 }
 
@@ -21,14 +30,17 @@ export const COMMAND_MAP: Record<GuideCommand, TerminalCommandName | undefined> 
   selfTest: 'selftest',
   printConfiguration: 'print-config',
   endOfDay: 'end-of-day',
-  // Software update (08 10 in the spec) is not among the manager's commands yet.
-  softwareUpdate: undefined,
+  // 08 10 (PA00P015 2.37): the terminal calls its management system for new software.
+  softwareUpdate: 'software-update',
   reconnect: undefined,
 };
 
 export function linkReport(link: TerminalLink): LinkReport {
   const report: LinkReport = { id: link.id, link: link.link.state as LinkKind };
-  if (link.lastStatus?.softwareVersion) report.softwareVersion = link.lastStatus.softwareVersion;
+  const softwareVersion = link.reported?.softwareVersion ?? link.lastStatus?.softwareVersion;
+  if (softwareVersion) report.softwareVersion = softwareVersion;
+  if (link.reported?.terminalId) report.tid = link.reported.terminalId;
+  if (link.reported?.serialNumber) report.serialNumber = link.reported.serialNumber;
   if ((link.link.state === 'ready' || link.link.state === 'degraded') && link.link.terminalStatus !== undefined) report.terminalStatus = link.link.terminalStatus;
   return report;
 }
@@ -43,6 +55,7 @@ export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   if (result.result && result.result.code !== 0) outcome.resultCode = result.result.code;
   if (result.softwareVersion) outcome.softwareVersion = result.softwareVersion;
   if (result.terminalId) outcome.tid = result.terminalId;
+  if (result.serialNumber) outcome.serialNumber = result.serialNumber;
   // A diagnosis contacts the payment host: its success or failure says whether the host is reachable.
   if (result.command === 'diagnosis') outcome.hostReachable = result.ok;
   return outcome;
@@ -55,7 +68,7 @@ export class ManagerLinks implements TerminalLinks {
 
   async add(spec: TerminalSpec): Promise<void> {
     this.specs.set(spec.id, spec);
-    await this.manager.add({ id: spec.id, ...(spec.name ? { name: spec.name } : {}), connection: spec.connection });
+    await this.manager.add(configOf(spec));
   }
 
   async remove(id: string): Promise<void> {
@@ -63,22 +76,42 @@ export class ManagerLinks implements TerminalLinks {
     await this.manager.remove(id);
   }
 
-  async run(id: string, command: GuideCommand, onProgress?: (text: string) => void): Promise<CommandOutcome> {
+  async run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome> {
     if (command === 'reconnect') {
       const spec = this.specs.get(id);
       if (!spec) return { ok: false, summary: 'The terminal is not managed' };
       onProgress?.('reconnecting');
       await this.manager.remove(id);
-      await this.manager.add({ id, ...(spec.name ? { name: spec.name } : {}), connection: spec.connection });
+      await this.manager.add(configOf(spec));
       return { ok: true, summary: 'Reconnecting' };
+    }
+    if (command === 'abort') {
+      const result = this.manager.abort(id);
+      return result.aborted ? { ok: true, summary: `Abort sent for ${result.command ?? 'the running command'}` } : { ok: false, summary: `Nothing aborted: ${result.reason ?? 'no command is running'}` };
     }
     const zvt = COMMAND_MAP[command];
     if (!zvt) return { ok: false, summary: `${command} is not supported by this terminal driver` };
     onProgress?.(zvt);
-    return outcomeOf(await this.manager.run(id, { command: zvt }));
+    const progress = onProgress ? { onProgress } : {};
+    const outcome = outcomeOf(await this.manager.run(id, { command: zvt }, progress));
+    if (zvt === 'software-update' && outcome.ok) {
+      // The completion of 08 10 carries no version (2.37.3): ask the terminal which one it runs now.
+      onProgress?.('status');
+      const status = await this.manager.run(id, { command: 'status' }).catch(() => undefined);
+      if (status?.softwareVersion) {
+        outcome.softwareVersion = status.softwareVersion;
+        outcome.summary = `${outcome.summary}; software ${status.softwareVersion}`;
+      }
+      if (status?.terminalStatus) outcome.terminalStatus = status.terminalStatus.code;
+    }
+    return outcome;
   }
 
   onLink(listener: (report: LinkReport) => void): () => void {
     return this.manager.onLinkChange((link) => listener(linkReport(link)));
   }
+}
+
+function configOf(spec: TerminalSpec): TerminalConfigInput {
+  return { id: spec.id, ...(spec.name ? { name: spec.name } : {}), connection: spec.connection, ...(spec.password ? { password: spec.password } : {}) };
 }

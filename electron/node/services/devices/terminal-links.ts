@@ -11,7 +11,12 @@ export interface TerminalSpec {
   id: string;
   name?: string;
   connection: DeviceConnection;
+  /** The terminal's six-digit password (PA00P015 1.2) for registration, end-of-day, reversal; default 000000. */
+  password?: string;
 }
+
+/** What a device can be told to do: the guide commands, and Abort (06 B0) of the command it runs. */
+export type DeviceCommand = GuideCommand | 'abort';
 
 export interface CommandOutcome {
   ok: boolean;
@@ -42,7 +47,7 @@ export interface LinkReport {
 export interface TerminalLinks {
   add(spec: TerminalSpec): void | Promise<void>;
   remove(id: string): void | Promise<void>;
-  run(id: string, command: GuideCommand, onProgress?: (text: string) => void): Promise<CommandOutcome>;
+  run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome>;
   /** Subscribes to link changes; returns the unsubscribe function. */
   onLink(listener: (report: LinkReport) => void): () => void;
 }

@@ -9,14 +9,17 @@ export const DEFAULT_PASSWORD = '000000';
 
 /** Registration config byte (PA00P015 table 1): ECR prints payment (bit 1) and admin (bit 2) receipts, wants intermediate status (bit 3), print via Print Line (bit 7). */
 export const REGISTRATION_CONFIG = 0x02 | 0x04 | 0x08 | 0x80;
+/** Status Enquiry service byte (PA00P015 table 12): 0x04 asks for the TLV container with TID and device information. */
+export const STATUS_SERVICE_BYTE = 0x04;
 /** ISO 4217 numeric for the registration; 156 = CNY. */
 export const DEFAULT_CURRENCY = 156;
 
 export function toEcrCommand(command: TerminalCommand, password: string = DEFAULT_PASSWORD): EcrCommand {
   switch (command.command) {
     case 'status':
-      // Service byte 0: send the software version (table 12).
-      return { kind: 'status-enquiry', password };
+      // Service byte (table 12): bit 1 clear = send the software version; bit 2 set = send the TLV
+      // container (2.56.5: TID 1F44, device information E4 with the serial number 1F42).
+      return { kind: 'status-enquiry', password, serviceByte: STATUS_SERVICE_BYTE };
     case 'register':
       return { kind: 'registration', password, config: REGISTRATION_CONFIG, currency: DEFAULT_CURRENCY };
     case 'diagnosis':
@@ -35,6 +38,15 @@ export function toEcrCommand(command: TerminalCommand, password: string = DEFAUL
       return { kind: 'log-off' };
     case 'pay':
       return { kind: 'authorization', amount: command.amount ?? 0, currency: DEFAULT_CURRENCY };
+    case 'software-update':
+      // 08 10 (2.37): the terminal calls its terminal management system and completes.
+      return { kind: 'software-update' };
+    case 'reversal':
+      // 06 30 (2.9): <password> 87<receipt-no> of the payment to undo.
+      return { kind: 'reversal', password, receiptNumber: command.receiptNumber ?? 0 };
+    case 'refund':
+      // 06 31 (2.15): <password> 04<amount> 49<CC>.
+      return { kind: 'refund', password, amount: command.amount ?? 0, currency: DEFAULT_CURRENCY };
   }
 }
 
@@ -71,6 +83,8 @@ export function summariseResult(command: TerminalCommand, result: CommandResult,
     if (version) summary.softwareVersion = version;
     const terminalId = completion?.terminalId ?? completion?.device?.terminalId;
     if (terminalId) summary.terminalId = terminalId;
+    const serialNumber = completion?.device?.serialNumber;
+    if (serialNumber) summary.serialNumber = serialNumber;
     return summary;
   }
   const error = result.error;

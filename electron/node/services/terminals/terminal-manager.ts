@@ -10,6 +10,7 @@ import {
   TerminalCommand,
   TerminalConfig,
   type LinkState,
+  type TerminalAbortResult,
   type TerminalCommandResult,
   type TerminalConfigInput,
   type TerminalEvent,
@@ -23,6 +24,7 @@ import type { EventBus } from '../../events/bus';
 import { redactPan, silentLogger, type Logger } from '../../log/logger';
 import {
   bytesToHex,
+  describeIntermediateStatus,
   GENERIC_PROFILE,
   systemClock,
   type Clock,
@@ -105,6 +107,15 @@ interface Entry {
   removed: boolean;
   running: number;
   currentCommand?: string;
+  /** TID, serial number, software version as the terminal last reported them. */
+  reported: NonNullable<TerminalLink['reported']>;
+  /** Progress texts (intermediate status) of the user command that is running. */
+  progress?: (text: string) => void;
+}
+
+export interface RunOptions {
+  /** Called with the terminal's Intermediate Status texts (04 FF, table 17) while the command runs. */
+  onProgress?: (text: string) => void;
 }
 
 const MAX_FRAME_HEX = 2048;
@@ -160,7 +171,7 @@ export class TerminalManager {
     if (this.disposed) throw new AppError('unavailable', 'the terminal manager is shut down');
     if (this.entries.has(config.id)) await this.remove(config.id);
     const profile = this.profiles.get(config.profileId ?? GENERIC_PROFILE.id) ?? GENERIC_PROFILE;
-    const entry: Entry = { config, profile, state: { state: 'disconnected' }, attempt: 0, failedChecks: 0, generation: 0, removed: false, running: 0 };
+    const entry: Entry = { config, profile, state: { state: 'disconnected' }, attempt: 0, failedChecks: 0, generation: 0, removed: false, running: 0, reported: {} };
     this.entries.set(config.id, entry);
     this.record(entry, 'link', `added ${connectionAddress(config.connection)}`, { profile: profile.id });
     void this.connect(entry);
@@ -189,12 +200,28 @@ export class TerminalManager {
   }
 
   /** Runs a management command on one terminal; resolves with the result (ok or not), rejects only for an unknown id or no link. */
-  async run(id: string, input: TerminalCommand): Promise<TerminalCommandResult> {
+  async run(id: string, input: TerminalCommand, options: RunOptions = {}): Promise<TerminalCommandResult> {
     const command = TerminalCommand.parse(input);
     const entry = this.require(id);
     const link = entry.link;
     if (!link) throw new AppError('unavailable', `terminal ${id} is not connected (${entry.state.state})`, { state: entry.state.state });
-    return this.execute(entry, link, command, 'user');
+    return this.execute(entry, link, command, 'user', options.onProgress);
+  }
+
+  /**
+   * Sends Abort 06 B0 for the command the terminal is running (PA00P015 2.23). The running
+   * command then ends as the terminal decides (06 1E, or its completion if too late to stop).
+   */
+  abort(id: string): TerminalAbortResult {
+    const entry = this.require(id);
+    const link = entry.link;
+    if (!link) throw new AppError('unavailable', `terminal ${id} is not connected (${entry.state.state})`, { state: entry.state.state });
+    const command = entry.currentCommand;
+    if (!link.session.busy || command === undefined) return { aborted: false, reason: 'no command is running' };
+    if (entry.profile.noAbortFromEcr) return { aborted: false, command, reason: `${entry.profile.name} does not accept Abort from the ECR` };
+    const aborted = link.session.abortCurrent();
+    this.record(entry, 'command', `abort ${command}`, { sent: aborted });
+    return aborted ? { aborted, command } : { aborted, command, reason: 'the terminal cannot abort this command' };
   }
 
   recentEvents(id: string, limit = 100, types?: readonly TerminalEventType[]): TerminalEvent[] {
@@ -254,6 +281,7 @@ export class TerminalManager {
     const link: TerminalLink = { id: entry.config.id, address: connectionAddress(entry.config.connection), link: entry.state };
     if (entry.config.name) link.name = entry.config.name;
     if (entry.lastStatus) link.lastStatus = entry.lastStatus;
+    if (Object.keys(entry.reported).length > 0) link.reported = { ...entry.reported };
     return link;
   }
 
@@ -267,6 +295,11 @@ export class TerminalManager {
       this.record(entry, 'link', `${previous.state} -> ${state.state}${reason}`, state);
       this.logger.info('terminal link', { id: entry.config.id, from: previous.state, to: state.state });
     }
+    this.announce(entry, previous);
+  }
+
+  /** A new snapshot to the renderer and the link listeners (the device registry). */
+  private announce(entry: Entry, previous: LinkState): void {
     const snapshot = this.snapshot(entry);
     this.options.bus?.emit('terminals.linkChanged', snapshot);
     for (const listener of [...this.linkListeners]) {
@@ -276,6 +309,19 @@ export class TerminalManager {
         this.logger.error('link listener failed', { error });
       }
     }
+  }
+
+  /** Keeps what the terminal said about itself; a change is announced even when the link state stays. */
+  private learn(entry: Entry, summary: TerminalCommandResult): void {
+    if (entry.removed) return;
+    const next = { ...entry.reported };
+    if (summary.terminalId) next.terminalId = summary.terminalId;
+    if (summary.serialNumber) next.serialNumber = summary.serialNumber;
+    if (summary.softwareVersion) next.softwareVersion = summary.softwareVersion;
+    if (JSON.stringify(next) === JSON.stringify(entry.reported)) return;
+    entry.reported = next;
+    this.record(entry, 'link', 'terminal reported its identity', next);
+    this.announce(entry, entry.state);
   }
 
   private nowIso(): string {
@@ -396,9 +442,10 @@ export class TerminalManager {
     this.schedulePoll(entry, generation);
   }
 
-  private async execute(entry: Entry, link: OpenTerminalLink, command: TerminalCommand, origin: 'user' | 'poll' | 'connect'): Promise<TerminalCommandResult> {
+  private async execute(entry: Entry, link: OpenTerminalLink, command: TerminalCommand, origin: 'user' | 'poll' | 'connect', onProgress?: (text: string) => void): Promise<TerminalCommandResult> {
     const started = this.clock.now();
     const before = entry.state;
+    if (onProgress) entry.progress = onProgress;
     entry.running++;
     entry.currentCommand = command.command;
     if (origin === 'user') this.setState(entry, { state: 'busy', command: command.command });
@@ -423,6 +470,8 @@ export class TerminalManager {
       const { receipt: _receipt, ...logged } = summary;
       this.record(entry, summary.ok ? 'result' : 'error', `${command.command} ${summary.ok ? 'ok' : `failed: ${summary.error?.message ?? ''}`}`, logged);
     }
+    if (onProgress && entry.progress === onProgress) entry.progress = undefined;
+    this.learn(entry, summary);
     if (!result.ok && result.error.code === 'protocol' && entry.link === link && !entry.removed) {
       // Bytes out of step (a length that lied, an APDU that never completed): the stream cannot be
       // trusted any more, so close the socket and start anew (PA00P016 5.2.5, time-out cases a/b).
@@ -445,6 +494,14 @@ export class TerminalManager {
 
   private sessionEvent(entry: Entry, generation: number, event: SessionEvent): void {
     if (entry.generation !== generation) return;
+    if (event.type === 'apdu-in' && event.message?.kind === 'intermediate-status' && entry.progress) {
+      const text = describeIntermediateStatus(event.message.status).en;
+      try {
+        entry.progress(text);
+      } catch (error) {
+        this.logger.error('progress listener failed', { error });
+      }
+    }
     if (!this.captureFrames) return;
     if (event.type === 'apdu-in' || event.type === 'apdu-out') {
       const direction = event.type === 'apdu-in' ? 'in' : 'out';

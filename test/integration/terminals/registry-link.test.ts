@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { silentLogger } from '../../../electron/node/log/logger';
+import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
+import type { Device } from '../../../shared/domain/devices';
+import type { TerminalAbortResult, TerminalCommandResult } from '../../../shared/domain/terminals';
+import { tempDir } from '../../helpers/temp';
+
+// The device registry wired to the real terminal manager through the real adapter (ManagerLinks),
+// as app.ts wires them, against the simulator over loopback TCP.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function world(): Promise<{ core: AppCore; simulator: RunningSimulator }> {
+  const simulator = await startSimulator({ tcp: { port: 0 }, terminalId: '52512345', serialNumber: '20260042', softwareVersion: 'SIM 4.1.7' });
+  cleanups.push(() => simulator.close());
+  const temp = tempDir();
+  const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, resolveHost: () => Promise.resolve(true) });
+  cleanups.push(temp.cleanup, () => core.dispose());
+  return { core, simulator };
+}
+
+async function createDevice(core: AppCore, port: number): Promise<Device> {
+  const created = await core.dispatch('devices.create', { name: 'Counter 1', model: 'SIM', connection: { type: 'tcp', host: '127.0.0.1', port } });
+  if (!created.ok) throw new Error(created.error.message);
+  return created.value as Device;
+}
+
+function value<T>(result: { ok: true; value: unknown } | { ok: false; error: { message: string } }): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as T;
+}
+
+describe('the device registry on a live terminal link', () => {
+  it('fills in the TID, serial number and software version the terminal reports on connect', async () => {
+    const { core, simulator } = await world();
+    const device = await createDevice(core, simulator.tcpPort!);
+    expect(device).toMatchObject({ tid: '', serialNumber: '', softwareVersion: '' });
+    await expect.poll(() => core.services.devices.get(device.id), { timeout: 5000 }).toMatchObject({ tid: '52512345', serialNumber: '20260042', softwareVersion: 'SIM 4.1.7' });
+  });
+
+  it('runs a software update from the board: progress from the intermediate status, the new version in the registry', async () => {
+    const { core, simulator } = await world();
+    const device = await createDevice(core, simulator.tcpPort!);
+    await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 5000 }).toBe('ready');
+    const progress: string[] = [];
+    core.bus.subscribe((event, payload) => {
+      const command = payload as { deviceId?: string; phase?: string; text?: string };
+      if (event === 'devices.command' && command.phase === 'progress') progress.push(command.text ?? '');
+    });
+    const record = value<{ ok: boolean; command: string; summary: string }>(await core.dispatch('devices.runCommand', { id: device.id, command: 'softwareUpdate' }));
+    expect(record).toMatchObject({ ok: true, command: 'softwareUpdate', summary: expect.stringContaining('SIM 4.1.8') });
+    expect(progress).toEqual(expect.arrayContaining(['software-update', 'Connecting to host', 'Connected to host']));
+    expect(core.services.devices.get(device.id).softwareVersion).toBe('SIM 4.1.8');
+    expect(core.services.devices.status(device.id).softwareVersion).toBe('SIM 4.1.8');
+  });
+
+  it('reports a software update the terminal management system refuses as failed', async () => {
+    const { core, simulator } = await world();
+    const device = await createDevice(core, simulator.tcpPort!);
+    await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 5000 }).toBe('ready');
+    simulator.terminal.setFault('host-unreachable', true);
+    const record = value<{ ok: boolean }>(await core.dispatch('devices.runCommand', { id: device.id, command: 'softwareUpdate' }));
+    expect(record.ok).toBe(false);
+    expect(core.services.devices.get(device.id).softwareVersion).toBe('SIM 4.1.7');
+  });
+
+  it('aborts a running payment with terminals.abort; the terminal ends it with 06 1E', async () => {
+    const { core, simulator } = await world();
+    const device = await createDevice(core, simulator.tcpPort!);
+    await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 5000 }).toBe('ready');
+    expect(value<TerminalAbortResult>(await core.dispatch('terminals.abort', { id: device.id }))).toEqual({ aborted: false, reason: 'no command is running' });
+    simulator.terminal.setFault('slow', true, 150);
+    const payment = core.dispatch('terminals.run', { id: device.id, command: 'pay', amount: 990 });
+    await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 2000, interval: 10 }).toBe('busy');
+    expect(value<TerminalAbortResult>(await core.dispatch('terminals.abort', { id: device.id }))).toEqual({ aborted: true, command: 'pay' });
+    const result = value<TerminalCommandResult>(await payment);
+    expect(result).toMatchObject({ ok: false, error: { code: 'aborted' }, result: { code: 0x6c } });
+    expect(result.statusInformation).toEqual([]);
+    simulator.terminal.setFault('slow', false);
+    expect(simulator.terminal.snapshot().turnover).toEqual({ count: 0, amount: 0 });
+    expect(value<TerminalCommandResult>(await core.dispatch('terminals.run', { id: device.id, command: 'status' })).ok).toBe(true);
+  });
+});
