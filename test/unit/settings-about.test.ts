@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppInfo } from '../../shared/domain/app';
 import type { UpdateStatus } from '../../shared/domain/updates';
 
-const info: AppInfo = { name: 'PosCare', version: '1.0.0', dataDir: '/data', mode: 'electron', schemaVersion: 70, platform: 'win32', nativeDialogs: true };
+const desktop: AppInfo = { name: 'PosCare', version: '1.0.0', dataDir: '/data', mode: 'electron', schemaVersion: 70, platform: 'win32', nativeDialogs: true };
+let info: AppInfo = desktop;
 
 /** What the fake api answers per method, the calls it saw, and the `updates.state` listener the page registered. */
 const api = vi.hoisted(() => ({
@@ -45,15 +46,23 @@ describe('the About section', () => {
     api.answers.clear();
     api.calls.length = 0;
     api.listeners.clear();
+    info = desktop;
   });
 
   it('shows a short note instead of update controls in browser mode', async () => {
     api.answers.set('updates.get', { ok: false, error: { code: 'unavailable', message: 'desktop only' } });
+    info = { ...desktop, mode: 'browser', nativeDialogs: false };
     const wrapper = await render('zh-CN');
     expect(wrapper.get('[data-testid=about-updates-note]').text()).toContain('浏览器模式不会自动更新');
     expect(wrapper.find('[data-testid=about-updates-check]').exists()).toBe(false);
     // The version is still shown.
     expect(wrapper.text()).toContain('1.0.0');
+  });
+
+  it('says why an unpackaged desktop app does not update itself', async () => {
+    api.answers.set('updates.get', { ok: false, error: { code: 'unavailable', message: 'desktop only' } });
+    const wrapper = await render('en');
+    expect(wrapper.get('[data-testid=about-updates-note]').text()).toBe('This copy of PosCare was not set up with the installer, so it does not update itself.');
   });
 
   it('checks on request and follows the state events up to "restart to install"', async () => {
