@@ -16,6 +16,9 @@ import { listenTcp } from '../transport/tcp';
 import { FAULT_HELP, FAULT_NAMES, isFaultName, type FaultName } from './faults';
 import { SimulatedTerminal, type SimulatorOptions } from './terminal';
 
+/** How often a simulator whose serial port vanished looks for it again. */
+const SERIAL_REOPEN_MS = 250;
+
 export interface SimulatorServerOptions extends SimulatorOptions {
   tcp?: { host?: string; port: number };
   serial?: Partial<SerialLineSettings> & { path: string };
@@ -86,8 +89,31 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
     if (options.serial) {
       const settings: SerialLineSettings = { ...ZVT_SERIAL_DEFAULTS, ...options.serial };
       let transport = new SerialTransport(settings);
+      let reopenTimer: NodeJS.Timeout | undefined;
+      const attach = (opened: SerialTransport): void => {
+        transport = opened;
+        terminal.attach(opened, 'serial');
+        opened.onClose((reason) => {
+          // The cable was pulled (the port vanished, e.g. a USB adapter or pty pair gone): look for
+          // the port again until it is back, like a terminal waiting on its serial line.
+          if (reason.kind === 'lost' && !stopped && terminal.powered) scheduleReopen();
+        });
+      };
+      const scheduleReopen = (): void => {
+        if (reopenTimer !== undefined || stopped) return;
+        reopenTimer = setTimeout(() => {
+          reopenTimer = undefined;
+          if (stopped || transport.isOpen) return;
+          const next = new SerialTransport(settings);
+          next.open().then(
+            () => (stopped ? void next.close() : attach(next)),
+            () => scheduleReopen(),
+          );
+        }, SERIAL_REOPEN_MS);
+        reopenTimer.unref();
+      };
       await transport.open();
-      terminal.attach(transport, 'serial');
+      attach(transport);
       terminal.onPower((on) => {
         if (stopped) return;
         if (!on) {
@@ -97,14 +123,16 @@ export async function startSimulator(options: SimulatorServerOptions): Promise<R
         const next = new SerialTransport(settings);
         void next.open().then(
           () => {
-            transport = next;
             if (stopped) void next.close();
-            else terminal.attach(next, 'serial');
+            else attach(next);
           },
           () => undefined,
         );
       });
-      closers.push(() => transport.close());
+      closers.push(() => {
+        if (reopenTimer !== undefined) clearTimeout(reopenTimer);
+        return transport.close();
+      });
     }
     if (options.controlPort !== undefined) {
       const sockets = new Set<net.Socket>();
