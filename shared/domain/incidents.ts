@@ -24,6 +24,26 @@ export const IncidentState = z.enum(INCIDENT_STATES);
 export type IncidentState = z.infer<typeof IncidentState>;
 export const CLOSED_STATES: readonly IncidentState[] = ['resolved', 'replaced'];
 
+/**
+ * The moves between states: forward through the procedure open -> diagnosing -> waiting for the
+ * vendor or parts -> resolved or replaced (a step may be skipped), between the two waits, between
+ * the two outcomes, and reopening a closed incident. Going back (diagnosing -> open, waiting ->
+ * diagnosing) is refused.
+ */
+export const STATE_TRANSITIONS: Readonly<Record<IncidentState, readonly IncidentState[]>> = {
+  open: ['diagnosing', 'waitingVendor', 'waitingParts', 'resolved', 'replaced'],
+  diagnosing: ['waitingVendor', 'waitingParts', 'resolved', 'replaced'],
+  waitingVendor: ['waitingParts', 'resolved', 'replaced'],
+  waitingParts: ['waitingVendor', 'resolved', 'replaced'],
+  resolved: ['open', 'replaced'],
+  replaced: ['open', 'resolved'],
+};
+
+/** Whether an incident may go from one state to another (staying is always allowed). */
+export function canMoveIncident(from: IncidentState, to: IncidentState): boolean {
+  return from === to || STATE_TRANSITIONS[from].includes(to);
+}
+
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const Severity = z.enum(SEVERITIES);
 

@@ -20,6 +20,8 @@ export const METHOD_NAMES = [
   'devices.history',
   'devices.commands',
   'devices.runCommand',
+  'devices.settings',
+  'devices.updateSettings',
   'incidents.list',
   'incidents.get',
   'incidents.open',

@@ -17,6 +17,8 @@ import {
   DeviceCsvImportResult,
   DeviceId,
   DeviceList,
+  DeviceSettings,
+  DeviceSettingsUpdate,
   DeviceUpdate,
 } from '../domain/devices';
 import {
@@ -104,6 +106,9 @@ export const contract = {
   'devices.history': method(StatusHistoryQuery, z.array(StatusChange)),
   'devices.commands': method(DeviceId, z.array(DeviceCommandRecord)),
   'devices.runCommand': method(z.object({ id: z.string().min(1), command: GuideCommand }).strict(), DeviceCommandRecord),
+  /** The current software version per model ("is the terminal's software current?"). */
+  'devices.settings': method(NoInput, DeviceSettings),
+  'devices.updateSettings': method(DeviceSettingsUpdate, DeviceSettings),
   'incidents.list': method(IncidentListQuery, z.array(Incident)),
   'incidents.get': method(IncidentId, Incident),
   'incidents.open': method(IncidentOpen, Incident),

@@ -39,6 +39,8 @@ export function createHandlers(services: Services): Handlers {
     'devices.history': (input) => services.devices.history(input.deviceId, input.limit),
     'devices.commands': (input) => services.devices.commands(input.id),
     'devices.runCommand': (input) => services.devices.runCommand(input.id, input.command),
+    'devices.settings': () => services.devices.settings(),
+    'devices.updateSettings': (input) => services.devices.updateSettings(input),
     'incidents.list': (input) => services.incidents.list(input),
     'incidents.get': (input) => services.incidents.get(input.id),
     'incidents.open': (input) => services.incidents.open(input),

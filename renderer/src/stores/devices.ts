@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Device, DeviceCommandRecord, DeviceCsvImportResult, DeviceFieldsInput } from '../../../shared/domain/devices';
+import type { Device, DeviceCommandRecord, DeviceCsvImportResult, DeviceFieldsInput, DeviceSettings } from '../../../shared/domain/devices';
 import type { GuideCommand } from '../../../shared/domain/incidents';
 import type { DeviceStatus, Overall, StatusChange, StatusChangedEvent } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
@@ -24,6 +24,7 @@ export const useDevicesStore = defineStore('devices', () => {
   const loaded = ref(false);
   /** The refused lines of the last CSV import (nothing of that file was saved). */
   const importErrors = ref<DeviceCsvImportResult['errors']>([]);
+  const settings = ref<DeviceSettings>();
   let subscribed = false;
   let noticeId = 0;
 
@@ -141,9 +142,30 @@ export const useDevicesStore = defineStore('devices', () => {
     notices.value = notices.value.filter((n) => n.id !== id);
   }
 
+  async function loadSettings(): Promise<void> {
+    const result = await call('devices.settings');
+    if (result.ok) settings.value = result.value;
+  }
+
+  async function saveSettings(update: Partial<DeviceSettings>): Promise<ApiError | undefined> {
+    const result = await call('devices.updateSettings', update);
+    if (!result.ok) return result.error;
+    settings.value = result.value;
+    // Every terminal's "software current" was judged again; the new statuses arrive as events, the list is reloaded for certainty.
+    await load();
+    return undefined;
+  }
+
+  /** The newest software version any terminal of a model has (the fallback of "current"). */
+  function newestVersionSeen(model: string): string | undefined {
+    const key = model.trim().toLowerCase();
+    const versions = devices.value.filter((d) => d.model.trim().toLowerCase() === key && d.softwareVersion).map((d) => d.softwareVersion);
+    return versions.sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
+  }
+
   function clearImportErrors(): void {
     importErrors.value = [];
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, importErrors, byId, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, history, commands, runCommand, exportCsv, importCsv, dismiss };
+  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, newestVersionSeen, history, commands, runCommand, exportCsv, importCsv, dismiss };
 });

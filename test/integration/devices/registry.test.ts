@@ -179,6 +179,30 @@ describe('the device registry', () => {
     expect(core.services.devices.list()).toHaveLength(0);
   });
 
+  it('judges software current against the version the manager set for the model, and guesses from other terminals when none is set', async () => {
+    const { core, links } = app();
+    const old = await core.services.devices.create(DeviceCreate.parse(counter));
+    const newer = await core.services.devices.create(DeviceCreate.parse({ ...counter, name: 'Counter 2', connection: { type: 'serial', path: 'COM4' } }));
+    links.report({ id: old.id, link: 'ready', terminalStatus: 0, softwareVersion: '1.9.0' });
+    links.report({ id: newer.id, link: 'ready', terminalStatus: 0, softwareVersion: '2.1.0' });
+    // No setting: the newest version seen on a VX 520 (2.1.0) is taken as current.
+    expect(core.services.devices.status(old.id)).toMatchObject({ softwareCurrent: false, overall: 'degraded' });
+    // The manager says 1.9.0 is the current release (2.1.0 is a beta): both are current, at once.
+    const saved = await core.dispatch('devices.updateSettings', { currentSoftware: [{ model: 'vx 520', version: '1.9.0' }] });
+    expect(saved.ok && saved.value).toEqual({ currentSoftware: [{ model: 'vx 520', version: '1.9.0' }] });
+    expect(core.services.devices.status(old.id)).toMatchObject({ softwareCurrent: true, overall: 'ok' });
+    expect(core.services.devices.status(newer.id)).toMatchObject({ softwareCurrent: true, overall: 'ok' });
+    // A newer release is set: both are behind.
+    core.services.devices.updateSettings({ currentSoftware: [{ model: 'VX 520', version: '2.2' }] });
+    expect(core.services.devices.status(newer.id)).toMatchObject({ softwareCurrent: false, overall: 'degraded' });
+    // Removed again: back to the guess.
+    core.services.devices.updateSettings({ currentSoftware: [] });
+    expect(core.services.devices.status(newer.id).softwareCurrent).toBe(true);
+    expect(core.services.devices.status(old.id).softwareCurrent).toBe(false);
+    const twice = await core.dispatch('devices.updateSettings', { currentSoftware: [{ model: 'A', version: '1' }, { model: 'a', version: '2' }] });
+    expect(!twice.ok && twice.error.details?.issues).toEqual([{ path: 'currentSoftware.1.model', code: 'custom', messageKey: 'devices.modelTwice' }]);
+  });
+
   it('fills TID, software version and serial number in from what the terminal reports on connect', async () => {
     const { core, links } = app();
     const device = await core.services.devices.create(DeviceCreate.parse(counter));

@@ -82,6 +82,42 @@ describe('incidents', () => {
     expect(core.services.incidents.get(incident.id)).toMatchObject({ closedAt: null, resolution: '' });
   });
 
+  it('move only along the procedure, refusing a step back with a field error and changing nothing', async () => {
+    const { core, device } = await setup();
+    const incident = core.services.incidents.open({ deviceId: device.id });
+    expect(core.services.incidents.update({ id: incident.id, state: 'diagnosing' }).state).toBe('diagnosing');
+    expect(core.services.incidents.update({ id: incident.id, state: 'waitingParts' }).state).toBe('waitingParts');
+    expect(core.services.incidents.update({ id: incident.id, state: 'waitingVendor' }).state).toBe('waitingVendor');
+    for (const back of ['open', 'diagnosing'] as const) {
+      const result = await core.dispatch('incidents.update', { id: incident.id, state: back, resolution: 'should not be saved' });
+      expect(!result.ok && result.error.details?.issues).toEqual([{ path: 'state', code: 'custom', messageKey: 'incidents.illegalTransition' }]);
+    }
+    expect(core.services.incidents.get(incident.id)).toMatchObject({ state: 'waitingVendor', resolution: '', closedAt: null });
+    expect(core.services.incidents.update({ id: incident.id, state: 'replaced' })).toMatchObject({ state: 'replaced', closedAt: '2026-03-02T08:00:00.000Z' });
+    // Closed: only reopening, or the other outcome.
+    expect(core.services.incidents.update({ id: incident.id, state: 'resolved' }).state).toBe('resolved');
+    const waiting = await core.dispatch('incidents.update', { id: incident.id, state: 'waitingParts' });
+    expect(!waiting.ok && waiting.error.details?.issues?.[0]?.messageKey).toBe('incidents.illegalTransition');
+  });
+
+  it('reopen when the form sends the old end time along with the open state, and stay open', async () => {
+    const { core, clock, device } = await setup();
+    const incident = core.services.incidents.open({ deviceId: device.id });
+    clock.advanceMinutes(5);
+    const closed = core.services.incidents.update({ id: incident.id, state: 'resolved' });
+    expect(closed.closedAt).toBe('2026-03-02T08:05:00.000Z');
+    clock.advanceMinutes(5);
+    // The detail form sends every field, the stale end time included.
+    const reopened = core.services.incidents.update({ id: incident.id, state: 'open', closedAt: closed.closedAt, symptoms: 'came back' });
+    expect(reopened).toMatchObject({ state: 'open', closedAt: null, symptoms: 'came back', durationMs: 10 * 60_000 });
+    // Saved again unchanged: still open.
+    expect(core.services.incidents.update({ id: incident.id, state: 'open', closedAt: null }).state).toBe('open');
+    // Without a state, clearing the end reopens and an end time closes as resolved.
+    const closedAgain = core.services.incidents.update({ id: incident.id, closedAt: '2026-03-02T08:12:00.000Z' });
+    expect(closedAgain).toMatchObject({ state: 'resolved', closedAt: '2026-03-02T08:12:00.000Z' });
+    expect(core.services.incidents.update({ id: incident.id, closedAt: null })).toMatchObject({ state: 'open', closedAt: null });
+  });
+
   it('close with the current time when set to resolved, and record guide answers and command results as steps', async () => {
     const { core, clock, device } = await setup();
     const incident = core.services.incidents.open({ deviceId: device.id, guideId: 'printer', symptoms: 'no receipt' });

@@ -11,6 +11,7 @@ import {
   DEVICE_CSV_COLUMNS,
   DeviceConnection,
   DeviceFields,
+  DeviceSettings,
   type Device,
   type DeviceCsvImportResult,
   type DeviceFieldsInput,
@@ -34,6 +35,7 @@ import {
   type CommandRecord,
 } from '../../db/devices';
 import { readAllStatuses, readStatus, statusHistory, writeStatus } from '../../db/device-status';
+import { readSettings, writeSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { parseCsv, toCsvLine } from './csv';
@@ -56,6 +58,8 @@ export const dnsResolver: HostResolver = async (host) => {
     return false;
   }
 };
+
+const SETTINGS_KEY = 'devices';
 
 export type StatusListener = (status: DeviceStatus, previousOverall: Overall | null) => void;
 
@@ -355,7 +359,44 @@ export class DevicesService {
     return statusHistory(this.db, deviceId, limit);
   }
 
+  // ------------------------------------------------------------------ settings
+
+  /** The manager's registry settings (the current software version per model). */
+  settings(): DeviceSettings {
+    const parsed = DeviceSettings.safeParse(readSettings(this.db).get(SETTINGS_KEY) ?? {});
+    return parsed.success ? parsed.data : DeviceSettings.parse({});
+  }
+
+  /** Saves the settings and judges every terminal's software again against them. */
+  updateSettings(update: Partial<DeviceSettings>): DeviceSettings {
+    const next = DeviceSettings.parse({ ...this.settings(), ...update });
+    writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
+    this.rejudgeSoftware(() => true);
+    return next;
+  }
+
+  /** Recomputes "software current" of the terminals that have a status (a setting or a version seen changed). */
+  private rejudgeSoftware(which: (device: Device) => boolean): void {
+    for (const device of this.list()) {
+      if (which(device) && readStatus(this.db, device.id)) this.observe({ deviceId: device.id });
+    }
+  }
+
+  /** A terminal reported a version: the guess of "current" may have moved for the other terminals of its model. */
+  private reportedFieldsChanged(device: Device): void {
+    this.bus.emit('devices.changed', this.get(device.id));
+    const model = device.model.trim().toLowerCase();
+    this.rejudgeSoftware((other) => other.id !== device.id && other.model.trim().toLowerCase() === model);
+  }
+
+  /**
+   * The version a terminal must have for its software to count as current: the one the manager
+   * set for its model, else (a guess) the newest version any terminal of the model reports.
+   */
   private latestVersionOf(device: Device): string | null {
+    const model = device.model.trim().toLowerCase();
+    const set = model ? this.settings().currentSoftware.find((entry) => entry.model.trim().toLowerCase() === model) : undefined;
+    if (set) return set.version;
     let latest: string | null = null;
     for (const other of this.list()) {
       if (other.model !== device.model || !other.softwareVersion) continue;
@@ -400,7 +441,7 @@ export class DevicesService {
     const device = getDevice(this.db, report.id);
     if (!device || device.archived) return;
     if (report.tid !== undefined || report.softwareVersion !== undefined || report.serialNumber !== undefined) {
-      if (fillReportedFields(this.db, device.id, report, this.clock.now().toISOString())) this.bus.emit('devices.changed', this.get(device.id));
+      if (fillReportedFields(this.db, device.id, report, this.clock.now().toISOString())) this.reportedFieldsChanged(device);
     }
     this.observe({
       deviceId: device.id,
@@ -432,7 +473,7 @@ export class DevicesService {
     }
     finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], this.clock.now().toISOString());
     if (outcome.tid !== undefined || outcome.softwareVersion !== undefined || outcome.serialNumber !== undefined) {
-      if (fillReportedFields(this.db, deviceId, outcome, this.clock.now().toISOString())) this.bus.emit('devices.changed', this.get(deviceId));
+      if (fillReportedFields(this.db, deviceId, outcome, this.clock.now().toISOString())) this.reportedFieldsChanged(device);
     }
     const observation: StatusObservation = { deviceId };
     if (outcome.terminalStatus !== undefined) observation.terminalStatus = outcome.terminalStatus;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CLOSED_STATES,
   IncidentSettings,
+  canMoveIncident,
   type EscalationPack,
   type FaultGuide,
   type GuideCommand,
@@ -136,19 +137,36 @@ export class IncidentsService {
     return this.emit(this.get(id), 'opened');
   }
 
+  /**
+   * Edits an incident. The state moves only as STATE_TRANSITIONS allows (a refused move is a
+   * field error on `state`). A closed state keeps or takes an end time (the one sent, else the
+   * stored one, else now); any other state has none, so reopening clears the end whatever end
+   * time the form still sends. Without a state, an end time closes the incident as resolved and
+   * `closedAt: null` reopens a closed one.
+   */
   update(input: IncidentUpdate): Incident {
     const current = this.get(input.id);
     const next: IncidentColumns = { ...current };
-    const { id: _id, ...changes } = input;
+    const { id: _id, state: _state, openedAt: _opened, closedAt: _closed, ...changes } = input;
     for (const [key, value] of Object.entries(changes)) {
       if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
     }
     if (input.openedAt) next.openedAt = new Date(input.openedAt).toISOString();
-    if (input.closedAt) next.closedAt = new Date(input.closedAt).toISOString();
-    const closing = input.state !== undefined && CLOSED_STATES.includes(input.state);
-    if (closing && !next.closedAt) next.closedAt = this.clock.now().toISOString();
-    if (input.state !== undefined && !closing) next.closedAt = input.closedAt ? next.closedAt : null;
-    if (input.closedAt && !CLOSED_STATES.includes(next.state)) next.state = 'resolved';
+    const wasClosed = CLOSED_STATES.includes(current.state);
+    let state = current.state;
+    if (input.state !== undefined) state = input.state;
+    else if (input.closedAt && !wasClosed) state = 'resolved';
+    else if (input.closedAt === null && wasClosed) state = 'open';
+    if (!canMoveIncident(current.state, state)) {
+      throw new AppError('validation', `An incident cannot go from ${current.state} to ${state}`, {
+        issues: [{ path: 'state', code: 'custom', messageKey: 'incidents.illegalTransition' }],
+        from: current.state,
+        to: state,
+      });
+    }
+    next.state = state;
+    if (CLOSED_STATES.includes(state)) next.closedAt = input.closedAt ? new Date(input.closedAt).toISOString() : (current.closedAt ?? this.clock.now().toISOString());
+    else next.closedAt = null;
     if (next.closedAt && next.closedAt < next.openedAt) {
       throw fieldError('closedAt', 'incidents.closedBeforeOpened', 'An incident cannot close before it opened');
     }
