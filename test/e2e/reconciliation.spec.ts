@@ -36,9 +36,25 @@ test.describe('reconciliation', () => {
     // The search lists the captured payments under the device's name, not its id.
     await expect(page.locator('.el-table__body').first()).toContainText('2号收银台');
     await expect(page.locator('.el-table__body').first()).toContainText('15.00');
+    // The receipt the terminal printed, as captured, from the search list (newest first: the 2.50 sale).
+    await page.getByTestId('transaction-receipt').first().click();
+    const receipt = page.getByTestId('transaction-receipt-text');
+    await expect(receipt).toContainText('AMOUNT 2.50 CNY');
+    await expect(receipt).toContainText('APPROVED');
+    expect(await receipt.evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/mono|Consolas/i);
+    await page.keyboard.press('Escape');
+    await expect(receipt).toBeHidden();
+
     await page.getByRole('tab', { name: '对账' }).click();
     const anomalies = page.getByTestId('anomalies');
     await expect(anomalies).toContainText('2号收银台');
+    // The day view lists the day's transactions, each with its receipt.
+    await anomalies.getByRole('button', { name: '当日明细' }).first().click();
+    await page.getByTestId('day-receipt').first().click();
+    await expect(page.getByTestId('transaction-receipt-text')).toContainText('AMOUNT 15.00 CNY');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('transaction-receipt-text')).toBeHidden();
+    await page.keyboard.press('Escape');
     await anomalies.getByTestId('anomaly-open-incident').first().click();
     await expect(page).toHaveURL(/#\/incidents\/[\w-]+$/);
     await expect(page.locator('body')).toContainText('2号收银台');
