@@ -292,6 +292,16 @@ describe('end-of-day runs', () => {
     expect(detail.transactions.map((t) => t.occurredAt)).toEqual(['2026-03-01T21:00:00', '2026-03-02T00:20:00']);
   });
 
+  it('never lets an empty run wipe a day stored before runs were remembered', async () => {
+    service.capture(payment({ occurredAt: '2026-03-01T10:00:00', traceNumber: 1, receiptNumber: 1, amountCents: 1000 }));
+    service.captureEndOfDay('T001', '2026-03-01', [{ cardType: '05', count: 1, amountCents: 1000 }]);
+    // The next morning, before the cut-off, an end-of-day with nothing in the batch.
+    expect(service.captureEndOfDayRun('T001', run('2026-03-02T01:00:00', [], null, null))).toBe('2026-03-01');
+    const { days, anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
+    expect(anomalies).toEqual([]);
+    expect(days[0]).toMatchObject({ status: 'ok', endOfDayCents: 1000 });
+  });
+
   it('attributes a run without sales before the cut-off to the previous day', () => {
     expect(service.captureEndOfDayRun('T009', run('2026-03-02T01:00:00', [], null, null))).toBe('2026-03-01');
     expect(service.captureEndOfDayRun('T009', run('2026-03-02T23:00:00', [], null, null))).toBe('2026-03-02');

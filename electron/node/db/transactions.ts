@@ -123,6 +123,9 @@ export function recordEndOfDay(db: Db, terminalId: string, businessDay: string, 
     const existing = db
       .prepare('SELECT closed_at AS closedAt, receipt_start AS receiptStart FROM end_of_day WHERE terminal_id = ? AND business_day = ?')
       .get(terminalId, businessDay) as { closedAt: string | null; receiptStart: number | null } | undefined;
+    // An empty batch adds nothing to a day already stored, and must not wipe one stored before
+    // runs were remembered (closed_at NULL): that day's totals would be lost.
+    if (existing !== undefined && run.totals.every((total) => total.count === 0 && total.amountCents === 0)) return;
     // A day stored by an earlier run (closed_at set) accumulates; one stored otherwise is replaced.
     const another = existing !== undefined && existing.closedAt !== null;
     if (!another) db.prepare('DELETE FROM end_of_day_totals WHERE terminal_id = ? AND business_day = ?').run(terminalId, businessDay);

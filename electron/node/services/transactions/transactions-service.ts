@@ -1,6 +1,6 @@
 /**
  * Keeps PosCare's own copy of every transaction the terminals report and reconciles it.
- * The terminal link calls `capture` for each Status Information and `captureEndOfDay` for each
+ * The terminal link calls `capture` for each Status Information and `captureEndOfDayRun` for each
  * end-of-day result; both are idempotent.
  */
 import fs from 'node:fs';
@@ -139,8 +139,10 @@ export class TransactionsService {
   captureEndOfDayRun(terminalId: string, run: EndOfDayRunInput): string {
     const closedAt = LocalDateTime.parse(run.closedAt);
     const totals = parse(EndOfDayInput, { terminalId, businessDay: closedAt.slice(0, 10), totals: run.totals }).totals;
-    const previous = previousEndOfDay(this.db, terminalId, closedAt);
-    const salesDay = lastBusinessDayBetween(this.db, terminalId, previous?.closedAt ?? '', closedAt);
+    // An empty batch closed no sales: it belongs to the day by the clock, never to the last day with sales.
+    const empty = totals.every((total) => total.count === 0);
+    const previous = empty ? undefined : previousEndOfDay(this.db, terminalId, closedAt);
+    const salesDay = empty ? undefined : lastBusinessDayBetween(this.db, terminalId, previous?.closedAt ?? '', closedAt);
     const businessDay = salesDay ?? (beforeCutoff(closedAt) ? previousDay(closedAt.slice(0, 10)) : closedAt.slice(0, 10));
     recordEndOfDay(this.db, terminalId, businessDay, { ...run, closedAt, totals }, this.clock().toISOString());
     return businessDay;
