@@ -12,7 +12,8 @@ export const simulateCommand: Command = {
 Runs a ZVT terminal on the same codec as the console: it answers registration, status enquiry,
 diagnosis, selftest, print configuration, end-of-day, turnover totals, repeat receipt, software
 update, abort, log-off, payments, reversals and refunds with realistic data (trace and receipt
-numbers count up, end-of-day totals add up, receipts as Print Line).
+numbers count up, end-of-day totals add up, receipts as Print Line when the ECR registered
+for them: config byte bits 1, 2 and 7; unregistered, the terminal prints on its own printer).
 
   --tcp HOST:PORT      listen for the console (e.g. 127.0.0.1:20007; port 0 picks a free one)
   --serial PATH        use a serial port (COM4, /dev/ttyUSB1, or one end of a pty pair; ZVT default line 9600 8N2)

@@ -210,6 +210,35 @@ describe('the terminal connection manager', () => {
     expect(await manager.run('t1', { command: 'diagnosis' })).toMatchObject({ ok: true });
   });
 
+  it('aborts the running command with 06 B0; nothing to abort when idle; never for a vendor that refuses Abort', async () => {
+    const { manager, terminals } = world({ pollIntervalMs: 0, profiles: [{ id: 'no-abort', name: 'Vendor X', noAbortFromEcr: true }] });
+    await manager.add(tcp('t1'));
+    await manager.add(tcp('t2', { profileId: 'no-abort' }));
+    await settle();
+    expect(manager.abort('t1')).toEqual({ aborted: false, reason: 'no command is running' });
+    const payment = manager.run('t1', { command: 'pay', amount: 700 });
+    expect(manager.get('t1').link).toMatchObject({ state: 'busy', command: 'pay' });
+    expect(manager.abort('t1')).toEqual({ aborted: true, command: 'pay' });
+    expect(await payment).toMatchObject({ ok: false, error: { code: 'aborted' }, result: { code: 0x6c } });
+    expect(terminals.get('t1')!.snapshot().turnover).toEqual({ count: 0, amount: 0 });
+    expect(manager.recentEvents('t1', 200, ['command']).map((event) => event.message)).toContain('abort pay');
+    const other = manager.run('t2', { command: 'pay', amount: 700 });
+    expect(manager.abort('t2')).toEqual({ aborted: false, command: 'pay', reason: 'Vendor X does not accept Abort from the ECR' });
+    expect(await other).toMatchObject({ ok: true });
+    expect(manager.get('t1').link.state).toBe('ready');
+  });
+
+  it('passes the intermediate status texts of a running command to its caller', async () => {
+    const { manager } = world({ pollIntervalMs: 0 });
+    await manager.add(tcp('t1'));
+    await settle();
+    const progress: string[] = [];
+    expect(await manager.run('t1', { command: 'software-update' }, { onProgress: (text) => progress.push(text) })).toMatchObject({ ok: true });
+    expect(progress).toEqual(['Connecting to host', 'Connected to host', 'Please wait…']);
+    expect((await manager.run('t1', { command: 'status' })).softwareVersion).toBe('PosCare-SIM 1.0.1');
+    expect(manager.get('t1').reported?.softwareVersion).toBe('PosCare-SIM 1.0.1');
+  });
+
   it('refuses commands for unknown or disconnected terminals with typed errors', async () => {
     const { manager, unreachable } = world();
     await expect(manager.run('nope', { command: 'status' })).rejects.toMatchObject({ code: 'not_found' });
