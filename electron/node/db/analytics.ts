@@ -35,7 +35,8 @@ outages AS (
 )`;
 
 /**
- * Per device: failures (incidents opened in the window), observed time, down time (merged
+ * Per device: failures (incidents opened in the window), observed time (from the device's
+ * registration, or from its first incident when one was recorded back-dated before that), down time (merged
  * outages, clipped), repairs (of those incidents, the closed ones) and MTTR over them,
  * MTBF = (observed - downtime) / failures, next failure = last failure + MTBF.
  */
@@ -47,7 +48,7 @@ down AS (
 per AS (
   SELECT d.id AS deviceId, d.name AS name,
     COUNT(i.id) AS failures,
-    MAX(0, (julianday(@to) - julianday(MAX(d.created_at, @from))) * 86400000.0) AS observedMs,
+    MAX(0, (julianday(@to) - julianday(MAX(MIN(d.created_at, COALESCE((SELECT MIN(x.opened_at) FROM incidents x WHERE x.device_id = d.id), d.created_at)), @from))) * 86400000.0) AS observedMs,
     COUNT(i.closed_at) AS repairs,
     AVG(CASE WHEN i.closed_at IS NOT NULL THEN (julianday(i.closed_at) - julianday(i.opened_at)) * 86400000.0 END) AS mttrMs,
     MAX(i.opened_at) AS lastFailureAt

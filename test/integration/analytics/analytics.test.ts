@@ -197,6 +197,21 @@ describe('reliability analytics at the edges of outages', () => {
     expect(store.mtbfMs).toBeCloseTo((180 * D - 23 * H) / 4, -1);
   });
 
+  it('observes a device from its first incident when that was recorded before the device was registered', async () => {
+    const temp = tempDir();
+    const clock = new FakeClock(Date.parse('2026-03-10T00:00:00.000Z'));
+    const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, terminalLinks: new FakeLinks(), clock, resolveHost: () => Promise.resolve(true) });
+    cleanups.push(temp.cleanup, () => core.dispose());
+    const late = (await core.services.devices.create(DeviceCreate.parse({ name: 'Late', connection: { type: 'serial', path: 'COM1' } }))).id;
+    clock.time = Date.parse('2026-03-11T00:00:00.000Z');
+    // Registered on 10 March; the manager records the outage that began on 1 March and is still going on.
+    core.services.incidents.open({ deviceId: late, openedAt: '2026-03-01T00:00:00.000Z' });
+    const [row] = core.services.analytics.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' }).devices;
+    expect(row!.observedMs).toBeCloseTo(10 * D, -1);
+    expect(row!.downtimeMs).toBeCloseTo(10 * D, -1);
+    expect(row!.mtbfMs).toBeCloseTo(0, -1);
+  });
+
   it('answers the same figures from the documented SQL run by hand', async () => {
     const { core } = await edges();
     const params = { ...window, device: null };
