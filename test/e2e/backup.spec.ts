@@ -44,4 +44,84 @@ test.describe('the Backup page', () => {
     await expect(page.locator('.el-message--success').last()).toContainText('备份完好');
     expect(errors).toEqual([]);
   });
+
+  test('backs up at quit from poscare serve, and after a restart shows that the encrypted run was skipped for the passphrase', async ({ page }) => {
+    // An unencrypted schedule: SIGTERM makes the at-quit backup (none was ever made).
+    await server.api('backup.updateSettings', { folder, encrypted: false });
+    await server.stop();
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith('.pcbak'))).toHaveLength(1);
+
+    // An encrypted schedule after a restart: no passphrase in memory, so the run is skipped and says why.
+    server = new ServeProcess(server.dataDir);
+    await server.start();
+    const old = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await server.api('backup.updateSettings', { encrypted: true });
+    // The at-quit run is due only when the last good backup is over a day old: make it so.
+    await server.stop();
+    const db = (await import('better-sqlite3')).default(path.join(server.dataDir, 'poscare.db'));
+    db.prepare('UPDATE backups SET created_at = ?').run(old);
+    db.close();
+    server = new ServeProcess(server.dataDir);
+    await server.start();
+    // Settled first: a signal in the child's first milliseconds can beat the test runner's loader.
+    expect((await server.api('backup.list', {})).settings.encrypted).toBe(true);
+    await server.stop();
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith('.pcbak'))).toHaveLength(1);
+
+    server = new ServeProcess(server.dataDir);
+    await server.start();
+    await page.goto(server.url);
+    await page.getByTestId('nav-backup').click();
+    await expect(page.getByTestId('backup-skipped')).toContainText('自动备份已跳过');
+    await expect(page.getByTestId('backup-skipped')).toContainText('需要再次输入密码');
+    await expect(page.getByTestId('backup-status').first()).toHaveText('已跳过');
+  });
+
+  test('restores from a typed file path: verifies first, shows the date and counts, then reloads onto the restored data', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const api = (method: string, input: unknown) => server.api(method, input);
+    const rename = async (name: string) => {
+      const { store } = (await api('settings.get', {})) as { store: Record<string, unknown> };
+      await api('settings.update', { store: { ...store, name } });
+    };
+    await rename('静安店');
+    const backup = (await api('backup.create', { folder, passphrase: '门店备份密码2026' })) as { file: string; createdAt: string };
+    await rename('改名后的门店');
+    await api('devices.create', { name: '备份之后的终端', connection: { type: 'tcp', host: '127.0.0.1', port: 9 } });
+
+    await page.goto(server.url);
+    await expect(page.getByTestId('header-store-name')).toHaveText('改名后的门店');
+    await page.getByTestId('nav-backup').click();
+
+    // Bad input first: nothing is verified, nothing changes, and each says why.
+    await page.getByTestId('backup-restore-verify').click();
+    await expect(page.getByTestId('backup-restore')).toContainText('请输入备份文件的路径');
+    await page.getByTestId('backup-restore-file').fill(path.join(folder, 'missing.pcbak'));
+    await page.getByTestId('backup-restore-verify').click();
+    await expect(page.getByTestId('backup-restore-error')).toContainText('找不到该文件');
+    await page.getByTestId('backup-restore-file').fill(backup.file);
+    await page.getByTestId('backup-restore-passphrase').fill('不是这个密码123');
+    await page.getByTestId('backup-restore-verify').click();
+    await expect(page.getByTestId('backup-restore-error')).toContainText('密码错误');
+    await expect(page.getByTestId('backup-restore-summary')).toHaveCount(0);
+
+    await page.getByTestId('backup-restore-passphrase').fill('门店备份密码2026');
+    await page.getByTestId('backup-restore-verify').click();
+    const summary = page.getByTestId('backup-restore-summary');
+    await expect(summary).toContainText('备份已校验');
+    await expect(page.getByTestId('backup-restore-date')).toHaveText(await page.evaluate((iso) => new Date(iso).toLocaleString('zh-CN'), backup.createdAt));
+    await expect(page.getByTestId('backup-restore-devices')).toHaveText('0');
+    await expect(page.getByTestId('backup-restore-progress')).toContainText('完成');
+
+    await page.getByTestId('backup-restore-confirm').click();
+    await page.locator('.el-message-box').getByRole('button', { name: '恢复' }).click();
+    // The page reloads onto the restored data: the old name is back, the later terminal gone.
+    await expect(page.getByTestId('header-store-name')).toHaveText('静安店', { timeout: 20_000 });
+    expect(((await api('devices.list', {})) as unknown[]).length).toBe(0);
+    // The history still lists the file restored from, verified.
+    const list = (await api('backup.list', {})) as { entries: { file: string; status: string }[] };
+    expect(list.entries.map((e) => [e.file, e.status])).toEqual([[backup.file, 'verified']]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -13,6 +13,8 @@ export const useBackupStore = defineStore('backup', () => {
   const entries = ref<BackupEntry[]>([]);
   const progress = ref<BackupProgress>();
   const loadError = ref<ApiError>();
+  /** A history entry the manager chose to restore: the restore panel verifies it first. */
+  const restoreTarget = ref<string>();
   let subscribed = false;
 
   function subscribe(): void {
@@ -20,6 +22,8 @@ export const useBackupStore = defineStore('backup', () => {
     subscribed = true;
     on('backup.progress', (event) => {
       progress.value = event;
+      // A scheduled run (or one skipped for a missing passphrase or drive) changed the history.
+      if (event.operation === 'create' && (event.phase === 'done' || event.phase === 'failed')) void load();
     });
     // The database under the app was replaced: start over on the restored data.
     on('backup.restored', () => window.location.reload());
@@ -54,5 +58,11 @@ export const useBackupStore = defineStore('backup', () => {
     return result.ok ? { value: result.value } : { error: result.error };
   }
 
-  return { settings, entries, progress, loadError, load, create, verify, drill, restore, inspect, updateSettings };
+  /** The desktop app's file dialog; `value` is null when the manager cancelled it. */
+  async function pickFile(): Promise<Outcome<string | null>> {
+    const result = await call('native.pickFile', { title: 'restore' });
+    return result.ok ? { value: result.value.path } : { error: result.error };
+  }
+
+  return { settings, entries, progress, loadError, restoreTarget, load, create, verify, drill, restore, inspect, pickFile, updateSettings };
 });

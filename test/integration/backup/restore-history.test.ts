@@ -90,6 +90,22 @@ describe('restoring keeps the backup history of this installation', () => {
   }, 30_000);
 });
 
+describe('restoring from a path the manager typed', () => {
+  it('says the file is missing, or is a folder, before doing anything', async () => {
+    const { usb, open } = setup();
+    const core = open();
+    storeName(core, 'Untouched');
+    for (const operation of ['verify', 'restore'] as const) {
+      const run = (file: string) =>
+        operation === 'verify' ? core.services.backup.verify({ file }) : core.services.backup.restore({ file, confirm: true }, { drill: false });
+      await expect(run(path.join(usb, 'missing.pcbak'))).rejects.toMatchObject({ code: 'not_found' });
+      await expect(run(usb)).rejects.toMatchObject({ code: 'not_a_backup' });
+    }
+    expect(core.services.settings.get().store.name).toBe('Untouched');
+    expect(core.services.backup.list().entries).toEqual([]);
+  });
+});
+
 describe('after a restore the main side runs on the restored data', () => {
   it('re-attaches the terminal links from the restored registry, re-reads settings and incidents, and re-arms the schedule', async () => {
     const { usb, open } = setup();

@@ -80,6 +80,13 @@ async function removeDatabaseFiles(file: string): Promise<void> {
   await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => fs.promises.rm(`${file}${suffix}`, { force: true }).catch(() => undefined)));
 }
 
+/** A clear error before any work: a typo'd path or an unplugged drive, or a folder given as the file. */
+async function assertBackupFile(file: string): Promise<void> {
+  const stat = await fs.promises.stat(file).catch(() => undefined);
+  if (!stat) throw new AppError('not_found', `The file ${file} does not exist (is the drive plugged in?)`, { path: file });
+  if (!stat.isFile()) throw new AppError('not_a_backup', `${file} is not a file`, { path: file });
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -390,6 +397,7 @@ export class BackupService {
   async verify(input: unknown): Promise<BackupVerifyResult> {
     const request = parse(BackupFileInput, input);
     const file = path.resolve(request.file);
+    await assertBackupFile(file);
     return this.exclusive(async () => {
       const started = performance.now();
       try {
@@ -433,6 +441,7 @@ export class BackupService {
   async restore(input: unknown, options: { drill: boolean }): Promise<RestoreResult> {
     const request = options.drill ? parse(BackupFileInput, input) : parse(BackupRestoreInput, input);
     const file = path.resolve(request.file);
+    await assertBackupFile(file);
     const operation = options.drill ? 'drill' : 'restore';
     return this.exclusive(async () => {
       const work = options.drill
