@@ -100,8 +100,56 @@ test.describe('devices and faults', () => {
 
     await page.getByTestId('escalate').click();
     const text = page.locator('textarea[data-testid="escalation-text"], [data-testid="escalation-text"] textarea').first();
-    await expect(text).toHaveValue(/SN-E2E-4711/);
+    // The serial number the registry holds: typed by the manager, then the one the terminal reports on connect.
+    const device = (await api('devices.get', { id: incident.deviceId })) as { serialNumber: string };
+    expect(device.serialNumber).not.toBe('');
+    await expect(text).toHaveValue(new RegExp(`序列号: ${device.serialNumber}`));
     await expect(text).toHaveValue(/终端的指示灯或屏幕亮着吗？ -> 是/);
-    await expect(text).toHaveValue(/statusEnquiry: ok/);
+    // The live command result, in the pack's language.
+    await expect(text).toHaveValue(/状态查询: 终端应答正常/);
+    await expect(text).not.toHaveValue(/statusEnquiry/);
+  });
+  test('a CSV with bad lines saves nothing and names every bad line; a photo stays through an edit; a reopened incident stays open', async ({ page }) => {
+    test.setTimeout(90_000);
+    const api = (method: string, input: unknown) => server.api(method, input);
+    const device = (await api('devices.create', { name: '收银台 9', model: 'VX 520', connection: { type: 'serial', path: '/dev/ttyPOSCARE-E2E-9' } })) as { id: string; photo: string | null };
+    await page.goto(server.url);
+    await expect(page.getByText('收银台 9').first()).toBeVisible();
+
+    const csv = 'name,connectionType,serialPath,host,port,purchaseDate\n好的,serial,COM1,,,\n远端,tcp,,no-such-host.invalid,20007,\n重复,serial,/dev/ttyPOSCARE-E2E-9,,,2026-02-30\n';
+    await page.locator('input[type=file][accept=".csv,text/csv"]').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const errors = page.getByTestId('import-errors');
+    await expect(errors).toContainText('第 3 行');
+    await expect(errors).toContainText('无法解析');
+    await expect(errors).toContainText('第 4 行');
+    await expect(errors).toContainText('日期不存在');
+    await expect(errors).not.toContainText('第 2 行');
+    expect(((await api('devices.list', {})) as unknown[]).length).toBe(1);
+
+    // A photo from the detail page, then an edit of another field through the form: the photo stays.
+    await page.goto(`${server.url.replace(/#.*$/, '')}#/devices/${device.id}`);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await page.getByTestId('device-photo-input').first().setInputFiles({ name: 'terminal.png', mimeType: 'image/png', buffer: png });
+    await expect(page.getByTestId('device-photo-image').first()).toBeVisible();
+    await page.getByTestId('device-photo-input').first().setInputFiles({ name: 'terminal.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+    await expect(page.getByTestId('device-photo-error').first()).toHaveText('请使用 PNG、JPEG 或 WebP 图片');
+    await page.getByRole('button', { name: '编辑' }).click();
+    await field(page, 'device-name').fill('收银台 9 号');
+    await page.getByTestId('device-save').click();
+    await expect(page.getByRole('heading', { name: '收银台 9 号' }).or(page.getByText('收银台 9 号').first())).toBeVisible();
+    const saved = (await api('devices.get', { id: device.id })) as { name: string; photo: string | null };
+    expect(saved.name).toBe('收银台 9 号');
+    expect(saved.photo).toMatch(/^data:image\/png;base64,/);
+
+    // Reopen a resolved incident from its page: it stays open.
+    const incident = (await api('incidents.open', { deviceId: device.id })) as { id: string };
+    await api('incidents.update', { id: incident.id, state: 'resolved' });
+    await page.goto(`${server.url.replace(/#.*$/, '')}#/incidents/${incident.id}`);
+    await expect(page.getByTestId('incident-state')).toHaveText('已解决');
+    await page.getByTestId('incident-state-select').click();
+    await page.getByRole('option', { name: '待处理' }).click();
+    await page.getByTestId('incident-save').click();
+    await expect(page.getByTestId('incident-state')).toHaveText('待处理');
+    expect(((await api('incidents.get', { id: incident.id })) as { state: string; closedAt: string | null })).toMatchObject({ state: 'open', closedAt: null });
   });
 });
