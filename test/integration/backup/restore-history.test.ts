@@ -135,6 +135,37 @@ describe('after a restore the main side runs on the restored data', () => {
   }, 30_000);
 });
 
+describe('a restore that cannot swap', () => {
+  it('leaves the live data, re-attaches the links to it, and refuses backup setting changes only while it runs', async () => {
+    const { dataDir, usb, open } = setup();
+    const core = open();
+    core.services.backup.updateSettings({ folder: usb });
+    const device = await core.services.devices.create(DeviceCreate.parse({ name: 'Counter 1', connection: { type: 'tcp', host: '127.0.0.1', port: 1 } }));
+    const backup = await core.services.backup.create({ passphrase: PASSPHRASE });
+    storeName(core, 'Live name');
+    let refused: unknown;
+    const stop = core.services.backup.onRestore({
+      beforeSwap: () => {
+        try {
+          core.services.backup.updateSettings({ dailyHour: 1 });
+        } catch (error) {
+          refused = error;
+        }
+        // Another program holds the database (a journal next to it): the restore stops before the swap.
+        fs.writeFileSync(path.join(dataDir, 'poscare.db-journal'), 'held');
+      },
+      afterSwap: () => undefined,
+    });
+    await expect(core.services.backup.restore({ file: backup.file, passphrase: PASSPHRASE, confirm: true }, { drill: false })).rejects.toThrow();
+    stop();
+    fs.rmSync(path.join(dataDir, 'poscare.db-journal'));
+    expect(refused).toMatchObject({ code: 'backup_busy' });
+    expect(core.services.settings.get().store.name).toBe('Live name');
+    expect(core.services.terminals.list().map((t) => t.id)).toEqual([device.id]);
+    expect(core.services.backup.updateSettings({ dailyHour: 1 }).settings.dailyHour).toBe(1);
+  }, 30_000);
+});
+
 describe('leftovers of killed backups', () => {
   it('are swept at startup and before each backup: only names PosCare gives, only of gone processes or stale', async () => {
     const { dataDir, usb, open } = setup();

@@ -128,6 +128,8 @@ export class BackupService {
   /** The passphrase of this session's last manual backup, kept in memory only, for the schedule. */
   private sessionPassphrase: string | undefined;
   private restoreHooks: RestoreHooks[] = [];
+  /** While a restore carries the settings into the restored copy, a change would be lost. */
+  private restoring = false;
   readonly scheduler: BackupScheduler;
 
   constructor(
@@ -214,6 +216,7 @@ export class BackupService {
   }
 
   updateSettings(update: unknown): BackupList {
+    if (this.restoring) throw new AppError('backup_busy', 'A restore is running; change the backup settings after it');
     const next = { ...this.settings(), ...parse(BackupSettingsUpdate, update) };
     writeSettings(this.db, { [SETTINGS_KEY]: next });
     this.scheduler.start();
@@ -471,8 +474,9 @@ export class BackupService {
         this.progress({ operation, phase: 'restore', fraction: 0.9, file });
         let safetySnapshot: string | null = null;
         if (!options.drill) {
-          for (const hooks of this.restoreHooks) await hooks.beforeSwap();
+          this.restoring = true;
           try {
+            for (const hooks of this.restoreHooks) await hooks.beforeSwap();
             const safetyDir = path.join(this.dataDir, 'safety');
             await fs.promises.mkdir(safetyDir, { recursive: true });
             safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
@@ -494,9 +498,15 @@ export class BackupService {
             });
             this.logger.info('database restored', { file, safetySnapshot });
           } finally {
-            // On whichever file is live now (the restored one, or the old one if the swap failed).
-            failInterruptedBackups(this.db);
-            this.scheduler.start();
+            this.restoring = false;
+            // On whichever file is live now (the restored one, or the old one if the swap failed);
+            // a failure here must not hide the restore's own error.
+            try {
+              failInterruptedBackups(this.db);
+              this.scheduler.start();
+            } catch (error) {
+              this.logger.error('cannot re-arm backups after a restore', { error: (error as Error).message });
+            }
             for (const hooks of this.restoreHooks) {
               try {
                 await hooks.afterSwap();
