@@ -33,8 +33,9 @@ export const CLOSED_STATES: readonly IncidentState[] = ['resolved', 'replaced'];
 export const STATE_TRANSITIONS: Readonly<Record<IncidentState, readonly IncidentState[]>> = {
   open: ['diagnosing', 'waitingVendor', 'waitingParts', 'resolved', 'replaced'],
   diagnosing: ['waitingVendor', 'waitingParts', 'resolved', 'replaced'],
-  waitingVendor: ['waitingParts', 'resolved', 'replaced'],
-  waitingParts: ['waitingVendor', 'resolved', 'replaced'],
+  // Back to diagnosing when the vendor's instructions or the part arrive and the manager tries again.
+  waitingVendor: ['diagnosing', 'waitingParts', 'resolved', 'replaced'],
+  waitingParts: ['diagnosing', 'waitingVendor', 'resolved', 'replaced'],
   resolved: ['open', 'replaced'],
   replaced: ['open', 'resolved'],
 };
