@@ -173,8 +173,15 @@ describe('leftovers of killed backups', () => {
     fs.mkdirSync(work, { recursive: true });
     const gonePid = 2 ** 22 + 12345; // above Linux's pid_max default: no such process
     const stale = [`snapshot-${gonePid}-1700000000000.db`, `verify-${gonePid}-1700000000001.db`, `restore-${gonePid}-1700000000002.db`];
-    const keep = [`snapshot-${process.ppid}-1700000000003.db`, 'notes.txt'];
+    const keep = [`snapshot-${process.ppid}-1700000000003.db`, 'notes.txt', 'drill-recent'];
     for (const name of [...stale, ...keep]) fs.writeFileSync(path.join(work, name), 'x');
+    // A drill killed hours ago left its temporary folder; one from a moment ago may still be running.
+    fs.rmSync(path.join(work, 'drill-recent'));
+    fs.mkdirSync(path.join(work, 'drill-recent'));
+    fs.mkdirSync(path.join(work, 'drill-a1B2c3'));
+    fs.writeFileSync(path.join(work, 'drill-a1B2c3', 'restore-1-1.db'), 'x');
+    const hoursAgo = Date.now() / 1000 - 7 * 3600;
+    fs.utimesSync(path.join(work, 'drill-a1B2c3'), hoursAgo, hoursAgo);
 
     const core = open();
     expect(fs.readdirSync(work).sort()).toEqual(keep.sort());

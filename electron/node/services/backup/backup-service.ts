@@ -71,6 +71,9 @@ const SCRATCH_FILE = /^(snapshot|verify|restore)-(\d+)-\d+\.db(-journal|-wal|-sh
 const PARTIAL_FILE = /^\.poscare-[0-9_-]+\.pcbak\.partial$/;
 /** A partial file untouched this long belongs to no running backup (writes touch it continuously). */
 const STALE_PARTIAL_MS = 15 * 60_000;
+/** A drill's temporary folder (`drill-XXXXXX`, no pid in the name) this old belongs to no running drill. */
+const DRILL_DIR = /^drill-[A-Za-z0-9]{6}$/;
+const STALE_DRILL_MS = 6 * 3_600_000;
 
 /**
  * Removes a scratch database and its side files: opening a WAL-mode copy read-only (the
@@ -176,6 +179,17 @@ export class BackupService {
       return removed;
     }
     for (const name of names) {
+      if (DRILL_DIR.test(name)) {
+        const dir = path.join(this.dataDir, 'backup-work', name);
+        try {
+          if (Date.now() - fs.statSync(dir).mtimeMs < STALE_DRILL_MS) continue;
+          fs.rmSync(dir, { recursive: true, force: true });
+          removed.push(name);
+        } catch (error) {
+          this.logger.warn('cannot remove a leftover drill folder', { name, error: (error as Error).message });
+        }
+        continue;
+      }
       const match = SCRATCH_FILE.exec(name);
       if (!match) continue;
       const pid = Number(match[2]);
