@@ -233,6 +233,14 @@ export function insertSkippedBackup(db: Db, entry: { folder: string; createdAt: 
   return Number(info.lastInsertRowid);
 }
 
+/** The newest verified backup whose file is still there (safety snapshots do not count). */
+export function lastVerifiedBackup(db: Db): BackupEntry | undefined {
+  const row = db
+    .prepare("SELECT * FROM backups WHERE status = 'verified' AND trigger <> 'safety' AND present = 1 ORDER BY created_at DESC, id DESC LIMIT 1")
+    .get() as BackupRow | undefined;
+  return row ? toEntry(row) : undefined;
+}
+
 /** A backup left 'running' by a crash is failed: its file was never renamed into place. */
 export function failInterruptedBackups(db: Db): number {
   return db.prepare("UPDATE backups SET status = 'failed', error = 'interrupted' WHERE status = 'running'").run().changes;

@@ -32,6 +32,7 @@ import {
   insertBackupEntry,
   insertSkippedBackup,
   inspectDatabaseFile,
+  lastVerifiedBackup,
   listBackupEntries,
   markBackupRemoved,
   readBackupHistory,
@@ -242,7 +243,8 @@ export class BackupService {
   }
 
   private lastGoodBackup(): Date | undefined {
-    const entry = listBackupEntries(this.db, 50).find((e) => e.status === 'verified' && e.trigger !== 'safety' && e.present);
+    // Not among the last N rows: a month of skipped runs must not hide the last good backup.
+    const entry = lastVerifiedBackup(this.db);
     return entry ? new Date(entry.createdAt) : undefined;
   }
 
