@@ -45,6 +45,9 @@ const Photo = z
   .max(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 100, { error: 'devices.photoTooLarge' })
   .regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, { error: 'devices.invalidPhoto' });
 
+/** The terminal's six-digit password; empty means the factory default 000000. */
+const TerminalPassword = z.string().trim().regex(/^(\d{6})?$/, { error: 'devices.invalidTerminalPassword' });
+
 const DeviceFieldsBase = z.object({
   name: z.string().trim().min(1, { error: 'devices.nameRequired' }).max(100),
   model: Text(100),
@@ -60,6 +63,7 @@ const DeviceFieldsBase = z.object({
   notes: Text(2000),
   /** A small photo as a data: URL, optional. */
   photo: Photo.nullable().optional().transform((v) => v ?? null),
+  terminalPassword: TerminalPassword.optional().transform((v) => v ?? ''),
 });
 
 function checkDates(fields: { purchaseDate: string | null; warrantyEnd: string | null }, ctx: z.RefinementCtx): void {
@@ -75,6 +79,7 @@ export type DeviceFieldsInput = z.input<typeof DeviceFields>;
 export const Device = DeviceFieldsBase.extend({
   id: z.string(),
   photo: z.string().nullable(),
+  terminalPassword: z.string(),
   archived: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -82,8 +87,8 @@ export const Device = DeviceFieldsBase.extend({
 export type Device = z.infer<typeof Device>;
 
 export const DeviceCreate = DeviceFields;
-/** An update without `photo` keeps the stored photo; `photo: null` removes it. */
-export const DeviceUpdate = DeviceFieldsBase.extend({ id: z.string().min(1), photo: Photo.nullable().optional() }).superRefine(checkDates);
+/** An update without `photo` keeps the stored photo (`photo: null` removes it); without `terminalPassword`, the stored password. */
+export const DeviceUpdate = DeviceFieldsBase.extend({ id: z.string().min(1), photo: Photo.nullable().optional(), terminalPassword: TerminalPassword.optional() }).superRefine(checkDates);
 export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
 
 export const DeviceId = z.object({ id: z.string().min(1) }).strict();

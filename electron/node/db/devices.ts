@@ -17,6 +17,7 @@ interface DeviceRow {
   support_contact: string;
   notes: string;
   photo: string | null;
+  terminal_password: string;
   archived: number;
   created_at: string;
   updated_at: string;
@@ -43,6 +44,7 @@ function toDevice(row: DeviceRow): Device {
     supportContact: row.support_contact,
     notes: row.notes,
     photo: row.photo,
+    terminalPassword: row.terminal_password,
     archived: row.archived === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -85,15 +87,16 @@ function params(fields: DeviceFields) {
     support_contact: fields.supportContact,
     notes: fields.notes,
     photo: fields.photo,
+    terminal_password: fields.terminalPassword,
   };
 }
 
 export function insertDevice(db: Db, id: string, fields: DeviceFields, now: string): void {
   db.prepare(
     `INSERT INTO devices (id, name, model, vendor, serial_number, tid, location, connection, connection_key, purchase_date, warranty_end,
-       software_version, support_contact, notes, photo, archived, created_at, updated_at)
+       software_version, support_contact, notes, photo, terminal_password, archived, created_at, updated_at)
      VALUES (@id, @name, @model, @vendor, @serial_number, @tid, @location, @connection, @connection_key, @purchase_date, @warranty_end,
-       @software_version, @support_contact, @notes, @photo, 0, @now, @now)`,
+       @software_version, @support_contact, @notes, @photo, @terminal_password, 0, @now, @now)`,
   ).run({ id, now, ...params(fields) });
 }
 
@@ -101,7 +104,8 @@ export function updateDevice(db: Db, id: string, fields: DeviceFields, now: stri
   db.prepare(
     `UPDATE devices SET name = @name, model = @model, vendor = @vendor, serial_number = @serial_number, tid = @tid, location = @location,
        connection = @connection, connection_key = @connection_key, purchase_date = @purchase_date, warranty_end = @warranty_end,
-       software_version = @software_version, support_contact = @support_contact, notes = @notes, photo = @photo, updated_at = @now
+       software_version = @software_version, support_contact = @support_contact, notes = @notes, photo = @photo,
+       terminal_password = @terminal_password, updated_at = @now
      WHERE id = @id`,
   ).run({ id, now, ...params(fields) });
 }

@@ -42,6 +42,32 @@ describe('the device registry', () => {
     expect(links.added.map((s) => s.id)).toEqual([(result.value as { id: string }).id]);
   });
 
+  it('hands the terminal password to the manager, keeps it through an edit and a CSV import without it, and refuses a bad one', async () => {
+    const { core, links } = app();
+    const created = await core.dispatch('devices.create', { ...counter, terminalPassword: '123456' });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    const id = (created.value as { id: string }).id;
+    expect(links.added.at(-1)).toMatchObject({ id, password: '123456' });
+    // An edit that does not send the password keeps it, and the link is not rebuilt.
+    links.added.length = 0;
+    await core.dispatch('devices.update', { id, ...counter, notes: 'by the door' });
+    expect(core.services.devices.get(id).terminalPassword).toBe('123456');
+    expect(links.added).toEqual([]);
+    // The CSV never carries it; importing the exported registry keeps it.
+    await core.dispatch('devices.importCsv', { csv: core.services.devices.exportCsv() });
+    expect(core.services.devices.get(id).terminalPassword).toBe('123456');
+    // A changed password re-registers with the new one.
+    await core.dispatch('devices.update', { id, ...counter, terminalPassword: '654321' });
+    expect(links.added.at(-1)).toMatchObject({ id, password: '654321' });
+    const bad = await core.dispatch('devices.update', { id, ...counter, terminalPassword: '12ab' });
+    expect(!bad.ok && bad.error.details?.issues?.[0]).toMatchObject({ path: 'terminalPassword', messageKey: 'devices.invalidTerminalPassword' });
+    expect(core.services.devices.get(id).terminalPassword).toBe('654321');
+    // Empty means the factory default: the manager gets no password and uses 000000.
+    await core.dispatch('devices.update', { id, ...counter, terminalPassword: '' });
+    expect(links.added.at(-1)).not.toHaveProperty('password');
+  });
+
   it('refuses a second device on the same serial port with a field error and saves nothing', async () => {
     const { core } = app();
     await core.dispatch('devices.create', counter);

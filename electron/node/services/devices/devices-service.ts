@@ -85,8 +85,8 @@ interface PlannedLine {
   issues: CsvIssue[];
 }
 
-/** Device fields as an update sends them: `photo` absent keeps the stored one. */
-export type DeviceUpdateFields = Omit<DeviceFields, 'photo'> & { photo?: string | null | undefined };
+/** Device fields as an update sends them: `photo` or `terminalPassword` absent keeps the stored one. */
+export type DeviceUpdateFields = Omit<DeviceFields, 'photo' | 'terminalPassword'> & { photo?: string | null | undefined; terminalPassword?: string | undefined };
 
 function connectionPath(connection: DeviceConnection): string {
   return connection.type === 'serial' ? 'connection.path' : 'connection.port';
@@ -134,7 +134,7 @@ export class DevicesService {
 
   private async addLink(device: Device): Promise<void> {
     try {
-      await this.links.add({ id: device.id, name: device.name, connection: device.connection });
+      await this.links.add({ id: device.id, name: device.name, connection: device.connection, ...(device.terminalPassword ? { password: device.terminalPassword } : {}) });
     } catch (error) {
       this.options.logger?.warn('terminal manager refused a device', { id: device.id, error });
     }
@@ -200,7 +200,11 @@ export class DevicesService {
   async update(id: string, input: DeviceFields | DeviceUpdateFields): Promise<Device> {
     const before = this.get(id);
     if (before.archived) throw archivedError(id);
-    const fields: DeviceFields = { ...input, photo: input.photo === undefined ? before.photo : input.photo };
+    const fields: DeviceFields = {
+      ...input,
+      photo: input.photo === undefined ? before.photo : input.photo,
+      terminalPassword: input.terminalPassword === undefined ? before.terminalPassword : input.terminalPassword,
+    };
     await this.checkConnection(fields, id);
     updateDevice(this.db, id, fields, this.clock.now().toISOString());
     return this.afterUpdate(before);
@@ -209,7 +213,7 @@ export class DevicesService {
   private async afterUpdate(before: Device): Promise<Device> {
     const device = this.get(before.id);
     this.bus.emit('devices.changed', device);
-    if (JSON.stringify(before.connection) !== JSON.stringify(device.connection) || before.name !== device.name) {
+    if (JSON.stringify(before.connection) !== JSON.stringify(device.connection) || before.name !== device.name || before.terminalPassword !== device.terminalPassword) {
       await this.removeLink(device.id);
       await this.addLink(device);
     }
@@ -293,7 +297,7 @@ export class DevicesService {
         const fields = item.fields as DeviceFields;
         if (item.id) {
           const before = getDevice(this.db, item.id) as Device;
-          updateDevice(this.db, item.id, { ...fields, photo: before.photo }, now);
+          updateDevice(this.db, item.id, { ...fields, photo: before.photo, terminalPassword: before.terminalPassword }, now);
           written.push({ before, id: item.id });
         } else {
           const id = randomUUID();
