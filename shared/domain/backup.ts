@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 
-/** 2: chunks compressed with zstd; 1 (still read): chunks deflated. */
-export const BACKUP_FORMAT_VERSION = 2;
+/** 3: zstd chunks and a header hash; 2 (still read): zstd chunks; 1 (still read): chunks deflated. */
+export const BACKUP_FORMAT_VERSION = 3;
 export const BACKUP_EXTENSION = '.pcbak';
 
 export const ScryptParams = z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int() });

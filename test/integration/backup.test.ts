@@ -76,7 +76,7 @@ describe('creating a backup', () => {
 
   it('shows what a backup contains without the passphrase', async () => {
     const { header } = await core.services.backup.inspect({ file: encrypted });
-    expect(header).toMatchObject({ formatVersion: 2, compression: 'zstd-frames', encryption: { cipher: 'aes-256-gcm', kdf: 'scrypt' } });
+    expect(header).toMatchObject({ formatVersion: 3, compression: 'zstd-frames', encryption: { cipher: 'aes-256-gcm', kdf: 'scrypt' } });
     expect(header.rowCounts.transactions).toBe(3_000);
     expect(header.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -120,7 +120,7 @@ describe('verifying a backup', () => {
   });
 
   it('refuses a backup of a newer format version', async () => {
-    const file = copyWith(plain, 'newer.pcbak', (b) => Buffer.from(b.toString('latin1').replace('"formatVersion":2', '"formatVersion":9'), 'latin1'));
+    const file = copyWith(plain, 'newer.pcbak', (b) => Buffer.from(b.toString('latin1').replace('"formatVersion":3', '"formatVersion":9'), 'latin1'));
     await expect(core.services.backup.verify({ file })).rejects.toMatchObject({ code: 'backup_newer' });
   });
 
@@ -176,6 +176,49 @@ describe('verifying a backup', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('rejects a flipped bit anywhere in the header of an unencrypted file (createdAt, appVersion, the hashes, the version)', async () => {
+    const bytes = fs.readFileSync(plain);
+    const headerEnd = 12 + bytes.readUInt32BE(8);
+    const text = bytes.subarray(0, headerEnd).toString('latin1');
+    // Every bit of the fields nothing else would check, one bit of every other header byte.
+    const fields = ['"createdAt":"', '"appVersion":"', '"formatVersion":', '"headerSha256":"'].map((key) => text.indexOf(key));
+    expect(fields.every((at) => at > 0)).toBe(true);
+    const flips: [number, number][] = [];
+    for (let offset = 0; offset < headerEnd; offset++) {
+      const inField = fields.some((at) => offset >= at && offset < at + 40);
+      for (let bit = 0; bit < 8; bit++) if (inField || bit === offset % 8) flips.push([offset, bit]);
+    }
+    const file = path.join(temp.dir, 'header-flip.pcbak');
+    const accepted: string[] = [];
+    for (const [offset, bit] of flips) {
+      const copy = Buffer.from(bytes);
+      copy[offset] = (copy[offset] ?? 0) ^ (1 << bit);
+      fs.writeFileSync(file, copy);
+      const result = await core.services.backup.verify({ file }).then(
+        () => 'accepted',
+        (e: { code?: string }) => e.code ?? 'error',
+      );
+      if (!['backup_damaged', 'not_a_backup', 'backup_newer'].includes(result)) accepted.push(`${offset}.${bit}: ${result}`);
+    }
+    fs.rmSync(file);
+    expect(accepted).toEqual([]);
+  });
+
+  it('still reads a version 2 file (zstd chunks, no header hash)', async () => {
+    const bytes = fs.readFileSync(plain);
+    const headerEnd = 12 + bytes.readUInt32BE(8);
+    const fields = JSON.parse(bytes.subarray(12, headerEnd).toString('utf8')) as Record<string, unknown>;
+    delete fields.headerSha256;
+    const json = Buffer.from(JSON.stringify({ ...fields, formatVersion: 2 }), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(json.length);
+    const file = copyWith(plain, 'v2.pcbak', (b) => Buffer.concat([MAGIC, length, json, b.subarray(headerEnd)]));
+    await expect(core.services.backup.verify({ file })).resolves.toMatchObject({ integrity: 'ok', header: { formatVersion: 2 } });
+    // Without its header hash, a version 3 file is damaged, not a version 2 one.
+    const stripped = copyWith(file, 'v3-stripped.pcbak', (b) => Buffer.from(b.toString('latin1').replace('"formatVersion":2', '"formatVersion":3'), 'latin1'));
+    await expect(core.services.backup.verify({ file: stripped })).rejects.toMatchObject({ code: 'backup_damaged' });
   });
 });
 

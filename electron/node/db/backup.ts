@@ -61,6 +61,11 @@ parentPort.on('message', (request) => {
   let answer;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
+    // The files checked here are PosCare's own scratch copies (snapshot, restored copy), which
+    // nothing else writes or truncates while they are open, so they can be memory-mapped: the
+    // check then reads pages without a system call each. Measured on the 444 MB demo database:
+    // integrity_check 3.2 s user + 0.47 s system -> 0.02 s system, the user time unchanged.
+    if (withIntegrity) db.pragma('mmap_size = ' + Math.min(2 ** 31, Math.max(0, workerData.mmapLimit)));
     const integrity = withIntegrity
       ? db.pragma('integrity_check', { simple: false }).map((r) => r.integrity_check).join('; ')
       : 'skipped';
@@ -96,7 +101,8 @@ function sharedInspector(): Inspector {
     eval: true,
     // Plain JavaScript: no loader hooks (tsx under tests and benches) to boot in the worker.
     execArgv: [],
-    workerData: { driver },
+    // A 32-bit process cannot map 2 GiB; there, pages are read as before.
+    workerData: { driver, mmapLimit: process.arch === 'ia32' || process.arch === 'arm' ? 0 : 2 ** 31 },
   });
   const created: Inspector = { worker, next: 1, pending: new Map() };
   const failAll = (error: Error) => {

@@ -1,16 +1,19 @@
 /**
- * The backup file format, version 2 (version 1 is still read):
+ * The backup file format, version 3 (versions 1 and 2 are still read):
  *
  *   "POSCAREB" (8 bytes magic) | header length (u32 BE) | header (UTF-8 JSON, BackupHeader)
  *   | body | GCM tag (16 bytes, encrypted files only)
  *
- * The body is the database file cut into 1 MiB chunks, each compressed on its own (version 2:
- * zstd level 1, "zstd-frames"; version 1: raw deflate level 1, "deflate-raw-frames") and framed
- * as [raw length u32][compressed length u32][bytes], closed by a frame of two zero lengths; when
- * encrypted, the whole body is one AES-256-GCM stream under a scrypt key, with the header (its
- * sha256 field zeroed, because the hash is only known at the end) as additional authenticated
- * data. Hashing, zstd and AES run on the calling thread a chunk at a time (a few milliseconds
- * each), so the event loop never stalls for long; reads and writes overlap with that work.
+ * The body is the database file cut into 1 MiB chunks, each compressed on its own (versions 2
+ * and 3: zstd level 1, "zstd-frames"; version 1: raw deflate level 1, "deflate-raw-frames") and
+ * framed as [raw length u32][compressed length u32][bytes], closed by a frame of two zero lengths;
+ * when encrypted, the whole body is one AES-256-GCM stream under a scrypt key, with the header (its
+ * sha256 and headerSha256 fields zeroed, because both are only known at the end) as additional
+ * authenticated data. Version 3 adds `headerSha256`: the SHA-256 of magic, length and header with
+ * that one field zeroed, written last, so a damaged header is caught in unencrypted files too (in
+ * version 2 nothing covered their createdAt or appVersion) and without the passphrase.
+ * Hashing, zstd and AES run on the calling thread a chunk at a time (a few milliseconds each), so
+ * the event loop never stalls for long; the next read and the previous write overlap with that work.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -25,6 +28,7 @@ export const MAGIC = Buffer.from('POSCAREB', 'ascii');
 /** 1 MiB: hashing and AES of one chunk take a few milliseconds on the main thread. */
 const CHUNK = 1024 * 1024;
 const PARALLEL = 4;
+const READ = 256 * 1024;
 const TAG_BYTES = 16;
 const MAX_HEADER = 1024 * 1024;
 const ZERO_HASH = '0'.repeat(64);
@@ -40,24 +44,41 @@ const ZSTD_LEVEL = 1;
 
 type Compression = BackupHeader['compression'];
 
-/** One chunk compressed and framed: [raw length][compressed length][bytes]. */
-function compressChunk(compression: Compression, raw: Buffer, cctx: ZstdBinding.CCtx): Promise<Buffer> {
-  const frame = (compressed: Buffer) => {
-    const head = Buffer.allocUnsafe(8);
-    head.writeUInt32BE(raw.length, 0);
-    head.writeUInt32BE(compressed.length, 4);
-    return Buffer.concat([head, compressed]);
-  };
-  if (compression === 'deflate-raw-frames') return deflateRaw(raw, { level: 1 }).then(frame);
-  const out = Buffer.allocUnsafe(zstd.compressBound(raw.length));
-  const written = cctx.compress(out, raw, ZSTD_LEVEL);
-  return Promise.resolve(frame(out.subarray(0, written)));
+const FRAME_HEAD = 8;
+
+/** A deflated chunk (version 1, written only by tests now) framed: [raw length][compressed length][bytes]. */
+async function deflateFrame(raw: Buffer): Promise<Buffer> {
+  const compressed = await deflateRaw(raw, { level: 1 });
+  const head = Buffer.allocUnsafe(FRAME_HEAD);
+  head.writeUInt32BE(raw.length, 0);
+  head.writeUInt32BE(compressed.length, 4);
+  return Buffer.concat([head, compressed]);
 }
 
-/** The chunk of `rawLength` bytes back; a frame that claims more than that fails (never a big allocation). */
-async function decompressChunk(compression: Compression, compressed: Buffer, rawLength: number, dctx: ZstdBinding.DCtx): Promise<Buffer> {
+/**
+ * A zstd chunk framed in `out` (at least FRAME_HEAD + compressBound(CHUNK) bytes): compressed
+ * straight behind the frame head, so no copy of the frame is made.
+ */
+function zstdFrame(raw: Buffer, cctx: ZstdBinding.CCtx, out: Buffer): Buffer {
+  const written = cctx.compress(out.subarray(FRAME_HEAD), raw, ZSTD_LEVEL);
+  out.writeUInt32BE(raw.length, 0);
+  out.writeUInt32BE(written, 4);
+  return out.subarray(0, FRAME_HEAD + written);
+}
+
+/**
+ * The chunk of `rawLength` bytes back (zstd: into `into` when given); a frame that claims more
+ * than that fails (never a big allocation).
+ */
+async function decompressChunk(
+  compression: Compression,
+  compressed: Buffer,
+  rawLength: number,
+  dctx: ZstdBinding.DCtx,
+  into: Buffer | null,
+): Promise<Buffer> {
   if (compression === 'deflate-raw-frames') return inflateRaw(compressed, { maxOutputLength: CHUNK });
-  const raw = Buffer.allocUnsafe(rawLength);
+  const raw = into ? into.subarray(0, rawLength) : Buffer.allocUnsafe(rawLength);
   return raw.subarray(0, dctx.decompress(raw, compressed));
 }
 const scrypt = promisify(crypto.scrypt) as (
@@ -86,7 +107,7 @@ function keyCheck(key: Buffer): string {
   return crypto.createHmac('sha256', key).update(KEY_CHECK_LABEL).digest('base64');
 }
 
-function headerBytes(header: BackupHeader): Buffer {
+function headerBytes(header: BackupHeader & { headerSha256?: string }): Buffer {
   return Buffer.from(JSON.stringify(header), 'utf8');
 }
 
@@ -125,73 +146,92 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
     };
   }
   const compression = options.compression ?? 'zstd-frames';
+  // Tests still write version 1 (deflate) to prove it restores; it has no header hash.
+  const current = compression === 'zstd-frames';
   const header: BackupHeader = {
-    formatVersion: compression === 'zstd-frames' ? BACKUP_FORMAT_VERSION : 1,
+    formatVersion: current ? BACKUP_FORMAT_VERSION : 1,
     ...options.header,
     plaintextBytes,
     compression,
     encryption,
     sha256: ZERO_HASH,
   };
-  const head = prefix(headerBytes(header));
+  const head = prefix(headerBytes(current ? { ...header, headerSha256: ZERO_HASH } : header));
   const cipher = key && encryption ? crypto.createCipheriv('aes-256-gcm', key, Buffer.from(encryption.iv, 'base64')) : null;
   cipher?.setAAD(head);
   const hash = crypto.createHash('sha256');
   const input = await fs.promises.open(options.snapshotFile, 'r');
   const output = await fs.promises.open(options.out, 'wx');
   let written = 0;
+  // At most one read and one write in flight while a chunk is hashed, compressed and encrypted.
+  let reading: Promise<Buffer> | null = null;
+  let writing: Promise<unknown> = Promise.resolve();
   const emit = async (plain: Buffer) => {
     const data = cipher ? cipher.update(plain) : plain;
+    await writing;
     if (data.length > 0) {
-      await output.write(data);
+      writing = quiet(output.write(data));
       written += data.length;
     }
   };
   try {
-    await output.write(head);
+    writing = quiet(output.write(head));
     written += head.length;
     const cctx = new zstd.CCtx();
-    let position = 0;
-    const pending: Promise<Buffer>[] = [];
-    const readNext = async (): Promise<boolean> => {
-      if (position >= plaintextBytes) return false;
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, plaintextBytes - position));
-      position += buffer.length;
-      const { bytesRead } = await input.read(buffer, 0, buffer.length, position - buffer.length);
+    // Two of each, reused: chunk i is compressed while chunk i+1 is read into the other input
+    // buffer and frame i-1 is written from the other output buffer (a fresh 1 MiB allocation per
+    // chunk costs page faults on every one of them).
+    const inputs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const outputs = current ? [0, 1].map(() => Buffer.allocUnsafe(FRAME_HEAD + zstd.compressBound(CHUNK))) : [];
+    const chunks = Math.ceil(plaintextBytes / CHUNK);
+    const read = async (index: number): Promise<Buffer> => {
+      const position = index * CHUNK;
+      const buffer = (inputs[index % 2] as Buffer).subarray(0, Math.min(CHUNK, plaintextBytes - position));
+      const { bytesRead } = await input.read(buffer, 0, buffer.length, position);
       if (bytesRead !== buffer.length) throw new Error('The snapshot changed size while it was read');
-      hash.update(buffer);
-      pending.push(quiet(compressChunk(compression, buffer, cctx)));
-      return true;
+      return buffer;
     };
-    // A few chunks ahead: the next reads (and, for deflate, the thread pool) work while one is written.
-    while (pending.length < PARALLEL && (await readNext()));
-    while (pending.length > 0) {
-      const frame = await (pending.shift() as Promise<Buffer>);
-      const reading = quiet(readNext());
-      await emit(frame);
-      await reading;
-      options.onProgress?.(Math.min(1, position / Math.max(1, plaintextBytes)));
+    if (chunks > 0) reading = quiet(read(0));
+    for (let index = 0; index < chunks; index++) {
+      const raw = await (reading as Promise<Buffer>);
+      reading = index + 1 < chunks ? quiet(read(index + 1)) : null;
+      hash.update(raw);
+      // The frame in outputs[index % 2] is not reused before the write of frame index+1 was
+      // awaited in emit, which itself waits for the write of this one.
+      await emit(current ? zstdFrame(raw, cctx, outputs[index % 2] as Buffer) : await deflateFrame(raw));
+      options.onProgress?.((index + 1) / chunks);
     }
-    await emit(Buffer.alloc(8));
+    await emit(Buffer.alloc(FRAME_HEAD));
+    await writing;
     if (cipher) {
       const last = cipher.final();
-      if (last.length > 0) await output.write(last);
-      written += last.length;
       const tag = cipher.getAuthTag();
-      await output.write(tag);
-      written += tag.length;
+      await output.write(Buffer.concat([last, tag]));
+      written += last.length + tag.length;
     }
-    // The hash is known only now: put it into its slot in the header (not covered by the tag;
-    // verification recomputes it from the plaintext, so a changed hash is caught there).
+    // The hashes are known only now: into their slots in the header (same lengths), the header
+    // hash last, over the final header with only its own slot zeroed.
     const sha256 = hash.digest('hex');
-    const slot = head.indexOf(`"sha256":"${ZERO_HASH}"`);
-    await output.write(Buffer.from(`"sha256":"${sha256}"`), 0, undefined, slot);
+    const final = Buffer.from(head);
+    fillSlot(final, 'sha256', ZERO_HASH, sha256);
+    if (current) fillSlot(final, 'headerSha256', ZERO_HASH, crypto.createHash('sha256').update(final).digest('hex'));
+    await output.write(final, 0, final.length, 0);
     await output.sync();
     return { header: { ...header, sha256 }, bytes: written };
   } finally {
+    // Nothing may still touch the handles when they are closed after a failure.
+    await Promise.allSettled([reading, writing]);
     await input.close();
     await output.close();
   }
+}
+
+/** Replaces `"name":"from"` in a header (it occurs once: JSON escapes quotes inside strings) by `"name":"to"` of the same length. */
+function fillSlot(head: Buffer, name: string, from: string, to: string): boolean {
+  const at = head.indexOf(`"${name}":"${from}"`, 0, 'latin1');
+  if (at < 0 || from.length !== to.length) return false;
+  head.write(`"${name}":"${to}"`, at, 'latin1');
+  return true;
 }
 
 /** Reads and checks the header of a backup without the passphrase. */
@@ -227,12 +267,27 @@ export async function readBackupHeader(file: string): Promise<{ header: BackupHe
       });
     }
     const header = BackupHeader.safeParse(parsed);
-    if (!header.success || !/^[0-9a-f]{64}$/.test(header.data.sha256)) {
+    const hex = /^[0-9a-f]{64}$/;
+    if (!header.success || !hex.test(header.data.sha256)) {
       throw new AppError('backup_damaged', `The header of ${file} is damaged`, { file });
     }
     const head = Buffer.concat([start, raw]);
-    // The authenticated copy of the header has the hash zeroed, as when it was written.
-    const zeroed = Buffer.from(head.toString('latin1').replace(`"sha256":"${header.data.sha256}"`, `"sha256":"${ZERO_HASH}"`), 'latin1');
+    // Version 3 requires the header hash; a file that has one is checked whatever its version
+    // says, so a flipped version digit cannot turn the check off.
+    const headerSha256 = (parsed as { headerSha256?: unknown }).headerSha256;
+    if (header.data.formatVersion >= 3 || headerSha256 !== undefined) {
+      const check = Buffer.from(head);
+      const intact =
+        typeof headerSha256 === 'string' &&
+        hex.test(headerSha256) &&
+        fillSlot(check, 'headerSha256', headerSha256, ZERO_HASH) &&
+        crypto.createHash('sha256').update(check).digest('hex') === headerSha256;
+      if (!intact) throw new AppError('backup_damaged', `The header of ${file} is damaged`, { file });
+    }
+    // The authenticated copy of the header has the hashes zeroed, as when it was written.
+    const zeroed = Buffer.from(head);
+    fillSlot(zeroed, 'sha256', header.data.sha256, ZERO_HASH);
+    if (typeof headerSha256 === 'string') fillSlot(zeroed, 'headerSha256', headerSha256, ZERO_HASH);
     return { header: header.data, headerEnd: 12 + length, head: zeroed, bytes: size };
   } finally {
     await handle.close();
@@ -276,7 +331,14 @@ export async function readBackupFile(
   const output = outDb === null ? null : await fs.promises.open(outDb, 'wx');
   const hash = crypto.createHash('sha256');
   const dctx = new zstd.DCtx();
+  const zstdFrames = header.compression === 'zstd-frames';
+  // zstd runs on this thread, so each frame is done before the next: when only checking, one
+  // buffer serves every frame (hashed before it is reused). Deflate keeps a few frames in the
+  // thread pool at once.
+  const scratch = zstdFrames && !output ? Buffer.allocUnsafe(CHUNK) : null;
+  const ahead = zstdFrames ? 0 : PARALLEL - 1;
   let plainBytes = 0;
+  let next: Promise<Buffer> | null = null;
   try {
     let carry: Buffer = Buffer.alloc(0);
     let ended = false;
@@ -304,7 +366,7 @@ export async function readBackupFile(
         const compressed = carry.subarray(8, 8 + compressedLength);
         carry = carry.subarray(8 + compressedLength);
         pending.push(
-          quiet(decompressChunk(header.compression, compressed, rawLength, dctx).then(
+          quiet(decompressChunk(header.compression, compressed, rawLength, dctx, scratch).then(
             (raw) => {
               if (raw.length !== rawLength) throw damaged('frame length');
               return raw;
@@ -314,17 +376,31 @@ export async function readBackupFile(
             },
           )),
         );
-        await flush(PARALLEL - 1);
+        await flush(ahead);
       }
       if (ended && carry.length > 0) throw damaged('data after the end');
     };
+    // The next read is in flight while a chunk is decrypted and decompressed. Ciphertext is
+    // copied out by decipher.update, so two buffers take turns; a plain body gets a fresh buffer
+    // per read, because the unconsumed end of one stays referenced (carry).
+    // 256 KiB of the file per turn: it holds about 1.5 MiB of plaintext at zstd's ratio on SQLite
+    // pages, a couple of milliseconds of work before the event loop runs again (1 MiB reads,
+    // ~6 MiB of plaintext, made the longest turns of a backup).
+    const buffers = decipher ? [Buffer.allocUnsafe(READ), Buffer.allocUnsafe(READ)] : null;
+    let turn = 0;
+    const readAt = async (at: number): Promise<Buffer> => {
+      const length = Math.min(READ, bodyEnd - at);
+      const buffer = buffers ? (buffers[turn++ % 2] as Buffer) : Buffer.allocUnsafe(length);
+      const { bytesRead } = await input.read(buffer, 0, length, at);
+      return buffer.subarray(0, bytesRead);
+    };
     let position = headerEnd;
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    while (position < bodyEnd) {
-      const { bytesRead } = await input.read(buffer, 0, Math.min(CHUNK, bodyEnd - position), position);
-      if (bytesRead === 0) throw damaged('truncated');
-      position += bytesRead;
-      const chunk = Buffer.from(buffer.subarray(0, bytesRead));
+    next = position < bodyEnd ? quiet(readAt(position)) : null;
+    while (next) {
+      const chunk = await next;
+      if (chunk.length === 0) throw damaged('truncated');
+      position += chunk.length;
+      next = position < bodyEnd ? quiet(readAt(position)) : null;
       await consume(decipher ? decipher.update(chunk) : chunk);
       onProgress?.((position - headerEnd) / Math.max(1, bodyEnd - headerEnd));
     }
@@ -343,6 +419,7 @@ export async function readBackupFile(
     await output?.sync();
     return header;
   } finally {
+    await Promise.allSettled([next]);
     await input.close();
     await output?.close();
   }
