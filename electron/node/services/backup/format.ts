@@ -179,8 +179,8 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
     written += head.length;
     const cctx = new zstd.CCtx();
     // Two of each, reused: chunk i is compressed while chunk i+1 is read into the other input
-    // buffer and frame i-1 is written from the other output buffer (a fresh 1 MiB allocation per
-    // chunk costs page faults on every one of them).
+    // buffer and frame i-1 is written from the other output buffer. Against a fresh buffer per
+    // chunk and a copy per frame, measured on a 527 MB snapshot: 1.5-1.9 -> 1.3-1.45 s of CPU.
     const inputs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     const outputs = current ? [0, 1].map(() => Buffer.allocUnsafe(FRAME_HEAD + zstd.compressBound(CHUNK))) : [];
     const chunks = Math.ceil(plaintextBytes / CHUNK);
