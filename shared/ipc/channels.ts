@@ -49,9 +49,9 @@ export const METHOD_NAMES = [
   'terminals.list',
   'terminals.ports',
   'terminals.run',
+  'terminals.abort',
   'terminals.events',
   'updates.get',
-  'terminals.abort',
   'updates.check',
   'updates.installNow',
 ] as const;

@@ -62,12 +62,12 @@ import {
   TransactionQuery,
 } from '../domain/transactions';
 import {
+  AbortTerminalCommand,
   RunTerminalCommand,
   SerialPortList,
-  AbortTerminalCommand,
+  TerminalAbortResult,
   TerminalCommandResult,
   TerminalEvent,
-  TerminalAbortResult,
   TerminalEventsQuery,
   TerminalLink,
 } from '../domain/terminals';
@@ -140,12 +140,12 @@ export const contract = {
   'terminals.list': method(NoInput, z.array(TerminalLink)),
   'terminals.ports': method(NoInput, SerialPortList),
   'terminals.run': method(RunTerminalCommand, TerminalCommandResult),
+  'terminals.abort': method(AbortTerminalCommand, TerminalAbortResult),
   'terminals.events': method(TerminalEventsQuery, z.array(TerminalEvent)),
   /** Desktop app only (browser mode answers `unavailable`): the self-update state, a check now, install now. */
   'updates.get': method(NoInput, UpdateStatus),
   'updates.check': method(NoInput, UpdateStatus),
   'updates.installNow': method(NoInput, UpdateInstallResult),
-  'terminals.abort': method(AbortTerminalCommand, TerminalAbortResult),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {

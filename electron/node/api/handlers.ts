@@ -72,9 +72,9 @@ export function createHandlers(services: Services): Handlers {
     'terminals.list': () => services.terminals.list(),
     'terminals.ports': () => services.terminals.ports(),
     'terminals.run': ({ id, ...command }) => services.terminals.run(id, command),
+    'terminals.abort': ({ id }) => services.terminals.abort(id),
     'terminals.events': (input) => services.terminals.recentEvents(input.terminalId, input.limit, input.types),
     'updates.get': () => updates(services).status(),
-    'terminals.abort': ({ id }) => services.terminals.abort(id),
     'updates.check': () => updates(services).check(),
     'updates.installNow': () => updates(services).installNow(),
   };
