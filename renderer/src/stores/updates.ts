@@ -15,7 +15,12 @@ export const useUpdatesStore = defineStore('updates', () => {
   const installing = ref(false);
   let unsubscribe: (() => void) | undefined;
 
-  async function load(): Promise<void> {
+  /** Browser mode never asks: the server could only answer 'unavailable' (and the browser logs every such answer). */
+  async function load(mode: 'electron' | 'browser'): Promise<void> {
+    if (mode === 'browser') {
+      supported.value = false;
+      return;
+    }
     const result = await call('updates.get');
     if (!result.ok) {
       supported.value = result.error.code === 'unavailable' ? false : supported.value;
