@@ -25,6 +25,15 @@ describe('the installer configuration', () => {
     expect(config.asarUnpack).toContain('**/*.node');
   });
 
+  it('has an application icon of at least 256x256 pixels, as Windows needs for the exe and the installer', () => {
+    const png = fs.readFileSync(path.join(root, config.win.icon));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: width and height, big-endian, right after the 8-byte signature and the chunk header.
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(256);
+    expect(png.readUInt32BE(20)).toBe(png.readUInt32BE(16));
+    expect(path.dirname(config.win.icon)).toBe(config.directories.buildResources);
+  });
+
   it('pins a supported Electron major explicitly', () => {
     expect(pkg.devDependencies.electron).toMatch(/^\^(4[5-9]|[5-9]\d)\./);
   });
