@@ -1,27 +1,76 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AnalyticsSummary } from '../../../shared/domain/analytics';
+import type { AnalyticsQuery, AnalyticsSummary } from '../../../shared/domain/analytics';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
 
 /** How long to wait after an incident change before reloading (a burst of changes reloads once). */
 export const REFRESH_DELAY_MS = 250;
 
-/** Reliability figures for the whole store or one device; reloaded when incidents change. */
+export const ANALYTICS_PRESETS = ['30d', '90d', '12m', 'custom'] as const;
+export type AnalyticsPreset = (typeof ANALYTICS_PRESETS)[number];
+
+/** The window the manager picked; `from`/`to` are local calendar days (YYYY-MM-DD), used by `custom` only. */
+export interface AnalyticsRange {
+  preset: AnalyticsPreset;
+  from?: string;
+  to?: string;
+}
+
+export const DEFAULT_RANGE: AnalyticsRange = { preset: '12m' };
+const DAY = 86_400_000;
+const PRESET_DAYS: Record<Exclude<AnalyticsPreset, 'custom'>, number> = { '30d': 30, '90d': 90, '12m': 365 };
+
+/** Start (00:00) or end (24:00) of a local calendar day, as an ISO time. */
+function localDay(day: string, end: boolean): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return undefined;
+  const start = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Date(end ? new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1).getTime() - 1 : start.getTime()).toISOString();
+}
+
+/** The API query of a range: presets count back from now, a custom range spans whole local days. */
+export function queryOf(range: AnalyticsRange, deviceId: string | undefined, now: Date = new Date()): AnalyticsQuery {
+  const query: AnalyticsQuery = deviceId ? { deviceId } : {};
+  if (range.preset === 'custom') {
+    const from = range.from ? localDay(range.from, false) : undefined;
+    const to = range.to ? localDay(range.to, true) : undefined;
+    if (from) query.from = from;
+    if (to) query.to = to;
+  } else {
+    query.from = new Date(now.getTime() - PRESET_DAYS[range.preset] * DAY).toISOString();
+    query.to = now.toISOString();
+  }
+  return query;
+}
+
+/** Reliability figures for the whole store ('all') or one device, over the window picked for each; reloaded when incidents change. */
 export const useAnalyticsStore = defineStore('analytics', () => {
   const summaries = ref<Record<string, AnalyticsSummary>>({});
-  const error = ref<ApiError>();
+  const ranges = ref<Record<string, AnalyticsRange>>({});
+  /** The last failed load per key (a validation error names the field: from or to). */
+  const errors = ref<Record<string, ApiError | undefined>>({});
   let subscribed = false;
   let pending: ReturnType<typeof setTimeout> | undefined;
 
+  const keyOf = (deviceId?: string) => deviceId ?? 'all';
+  const rangeOf = (deviceId?: string): AnalyticsRange => ranges.value[keyOf(deviceId)] ?? DEFAULT_RANGE;
+
   async function load(deviceId?: string): Promise<void> {
-    const result = await call('analytics.summary', deviceId ? { deviceId } : {});
+    const key = keyOf(deviceId);
+    const result = await call('analytics.summary', queryOf(rangeOf(deviceId), deviceId));
     if (!result.ok) {
-      error.value = result.error;
+      errors.value = { ...errors.value, [key]: result.error };
       return;
     }
-    error.value = undefined;
-    summaries.value = { ...summaries.value, [deviceId ?? 'all']: result.value };
+    errors.value = { ...errors.value, [key]: undefined };
+    summaries.value = { ...summaries.value, [key]: result.value };
+  }
+
+  /** Picks the window of the board or of one device and loads its figures. */
+  async function setRange(deviceId: string | undefined, range: AnalyticsRange): Promise<void> {
+    ranges.value = { ...ranges.value, [keyOf(deviceId)]: { ...range } };
+    await load(deviceId);
   }
 
   /** Every summary on screen is computed again (incidents opened, edited or resolved change every figure). */
@@ -39,5 +88,5 @@ export const useAnalyticsStore = defineStore('analytics', () => {
     on('incidents.changed', refresh);
   }
 
-  return { summaries, error, load, refresh, subscribe };
+  return { summaries, ranges, errors, rangeOf, load, setRange, refresh, subscribe };
 });

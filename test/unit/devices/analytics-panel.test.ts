@@ -19,12 +19,19 @@ const summary: AnalyticsSummary = {
 };
 
 const calls: string[] = [];
+const inputs: Record<string, unknown>[] = [];
 const listeners = vi.hoisted(() => new Map<string, (payload: unknown) => void>());
 let current: AnalyticsSummary = summary;
 vi.mock('../../../renderer/src/api/client', () => ({
-  call: (method: string) => {
+  call: (method: string, input?: Record<string, unknown>) => {
     calls.push(method);
-    return Promise.resolve(method === 'analytics.summary' ? { ok: true, value: current } : { ok: true, value: [] });
+    if (method !== 'analytics.summary') return Promise.resolve({ ok: true, value: [] });
+    inputs.push(input ?? {});
+    // As the service answers a window that ends before it starts.
+    if (typeof input?.from === 'string' && typeof input.to === 'string' && input.from > input.to) {
+      return Promise.resolve({ ok: false, error: { code: 'validation', message: 'The window ends before it starts', details: { issues: [{ path: 'to', code: 'custom', messageKey: 'analytics.toBeforeFrom' }] } } });
+    }
+    return Promise.resolve({ ok: true, value: { ...current, from: input?.from ?? current.from, to: input?.to ?? current.to } });
   },
   on: (name: string, listener: (payload: unknown) => void) => {
     listeners.set(name, listener);
@@ -40,6 +47,7 @@ describe('the analytics panel', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     calls.length = 0;
+    inputs.length = 0;
     current = summary;
   });
 
@@ -100,5 +108,48 @@ describe('the analytics panel', () => {
     const hours = charts[2]!.props('option') as { series: { data: number[] }[] };
     expect(hours.series[0]!.data[10]).toBe(2);
     expect(wrapper.text()).toContain('45 of 50 points');
+  });
+
+  it('loads the last 12 months by default and reloads the figures for the period picked', async () => {
+    const wrapper = await render('en');
+    const day = 86_400_000;
+    const span = (input: Record<string, unknown>) => Math.round((Date.parse(input.to as string) - Date.parse(input.from as string)) / day);
+    expect(span(inputs.at(-1)!)).toBe(365);
+    expect(wrapper.get('[data-testid=analytics-range]').text()).toContain('Last 30 days');
+    current = { ...summary, store: { ...summary.store, failures: 1 } };
+    await wrapper.get('[data-testid=range-30d] input').setValue(true);
+    await flushPromises();
+    expect(span(inputs.at(-1)!)).toBe(30);
+    expect(Math.abs(Date.parse(inputs.at(-1)!.to as string) - Date.now())).toBeLessThan(60_000);
+    expect(wrapper.get('[data-testid=store-failures]').text()).toBe('1');
+    await wrapper.get('[data-testid=range-90d] input').setValue(true);
+    await flushPromises();
+    expect(span(inputs.at(-1)!)).toBe(90);
+    expect(wrapper.get('[data-testid=analytics-window]').text()).toContain(new Date(inputs.at(-1)!.from as string).toLocaleDateString('en'));
+  });
+
+  it('asks for whole local days in a custom period and names the impossible one in the manager\'s language', async () => {
+    for (const [language, message] of [['zh-CN', '结束时间早于开始时间'], ['en', 'The end of the period is before its start']] as const) {
+      setActivePinia(createPinia());
+      const wrapper = await render(language);
+      await wrapper.get('[data-testid=range-custom] input').setValue(true);
+      await flushPromises();
+      const { ElDatePicker } = await import('element-plus');
+      const [from, to] = wrapper.findAllComponents(ElDatePicker);
+      from!.vm.$emit('update:modelValue', '2026-03-10');
+      await flushPromises();
+      expect(new Date(inputs.at(-1)!.from as string).getTime()).toBe(new Date(2026, 2, 10).getTime());
+      to!.vm.$emit('update:modelValue', '2026-03-01');
+      await flushPromises();
+      expect(new Date(inputs.at(-1)!.to as string).getTime()).toBe(new Date(2026, 2, 2).getTime() - 1);
+      expect(wrapper.get('[data-testid=range-error]').text()).toBe(message);
+      // The figures of the last good period stay on screen.
+      expect(wrapper.find('[data-testid=health-score]').exists()).toBe(true);
+      to!.vm.$emit('update:modelValue', '2026-03-31');
+      await flushPromises();
+      expect(wrapper.find('[data-testid=range-error]').exists()).toBe(false);
+      expect(Date.parse(inputs.at(-1)!.to as string)).toBe(new Date(2026, 3, 1).getTime() - 1);
+      wrapper.unmount();
+    }
   });
 });
