@@ -3,6 +3,7 @@
  * deleted, so incidents and status history keep their device.
  */
 import { z } from 'zod';
+import { DEFAULT_VENDOR_PROFILE, VENDOR_PROFILE_IDS } from './terminals';
 
 /** A real calendar date "YYYY-MM-DD" (2026-02-30 is refused). */
 export function isCalendarDate(value: string): boolean {
@@ -48,6 +49,9 @@ const Photo = z
 /** The terminal's six-digit password; empty means the factory default 000000. */
 const TerminalPassword = z.string().trim().regex(/^(\d{6})?$/, { error: 'devices.invalidTerminalPassword' });
 
+/** The terminal's vendor profile (shared/domain/terminals); an id PosCare does not know is a field error. */
+const ProfileId = z.enum(VENDOR_PROFILE_IDS, { error: 'devices.unknownProfile' });
+
 const DeviceFieldsBase = z.object({
   name: z.string().trim().min(1, { error: 'devices.nameRequired' }).max(100),
   model: Text(100),
@@ -64,6 +68,7 @@ const DeviceFieldsBase = z.object({
   /** A small photo as a data: URL, optional. */
   photo: Photo.nullable().optional().transform((v) => v ?? null),
   terminalPassword: TerminalPassword.optional().transform((v) => v ?? ''),
+  profileId: ProfileId.optional().transform((v) => v ?? DEFAULT_VENDOR_PROFILE),
 });
 
 function checkDates(fields: { purchaseDate: string | null; warrantyEnd: string | null }, ctx: z.RefinementCtx): void {
@@ -87,8 +92,13 @@ export const Device = DeviceFieldsBase.extend({
 export type Device = z.infer<typeof Device>;
 
 export const DeviceCreate = DeviceFields;
-/** An update without `photo` keeps the stored photo (`photo: null` removes it); without `terminalPassword`, the stored password. */
-export const DeviceUpdate = DeviceFieldsBase.extend({ id: z.string().min(1), photo: Photo.nullable().optional(), terminalPassword: TerminalPassword.optional() }).superRefine(checkDates);
+/** An update without `photo` keeps the stored photo (`photo: null` removes it); without `terminalPassword` or `profileId`, the stored one. */
+export const DeviceUpdate = DeviceFieldsBase.extend({
+  id: z.string().min(1),
+  photo: Photo.nullable().optional(),
+  terminalPassword: TerminalPassword.optional(),
+  profileId: ProfileId.optional(),
+}).superRefine(checkDates);
 export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
 
 export const DeviceId = z.object({ id: z.string().min(1) }).strict();

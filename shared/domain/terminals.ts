@@ -32,12 +32,33 @@ export type TerminalConnection = z.output<typeof TerminalConnection>;
 
 export const TerminalPassword = z.string().regex(/^\d{6}$/, { error: 'terminals.invalidPassword' });
 
+/**
+ * The vendor profiles PosCare knows (their behaviour: electron/node/protocol/zvt/profiles.ts; their
+ * names: `terminals.profiles.<id>` in the locale files). 'generic' follows the spec and detects
+ * the receipt charset; the others record one deviation of real terminals each.
+ */
+export const VENDOR_PROFILE_IDS = ['generic', 'cp437', 'latin1', 'utf8', 'serial-hex', 'no-print-line', 'no-abort'] as const;
+export type VendorProfileId = (typeof VENDOR_PROFILE_IDS)[number];
+export const DEFAULT_VENDOR_PROFILE: VendorProfileId = 'generic';
+/** Profiles whose terminals do not take Abort 06 B0 from the ECR: the console offers no Abort for them. */
+export const PROFILES_WITHOUT_ABORT: readonly VendorProfileId[] = ['no-abort'];
+
+export function isVendorProfileId(value: string): value is VendorProfileId {
+  return (VENDOR_PROFILE_IDS as readonly string[]).includes(value);
+}
+
+/** Whether the console may send Abort 06 B0 (PA00P015 2.23) to a terminal of this profile. */
+export function profileAcceptsAbort(profileId: string | undefined): boolean {
+  return !PROFILES_WITHOUT_ABORT.includes((profileId ?? DEFAULT_VENDOR_PROFILE) as VendorProfileId);
+}
+
 export const TerminalConfig = z
   .object({
     id: z.string().trim().min(1).max(64),
     name: z.string().trim().max(100).optional(),
     connection: TerminalConnection,
     password: TerminalPassword.optional(),
+    /** A VENDOR_PROFILE_IDS entry (or one the manager was given); an id the manager does not know is refused. */
     profileId: z.string().max(64).optional(),
   })
   .strict();

@@ -18,6 +18,7 @@ interface DeviceRow {
   notes: string;
   photo: string | null;
   terminal_password: string;
+  vendor_profile: string;
   archived: number;
   created_at: string;
   updated_at: string;
@@ -45,6 +46,8 @@ function toDevice(row: DeviceRow): Device {
     notes: row.notes,
     photo: row.photo,
     terminalPassword: row.terminal_password,
+    // Written only through the DeviceFields schema, so one of VENDOR_PROFILE_IDS (a newer app's database is refused).
+    profileId: row.vendor_profile as Device['profileId'],
     archived: row.archived === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -88,15 +91,16 @@ function params(fields: DeviceFields) {
     notes: fields.notes,
     photo: fields.photo,
     terminal_password: fields.terminalPassword,
+    vendor_profile: fields.profileId,
   };
 }
 
 export function insertDevice(db: Db, id: string, fields: DeviceFields, now: string): void {
   db.prepare(
     `INSERT INTO devices (id, name, model, vendor, serial_number, tid, location, connection, connection_key, purchase_date, warranty_end,
-       software_version, support_contact, notes, photo, terminal_password, archived, created_at, updated_at)
+       software_version, support_contact, notes, photo, terminal_password, vendor_profile, archived, created_at, updated_at)
      VALUES (@id, @name, @model, @vendor, @serial_number, @tid, @location, @connection, @connection_key, @purchase_date, @warranty_end,
-       @software_version, @support_contact, @notes, @photo, @terminal_password, 0, @now, @now)`,
+       @software_version, @support_contact, @notes, @photo, @terminal_password, @vendor_profile, 0, @now, @now)`,
   ).run({ id, now, ...params(fields) });
 }
 
@@ -105,7 +109,7 @@ export function updateDevice(db: Db, id: string, fields: DeviceFields, now: stri
     `UPDATE devices SET name = @name, model = @model, vendor = @vendor, serial_number = @serial_number, tid = @tid, location = @location,
        connection = @connection, connection_key = @connection_key, purchase_date = @purchase_date, warranty_end = @warranty_end,
        software_version = @software_version, support_contact = @support_contact, notes = @notes, photo = @photo,
-       terminal_password = @terminal_password, updated_at = @now
+       terminal_password = @terminal_password, vendor_profile = @vendor_profile, updated_at = @now
      WHERE id = @id`,
   ).run({ id, now, ...params(fields) });
 }

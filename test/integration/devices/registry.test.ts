@@ -68,6 +68,35 @@ describe('the device registry', () => {
     expect(links.added.at(-1)).not.toHaveProperty('password');
   });
 
+  it('hands the vendor profile to the manager (generic by default), keeps it through an edit and a CSV import without it, and refuses an unknown one', async () => {
+    const { core, links } = app();
+    const plain = await core.dispatch('devices.create', { ...counter, connection: { type: 'serial', path: 'COM4' } });
+    expect(plain.ok && plain.value).toMatchObject({ profileId: 'generic' });
+    expect(links.added.at(-1)).toMatchObject({ profileId: 'generic' });
+    const created = await core.dispatch('devices.create', { ...counter, profileId: 'latin1' });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    const id = (created.value as { id: string }).id;
+    expect(links.added.at(-1)).toMatchObject({ id, profileId: 'latin1' });
+    // An edit without the profile keeps it and does not rebuild the link; the CSV does not carry it.
+    links.added.length = 0;
+    await core.dispatch('devices.update', { id, ...counter, notes: 'by the door' });
+    await core.dispatch('devices.importCsv', { csv: core.services.devices.exportCsv() });
+    expect(core.services.devices.get(id).profileId).toBe('latin1');
+    expect(links.added).toEqual([]);
+    // A changed profile reconnects with the new one.
+    await core.dispatch('devices.update', { id, ...counter, profileId: 'no-abort' });
+    expect(links.removed.at(-1)).toBe(id);
+    expect(links.added.at(-1)).toMatchObject({ id, profileId: 'no-abort' });
+    // An unknown id is a field error, not a silent fallback to generic.
+    const bad = await core.dispatch('devices.update', { id, ...counter, profileId: 'acme-9000' });
+    expect(!bad.ok && bad.error.details?.issues?.[0]).toMatchObject({ path: 'profileId', messageKey: 'devices.unknownProfile' });
+    const badCreate = await core.dispatch('devices.create', { ...counter, connection: { type: 'serial', path: 'COM5' }, profileId: 'acme-9000' });
+    expect(!badCreate.ok && badCreate.error.details?.issues?.[0]).toMatchObject({ path: 'profileId', messageKey: 'devices.unknownProfile' });
+    expect(core.services.devices.get(id).profileId).toBe('no-abort');
+    expect(core.services.devices.list().map((device) => device.connection)).not.toContainEqual(expect.objectContaining({ path: 'COM5' }));
+  });
+
   it('refuses a second device on the same serial port with a field error and saves nothing', async () => {
     const { core } = app();
     await core.dispatch('devices.create', counter);

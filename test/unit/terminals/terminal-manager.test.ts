@@ -265,6 +265,24 @@ describe('the terminal connection manager', () => {
     expect(registration('t2')).toBe('out 0600060000008E0156');
   });
 
+  it('knows the built-in vendor profiles without being given them, and refuses an unknown profile instead of using the generic one', async () => {
+    const { manager } = world({ pollIntervalMs: 0 });
+    await manager.add(tcp('t1', { profileId: 'no-print-line' }));
+    await manager.add(tcp('t2', { profileId: 'no-abort' }));
+    await settle();
+    const registration = manager.recentEvents('t1', 200, ['frame']).find((event) => event.message.startsWith('out 0600'))?.message;
+    expect(registration).toBe('out 0600060000000E0156');
+    await manager.add(tcp('t1', { profileId: 'no-print-line' })); // replacing keeps working
+    const payment = manager.run('t2', { command: 'pay', amount: 100 });
+    expect(manager.abort('t2')).toEqual({ aborted: false, command: 'pay', reason: 'No-abort terminal does not accept Abort from the ECR' });
+    expect(await payment).toMatchObject({ ok: true });
+    await expect(manager.add(tcp('t3', { profileId: 'vendor-from-the-future' }))).rejects.toMatchObject({
+      code: 'validation',
+      details: { issues: [{ path: 'profileId', messageKey: 'terminals.unknownProfile' }] },
+    });
+    expect(manager.list().map((link) => link.id)).toEqual(['t2', 't1']);
+  });
+
   it('keeps raw frames only for the retention window', async () => {
     const { manager, clock } = world({ frameRetentionMs: 60_000, pollIntervalMs: 0 });
     await manager.add(tcp('t1'));

@@ -32,7 +32,7 @@ import { encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
 export interface CodecOptions {
   /** Text fields; default CP437 (PA00P015 chapter 15). */
   charset?: Charset;
-  /** Read TLV 1F42 as hex digits even when it looks like BCD (some terminals, see reference README). */
+  /** Read TLV 1F42 as hex digits (ASCII "1A2F" or nibbles) even when it looks like BCD (some terminals, see reference README). */
   serialNumberAsHex?: boolean;
   /**
    * Which 06 0F layout to expect. The session knows (it passes 'status-enquiry' while a Status
@@ -286,7 +286,24 @@ function decodePrintTextBlock(data: Uint8Array, options: CodecOptions): DecodeRe
   return success(message);
 }
 
-/** Device information of TLV E4 / 1F40..1F44 (9.4.12). Serial number: BCD, else hex digits. */
+/**
+ * TLV 1F42 is BCD (9.4.12.1); bytes that are not BCD are shown as their hex nibbles. Some terminals
+ * send the serial number as hex digits instead (reference README): written out as ASCII
+ * characters like 1F40/1F41 ("1A2F" = 31 41 32 46), which read as BCD would give "31413246".
+ * With the vendor profile's serialNumberAsHex, a value made only of ASCII hex digits is read as
+ * those digits; anything else still as nibbles.
+ */
+function readSerialNumber(value: Uint8Array, asHex: boolean): string {
+  if (asHex && value.length > 0 && value.every(isAsciiHexDigit)) return String.fromCharCode(...value).toUpperCase();
+  if (asHex) return bytesToNibbles(value);
+  return bcdToDigits(value) ?? bytesToNibbles(value);
+}
+
+function isAsciiHexDigit(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
+}
+
+/** Device information of TLV E4 / 1F40..1F44 (9.4.12). Serial number: see readSerialNumber. */
 export function readDeviceInformation(nodes: TlvNode[] | undefined, options: CodecOptions = {}): DeviceInformation | undefined {
   if (!nodes) return undefined;
   const charset = options.charset ?? 'cp437';
@@ -296,7 +313,7 @@ export function readDeviceInformation(nodes: TlvNode[] | undefined, options: Cod
   const info: DeviceInformation = stripUndefined({
     deviceName: textOf(findTlv(nodes, 0x1f40), charset),
     softwareVersion: textOf(findTlv(nodes, 0x1f41), charset),
-    serialNumber: serial ? (options.serialNumberAsHex ? bytesToNibbles(serial.value) : (bcdToDigits(serial.value) ?? bytesToNibbles(serial.value))) : undefined,
+    serialNumber: serial ? readSerialNumber(serial.value, options.serialNumberAsHex === true) : undefined,
     deviceState: state,
     terminalId: terminal ? (bcdToDigits(terminal.value) ?? bytesToNibbles(terminal.value)) : undefined,
   });
@@ -439,7 +456,12 @@ function withPassword(password: string, rest: DecodeResult<Uint8Array>): DecodeR
   return success(concatBytes([head.value, rest.value]));
 }
 
-function encodeTextBlockTlv(message: PrintTextBlockMessage): TlvNode[] {
+/**
+ * Tag 25 of Print Text-Block (PA00P015 3.5, 9.4.2): the lines as tag 07 in the session charset,
+ * like Print Line (3.4); 'auto' is no encoding and sends the spec's CP437 (chapter 15.2).
+ */
+function encodeTextBlockTlv(message: PrintTextBlockMessage, charset: Charset | undefined): TlvNode[] {
+  const encoding: Charset = charset === undefined || charset === 'auto' ? 'cp437' : charset;
   const children: TlvNode[] = [];
   let attribute = 0;
   for (const line of message.lines) {
@@ -447,7 +469,7 @@ function encodeTextBlockTlv(message: PrintTextBlockMessage): TlvNode[] {
       children.push(tlv(0x09, [line.attribute]));
       attribute = line.attribute;
     }
-    children.push(tlv(0x07, encodeText(line.text)));
+    children.push(tlv(0x07, encodeText(line.text, encoding)));
   }
   // Receipt end: attribute 1xxx xxxx (not 80) as the last item (9.4.2 tag 25).
   if (message.endOfReceipt) children.push(tlv(0x09, [0x81]));
@@ -525,7 +547,7 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
       if (message.attribute === 0xff) return success(new Uint8Array([0xff, message.linefeeds ?? 1]));
       return success(concatBytes([[message.attribute], encodeText(message.text, fields.charset)]));
     case 'print-text-block':
-      return encodeBitmapList({ tlv: message.tlv ?? encodeTextBlockTlv(message) });
+      return encodeBitmapList({ tlv: message.tlv ?? encodeTextBlockTlv(message, options.charset) });
     case 'completion': {
       if (message.form === 'status-enquiry') {
         const parts: Uint8Array[] = [];

@@ -30,7 +30,7 @@ export {
 } from './codec';
 export { BITMAPS, maskCardNumber, type BitmapDefinition, type BitmapFields, type SingleTotals } from './bitmaps';
 export { decodeTlvList, encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
-export { charsetFromIsoCode, decodeText, encodeText, type Charset } from './charset';
+export { charsetFromIsoCode, decodeText, encodeText, looksLikeUtf8, type Charset } from './charset';
 export {
   CARD_TYPES,
   cardTypeName,
@@ -49,7 +49,7 @@ export {
 } from './codes';
 export type * from './messages';
 export { COMMAND_CODES } from './messages';
-export { GENERIC_PROFILE, SPEC_TIMEOUTS, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
+export { GENERIC_PROFILE, VENDOR_PROFILES, SPEC_TIMEOUTS, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
 export { ManualClock, systemClock, type Clock, type TimerHandle } from './clock';
 export {
   ZvtSession,

@@ -1,3 +1,4 @@
+import type { VendorProfileId } from '../../../../shared/domain/terminals';
 import type { Charset } from './charset';
 
 /**
@@ -40,7 +41,33 @@ export interface VendorProfile {
   timeouts?: Partial<ProtocolTimeouts>;
 }
 
-export const GENERIC_PROFILE: VendorProfile = { id: 'generic', name: 'Generic ZVT terminal' };
+/**
+ * The spec as written, except for receipt text: a terminal that names no charset at Registration
+ * (TLV tag 14, PA00P015 9.4.2) is read with 'auto' — valid UTF-8 multi-byte sequences as UTF-8,
+ * anything else as the spec's CP437 (chapter 15.2) — because receipt text in the wild is CP437,
+ * Latin-1 or UTF-8 (reference README, "known deviations").
+ */
+export const GENERIC_PROFILE: VendorProfile = { id: 'generic', name: 'Generic ZVT terminal (automatic)' };
+
+/**
+ * The catalogue the console offers per device (shared/domain/terminals VENDOR_PROFILE_IDS; names
+ * in the locale files under terminals.profiles). Sources of the deviations:
+ * - cp437, latin1, utf8, serial-hex: the known deviations of real terminals in the ZVT reference
+ *   README ("some terminals send the serial number (TLV 1F42) as hex digits, not BCD; receipt text
+ *   in the wild is CP437, Latin-1 or UTF-8"). A fixed charset also covers the case 'auto' cannot
+ *   tell: Latin-1 (ü = FC) is never valid UTF-8, and CP437 box drawing (C3 BC = ├╝) can be.
+ * - no-print-line, no-abort: the deviations issue 3 (item 5) asks to record; the reference does not
+ *   name a terminal that has them, so they are kept generic (no vendor name).
+ */
+export const VENDOR_PROFILES: Readonly<Record<VendorProfileId, VendorProfile>> = {
+  generic: GENERIC_PROFILE,
+  cp437: { id: 'cp437', name: 'Receipt text always CP437', fixedCharset: 'cp437' },
+  latin1: { id: 'latin1', name: 'Receipt text always Latin-1', fixedCharset: 'latin1' },
+  utf8: { id: 'utf8', name: 'Receipt text always UTF-8', fixedCharset: 'utf8' },
+  'serial-hex': { id: 'serial-hex', name: 'Serial number (1F42) as hex digits', serialNumberAsHex: true },
+  'no-print-line': { id: 'no-print-line', name: 'Terminal without Print Line', noPrintLine: true },
+  'no-abort': { id: 'no-abort', name: 'No-abort terminal', noAbortFromEcr: true },
+};
 
 export function resolveTimeouts(profile: VendorProfile | undefined): ProtocolTimeouts {
   return { ...SPEC_TIMEOUTS, ...profile?.timeouts };

@@ -166,9 +166,14 @@ export class ZvtSession {
     return this.queue.length;
   }
 
-  /** The charset text is decoded with: the profile's, else the one agreed at Registration, else CP437. */
+  /**
+   * The charset text is decoded with: the profile's, else the one the terminal echoed at
+   * Registration (TLV tag 14, PA00P015 9.4.2), else 'auto' — each text as UTF-8 when it holds
+   * valid multi-byte UTF-8, else CP437, the spec's default (chapter 15.2) — since terminals that
+   * say nothing send CP437, Latin-1 or UTF-8 (reference README). Text the ECR sends is CP437 then.
+   */
   get charset(): Charset {
-    return this.profile.fixedCharset ?? this.negotiatedCharset ?? 'cp437';
+    return this.profile.fixedCharset ?? this.negotiatedCharset ?? 'auto';
   }
 
   /** Queue a command. Always resolves (never rejects) with a typed result. */

@@ -85,8 +85,12 @@ interface PlannedLine {
   issues: CsvIssue[];
 }
 
-/** Device fields as an update sends them: `photo` or `terminalPassword` absent keeps the stored one. */
-export type DeviceUpdateFields = Omit<DeviceFields, 'photo' | 'terminalPassword'> & { photo?: string | null | undefined; terminalPassword?: string | undefined };
+/** Device fields as an update sends them: `photo`, `terminalPassword` or `profileId` absent keeps the stored one. */
+export type DeviceUpdateFields = Omit<DeviceFields, 'photo' | 'terminalPassword' | 'profileId'> & {
+  photo?: string | null | undefined;
+  terminalPassword?: string | undefined;
+  profileId?: DeviceFields['profileId'] | undefined;
+};
 
 function connectionPath(connection: DeviceConnection): string {
   return connection.type === 'serial' ? 'connection.path' : 'connection.port';
@@ -134,7 +138,13 @@ export class DevicesService {
 
   private async addLink(device: Device): Promise<void> {
     try {
-      await this.links.add({ id: device.id, name: device.name, connection: device.connection, ...(device.terminalPassword ? { password: device.terminalPassword } : {}) });
+      await this.links.add({
+        id: device.id,
+        name: device.name,
+        connection: device.connection,
+        ...(device.terminalPassword ? { password: device.terminalPassword } : {}),
+        profileId: device.profileId,
+      });
     } catch (error) {
       this.options.logger?.warn('terminal manager refused a device', { id: device.id, error });
     }
@@ -204,6 +214,7 @@ export class DevicesService {
       ...input,
       photo: input.photo === undefined ? before.photo : input.photo,
       terminalPassword: input.terminalPassword === undefined ? before.terminalPassword : input.terminalPassword,
+      profileId: input.profileId ?? before.profileId,
     };
     await this.checkConnection(fields, id);
     updateDevice(this.db, id, fields, this.clock.now().toISOString());
@@ -213,7 +224,12 @@ export class DevicesService {
   private async afterUpdate(before: Device): Promise<Device> {
     const device = this.get(before.id);
     this.bus.emit('devices.changed', device);
-    if (JSON.stringify(before.connection) !== JSON.stringify(device.connection) || before.name !== device.name || before.terminalPassword !== device.terminalPassword) {
+    const relink =
+      JSON.stringify(before.connection) !== JSON.stringify(device.connection) ||
+      before.name !== device.name ||
+      before.terminalPassword !== device.terminalPassword ||
+      before.profileId !== device.profileId;
+    if (relink) {
       await this.removeLink(device.id);
       await this.addLink(device);
     }
@@ -297,7 +313,7 @@ export class DevicesService {
         const fields = item.fields as DeviceFields;
         if (item.id) {
           const before = getDevice(this.db, item.id) as Device;
-          updateDevice(this.db, item.id, { ...fields, photo: before.photo, terminalPassword: before.terminalPassword }, now);
+          updateDevice(this.db, item.id, { ...fields, photo: before.photo, terminalPassword: before.terminalPassword, profileId: before.profileId }, now);
           written.push({ before, id: item.id });
         } else {
           const id = randomUUID();

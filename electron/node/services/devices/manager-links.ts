@@ -113,5 +113,11 @@ export class ManagerLinks implements TerminalLinks {
 }
 
 function configOf(spec: TerminalSpec): TerminalConfigInput {
-  return { id: spec.id, ...(spec.name ? { name: spec.name } : {}), connection: spec.connection, ...(spec.password ? { password: spec.password } : {}) };
+  return {
+    id: spec.id,
+    ...(spec.name ? { name: spec.name } : {}),
+    connection: spec.connection,
+    ...(spec.password ? { password: spec.password } : {}),
+    ...(spec.profileId ? { profileId: spec.profileId } : {}),
+  };
 }

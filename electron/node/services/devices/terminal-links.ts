@@ -13,6 +13,8 @@ export interface TerminalSpec {
   connection: DeviceConnection;
   /** The terminal's six-digit password (PA00P015 1.2) for registration, end-of-day, reversal; default 000000. */
   password?: string;
+  /** Vendor profile id (shared/domain/terminals VENDOR_PROFILE_IDS); absent: generic. The manager refuses an id it does not know. */
+  profileId?: string;
 }
 
 /** What a device can be told to do: the guide commands, and Abort (06 B0) of the command it runs. */

@@ -27,6 +27,7 @@ import {
   describeIntermediateStatus,
   GENERIC_PROFILE,
   systemClock,
+  VENDOR_PROFILES,
   type Clock,
   type CommandProgress,
   type EcrCommand,
@@ -59,6 +60,7 @@ export interface TerminalManagerOptions {
   registerOnConnect?: boolean;
   /** Event log writes are batched this long. Default 500 ms. */
   flushIntervalMs?: number;
+  /** Vendor profiles besides the built-in catalogue (VENDOR_PROFILES); one with a catalogue id replaces it. */
   profiles?: readonly VendorProfile[];
   /** Serial port enumeration (tests). */
   listPorts?: PortLister;
@@ -158,7 +160,7 @@ export class TerminalManager {
     this.captureFrames = options.captureFrames ?? true;
     this.registerOnConnect = options.registerOnConnect ?? true;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
-    this.profiles = new Map([[GENERIC_PROFILE.id, GENERIC_PROFILE], ...(options.profiles ?? []).map((profile) => [profile.id, profile] as const)]);
+    this.profiles = new Map([...Object.values(VENDOR_PROFILES), ...(options.profiles ?? [])].map((profile) => [profile.id, profile] as const));
     this.openLink = options.openLink ?? ((config, linkOptions) => openTerminalLink(config.connection, linkOptions));
     this.schedulePrune();
   }
@@ -169,8 +171,15 @@ export class TerminalManager {
   async add(input: TerminalConfigInput): Promise<TerminalLink> {
     const config = TerminalConfig.parse(input);
     if (this.disposed) throw new AppError('unavailable', 'the terminal manager is shut down');
+    // An unknown profile is refused, not replaced by the generic one: the deviation it stands for
+    // (a charset, no Abort) would silently be ignored.
+    const profile = this.profiles.get(config.profileId ?? GENERIC_PROFILE.id);
+    if (!profile) {
+      throw new AppError('validation', `unknown vendor profile ${config.profileId ?? ''}`, {
+        issues: [{ path: 'profileId', code: 'custom', messageKey: 'terminals.unknownProfile' }],
+      });
+    }
     if (this.entries.has(config.id)) await this.remove(config.id);
-    const profile = this.profiles.get(config.profileId ?? GENERIC_PROFILE.id) ?? GENERIC_PROFILE;
     const entry: Entry = { config, profile, state: { state: 'disconnected' }, attempt: 0, failedChecks: 0, generation: 0, removed: false, running: 0, reported: {} };
     this.entries.set(config.id, entry);
     this.record(entry, 'link', `added ${connectionAddress(config.connection)}`, { profile: profile.id });
