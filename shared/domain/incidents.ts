@@ -3,6 +3,7 @@
  * guided troubleshooting trees (fault guides) that produce those steps.
  */
 import { z } from 'zod';
+import { LINK_STATES, OVERALL_STATES, PRINTER_STATES } from './status';
 
 export const FAULT_CLASSES = ['hardware', 'peripheral', 'software', 'network', 'transaction', 'environment'] as const;
 export const FaultClass = z.enum(FAULT_CLASSES);
@@ -43,6 +44,83 @@ export const STATE_TRANSITIONS: Readonly<Record<IncidentState, readonly Incident
 /** Whether an incident may go from one state to another (staying is always allowed). */
 export function canMoveIncident(from: IncidentState, to: IncidentState): boolean {
   return from === to || STATE_TRANSITIONS[from].includes(to);
+}
+
+/** The status an incident opened by itself saw (its symptoms); `errorText` is the code's meaning in both languages when known. */
+export const AutoSymptoms = z.object({
+  overall: z.enum(OVERALL_STATES),
+  link: z.enum(LINK_STATES),
+  hostUnreachable: z.boolean(),
+  printer: z.enum(PRINTER_STATES).nullable(),
+  cardReaderFault: z.boolean(),
+  overheat: z.boolean(),
+  errorCode: z.string().nullable(),
+  /** The words stored after the code (English, as the terminal's code table said at the time). */
+  errorWords: z.string(),
+  errorText: z.object({ zh: z.string(), en: z.string() }).nullable(),
+});
+export type AutoSymptoms = z.infer<typeof AutoSymptoms>;
+
+const SEPARATOR = '; ';
+
+/**
+ * The symptoms text stored with an incident that opened by itself, in English (the CLI, exports
+ * and older versions read it as it is), e.g. "offline (link failed); host unreachable; printer
+ * noPaper; terminal:0xCC Printer not ready". `parseAutoSymptoms` reads it back.
+ */
+export function autoSymptomsText(s: Omit<AutoSymptoms, 'errorText'>): string {
+  const parts = [`${s.overall} (link ${s.link})`];
+  if (s.hostUnreachable) parts.push('host unreachable');
+  if (s.printer && s.printer !== 'ok' && s.printer !== 'unknown') parts.push(`printer ${s.printer}`);
+  if (s.cardReaderFault) parts.push('card reader fault');
+  if (s.overheat) parts.push('overheating');
+  if (s.errorCode) parts.push(`${s.errorCode} ${s.errorWords}`.trim());
+  return parts.join(SEPARATOR);
+}
+
+/** The facts behind a stored automatic symptoms text; null for any other text (the manager's own words). */
+export function parseAutoSymptoms(text: string): Omit<AutoSymptoms, 'errorText'> | null {
+  const parts = text.split(SEPARATOR);
+  const head = /^(\w+) \(link (\w+)\)$/.exec(parts[0] ?? '');
+  const overall = OVERALL_STATES.find((o) => o === head?.[1]);
+  const link = LINK_STATES.find((l) => l === head?.[2]);
+  if (!overall || !link) return null;
+  const result: Omit<AutoSymptoms, 'errorText'> = { overall, link, hostUnreachable: false, printer: null, cardReaderFault: false, overheat: false, errorCode: null, errorWords: '' };
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    const printer = /^printer (\w+)$/.exec(part);
+    if (part === 'host unreachable' && !result.hostUnreachable) result.hostUnreachable = true;
+    else if (printer && !result.printer && PRINTER_STATES.some((p) => p === printer[1])) result.printer = PRINTER_STATES.find((p) => p === printer[1])!;
+    else if (part === 'card reader fault' && !result.cardReaderFault) result.cardReaderFault = true;
+    else if (part === 'overheating' && !result.overheat) result.overheat = true;
+    else {
+      // The error code comes last; its words may themselves hold the separator.
+      const error = /^(\S+:\S+)(?: ([\s\S]*))?$/.exec(parts.slice(i).join(SEPARATOR));
+      if (!error) return null;
+      result.errorCode = error[1]!;
+      result.errorWords = error[2] ?? '';
+      break;
+    }
+  }
+  // Anything the writer would not have produced (edited text that still looks alike) is the manager's.
+  return autoSymptomsText(result) === text ? result : null;
+}
+
+/**
+ * Automatic symptoms in the reader's language. `translate` looks up locale keys
+ * (incidents.autoSymptoms.*, status.overall.*, status.link.*, status.printer.*) with {placeholders}.
+ */
+export function wordAutoSymptoms(s: AutoSymptoms, language: 'zh-CN' | 'en', translate: (key: string, values?: Record<string, string>) => string): string {
+  const parts = [translate('incidents.autoSymptoms.state', { overall: translate(`status.overall.${s.overall}`), link: translate(`status.link.${s.link}`) })];
+  if (s.hostUnreachable) parts.push(translate('incidents.autoSymptoms.hostUnreachable'));
+  if (s.printer && s.printer !== 'ok' && s.printer !== 'unknown') parts.push(translate('incidents.autoSymptoms.printer', { printer: translate(`status.printer.${s.printer}`) }));
+  if (s.cardReaderFault) parts.push(translate('incidents.autoSymptoms.cardReaderFault'));
+  if (s.overheat) parts.push(translate('incidents.autoSymptoms.overheat'));
+  if (s.errorCode) {
+    const words = s.errorText ? (language === 'en' ? s.errorText.en : s.errorText.zh) : s.errorWords;
+    parts.push(`${s.errorCode} ${words}`.trim());
+  }
+  return parts.join(translate('incidents.autoSymptoms.separator'));
 }
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -86,6 +164,11 @@ export const Incident = z.object({
   guideId: z.string().nullable(),
   steps: z.array(IncidentStep),
   escalation: z.object({ html: z.string(), text: z.string(), createdAt: z.string() }).nullable(),
+  /**
+   * What an automatically opened incident saw, read back from its stored symptoms text, so the
+   * symptoms can be worded in the reader's language; null once the manager has rewritten them.
+   */
+  autoSymptoms: AutoSymptoms.nullable().optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

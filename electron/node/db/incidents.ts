@@ -37,7 +37,7 @@ interface StepRow {
 }
 
 /** The stored incident; `durationMs` counts to `now` while it is open. */
-export type IncidentRecord = Omit<Incident, 'durationMs'>;
+export type IncidentRecord = Omit<Incident, 'durationMs' | 'autoSymptoms'>;
 
 function toIncident(db: Db, row: IncidentRow): IncidentRecord {
   const steps = db.prepare('SELECT * FROM incident_steps WHERE incident_id = ? ORDER BY id').all(row.id) as StepRow[];

@@ -191,4 +191,39 @@ describe('incidents', () => {
     expect(zh).toContain('终端事件日志（连接变化和错误）:\n2026-03-02T07:59:00.000Z 连接 ready -> disconnected (read ECONNRESET)');
     expect(zh).toContain('错误 diagnosis failed');
   });
+
+  it('word the symptoms of an incident that opened by itself in the reader\'s language, in the API answer and the pack', async () => {
+    const { core, links, clock, device } = await setup();
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(6);
+    const [incident] = core.services.incidents.tick();
+    // Stored in English as before (CLI, exports), with the facts to word it again.
+    expect(incident!.symptoms).toBe('offline (link disconnected)');
+    const answer = await core.dispatch('incidents.get', { id: incident!.id });
+    expect(answer).toMatchObject({ ok: true, value: { autoSymptoms: { overall: 'offline', link: 'disconnected', hostUnreachable: false, errorCode: null } } });
+    const symptomsOf = (text: string, heading: string) => text.split('\n')[text.split('\n').indexOf(`${heading}:`) + 1];
+    expect(symptomsOf(core.services.incidents.escalate(incident!.id, 'zh-CN').text, '故障现象')).toBe('离线（连接：已断开）');
+    expect(symptomsOf(core.services.incidents.escalate(incident!.id, 'en').text, 'Symptoms')).toBe('Offline (link: Disconnected)');
+    expect(core.services.incidents.escalate(incident!.id, 'zh-CN').html).toContain('<p>离线（连接：已断开）</p>');
+  });
+
+  it('keep rows written by an older version working: their English symptoms are worded in Chinese, the code explained; the manager\'s own words stay as written', async () => {
+    const { core, links, clock, device } = await setup();
+    links.report({ id: device.id, link: 'disconnected' });
+    clock.advanceMinutes(6);
+    const [incident] = core.services.incidents.tick();
+    core.db.prepare('UPDATE incidents SET symptoms = ? WHERE id = ?').run('fault (link ready); host unreachable; printer noPaper; overheating; terminal:0xCC Printer not ready', incident!.id);
+    const old = core.services.incidents.get(incident!.id);
+    expect(old.autoSymptoms).toMatchObject({ overall: 'fault', link: 'ready', hostUnreachable: true, printer: 'noPaper', overheat: true, errorCode: 'terminal:0xCC', errorText: { zh: '打印机未就绪', en: 'Printer not ready' } });
+    const zh = core.services.incidents.escalate(incident!.id, 'zh-CN').text;
+    expect(zh).toContain('故障现象:\n故障（连接：就绪）；无法连接支付主机；打印机：缺纸；过热；terminal:0xCC 打印机未就绪\n');
+    expect(core.services.incidents.escalate(incident!.id, 'en').text).toContain('Symptoms:\nFault (link: Ready); payment host unreachable; printer: No paper; overheating; terminal:0xCC Printer not ready\n');
+    // A manually opened incident whose text happens to look alike is the manager's.
+    const manual = core.services.incidents.open({ deviceId: device.id, symptoms: 'offline (link disconnected)' });
+    expect(manual.autoSymptoms).toBeNull();
+    const edited = core.services.incidents.update({ id: incident!.id, symptoms: 'Screen flickers, then offline (link disconnected)' });
+    expect(edited.autoSymptoms).toBeNull();
+    expect(core.services.incidents.escalate(incident!.id, 'zh-CN').text).toContain('故障现象:\nScreen flickers, then offline (link disconnected)\n');
+  });
 });
+

@@ -6,7 +6,7 @@
  * same texts the console shows, so a Chinese pack has no English state or cause names in it.
  */
 import type { Device } from '../../../../shared/domain/devices';
-import type { Incident, IncidentStep } from '../../../../shared/domain/incidents';
+import { wordAutoSymptoms, type Incident, type IncidentStep } from '../../../../shared/domain/incidents';
 import type { Language } from '../../../../shared/domain/settings';
 import type { StatusChange } from '../../../../shared/domain/status';
 import en from '../../../../shared/locales/en.json';
@@ -70,6 +70,19 @@ function word(table: Record<string, string>, key: string | null | undefined): st
   return table[key] ?? key;
 }
 
+/** A locale text by its dotted key with {placeholders} filled; the key itself when the table does not know it. */
+function translator(language: Language): (key: string, values?: Record<string, string>) => string {
+  return (key, values = {}) => {
+    const found = key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), MESSAGES[language]);
+    return typeof found === 'string' ? fill(found, values) : key;
+  };
+}
+
+/** The incident's symptoms in the pack's language: automatic ones are worded from what was seen, the manager's as written. */
+export function symptomsText(incident: Incident, language: Language): string {
+  return incident.autoSymptoms ? wordAutoSymptoms(incident.autoSymptoms, language, translator(language)) : incident.symptoms;
+}
+
 /** Digit runs as long as a card number are masked, should one ever reach a log message. */
 export function maskCardNumbers(text: string): string {
   return text.replace(/\d{13,19}/g, (digits) => `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`);
@@ -123,6 +136,7 @@ export function buildPack(input: PackInput): { html: string; text: string } {
     [M.incidents.fallbackUsed, incident.fallbackUsed || none],
     [M.incidents.vendorTicket, incident.vendorTicket || none],
   ];
+  const symptoms = symptomsText(incident, input.language);
   const steps = incident.steps.map((s) => stepText(s, input.language));
   const timeline = [...input.timeline].reverse().map((t) =>
     fill(P.timelineLine, {
@@ -146,7 +160,7 @@ export function buildPack(input: PackInput): { html: string; text: string } {
     `${P.title} — ${input.storeName}`,
     ...facts.map(([k, v]) => `${k}: ${v}`),
     '',
-    ...section(M.incidents.symptoms, [incident.symptoms || none]),
+    ...section(M.incidents.symptoms, [symptoms || none]),
     ...section(M.incidents.steps, steps.map((s, i) => `${i + 1}. ${s}`)),
     ...section(M.devices.timeline, timeline),
     ...section(P.errors, errorCodes),
@@ -164,7 +178,7 @@ table{border-collapse:collapse}td{padding:3px 12px 3px 0;vertical-align:top}td:f
 @media print{body{margin:0}}</style></head><body>
 <h1>${escapeHtml(P.title)}</h1>
 <table>${facts.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<h2>${escapeHtml(M.incidents.symptoms)}</h2><p>${escapeHtml(incident.symptoms || none)}</p>
+<h2>${escapeHtml(M.incidents.symptoms)}</h2><p>${escapeHtml(symptoms || none)}</p>
 <h2>${escapeHtml(M.incidents.steps)}</h2>${list(steps)}
 <h2>${escapeHtml(M.devices.timeline)}</h2>${list(timeline)}
 <h2>${escapeHtml(P.errors)}</h2>${list(errorCodes)}

@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import {
   CLOSED_STATES,
   IncidentSettings,
+  autoSymptomsText,
   canMoveIncident,
+  parseAutoSymptoms,
+  type AutoSymptoms,
   type EscalationPack,
   type FaultGuide,
   type GuideCommand,
@@ -27,6 +30,7 @@ import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import type { SettingsService } from '../settings/settings-service';
 import type { Clock, DevicesService } from '../devices/devices-service';
+import { describeErrorCode } from '../devices/status-model';
 import { suggestGuide } from '../troubleshooting/guides';
 import { buildPack } from './escalation';
 
@@ -91,7 +95,7 @@ export class IncidentsService {
 
   private withDuration(record: IncidentRecord): Incident {
     const end = record.closedAt ? Date.parse(record.closedAt) : this.clock.now().getTime();
-    return { ...record, durationMs: Math.max(0, end - Date.parse(record.openedAt)) };
+    return { ...record, durationMs: Math.max(0, end - Date.parse(record.openedAt)), autoSymptoms: record.autoOpened ? autoSymptomsOf(record.symptoms) : null };
   }
 
   list(query: { deviceId?: string; openOnly?: boolean; limit?: number } = {}): Incident[] {
@@ -279,14 +283,24 @@ export class IncidentsService {
   }
 }
 
-function symptomsOf(status: DeviceStatus): string {
-  const parts = [`${status.overall} (link ${status.link})`];
-  if (status.hostReachable === false) parts.push('host unreachable');
-  if (status.printer !== 'ok' && status.printer !== 'unknown') parts.push(`printer ${status.printer}`);
-  if (status.cardReader === 'fault') parts.push('card reader fault');
-  if (status.temperature === 'overheat') parts.push('overheating');
-  if (status.lastErrorCode) parts.push(`${status.lastErrorCode} ${status.lastErrorText?.en ?? ''}`.trim());
-  return parts.join('; ');
+/** The English symptoms stored with an incident that opens by itself (worded in the reader's language when shown: autoSymptomsOf). */
+export function symptomsOf(status: DeviceStatus): string {
+  return autoSymptomsText({
+    overall: status.overall,
+    link: status.link,
+    hostUnreachable: status.hostReachable === false,
+    printer: status.printer,
+    cardReaderFault: status.cardReader === 'fault',
+    overheat: status.temperature === 'overheat',
+    errorCode: status.lastErrorCode,
+    errorWords: status.lastErrorCode ? (status.lastErrorText?.en ?? '') : '',
+  });
+}
+
+/** The facts behind stored automatic symptoms, with the error code's meaning in both languages; null when the text is the manager's. */
+export function autoSymptomsOf(text: string): AutoSymptoms | null {
+  const parsed = parseAutoSymptoms(text);
+  return parsed ? { ...parsed, errorText: parsed.errorCode ? describeErrorCode(parsed.errorCode) : null } : null;
 }
 
 function fieldError(path: string, messageKey: string, message: string): AppError {
