@@ -12,6 +12,8 @@ import { inspectDatabaseFile } from '../../../electron/node/db/backup';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../../electron/node/db/migrations/index';
 import { createLogger } from '../../../electron/node/log/logger';
 import { writeBackupFile } from '../../../electron/node/services/backup/format';
+import type { Device } from '../../../shared/domain/devices';
+import type { TransactionPage } from '../../../shared/domain/transactions';
 import { tempDir } from '../../helpers/temp';
 
 const PASSPHRASE = 'an older passphrase';
@@ -41,6 +43,13 @@ function olderDatabase(file: string): void {
   } finally {
     db.close();
   }
+}
+
+/** The transactions a dispatch of transactions.search answers (it must answer ok). */
+async function search(core: AppCore, day: string): Promise<TransactionPage['items']> {
+  const result = await core.dispatch('transactions.search', { from: day, to: day });
+  expect(result.ok ? 'ok' : JSON.stringify(result.error)).toBe('ok');
+  return result.ok ? (result.value as TransactionPage).items : [];
 }
 
 /** A backup file of `source` written by the format writer, as the earlier PosCare would have. */
@@ -92,22 +101,17 @@ describe('a backup of an older schema', () => {
     expect(core.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect((core.db.prepare('SELECT count(*) AS n FROM end_of_day_runs').get() as { n: number }).n).toBe(0);
 
-    const search = await core.dispatch('transactions.search', { from: '2025-06-01', to: '2025-06-01' });
-    expect(search.ok).toBe(true);
-    if (!search.ok) return;
-    expect(search.value.items.map((t) => [t.terminalId, t.traceNumber, t.amountCents]).sort()).toEqual([
+    expect((await search(core, '2025-06-01')).map((t) => [t.terminalId, t.traceNumber, t.amountCents]).sort()).toEqual([
       ['OLD-1', 1, 1_000],
       ['OLD-1', 2, 2_000],
       ['OLD-1', 3, 3_000],
     ]);
     // The transaction captured after the backup is in the safety snapshot only.
-    const late = await core.dispatch('transactions.search', { from: '2026-03-06', to: '2026-03-06' });
-    expect(late.ok && late.value.items).toEqual([]);
+    expect(await search(core, '2026-03-06')).toEqual([]);
 
     const devices = await core.dispatch('devices.list', {});
     expect(devices.ok ? 'ok' : JSON.stringify(devices.error)).toBe('ok');
-    if (!devices.ok) return;
-    expect(devices.value.map((d) => [d.id, d.name, d.model])).toEqual([['dev-old', 'Counter 1 (old)', 'Move/5000']]);
+    expect((devices.ok ? (devices.value as Device[]) : []).map((d) => [d.id, d.name, d.model])).toEqual([['dev-old', 'Counter 1 (old)', 'Move/5000']]);
     expect(core.services.settings.get().store.name).toBe('Old store');
 
     // The app keeps working on the restored file: a new capture lands, and it survives a restart.
@@ -116,8 +120,7 @@ describe('a backup of an older schema', () => {
     cleanups.pop();
     const reopened = open();
     expect(schemaVersion(reopened.db)).toBe(LATEST_SCHEMA_VERSION);
-    const after = await reopened.dispatch('transactions.search', { from: '2025-06-01', to: '2025-06-01' });
-    expect(after.ok && after.value.items.length).toBe(4);
+    expect(await search(reopened, '2025-06-01')).toHaveLength(4);
   }, 30_000);
 
   it('is migrated in a drill too, without touching the live database', async () => {
@@ -138,8 +141,7 @@ describe('a backup of an older schema', () => {
 
     core.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(fs.readFileSync(live).equals(before)).toBe(true);
-    const search = await core.dispatch('transactions.search', { from: '2026-03-06', to: '2026-03-06' });
-    expect(search.ok && search.value.items.map((t) => t.terminalId)).toEqual(['LIVE']);
+    expect((await search(core, '2026-03-06')).map((t) => t.terminalId)).toEqual(['LIVE']);
     // The drill's temporary folder is gone.
     expect(fs.readdirSync(path.join(core.dataDir, 'backup-work')).filter((n) => n.startsWith('drill-'))).toEqual([]);
   }, 30_000);

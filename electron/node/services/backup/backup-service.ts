@@ -495,8 +495,17 @@ export class BackupService {
             for (const hooks of this.restoreHooks) await hooks.beforeSwap();
             const safetyDir = path.join(this.dataDir, 'safety');
             await fs.promises.mkdir(safetyDir, { recursive: true });
-            safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
-            await snapshotDatabase(this.db, safetySnapshot);
+            // Written under a scratch name and renamed when whole: a restore killed during the
+            // snapshot must not leave a half-written copy (with a hot journal) that looks like a
+            // safety snapshot; the next start sweeps the scratch file (kill test).
+            const safetyScratch = path.join(this.scratchDir(), `snapshot-${process.pid}-${Date.now()}.db`);
+            try {
+              await snapshotDatabase(this.db, safetyScratch);
+              safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
+              await fs.promises.rename(safetyScratch, safetySnapshot);
+            } finally {
+              await removeDatabaseFiles(safetyScratch);
+            }
             this.carryHistory(candidate, file, verified.header);
             const live = databasePath(this.dataDir);
             await this.handle.reopen(async () => {
