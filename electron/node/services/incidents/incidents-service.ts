@@ -83,6 +83,11 @@ export class IncidentsService {
 
   updateSettings(update: Partial<IncidentSettings>): IncidentSettings {
     const next = IncidentSettings.parse({ ...this.settings(), ...update });
+    if (update.backupDeviceIds) {
+      const unknown = update.backupDeviceIds.filter((id) => !this.devices.list().some((d) => d.id === id));
+      if (unknown.length > 0) throw new AppError('validation', `No terminal ${unknown.join(', ')} in the registry`, { issues: [{ path: 'backupDeviceIds', code: 'custom', messageKey: 'incidents.unknownBackupDevice' }], ids: unknown });
+      next.backupDeviceIds = [...new Set(update.backupDeviceIds)];
+    }
     writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
     return next;
   }
