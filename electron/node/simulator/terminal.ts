@@ -82,10 +82,21 @@ class TerminalLine {
   private ackPending = false;
   /** Serial: one block at a time waits for its ACK (PA00P016 3.2). */
   private sending: Promise<void> = Promise.resolve();
-  /** Set by an Abort 06 B0 from the ECR; the running command ends with 06 1E at its next step. */
-  abortRequested = false;
   /** Commands received and not yet finished: while there are any, an Abort can stop the running one. */
   commandsPending = 0;
+  /** Sequence number of the last command received, and of the one being handled. */
+  received = 0;
+  handling = 0;
+  /**
+   * The command an Abort 06 B0 from the ECR is for: the last one received when it came. Kept by
+   * number, not as a flag, because the ECR's 80 00 to one command's Completion, the next command
+   * and its Abort can arrive in one TCP segment, before the first command has quite finished.
+   */
+  private abortTarget = 0;
+  /** The command being handled was aborted by the ECR: it ends with 06 1E at its next step (2.23). */
+  get abortRequested(): boolean {
+    return this.abortTarget !== 0 && this.abortTarget === this.handling;
+  }
   closed = false;
 
   constructor(
@@ -131,7 +142,7 @@ class TerminalLine {
     if (apdu[0] === 0x06 && apdu[1] === 0xb0) {
       // Abort (2.23) may come while we hold the master rights: answer 80 00 at once and let the
       // running command end with 06 1E; with no command running there is nothing to stop.
-      if (this.commandsPending > 0) this.abortRequested = true;
+      if (this.commandsPending > 0) this.abortTarget = this.received;
       this.send(POSITIVE_ACKNOWLEDGEMENT).catch(() => undefined);
       return;
     }
@@ -355,7 +366,8 @@ export class SimulatedTerminal {
       // the ECR's 80 00 to our Completion, before our own continuation has run.
       (apdu) => {
         line.commandsPending++;
-        this.chain = this.chain.then(() => this.handle(line, apdu)).catch(() => undefined);
+        const sequence = ++line.received;
+        this.chain = this.chain.then(() => this.handle(line, apdu, sequence)).catch(() => undefined);
       },
     );
     this.line = line;
@@ -373,7 +385,8 @@ export class SimulatedTerminal {
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  private async handle(line: TerminalLine, apdu: Uint8Array): Promise<void> {
+  private async handle(line: TerminalLine, apdu: Uint8Array, sequence: number): Promise<void> {
+    line.handling = sequence;
     const decoded = decodeApdu(apdu);
     try {
       if (line.closed || this.line !== line) return;
@@ -398,7 +411,6 @@ export class SimulatedTerminal {
         await this.run(line, message);
       } catch (error) {
         if (!(error instanceof AbortedByEcr)) throw error;
-        line.abortRequested = false;
         // 6C: aborted via timeout or abort key (chapter 10).
         await this.abort(line, 0x6c, 'aborted by the ECR');
       }
@@ -406,8 +418,8 @@ export class SimulatedTerminal {
       if (!(error instanceof LinkClosed)) throw error;
     } finally {
       line.commandsPending--;
-      // An Abort that came too late for this command does not stop the next one.
-      line.abortRequested = false;
+      // An Abort that came too late for this command does not stop the next one: it was for this one.
+      line.handling = 0;
     }
   }
 

@@ -23,8 +23,8 @@ async function world(): Promise<{ core: AppCore; simulator: RunningSimulator }> 
   return { core, simulator };
 }
 
-async function createDevice(core: AppCore, port: number): Promise<Device> {
-  const created = await core.dispatch('devices.create', { name: 'Counter 1', model: 'SIM', connection: { type: 'tcp', host: '127.0.0.1', port } });
+async function createDevice(core: AppCore, port: number, extra: Record<string, unknown> = {}): Promise<Device> {
+  const created = await core.dispatch('devices.create', { name: 'Counter 1', model: 'SIM', connection: { type: 'tcp', host: '127.0.0.1', port }, ...extra });
   if (!created.ok) throw new Error(created.error.message);
   return created.value as Device;
 }
@@ -83,5 +83,44 @@ describe('the device registry on a live terminal link', () => {
     simulator.terminal.setFault('slow', false);
     expect(simulator.terminal.snapshot().turnover).toEqual({ count: 0, amount: 0 });
     expect(value<TerminalCommandResult>(await core.dispatch('terminals.run', { id: device.id, command: 'status' })).ok).toBe(true);
+  });
+
+  it('aborts an end-of-day started from the device page mid-way; the record says aborted and the link stays usable', async () => {
+    const { core, simulator } = await world();
+    const device = await createDevice(core, simulator.tcpPort!);
+    await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 5000 }).toBe('ready');
+    expect(value<TerminalCommandResult>(await core.dispatch('terminals.run', { id: device.id, command: 'pay', amount: 1250 })).ok).toBe(true);
+    // Every terminal message 150 ms late: the end-of-day is still running when the Abort goes out.
+    simulator.terminal.setFault('slow', true, 150);
+    const endOfDay = core.dispatch('devices.runCommand', { id: device.id, command: 'endOfDay' });
+    await expect.poll(() => core.services.terminals.get(device.id).link, { timeout: 2000, interval: 10 }).toMatchObject({ state: 'busy', command: 'end-of-day' });
+    expect(value<TerminalAbortResult>(await core.dispatch('terminals.abort', { id: device.id }))).toEqual({ aborted: true, command: 'end-of-day' });
+    const record = value<{ ok: boolean; command: string; summary: string; finishedAt: string | null }>(await endOfDay);
+    expect(record).toMatchObject({ ok: false, command: 'endOfDay', summary: expect.stringContaining('aborted') });
+    expect(record.finishedAt).toEqual(expect.any(String));
+    expect(core.services.terminals.recentEvents(device.id, 500, ['frame']).some((event) => event.message.startsWith('out 06B0'))).toBe(true);
+    // Nothing was closed: the turnover since the last end-of-day is still there, and a new end-of-day closes it.
+    expect(simulator.terminal.snapshot().turnover).toEqual({ count: 1, amount: 1250 });
+    simulator.terminal.setFault('slow', false);
+    expect(core.services.terminals.get(device.id).link.state).toBe('ready');
+    expect(value<{ ok: boolean }>(await core.dispatch('devices.runCommand', { id: device.id, command: 'statusEnquiry' })).ok).toBe(true);
+    expect(value<{ ok: boolean }>(await core.dispatch('devices.runCommand', { id: device.id, command: 'endOfDay' })).ok).toBe(true);
+    expect(simulator.terminal.snapshot().turnover).toEqual({ count: 0, amount: 0 });
+  });
+
+  it('sends no Abort to a device whose vendor profile refuses it; its command runs to the end', async () => {
+    const { core, simulator } = await world();
+    const device = await createDevice(core, simulator.tcpPort!, { profileId: 'no-abort' });
+    await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 5000 }).toBe('ready');
+    simulator.terminal.setFault('slow', true, 100);
+    const diagnosis = core.dispatch('devices.runCommand', { id: device.id, command: 'diagnosis' });
+    await expect.poll(() => core.services.terminals.get(device.id).link, { timeout: 2000, interval: 10 }).toMatchObject({ state: 'busy', command: 'diagnosis' });
+    expect(value<TerminalAbortResult>(await core.dispatch('terminals.abort', { id: device.id }))).toEqual({
+      aborted: false,
+      command: 'diagnosis',
+      reason: 'No-abort terminal does not accept Abort from the ECR',
+    });
+    expect(value<{ ok: boolean }>(await diagnosis).ok).toBe(true);
+    expect(core.services.terminals.recentEvents(device.id, 500, ['frame']).some((event) => event.message.startsWith('out 06B0'))).toBe(false);
   });
 });
