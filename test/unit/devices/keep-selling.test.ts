@@ -65,14 +65,14 @@ describe('the keep-selling panel', () => {
     expect(wrapper.get('[data-testid=backup-device-b]').find('[data-testid=status-fault]').text()).toBe('故障');
   });
 
-  it('lets the manager pick backups from the registry (not the terminal that is down) and keeps the free text', async () => {
+  it('lets the manager pick backups from the whole registry and keeps the free text', async () => {
     const wrapper = await render('en');
     await wrapper.get('button').trigger('click');
     const { ElSelect, ElOption } = await import('element-plus');
     const select = wrapper.getComponent(ElSelect);
     expect(select.props('modelValue')).toEqual(['b', 'gone']);
     const offered = wrapper.findAllComponents(ElOption).map((o) => o.props('value'));
-    expect(offered).toEqual(['b', 'c']);
+    expect(offered).toEqual(['down', 'b', 'c']);
     select.vm.$emit('update:modelValue', ['b', 'c']);
     await flushPromises();
     await wrapper.get('[data-testid=backup-other-input]').setValue('Phone with the QR code');
@@ -81,5 +81,14 @@ describe('the keep-selling panel', () => {
     expect(saved.at(-1)).toMatchObject({ backupDeviceIds: ['b', 'c'], backupTerminals: 'Phone with the QR code' });
     expect(wrapper.get('[data-testid=backup-device-c]').text()).toContain('Counter 3');
     expect(wrapper.get('[data-testid=backup-device-c]').find('[data-testid=status-degraded]').text()).toBe('Degraded');
+    // The terminal that is down is never shown as its own backup.
+    await wrapper.get('button').trigger('click');
+    wrapper.getComponent(ElSelect).vm.$emit('update:modelValue', ['down', 'b']);
+    await flushPromises();
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(saved.at(-1)).toMatchObject({ backupDeviceIds: ['down', 'b'] });
+    expect(wrapper.find('[data-testid=backup-device-down]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid=backup-device-b]').exists()).toBe(true);
   });
 });
