@@ -108,6 +108,26 @@ test.describe('devices and faults', () => {
     // The live command result, in the pack's language.
     await expect(text).toHaveValue(/状态查询: 终端应答正常/);
     await expect(text).not.toHaveValue(/statusEnquiry/);
+    // The symptoms the incident opened with, worded in Chinese (stored in English).
+    expect(incident.symptoms).toMatch(/^offline \(link /);
+    await expect(text).toHaveValue(/故障现象:\n离线（连接：[^\n]+）\n/);
+    await expect(text).not.toHaveValue(/offline \(link/);
+
+    // The board's analytics over a picked period; an impossible custom period is named in Chinese.
+    await page.getByTestId('nav-devices').click();
+    await expect(page.getByTestId('analytics-window')).toBeVisible();
+    await page.getByTestId('range-30d').click();
+    await expect(page.getByTestId('store-failures')).toHaveText('1');
+    await page.getByTestId('range-custom').click();
+    await page.getByLabel('开始日期').fill('2026-03-20');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('结束日期').fill('2026-03-01');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('range-error')).toHaveText('结束时间早于开始时间');
+    await page.getByLabel('结束日期').fill('2026-03-31');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('range-error')).toBeHidden();
+    await expect(page.getByTestId('analytics-window')).toContainText('2026/3/20');
   });
   test('a CSV with bad lines saves nothing and names every bad line; a photo stays through an edit; a reopened incident stays open', async ({ page }) => {
     test.setTimeout(90_000);
