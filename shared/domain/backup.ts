@@ -54,6 +54,30 @@ export function skipReasonOf(entry: { error: string | null }): BackupSkipReason 
   return (BACKUP_SKIP_REASONS as readonly string[]).includes(entry.error ?? '') ? (entry.error as BackupSkipReason) : undefined;
 }
 
+/**
+ * Why a backup that started failed, beyond the API error codes: its folder ran out of space, or
+ * could not be written (drive removed, read-only, no permission); `interrupted`: the process
+ * ended mid-backup. Also in the failed API error's `details.reason`.
+ */
+export const BACKUP_FAILURE_REASONS = ['destination_full', 'destination_unwritable', 'interrupted'] as const;
+export type BackupFailureReason = (typeof BACKUP_FAILURE_REASONS)[number];
+
+/** A failed row's `error` as stored: "<code>: <English message>" (code: a failure reason or an API error code). */
+export function failureText(code: string, message: string): string {
+  return `${code}: ${message}`;
+}
+
+/**
+ * The code and English message of a failed row, for the Backup page to translate the code; rows
+ * written before codes were stored have only the message (code undefined), 'interrupted' only the code.
+ */
+export function failureOf(entry: { error: string | null }): { code: string | undefined; message: string } {
+  const error = entry.error ?? '';
+  if ((BACKUP_FAILURE_REASONS as readonly string[]).includes(error)) return { code: error, message: '' };
+  const match = /^([a-z_]+): ([\s\S]*)$/.exec(error);
+  return match ? { code: match[1], message: match[2] ?? '' } : { code: undefined, message: error };
+}
+
 export const BackupEntry = z.object({
   id: z.number().int(),
   file: z.string(),

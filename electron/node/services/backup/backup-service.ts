@@ -15,7 +15,9 @@ import {
   BackupSettings,
   BackupSettingsUpdate,
   DEFAULT_BACKUP_SETTINGS,
+  failureText,
   type BackupEntry,
+  type BackupFailureReason,
   type BackupHeader,
   type BackupInspectResult,
   type BackupList,
@@ -89,6 +91,26 @@ async function assertBackupFile(file: string): Promise<void> {
   const stat = await fs.promises.stat(file).catch(() => undefined);
   if (!stat) throw new AppError('not_found', `The file ${file} does not exist (is the drive plugged in?)`, { path: file });
   if (!stat.isFile()) throw new AppError('not_a_backup', `${file} is not a file`, { path: file });
+}
+
+/**
+ * A failed write named for the manager: a full destination (ENOSPC; EDQUOT: over quota) or one
+ * that cannot be written (removed mid-write, read-only, no permission), with the reason in
+ * `details.reason` for the translated text; other errors as they are.
+ */
+function destinationError(error: unknown, folder: string): Error {
+  if (error instanceof AppError || !(error instanceof Error)) return error instanceof Error ? error : new Error(String(error));
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError('data_dir_unwritable', `The backup folder ${folder} is full: ${error.message}`, { path: folder, reason: 'destination_full' satisfies BackupFailureReason });
+  }
+  if (code === 'ENOENT' || code === 'EIO' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new AppError('data_dir_unwritable', `The backup could not be written to ${folder}: ${error.message}`, {
+      path: folder,
+      reason: 'destination_unwritable' satisfies BackupFailureReason,
+    });
+  }
+  return error;
 }
 
 function processAlive(pid: number): boolean {
@@ -366,17 +388,15 @@ export class BackupService {
         report('done', 1);
         this.logger.info('backup written and verified', { file, bytes, seconds });
         await this.applyRetention(folder);
-      } catch (error) {
-        const message = (error as Error).message;
-        finishBackupEntry(this.db, id, { status: 'failed', bytes: 0, rowCounts: {}, seconds: Math.round(performance.now() - started) / 1000, error: message });
+      } catch (caught) {
+        const error = destinationError(caught, folder);
+        const message = error.message;
+        // The history keeps the code, so the Backup page shows the reason in the manager's language.
+        const code = error instanceof AppError ? (typeof error.details?.reason === 'string' ? error.details.reason : error.code) : 'internal';
+        finishBackupEntry(this.db, id, { status: 'failed', bytes: 0, rowCounts: {}, seconds: Math.round(performance.now() - started) / 1000, error: failureText(code, message) });
         this.progress({ operation: 'create', phase: 'failed', fraction: 1, file, error: message });
         this.logger.error('backup failed', { file, error: message });
         await fs.promises.rm(partial, { force: true }).catch(() => undefined);
-        if (error instanceof AppError) throw error;
-        const code = (error as { code?: string }).code;
-        if (code === 'ENOSPC' || code === 'ENOENT' || code === 'EIO' || code === 'EROFS' || code === 'EACCES') {
-          throw new AppError('data_dir_unwritable', `The backup could not be written to ${folder}: ${message}`, { path: folder });
-        }
         throw error;
       } finally {
         await removeDatabaseFiles(snapshot);
