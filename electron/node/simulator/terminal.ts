@@ -37,6 +37,16 @@ export interface SimulatorOptions {
   serialNumber?: string;
   /** Receipt text as Print Line (06 D1), Print Text-Block (06 D3), or not at all. */
   receiptMode?: 'print-line' | 'text-block' | 'none';
+  /**
+   * Imitates a terminal that always writes its texts in one charset and never says so (no echo
+   * of TLV tag 14 at Registration, 9.4.2), as real ones do with Latin-1 or UTF-8 (reference README).
+   * Default: CP437, or what the ECR asks for at Registration.
+   */
+  fixedCharset?: Extract<Charset, 'cp437' | 'latin1' | 'utf8'>;
+  /** First line of every receipt (the shop's name; non-ASCII shows the charset at work). */
+  receiptHeader?: string;
+  /** Imitates a terminal that sends the serial number (TLV 1F42) as ASCII hex digits, not BCD (reference README). */
+  serialNumberAsHex?: boolean;
   /** Random source for garbage bytes (tests pass a seeded one). */
   random?: () => number;
   /** How long to wait for the ECR's ACK / 80 00 (ms). */
@@ -272,6 +282,9 @@ export class SimulatedTerminal {
   private softwareVersion: string;
   private readonly serialNumber: string;
   private readonly receiptMode: NonNullable<SimulatorOptions['receiptMode']>;
+  private readonly fixedCharset: Charset | undefined;
+  private readonly receiptHeader: string | undefined;
+  private readonly serialNumberAsHex: boolean;
   private readonly random: () => number;
   private readonly answerTimeoutMs: number;
   private readonly now: () => Date;
@@ -282,6 +295,10 @@ export class SimulatedTerminal {
     this.softwareVersion = options.softwareVersion ?? 'PosCare-SIM 1.0.0';
     this.serialNumber = options.serialNumber ?? '12345678';
     this.receiptMode = options.receiptMode ?? 'print-line';
+    this.fixedCharset = options.fixedCharset;
+    this.charset = options.fixedCharset ?? 'cp437';
+    this.receiptHeader = options.receiptHeader;
+    this.serialNumberAsHex = options.serialNumberAsHex ?? false;
     this.random = options.random ?? Math.random;
     this.answerTimeoutMs = options.answerTimeoutMs ?? 5000;
     this.now = options.now ?? (() => new Date());
@@ -477,6 +494,7 @@ export class SimulatedTerminal {
     if (this.receiptMode === 'none') return;
     const ecrPrints = receiptType === 3 ? this.config & 0x04 : this.config & 0x02;
     if (!ecrPrints || !(this.config & 0x80)) return;
+    if (this.receiptHeader) lines = [this.receiptHeader, ...lines];
     if (this.receiptMode === 'text-block') {
       const receiptLines: ReceiptLine[] = lines.map((text) => ({ attribute: 0x00, text }));
       await this.master(line, { kind: 'print-text-block', lines: receiptLines, receiptType, endOfReceipt: true });
@@ -486,6 +504,11 @@ export class SimulatedTerminal {
       // Table 16: 0xFF-less attribute 0x80|... marks the last line of a receipt.
       await this.master(line, { kind: 'print-line', attribute: index === lines.length - 1 ? 0x81 : 0x00, text });
     }
+  }
+
+  /** TLV 1F42: BCD as the spec says (9.4.12.1), or ASCII hex digits like some real terminals. */
+  private serialNumberBytes(): Uint8Array {
+    return this.serialNumberAsHex ? new TextEncoder().encode(this.serialNumber) : bcd(this.serialNumber);
   }
 
   private async completion(line: TerminalLine, extra: { statusByte?: number; tlv?: TlvNode[] } = {}): Promise<void> {
@@ -528,7 +551,7 @@ export class SimulatedTerminal {
         const serviceByte = command.serviceByte ?? 0;
         const container: TlvNode[] = [
           tlv(0x1f44, bcd(this.terminalId)),
-          tlv(0xe4, [tlv(0x1f40, new TextEncoder().encode('PosCare simulated terminal')), tlv(0x1f41, new TextEncoder().encode(this.softwareVersion)), tlv(0x1f42, bcd(this.serialNumber))]),
+          tlv(0xe4, [tlv(0x1f40, new TextEncoder().encode('PosCare simulated terminal')), tlv(0x1f41, new TextEncoder().encode(this.softwareVersion)), tlv(0x1f42, this.serialNumberBytes())]),
         ];
         await this.master(line, {
           kind: 'completion',
@@ -542,7 +565,7 @@ export class SimulatedTerminal {
       case 'log-off':
         this.registered = false;
         this.config = 0;
-        this.charset = 'cp437';
+        this.charset = this.fixedCharset ?? 'cp437';
         await ack();
         return;
       case 'abort':
@@ -555,8 +578,10 @@ export class SimulatedTerminal {
         // Tag 14 (2.1, 9.4.2): a character set the terminal can use is echoed in the completion,
         // and from then on every text it sends is in that set; one it cannot use is not echoed.
         const code = findTlv(command.tlv, 0x14)?.value[0];
-        const charset = code === undefined ? undefined : charsetFromIsoCode(code);
-        this.charset = charset ?? 'cp437';
+        const asked = code === undefined ? undefined : charsetFromIsoCode(code);
+        // A terminal with a fixed charset keeps it and echoes nothing.
+        const charset = this.fixedCharset ? undefined : asked;
+        this.charset = this.fixedCharset ?? charset ?? 'cp437';
         await this.completion(line, { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
         return;
       }

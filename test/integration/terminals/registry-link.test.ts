@@ -14,8 +14,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function world(): Promise<{ core: AppCore; simulator: RunningSimulator }> {
-  const simulator = await startSimulator({ tcp: { port: 0 }, terminalId: '52512345', serialNumber: '20260042', softwareVersion: 'SIM 4.1.7' });
+async function world(options: Parameters<typeof startSimulator>[0] = {}): Promise<{ core: AppCore; simulator: RunningSimulator }> {
+  const simulator = await startSimulator({ tcp: { port: 0 }, terminalId: '52512345', serialNumber: '20260042', softwareVersion: 'SIM 4.1.7', ...options });
   cleanups.push(() => simulator.close());
   const temp = tempDir();
   const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, resolveHost: () => Promise.resolve(true) });
@@ -122,5 +122,26 @@ describe('the device registry on a live terminal link', () => {
     });
     expect(value<{ ok: boolean }>(await diagnosis).ok).toBe(true);
     expect(core.services.terminals.recentEvents(device.id, 500, ['frame']).some((event) => event.message.startsWith('out 06B0'))).toBe(false);
+  });
+
+  it('reads the receipts of a terminal that writes Latin-1 without saying so only with the latin1 profile; UTF-8 is detected on its own', async () => {
+    async function printedHeader(charset: 'latin1' | 'utf8', profileId: string): Promise<string | undefined> {
+      const { core, simulator } = await world({ fixedCharset: charset, receiptHeader: 'Bäckerei Müller' });
+      const device = await createDevice(core, simulator.tcpPort!, { profileId });
+      await expect.poll(() => core.services.terminals.get(device.id).link.state, { timeout: 5000 }).toBe('ready');
+      const record = value<{ ok: boolean; printLines: string[] }>(await core.dispatch('devices.runCommand', { id: device.id, command: 'printConfiguration' }));
+      expect(record.ok).toBe(true);
+      return record.printLines[0];
+    }
+    expect(await printedHeader('latin1', 'latin1')).toBe('Bäckerei Müller');
+    // Read as CP437 (E4 = Σ, FC = ⁿ): what a generic profile shows for Latin-1.
+    expect(await printedHeader('latin1', 'generic')).toBe('BΣckerei Mⁿller');
+    expect(await printedHeader('utf8', 'generic')).toBe('Bäckerei Müller');
+  });
+
+  it('takes the serial number a terminal sends as hex digits into the registry with the serial-hex profile', async () => {
+    const { core, simulator } = await world({ serialNumber: '2026A0F2', serialNumberAsHex: true });
+    const device = await createDevice(core, simulator.tcpPort!, { profileId: 'serial-hex' });
+    await expect.poll(() => core.services.devices.get(device.id).serialNumber, { timeout: 5000 }).toBe('2026A0F2');
   });
 });
