@@ -124,4 +124,38 @@ test.describe('the Backup page', () => {
     expect(list.entries.map((e) => [e.file, e.status])).toEqual([[backup.file, 'verified']]);
     expect(errors).toEqual([]);
   });
+
+  test('fits its history into a 1024x640 window in Chinese and English: the fixed Actions column covers no other column', async ({ page }) => {
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await server.api('backup.create', { folder, noEncryption: true });
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // file names have a resolution of one second
+    await server.api('backup.create', { folder, passphrase: '门店备份密码2026' });
+    for (const [language, verify] of [['zh-CN', '校验'], ['en', 'Verify']] as const) {
+      await server.api('settings.update', { language });
+      await page.goto(server.url);
+      await page.getByTestId('nav-backup').click();
+      const history = page.getByTestId('backup-history');
+      await expect(history.getByTestId('backup-verify')).toHaveCount(2);
+      await expect(history.getByTestId('backup-verify').first()).toHaveText(verify);
+      await history.scrollIntoViewIfNeeded();
+      // No horizontal scrolling inside the table: nothing slides under the fixed column.
+      const overflow = await history.locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      for (const row of await history.locator('.el-table__body tr').all()) {
+        const cells = row.locator('td');
+        const size = await row.getByTestId('backup-size').boundingBox();
+        const detail = await cells.nth(3).boundingBox();
+        const actions = await cells.nth(4).boundingBox();
+        const buttons = await Promise.all((await cells.nth(4).locator('button').all()).map((b) => b.boundingBox()));
+        expect(size && detail && actions).toBeTruthy();
+        // Contents (with the size) and the file end before the Actions column starts.
+        expect(size!.x + size!.width).toBeLessThanOrEqual(actions!.x);
+        expect(detail!.x + detail!.width).toBeLessThanOrEqual(actions!.x + 1);
+        // The three buttons stay on one line inside their column.
+        expect(buttons).toHaveLength(3);
+        expect(new Set(buttons.map((b) => Math.round(b!.y))).size).toBe(1);
+        expect(Math.max(...buttons.map((b) => b!.x + b!.width))).toBeLessThanOrEqual(actions!.x + actions!.width);
+      }
+    }
+  });
 });
