@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { failureText } from '../../shared/domain/backup';
 import { ServeProcess } from './server';
 
 test.describe('the Backup page', () => {
@@ -75,6 +76,35 @@ test.describe('the Backup page', () => {
     await expect(page.getByTestId('backup-skipped')).toContainText('自动备份已跳过');
     await expect(page.getByTestId('backup-skipped')).toContainText('需要再次输入密码');
     await expect(page.getByTestId('backup-status').first()).toHaveText('已跳过');
+  });
+
+  test('shows a scheduled run that failed on a full drive in the manager’s language, not the English error', async ({ page }) => {
+    await server.api('backup.create', { folder, noEncryption: true });
+    await server.stop();
+    // The row a scheduled run leaves when the drive is full (as backup-service records it), after the last good backup.
+    const db = (await import('better-sqlite3')).default(path.join(server.dataDir, 'poscare.db'));
+    db.prepare("INSERT INTO backups (file, created_at, trigger, status, encrypted, error, present) VALUES (?, ?, 'scheduled', 'failed', 0, ?, 0)").run(
+      path.join(folder, 'poscare-next.pcbak'),
+      new Date(Date.now() + 60_000).toISOString(),
+      failureText('destination_full', `The backup folder ${folder} is full: ENOSPC: no space left on device, write`),
+    );
+    db.close();
+    server = new ServeProcess(server.dataDir);
+    await server.start();
+    await page.goto(server.url);
+    await page.getByTestId('nav-backup').click();
+    const alert = page.getByTestId('backup-skipped');
+    await expect(alert).toContainText('自动备份失败');
+    await expect(alert).toContainText('备份文件夹所在的磁盘已满');
+    await expect(alert).not.toContainText('ENOSPC');
+    await expect(page.getByTestId('backup-status').first()).toHaveText('失败');
+    await expect(page.getByTestId('backup-detail').first()).toContainText('备份文件夹所在的磁盘已满');
+    await expect(page.getByTestId('backup-detail').first()).not.toContainText('ENOSPC');
+
+    await server.api('settings.update', { language: 'en' });
+    await page.reload();
+    await expect(alert).toContainText('failed: The backup folder is full. Free some space on the drive');
+    await expect(page.getByTestId('backup-detail').first()).toContainText('The backup folder is full.');
   });
 
   test('restores from a typed file path: verifies first, shows the date and counts, then reloads onto the restored data', async ({ page }) => {
