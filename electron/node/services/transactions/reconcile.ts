@@ -85,7 +85,8 @@ export function collectDays(sums: DaySums[], endOfDay: EndOfDayRow[]): Map<strin
   return days;
 }
 
-function anomaly(partial: Partial<Anomaly> & Pick<Anomaly, 'kind' | 'terminalId' | 'businessDay'>): Anomaly {
+/** An anomaly with every field it does not name empty. */
+export function anomaly(partial: Partial<Anomaly> & Pick<Anomaly, 'kind' | 'terminalId' | 'businessDay'>): Anomaly {
   return {
     cardType: null,
     expectedCents: null,

@@ -47,21 +47,10 @@ import {
   type StoredTransaction,
 } from '../../db/transactions';
 import type { Logger } from '../../log/logger';
-import { collectDays, dayKey, missingFromRange, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies } from './reconcile';
+import { anomaly, collectDays, dayKey, missingFromRange, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
 
 export type Clock = () => Date;
-
-const emptyAnomaly: Omit<Anomaly, 'kind' | 'terminalId' | 'businessDay'> = {
-  cardType: null,
-  expectedCents: null,
-  actualCents: null,
-  expectedCount: null,
-  actualCount: null,
-  numbers: [],
-  transactionId: null,
-  incidentClass: 'transaction',
-};
 
 const DAY_VIEW_LIMIT = 2_000;
 const EXPORT_BATCH = 5_000;
@@ -189,7 +178,7 @@ export class TransactionsService {
         // The end-of-day closed receipts of which not one was captured.
         const missing = missingFromRange(day.receiptRange, []).slice(0, 50);
         if (missing.length > 0) {
-          anomalies.push({ ...emptyAnomaly, kind: 'receipt_gap', terminalId: day.terminalId, businessDay: day.businessDay, numbers: missing });
+          anomalies.push(anomaly({ kind: 'receipt_gap', terminalId: day.terminalId, businessDay: day.businessDay, numbers: missing }));
         }
       }
     }
