@@ -1,33 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../electron/node/app';
-import { createLogger } from '../../../electron/node/log/logger';
+import type { AppCore } from '../../../electron/node/app';
 import { DeviceCreate } from '../../../shared/domain/devices';
-import { tempDir } from '../../helpers/temp';
+import { backupWorkspace } from '../backup-helpers';
 
 const PASSPHRASE = 'correct horse battery';
-const quiet = createLogger({ sink: { write: () => undefined } });
 const cleanups: (() => void)[] = [];
 
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-/** A data folder and a "USB drive" folder, with an app core on the data folder. */
-function setup(): { dataDir: string; usb: string; open(): AppCore } {
-  const temp = tempDir();
-  cleanups.push(temp.cleanup);
-  const dataDir = path.join(temp.dir, 'data');
-  const usb = path.join(temp.dir, 'usb');
-  fs.mkdirSync(usb);
-  const open = (): AppCore => {
-    const core = createAppCore({ dataDir, mode: 'browser', logger: quiet });
-    cleanups.push(() => core.dispose());
-    return core;
-  };
-  return { dataDir, usb, open };
-}
+const setup = () => backupWorkspace(cleanups);
 
 /** Backup file names have a resolution of one second. */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../electron/node/app';
-import { createLogger } from '../../../electron/node/log/logger';
+import type { AppCore } from '../../../electron/node/app';
 import { BackupScheduler, systemClock, type SchedulerClock } from '../../../electron/node/services/backup/scheduler';
 import type { BackupProgress } from '../../../shared/domain/backup';
-import { tempDir } from '../../helpers/temp';
+import { backupWorkspace } from '../backup-helpers';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2026-11-30T18:00:00');
-const quiet = createLogger({ sink: { write: () => undefined } });
 const cleanups: (() => void)[] = [];
 
 afterEach(() => {
@@ -60,19 +58,7 @@ describe('the at-quit backup decision', () => {
 });
 
 describe('scheduled backups that cannot run', () => {
-  function setup() {
-    const temp = tempDir();
-    cleanups.push(temp.cleanup);
-    const dataDir = path.join(temp.dir, 'data');
-    const usb = path.join(temp.dir, 'usb');
-    fs.mkdirSync(usb);
-    const open = (): AppCore => {
-      const core = createAppCore({ dataDir, mode: 'browser', logger: quiet });
-      cleanups.push(() => core.dispose());
-      return core;
-    };
-    return { dataDir, usb, open };
-  }
+  const setup = () => backupWorkspace(cleanups);
 
   function failures(core: AppCore): BackupProgress[] {
     const seen: BackupProgress[] = [];
