@@ -1,62 +1,13 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Device } from '../../../shared/domain/devices';
+import { fakeApi, renderDevicePage } from '../../helpers/device-page';
 
-/** What the fake api answers per method and the calls it saw. */
-const api = vi.hoisted(() => ({ answers: new Map<string, unknown>(), calls: [] as { method: string; input: unknown }[] }));
-vi.mock('../../../renderer/src/api/client', () => ({
-  call: (method: string, input: unknown) => {
-    api.calls.push({ method, input });
-    return Promise.resolve(api.answers.get(method) ?? { ok: false, error: { code: 'internal', message: 'not scripted' } });
-  },
-  on: () => () => undefined,
-}));
+vi.mock('../../../renderer/src/api/client', async () => (await import('../../helpers/device-page')).fakeClient);
 vi.mock('vue-router', () => ({ useRouter: () => ({ push: () => Promise.resolve() }) }));
 
-const device: Device = {
-  id: 'd1',
-  name: 'Counter 1',
-  model: 'SIM',
-  vendor: '',
-  serialNumber: '',
-  tid: '',
-  location: '',
-  connection: { type: 'tcp', host: '127.0.0.1', port: 20007 },
-  purchaseDate: null,
-  warrantyEnd: null,
-  softwareVersion: '',
-  supportContact: '',
-  notes: '',
-  photo: null,
-  terminalPassword: '',
-  profileId: 'generic',
-  archived: false,
-  createdAt: '2026-03-01T08:00:00.000Z',
-  updatedAt: '2026-03-01T08:00:00.000Z',
-};
-
-/** The device page of one device, in a language. */
-async function render(language: 'en' | 'zh-CN') {
-  const { i18n, setLanguage } = await import('../../../renderer/src/i18n');
-  setLanguage(language);
-  const { useDevicesStore } = await import('../../../renderer/src/stores/devices');
-  const store = useDevicesStore();
-  store.devices = [device];
-  store.loaded = true;
-  const { default: DeviceDetailView } = await import('../../../renderer/src/views/DeviceDetailView.vue');
-  const wrapper = mount(DeviceDetailView, {
-    props: { id: 'd1' },
-    global: {
-      plugins: [i18n],
-      stubs: { DevicesAnalytics: true, DevicesForm: true, DevicesPhoto: true, DevicesStatusCard: true, DevicesStatusTag: true },
-    },
-  });
-  await flushPromises();
-  return wrapper;
-}
-
+const api = fakeApi;
+const render = (language: 'en' | 'zh-CN') => renderDevicePage({ language });
 
 const base = {
   deviceId: 'd1', previousOverall: null, link: 'ready', hostReachable: null, printer: 'ok', cardReader: 'ok', temperature: 'ok',
