@@ -16,9 +16,8 @@ export const AnalyticsQuery = z
   .default({});
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
 
-export const DeviceReliability = z.object({
-  deviceId: z.string(),
-  name: z.string(),
+/** The whole store (or the one device asked for): MTBF over all terminals, MTTR over all closed incidents. */
+export const StoreReliability = z.object({
   failures: z.number().int(),
   observedMs: z.number(),
   downtimeMs: z.number(),
@@ -28,6 +27,13 @@ export const DeviceReliability = z.object({
   mtbfMs: z.number().nullable(),
   /** Mean time to repair over closed incidents; null when none closed. */
   mttrMs: z.number().nullable(),
+});
+export type StoreReliability = z.infer<typeof StoreReliability>;
+
+/** One device: the same figures as StoreReliability, plus when it last failed and when it may fail next. */
+export const DeviceReliability = StoreReliability.extend({
+  deviceId: z.string(),
+  name: z.string(),
   lastFailureAt: z.string().nullable(),
   /** Last failure + MTBF. */
   expectedNextFailureAt: z.string().nullable(),
@@ -38,17 +44,6 @@ export const HealthScore = z.object({
   score: z.number(),
   ingredients: z.array(z.object({ key: z.enum(['availability', 'terminalsOk', 'openIncidents', 'softwareCurrent']), value: z.number(), weight: z.number(), points: z.number() })),
 });
-
-/** The whole store (or the one device asked for): MTBF over all terminals, MTTR over all closed incidents. */
-export const StoreReliability = z.object({
-  failures: z.number().int(),
-  observedMs: z.number(),
-  downtimeMs: z.number(),
-  repairs: z.number().int(),
-  mtbfMs: z.number().nullable(),
-  mttrMs: z.number().nullable(),
-});
-export type StoreReliability = z.infer<typeof StoreReliability>;
 
 export const AnalyticsSummary = z.object({
   from: z.string(),

@@ -151,24 +151,6 @@ export interface AnalyticsParams {
   offset: string;
 }
 
-export interface DeviceReliabilityRow {
-  deviceId: string;
-  name: string;
-  failures: number;
-  observedMs: number;
-  downtimeMs: number;
-  repairs: number;
-  mttrMs: number | null;
-  mtbfMs: number | null;
-  lastFailureAt: string | null;
-  expectedNextFailureAt: string | null;
-}
-
-export function deviceReliability(db: Db, p: AnalyticsParams): DeviceReliabilityRow[] {
-  const { offset: _offset, ...params } = p;
-  return db.prepare(DEVICE_RELIABILITY_SQL).all(params) as DeviceReliabilityRow[];
-}
-
 export interface StoreReliabilityRow {
   failures: number;
   observedMs: number;
@@ -176,6 +158,18 @@ export interface StoreReliabilityRow {
   repairs: number;
   mttrMs: number | null;
   mtbfMs: number | null;
+}
+
+export interface DeviceReliabilityRow extends StoreReliabilityRow {
+  deviceId: string;
+  name: string;
+  lastFailureAt: string | null;
+  expectedNextFailureAt: string | null;
+}
+
+export function deviceReliability(db: Db, p: AnalyticsParams): DeviceReliabilityRow[] {
+  const { offset: _offset, ...params } = p;
+  return db.prepare(DEVICE_RELIABILITY_SQL).all(params) as DeviceReliabilityRow[];
 }
 
 export function storeReliability(db: Db, p: AnalyticsParams): StoreReliabilityRow {
