@@ -50,17 +50,18 @@ export function serialLineFromArgs(values: ConnectionArgs): SerialLine {
   return { baudRate, dataBits, parity: parity as SerialLine['parity'], stopBits };
 }
 
-/** The serial line options given, by name (to refuse them with --tcp). */
-function serialLineOptionsGiven(values: ConnectionArgs): string[] {
-  return (['baud', 'data-bits', 'parity', 'stop-bits'] as const).filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+/** Refuses the serial line options (--baud, --data-bits, --parity, --stop-bits) when no --serial is given. */
+export function refuseSerialLineWithoutSerial(values: ConnectionArgs): void {
+  if (values.serial !== undefined) return;
+  const given = (['baud', 'data-bits', 'parity', 'stop-bits'] as const).filter((name) => values[name] !== undefined).map((name) => `--${name}`);
+  if (given.length > 0) throw new CliError(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to --serial`);
 }
 
 /** --tcp host:port | --serial PATH [--baud N] [--data-bits N] [--parity P] [--stop-bits N] -> a terminal connection. */
 export function connectionFromArgs(values: ConnectionArgs): TerminalConnection {
   if ((values.tcp === undefined) === (values.serial === undefined)) throw new CliError('give exactly one of --tcp HOST:PORT or --serial PATH');
   if (values.tcp !== undefined) {
-    const lineOptions = serialLineOptionsGiven(values);
-    if (lineOptions.length > 0) throw new CliError(`${lineOptions.join(', ')} ${lineOptions.length === 1 ? 'applies' : 'apply'} only to --serial`);
+    refuseSerialLineWithoutSerial(values);
     const match = /^(.+?)(?::(\d+))?$/.exec(values.tcp);
     const port = match?.[2] === undefined ? 20007 : Number(match[2]);
     const parsed = TerminalConnection.safeParse({ type: 'tcp', host: match?.[1] ?? '', port });

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { FAULT_HELP, FAULT_NAMES, parseFaultSpec, startSimulator, type FaultName } from '../simulator/index';
 import { createLogger } from '../log/logger';
 import { CliError, type Command } from './command';
-import { SERIAL_LINE_OPTIONS, serialLineFromArgs, serialLineUsage } from './connection-args';
+import { refuseSerialLineWithoutSerial, SERIAL_LINE_OPTIONS, serialLineFromArgs, serialLineUsage } from './connection-args';
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -49,8 +49,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       if (!match?.[1] || !Number.isInteger(port) || port > 65535) throw new CliError(`--tcp must be HOST:PORT, got "${values.tcp}"`);
       tcp = { host: match[1], port };
     }
-    const lineOptions = (['baud', 'data-bits', 'parity', 'stop-bits'] as const).filter((name) => values[name] !== undefined);
-    if (values.serial === undefined && lineOptions.length > 0) throw new CliError(`${lineOptions.map((name) => `--${name}`).join(', ')} ${lineOptions.length === 1 ? 'applies' : 'apply'} only to --serial`);
+    refuseSerialLineWithoutSerial(values);
     const line = serialLineFromArgs(values);
     const controlPort = values['control-port'] === undefined ? undefined : Number(values['control-port']);
     if (controlPort !== undefined && (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65535)) throw new CliError('--control-port must be 0-65535');
