@@ -23,8 +23,9 @@ export const useUpdatesStore = defineStore('updates', () => {
     }
     const result = await call('updates.get');
     if (!result.ok) {
-      supported.value = result.error.code === 'unavailable' ? false : supported.value;
-      if (result.error.code !== 'unavailable') actionError.value = result.error;
+      // 'unavailable': this app does not update itself (not installed); anything else is a failure to show.
+      if (result.error.code === 'unavailable') supported.value = false;
+      else actionError.value = result.error;
       return;
     }
     supported.value = true;
