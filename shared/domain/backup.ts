@@ -94,6 +94,19 @@ export const BackupEntry = z.object({
 });
 export type BackupEntry = z.infer<typeof BackupEntry>;
 
+/**
+ * The newest automatic (scheduled or at-quit) run, when it was skipped or failed and no backup
+ * has been verified since: the one the Backup page warns about. `entries` newest first, as listed.
+ */
+export function missedAutomaticRun(entries: readonly BackupEntry[]): BackupEntry | undefined {
+  for (const entry of entries) {
+    if (entry.status === 'verified') return undefined;
+    if (entry.trigger !== 'scheduled' && entry.trigger !== 'quit') continue;
+    return entry.status === 'failed' ? entry : undefined;
+  }
+  return undefined;
+}
+
 export const Retention = z.object({
   daily: z.number().int().min(1).max(365),
   weekly: z.number().int().min(0).max(520),
