@@ -9,23 +9,20 @@ import type { Services } from '../app';
 export type Handler<M extends MethodName> = (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
-/** The desktop shell, or `unavailable` in browser mode and the CLI (the page then offers its fallback). */
-function nativeShell(services: Services, what: string): NonNullable<Services['native']> {
-  if (!services.native) throw new AppError('unavailable', `${what} exists only in the desktop app`);
-  return services.native;
-}
-
-/** The self-updater, or `unavailable` where PosCare does not update itself (browser mode, CLI, unpackaged). */
-function updates(services: Services): NonNullable<Services['updates']> {
-  if (!services.updates) throw new AppError('unavailable', 'Self-update exists only in the installed desktop app');
-  return services.updates;
+/**
+ * A part only the desktop app has (the native shell, the self-updater), or `unavailable` in
+ * browser mode, the CLI and an unpackaged app (the page then offers its fallback or a note).
+ */
+function desktopOnly<T>(part: T | undefined, what: string): T {
+  if (part === undefined) throw new AppError('unavailable', `${what} exists only in the desktop app`);
+  return part;
 }
 
 export function createHandlers(services: Services): Handlers {
   return {
     'app.info': () => services.info(),
-    'native.pickFolder': (input) => nativeShell(services, 'The folder dialog').pickFolder(input),
-    'native.pickFile': (input) => nativeShell(services, 'The file dialog').pickFile(input),
+    'native.pickFolder': (input) => desktopOnly(services.native, 'The folder dialog').pickFolder(input),
+    'native.pickFile': (input) => desktopOnly(services.native, 'The file dialog').pickFile(input),
     'settings.get': () => services.settings.get(),
     'settings.update': (input) => services.settings.update(input),
     'devices.list': (input) => services.devices.list(input.includeArchived),
@@ -49,7 +46,7 @@ export function createHandlers(services: Services): Handlers {
     'incidents.runCommand': (input) => services.incidents.runGuideCommand({ incidentId: input.id, command: input.command, nodeId: input.nodeId ?? null, ...(input.prompt !== undefined ? { prompt: input.prompt } : {}) }),
     'incidents.escalate': (input) => services.incidents.escalate(input.id, input.language),
     'incidents.exportPdf': (input) => {
-      const native = nativeShell(services, 'PDF export');
+      const native = desktopOnly(services.native, 'PDF export');
       const pack = services.incidents.escalate(input.id, input.language);
       return native.savePdf(pack.html, `PosCare-${input.id.slice(0, 8)}.pdf`);
     },
@@ -74,8 +71,8 @@ export function createHandlers(services: Services): Handlers {
     'terminals.run': ({ id, ...command }) => services.terminals.run(id, command),
     'terminals.abort': ({ id }) => services.terminals.abort(id),
     'terminals.events': (input) => services.terminals.recentEvents(input.terminalId, input.limit, input.types),
-    'updates.get': () => updates(services).status(),
-    'updates.check': () => updates(services).check(),
-    'updates.installNow': () => updates(services).installNow(),
+    'updates.get': () => desktopOnly(services.updates, 'Self-update (installed app)').status(),
+    'updates.check': () => desktopOnly(services.updates, 'Self-update (installed app)').check(),
+    'updates.installNow': () => desktopOnly(services.updates, 'Self-update (installed app)').installNow(),
   };
 }
