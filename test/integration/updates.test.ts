@@ -13,7 +13,7 @@ import type { UpdateState, UpdateStatus } from '../../shared/domain/updates';
 import { createAppCore } from '../../electron/node/app';
 import { EventBus } from '../../electron/node/events/bus';
 import { createLogger } from '../../electron/node/log/logger';
-import { createNodeUpdater } from '../../electron/node/services/updates/node-updater';
+import { createNodeUpdater } from '../helpers/node-updater';
 import { UpdatesService } from '../../electron/node/services/updates/updates-service';
 import { tempDir } from '../helpers/temp';
 

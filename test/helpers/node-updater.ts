@@ -1,9 +1,9 @@
 /**
  * electron-updater's NSIS updater running on plain Node: an AppAdapter that knows the version
  * and the folders without Electron's `app`, and an HTTP executor on node:http(s) instead of
- * Electron's `net`. The desktop app uses Electron's own adapter (system proxy, `app` events);
- * this one lets the whole check -> download -> sha512 verify path run under vitest against a
- * real HTTP server, and could serve any other non-Electron host.
+ * Electron's `net`. The desktop app uses Electron's own adapter (system proxy, `app` events,
+ * electron/main/updater.ts); this one lets the whole check -> download -> sha512 verify path of
+ * UpdatesService run under vitest against a real HTTP server. Test-only: no app code imports it.
  */
 import http, { type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import https from 'node:https';
@@ -13,7 +13,7 @@ import electronUpdater from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 
 /** node:http(s) requests; redirects and errors are handled by builder-util-runtime's base class. */
-export class NodeHttpExecutor extends HttpExecutor<ClientRequest> {
+class NodeHttpExecutor extends HttpExecutor<ClientRequest> {
   createRequest(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
     return (options.protocol === 'http:' ? http.request : https.request)(options, callback);
   }
@@ -51,7 +51,7 @@ export interface NodeUpdaterOptions {
   name?: string;
 }
 
-export function nodeAppAdapter(options: NodeUpdaterOptions): AppAdapter {
+function nodeAppAdapter(options: NodeUpdaterOptions): AppAdapter {
   return {
     version: options.currentVersion,
     name: options.name ?? 'PosCare',
