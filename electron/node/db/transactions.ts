@@ -9,7 +9,7 @@ import type {
   TransactionRecord,
   TransactionRecordParsed,
 } from '../../../shared/domain/transactions';
-import { nextDay } from '../../../shared/domain/transactions';
+import { nextDay, previousDay } from '../../../shared/domain/transactions';
 import type { Db } from './connection';
 
 interface TransactionRow {
@@ -300,10 +300,6 @@ export function dayProbeSql(query: SearchFilter, day: string, cap: number): { sq
  * least every few hundred rows. Either way a day costs a few hundred rows at most.
  */
 export const DAY_PROBE_CAP = 300;
-
-function previousDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * One page of a search. A receipt number seeks its own index; a plain range walks the time

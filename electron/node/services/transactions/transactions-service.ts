@@ -17,6 +17,7 @@ import {
   TransactionRecordInput,
   maskPan,
   nextDay,
+  previousDay,
   type Anomaly,
   type ReconciliationDayDetail,
   type ReconciliationList,
@@ -59,10 +60,6 @@ const EXPORT_BATCH = 5_000;
  * belong to the previous day when that day's batch is still open (dayTransactions reads to it).
  */
 export const BUSINESS_DAY_CUTOFF_HOUR = 6;
-
-function previousDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
 
 function beforeCutoff(localDateTime: string): boolean {
   return Number(localDateTime.slice(11, 13)) < BUSINESS_DAY_CUTOFF_HOUR;
