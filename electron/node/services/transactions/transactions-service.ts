@@ -48,7 +48,7 @@ import {
   type StoredTransaction,
 } from '../../db/transactions';
 import type { Logger } from '../../log/logger';
-import { anomaly, collectDays, dayKey, missingFromRange, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies } from './reconcile';
+import { anomaly, collectDays, dayKey, missingFromRange, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
 
 export type Clock = () => Date;
@@ -151,7 +151,12 @@ export class TransactionsService {
    * loop between steps: the main process never stalls for long.
    */
   async reconcile(input: ReconciliationQuery): Promise<ReconciliationList> {
-    const query = parse(ReconciliationQuery, input);
+    const { list } = await this.reconcileRange(parse(ReconciliationQuery, input));
+    return list;
+  }
+
+  /** The reconciliation of a range, with the facts per terminal-day it was drawn from (the day view shows them). */
+  private async reconcileRange(query: ReconciliationQuery): Promise<{ list: ReconciliationList; days: Map<string, DayFacts> }> {
     const terminal = query.terminalId || null;
     const sums: DaySums[] = [];
     const endOfDay: EndOfDayRow[] = [];
@@ -184,12 +189,13 @@ export class TransactionsService {
     const list = [...days.values()]
       .map((day) => summarizeDay(day, anomalies))
       .sort((a, b) => b.businessDay.localeCompare(a.businessDay) || a.terminalId.localeCompare(b.terminalId));
-    return { days: list, anomalies };
+    return { list: { days: list, anomalies }, days };
   }
 
   async reconcileDay(input: { terminalId: string; businessDay: string }): Promise<ReconciliationDayDetail> {
     const query = parse(ReconciliationDayQuery, input);
-    const { days, anomalies } = await this.reconcile({ from: query.businessDay, to: query.businessDay, terminalId: query.terminalId });
+    const { list, days: facts } = await this.reconcileRange({ from: query.businessDay, to: query.businessDay, terminalId: query.terminalId });
+    const { days, anomalies } = list;
     const day = days[0] ?? {
       terminalId: query.terminalId,
       businessDay: query.businessDay,
@@ -199,11 +205,7 @@ export class TransactionsService {
       status: 'no_end_of_day' as const,
       anomalyCount: 0,
     };
-    const facts = collectDays(
-      daySums(this.db, query.businessDay, query.businessDay, query.terminalId),
-      endOfDayTotals(this.db, query.businessDay, query.businessDay, query.terminalId),
-    ).get(dayKey(query.terminalId, query.businessDay));
-    const cardTypes = [...(facts?.cardTypes ?? new Map())].map(([cardType, sums]) => ({ cardType, ...sums }));
+    const cardTypes = [...(facts.get(dayKey(query.terminalId, query.businessDay))?.cardTypes ?? new Map())].map(([cardType, sums]) => ({ cardType, ...sums }));
     const transactions: TransactionRecord[] = dayTransactions(this.db, query.terminalId, query.businessDay, DAY_VIEW_LIMIT + 1);
     return {
       day,
