@@ -328,6 +328,15 @@ describe('end-of-day runs', () => {
     expect(anomalies.find((a) => a.kind === 'receipt_gap')?.numbers).toEqual([1, 4]);
     expect(anomalies.find((a) => a.kind === 'trace_gap')).toBeUndefined();
   });
+
+  it('finds every receipt of the closed range missing when not one of them was captured, in the order the terminal used them', async () => {
+    // The batch ran across the wrap from 9999 to 1; PosCare saw none of its sales.
+    const day = service.captureEndOfDayRun('T001', run('2026-03-01T22:00:00', [{ cardType: '05', count: 4, amountCents: 400 }], 9_998, 2));
+    expect(day).toBe('2026-03-01');
+    const { anomalies } = await service.reconcile({ from: '2026-03-01', to: '2026-03-01' });
+    expect(anomalies.find((a) => a.kind === 'receipt_gap')?.numbers).toEqual([9_998, 9_999, 1, 2]);
+    expect(anomalies.find((a) => a.kind === 'total_mismatch')).toMatchObject({ expectedCents: 400, actualCents: 0, expectedCount: 4, actualCount: 0 });
+  });
 });
 
 describe('export', () => {
