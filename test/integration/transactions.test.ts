@@ -337,6 +337,13 @@ describe('end-of-day runs', () => {
     expect(anomalies.find((a) => a.kind === 'receipt_gap')?.numbers).toEqual([9_998, 9_999, 1, 2]);
     expect(anomalies.find((a) => a.kind === 'total_mismatch')).toMatchObject({ expectedCents: 400, actualCents: 0, expectedCount: 4, actualCount: 0 });
   });
+
+  it('refuses a run whose time is not a terminal clock time with a validation error, and stores nothing', () => {
+    const bad = () => service.captureEndOfDayRun('T001', run('2026-03-01 22:00', [{ cardType: '05', count: 1, amountCents: 100 }], 1, 1));
+    expect(bad).toThrow(AppError);
+    expect(bad).toThrow(expect.objectContaining({ code: 'validation' }));
+    expect((db.prepare('SELECT count(*) AS n FROM end_of_day').get() as { n: number }).n).toBe(0);
+  });
 });
 
 describe('export', () => {

@@ -123,7 +123,7 @@ export class TransactionsService {
    * the cut-off closes the previous day and a later one its own date. Answers that day.
    */
   captureEndOfDayRun(terminalId: string, run: EndOfDayRunInput): string {
-    const closedAt = LocalDateTime.parse(run.closedAt);
+    const closedAt = parse(LocalDateTime, run.closedAt);
     const totals = parse(EndOfDayInput, { terminalId, businessDay: closedAt.slice(0, 10), totals: run.totals }).totals;
     // An empty batch closed no sales: it belongs to the day by the clock, never to the last day with sales.
     const empty = totals.every((total) => total.count === 0);
