@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../electron/node/app';
-import { inspectDatabaseFile } from '../../electron/node/db/backup';
 import { bulkInsertTransactions } from '../../electron/node/db/bulk';
 import { createLogger } from '../../electron/node/log/logger';
-import { MAGIC, readBackupFile, writeBackupFile } from '../../electron/node/services/backup/format';
+import { MAGIC, readBackupFile } from '../../electron/node/services/backup/format';
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import type { BackupProgress } from '../../shared/domain/backup';
 import { tempDir } from '../helpers/temp';
@@ -125,21 +125,14 @@ describe('verifying a backup', () => {
   });
 
   it('still reads a version 1 backup (deflate chunks) written by an earlier PosCare, to the same bytes', async () => {
-    const source = path.join(temp.dir, 'v1-source.db');
-    await core.db.backup(source);
-    const facts = await inspectDatabaseFile(source, { integrity: false });
-    const file = path.join(temp.dir, 'v1.pcbak');
-    await writeBackupFile({
-      snapshotFile: source,
-      out: file,
-      passphrase: PASSPHRASE,
-      compression: 'deflate-raw-frames',
-      header: { appVersion: '0.0.9', schemaVersion: facts.schemaVersion, createdAt: new Date().toISOString(), rowCounts: facts.rowCounts },
-    });
+    // Written by PosCare 0.1.0 (format version 1, commit 8c9dfcb) from the database beside it; see the README there.
+    const fixtures = path.join(__dirname, '../fixtures/backup');
+    const source = zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'v1-deflate-source.db.gz')));
+    const file = path.join(fixtures, 'v1-deflate.pcbak');
     const out = path.join(temp.dir, 'v1-restored.db');
     const header = await readBackupFile(file, PASSPHRASE, out);
     expect(header).toMatchObject({ formatVersion: 1, compression: 'deflate-raw-frames' });
-    expect(fs.readFileSync(out).equals(fs.readFileSync(source))).toBe(true);
+    expect(fs.readFileSync(out).equals(source)).toBe(true);
     await expect(core.services.backup.verify({ file, passphrase: PASSPHRASE })).resolves.toMatchObject({ integrity: 'ok' });
   });
 

@@ -35,7 +35,6 @@ const ZERO_HASH = '0'.repeat(64);
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_CHECK_LABEL = 'poscare-backup-key-check';
 
-const deflateRaw = promisify(zlib.deflateRaw);
 const inflateRaw = promisify(zlib.inflateRaw);
 // The native binding itself (CommonJS, N-API: the same build runs in Node and Electron).
 const zstd = createRequire(import.meta.url)('zstd-napi/binding') as typeof ZstdBinding;
@@ -45,15 +44,6 @@ const ZSTD_LEVEL = 1;
 type Compression = BackupHeader['compression'];
 
 const FRAME_HEAD = 8;
-
-/** A deflated chunk (version 1, written only by tests now) framed: [raw length][compressed length][bytes]. */
-async function deflateFrame(raw: Buffer): Promise<Buffer> {
-  const compressed = await deflateRaw(raw, { level: 1 });
-  const head = Buffer.allocUnsafe(FRAME_HEAD);
-  head.writeUInt32BE(raw.length, 0);
-  head.writeUInt32BE(compressed.length, 4);
-  return Buffer.concat([head, compressed]);
-}
 
 /**
  * A zstd chunk framed in `out` (at least FRAME_HEAD + compressBound(CHUNK) bytes): compressed
@@ -123,8 +113,6 @@ export interface WriteOptions {
   passphrase: string | null;
   header: Omit<BackupHeader, 'formatVersion' | 'compression' | 'encryption' | 'sha256' | 'plaintextBytes'>;
   onProgress?: Progress;
-  /** Tests write the older format to prove it still restores; PosCare writes the current one. */
-  compression?: Compression;
 }
 
 /** Writes `out` (the caller picks a temporary name and renames after). Answers the header and size. */
@@ -145,18 +133,15 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
       keyCheck: keyCheck(key),
     };
   }
-  const compression = options.compression ?? 'zstd-frames';
-  // Tests still write version 1 (deflate) to prove it restores; it has no header hash.
-  const current = compression === 'zstd-frames';
   const header: BackupHeader = {
-    formatVersion: current ? BACKUP_FORMAT_VERSION : 1,
+    formatVersion: BACKUP_FORMAT_VERSION,
     ...options.header,
     plaintextBytes,
-    compression,
+    compression: 'zstd-frames',
     encryption,
     sha256: ZERO_HASH,
   };
-  const head = prefix(headerBytes(current ? { ...header, headerSha256: ZERO_HASH } : header));
+  const head = prefix(headerBytes({ ...header, headerSha256: ZERO_HASH }));
   const cipher = key && encryption ? crypto.createCipheriv('aes-256-gcm', key, Buffer.from(encryption.iv, 'base64')) : null;
   cipher?.setAAD(head);
   const hash = crypto.createHash('sha256');
@@ -182,7 +167,7 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
     // buffer and frame i-1 is written from the other output buffer. Against a fresh buffer per
     // chunk and a copy per frame, measured on a 527 MB snapshot: 1.5-1.9 -> 1.3-1.45 s of CPU.
     const inputs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-    const outputs = current ? [0, 1].map(() => Buffer.allocUnsafe(FRAME_HEAD + zstd.compressBound(CHUNK))) : [];
+    const outputs = [0, 1].map(() => Buffer.allocUnsafe(FRAME_HEAD + zstd.compressBound(CHUNK)));
     const chunks = Math.ceil(plaintextBytes / CHUNK);
     const read = async (index: number): Promise<Buffer> => {
       const position = index * CHUNK;
@@ -198,7 +183,7 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
       hash.update(raw);
       // The frame in outputs[index % 2] is not reused before the write of frame index+1 was
       // awaited in emit, which itself waits for the write of this one.
-      await emit(current ? zstdFrame(raw, cctx, outputs[index % 2] as Buffer) : await deflateFrame(raw));
+      await emit(zstdFrame(raw, cctx, outputs[index % 2] as Buffer));
       options.onProgress?.((index + 1) / chunks);
     }
     await emit(Buffer.alloc(FRAME_HEAD));
@@ -214,7 +199,7 @@ export async function writeBackupFile(options: WriteOptions): Promise<{ header: 
     const sha256 = hash.digest('hex');
     const final = Buffer.from(head);
     fillSlot(final, 'sha256', ZERO_HASH, sha256);
-    if (current) fillSlot(final, 'headerSha256', ZERO_HASH, crypto.createHash('sha256').update(final).digest('hex'));
+    fillSlot(final, 'headerSha256', ZERO_HASH, crypto.createHash('sha256').update(final).digest('hex'));
     await output.write(final, 0, final.length, 0);
     await output.sync();
     return { header: { ...header, sha256 }, bytes: written };
