@@ -29,6 +29,19 @@ function localDay(day: string, end: boolean): string | undefined {
   return new Date(end ? new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1).getTime() - 1 : start.getTime()).toISOString();
 }
 
+/** A local calendar day as YYYY-MM-DD. */
+function dayOf(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** The range after picking a preset: custom keeps the days already picked, else the last 30 days up to today. */
+export function withPreset(range: AnalyticsRange, preset: AnalyticsPreset, now: Date = new Date()): AnalyticsRange {
+  if (preset !== 'custom') return { preset };
+  const from = new Date(now);
+  from.setDate(from.getDate() - 30);
+  return { preset, from: range.from ?? dayOf(from), to: range.to ?? dayOf(now) };
+}
+
 /** The API query of a range: presets count back from now, a custom range spans whole local days. */
 export function queryOf(range: AnalyticsRange, deviceId: string | undefined, now: Date = new Date()): AnalyticsQuery {
   const query: AnalyticsQuery = deviceId ? { deviceId } : {};

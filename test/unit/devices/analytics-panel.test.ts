@@ -2,7 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { REFRESH_DELAY_MS } from '../../../renderer/src/stores/analytics';
+import { REFRESH_DELAY_MS, withPreset } from '../../../renderer/src/stores/analytics';
 import type { AnalyticsSummary } from '../../../shared/domain/analytics';
 
 const summary: AnalyticsSummary = {
@@ -151,5 +151,12 @@ describe('the analytics panel', () => {
       expect(Date.parse(inputs.at(-1)!.to as string)).toBe(new Date(2026, 3, 1).getTime() - 1);
       wrapper.unmount();
     }
+  });
+
+  it('starts a custom period at the last 30 days up to today, keeps days already picked, and drops them for a preset', () => {
+    const now = new Date(2026, 2, 15, 18, 30);
+    expect(withPreset({ preset: '12m' }, 'custom', now)).toEqual({ preset: 'custom', from: '2026-02-13', to: '2026-03-15' });
+    expect(withPreset({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' }, 'custom', now)).toEqual({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' });
+    expect(withPreset({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' }, '90d', now)).toEqual({ preset: '90d' });
   });
 });
