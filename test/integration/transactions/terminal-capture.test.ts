@@ -1,15 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
-import { openDatabase } from '../../../electron/node/db/connection';
 import { silentLogger } from '../../../electron/node/log/logger';
-import type { EcrCommand } from '../../../electron/node/protocol/zvt/index';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
-import { toEcrCommand } from '../../../electron/node/services/terminals/commands';
-import { openTerminalLink } from '../../../electron/node/services/terminals/link';
-import { statusInformationContext } from '../../../electron/node/services/terminals/terminal-manager';
-import { TransactionsService } from '../../../electron/node/services/transactions/transactions-service';
-import { endOfDayFromStatusInformation, transactionFromStatusInformation } from '../../../electron/node/services/transactions/zvt-capture';
+import type { TerminalCommand } from '../../../shared/domain/terminals';
 import { tempDir } from '../../helpers/temp';
 
 const cleanups: (() => unknown)[] = [];
@@ -92,33 +85,15 @@ describe('transaction capture from a real terminal link', () => {
   });
 
   it('captures a payment and its reversal over TCP with the reversal pointing at the payment: no anomaly', async () => {
-    // The terminal manager has no reversal command for managers yet, so this drives the same
-    // link and session it uses, and builds the capture context with the manager's own function.
-    const simulator = await startSimulator({ tcp: { port: 0 } });
-    cleanups.push(() => simulator.close());
-    const temp = tempDir();
-    const db = openDatabase(path.join(temp.dir, 'poscare.db'));
-    cleanups.push(temp.cleanup, () => db.close());
-    const transactions = new TransactionsService(db, silentLogger);
-    const link = await openTerminalLink({ type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort! });
-    cleanups.push(() => link.close());
-    const run = async (command: string, ecr: EcrCommand) => {
-      const result = await link.session.execute(ecr);
-      expect(result.ok).toBe(true);
-      const progress = result.ok ? result.value : result.error.progress;
-      const context = statusInformationContext(command, ecr, progress, Date.now());
-      for (const message of progress?.statusInformation ?? []) {
-        const record = transactionFromStatusInformation('counter-1', message, context);
-        if (record) transactions.capture(record);
-        const endOfDay = endOfDayFromStatusInformation(message, context);
-        if (endOfDay) transactions.captureEndOfDayRun('counter-1', endOfDay);
-      }
-    };
-    await run('register', toEcrCommand({ command: 'register' }));
-    await run('pay', toEcrCommand({ command: 'pay', amount: 1999 }));
+    // Through the manager's own commands, so its Status Information listener (the context it
+    // builds: the ECR command sent, the receipt lines, BMP 87 of a reversal) is what is proven.
+    const { core, deviceId } = await storeWithSimulatedTerminal();
+    const transactions = core.services.transactions;
+    const run = async (command: TerminalCommand) => expect((await core.services.terminals.run(deviceId, command)).ok).toBe(true);
+    await run({ command: 'pay', amount: 1999 });
     const payment = transactions.search({ from: '2000-01-01', to: '2099-12-31', limit: 5 }).items[0]!;
-    await run('reversal', { kind: 'reversal', password: '000000', receiptNumber: payment.receiptNumber });
-    await run('end-of-day', toEcrCommand({ command: 'end-of-day' }));
+    await run({ command: 'reversal', receiptNumber: payment.receiptNumber });
+    await run({ command: 'end-of-day' });
 
     const stored = transactions.search({ from: '2000-01-01', to: '2099-12-31', limit: 5 }).items;
     const reversal = stored.find((t) => t.kind === 'reversal');

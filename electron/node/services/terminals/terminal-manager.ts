@@ -81,8 +81,8 @@ export interface StatusInformationContext {
   receipt: string[];
   originalReceiptNumber?: number;
 }
-/** The context of the Status Information a command gathered (exported for the capture tests). */
-export function statusInformationContext(command: string, ecr: EcrCommand, progress: CommandProgress | undefined, at: number): StatusInformationContext {
+/** The context of the Status Information a command gathered. */
+function statusInformationContext(command: string, ecr: EcrCommand, progress: CommandProgress | undefined, at: number): StatusInformationContext {
   return {
     command,
     at,
