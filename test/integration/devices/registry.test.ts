@@ -32,6 +32,14 @@ function app(): { core: AppCore; links: FakeLinks; clock: FakeClock; events: [Ev
 
 const counter = { name: 'Counter 1', model: 'VX 520', connection: { type: 'serial', path: 'COM3' } };
 
+/** Creates a device through the api, as the console does, and returns its id (fails the test if refused). */
+async function createdId(core: AppCore, input: Record<string, unknown>): Promise<string> {
+  const created = await core.dispatch('devices.create', input);
+  expect(created.ok).toBe(true);
+  if (!created.ok) throw new Error(created.error.message);
+  return (created.value as { id: string }).id;
+}
+
 describe('the device registry', () => {
   it('creates a device with defaults for the serial line and adds it to the terminal manager', async () => {
     const { core, links } = app();
@@ -44,10 +52,7 @@ describe('the device registry', () => {
 
   it('hands the terminal password to the manager, keeps it through an edit and a CSV import without it, and refuses a bad one', async () => {
     const { core, links } = app();
-    const created = await core.dispatch('devices.create', { ...counter, terminalPassword: '123456' });
-    expect(created.ok).toBe(true);
-    if (!created.ok) return;
-    const id = (created.value as { id: string }).id;
+    const id = await createdId(core, { ...counter, terminalPassword: '123456' });
     expect(links.added.at(-1)).toMatchObject({ id, password: '123456' });
     // An edit that does not send the password keeps it, and the link is not rebuilt.
     links.added.length = 0;
@@ -73,10 +78,7 @@ describe('the device registry', () => {
     const plain = await core.dispatch('devices.create', { ...counter, connection: { type: 'serial', path: 'COM4' } });
     expect(plain.ok && plain.value).toMatchObject({ profileId: 'generic' });
     expect(links.added.at(-1)).toMatchObject({ profileId: 'generic' });
-    const created = await core.dispatch('devices.create', { ...counter, profileId: 'latin1' });
-    expect(created.ok).toBe(true);
-    if (!created.ok) return;
-    const id = (created.value as { id: string }).id;
+    const id = await createdId(core, { ...counter, profileId: 'latin1' });
     expect(links.added.at(-1)).toMatchObject({ id, profileId: 'latin1' });
     // An edit without the profile keeps it and does not rebuild the link; the CSV does not carry it.
     links.added.length = 0;
@@ -213,9 +215,7 @@ describe('the device registry', () => {
   it('keeps the photo when an update does not send one, removes it on null, and keeps it through a CSV import', async () => {
     const { core } = app();
     const photo = `data:image/png;base64,${Buffer.from('not really a png').toString('base64')}`;
-    const created = await core.dispatch('devices.create', { ...counter, photo });
-    if (!created.ok) throw new Error(created.error.message);
-    const id = (created.value as { id: string }).id;
+    const id = await createdId(core, { ...counter, photo });
     const edited = await core.dispatch('devices.update', { id, ...counter, notes: 'moved to till 2' });
     expect(edited.ok && edited.value).toMatchObject({ notes: 'moved to till 2', photo });
     const csv = `id,name,connectionType,serialPath\n${id},Counter renamed,serial,COM3\n`;
