@@ -4,7 +4,7 @@ import { TerminalManager, type TerminalManagerOptions } from '../../../electron/
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
 import { ManagerLinks } from '../../../electron/node/services/devices/manager-links';
 import type { LinkState, TerminalConfigInput, TerminalConnection } from '../../../shared/domain/terminals';
-import { createPtyPair } from '../../helpers/pty';
+import { simulatorOnPtyPair } from '../../helpers/simulator';
 import { tempDir } from '../../helpers/temp';
 
 // The connection manager as the app runs it (real clock, real transports) against the simulator.
@@ -65,17 +65,14 @@ describe('the terminal manager against the simulator over TCP', () => {
 
 describe('the terminal manager against the simulator over a serial pty pair', () => {
   it('goes failed when the cable is pulled and ready again when it is plugged back in', async () => {
-    const ptys = await createPtyPair();
-    cleanups.push(() => ptys.close());
-    const simulator = await startSimulator({ serial: { path: ptys.b } });
-    cleanups.push(() => simulator.close());
+    const { ptys, connection } = await simulatorOnPtyPair(cleanups);
     const terminals = manager({ pollIntervalMs: 200 });
     const states: LinkState['state'][] = [];
     terminals.onLinkChange((link) => {
       if (states.at(-1) !== link.link.state) states.push(link.link.state);
     });
     // The real serial transport (serialport binding) on the ECR end, as the app opens it.
-    await terminals.add(config({ type: 'serial', path: ptys.a, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 2 }, { profileId: 'generic' }));
+    await terminals.add(config(connection, { profileId: 'generic' }));
     await until(terminals, 'ready');
     expect((await terminals.run('t1', { command: 'status' })).ok).toBe(true);
 

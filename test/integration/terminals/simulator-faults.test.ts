@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tlv, type EcrCommand, type VendorProfile } from '../../../electron/node/protocol/zvt/index';
-import { summariseResult, toEcrCommand } from '../../../electron/node/services/terminals/commands';
-import { openTerminalLink, type OpenTerminalLink } from '../../../electron/node/services/terminals/link';
+import { toEcrCommand } from '../../../electron/node/services/terminals/commands';
+import type { OpenTerminalLink } from '../../../electron/node/services/terminals/link';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
 import type { TerminalCommand, TerminalConnection } from '../../../shared/domain/terminals';
-import { createPtyPair } from '../../helpers/pty';
+import { openLink, runCommand, simulatorOnPtyPair } from '../../helpers/simulator';
 
 // The simulator's faults and registration settings as the console sees them over a real link.
 
@@ -20,17 +20,8 @@ async function overTcp(options: Parameters<typeof startSimulator>[0] = {}, profi
   return { simulator, link };
 }
 
-async function open(connection: TerminalConnection, profile?: VendorProfile): Promise<OpenTerminalLink> {
-  const link = await openTerminalLink(connection, profile ? { profile } : {});
-  cleanups.push(() => link.close());
-  return link;
-}
-
-async function run(link: OpenTerminalLink, command: TerminalCommand) {
-  const started = performance.now();
-  const result = await link.session.execute(toEcrCommand(command));
-  return summariseResult(command, result, performance.now() - started);
-}
+const open = (connection: TerminalConnection, profile?: VendorProfile): Promise<OpenTerminalLink> => openLink(cleanups, connection, profile ? { profile } : {});
+const run = runCommand;
 
 const register = (config: number, extra: Partial<Extract<EcrCommand, { kind: 'registration' }>> = {}): EcrCommand => ({ kind: 'registration', password: '000000', config, currency: 156, ...extra });
 
@@ -98,11 +89,8 @@ describe('simulator faults', () => {
   });
 
   it('nak storm on a serial line: the console gives up after three transmissions, and recovers when it stops', async () => {
-    const ptys = await createPtyPair();
-    cleanups.push(() => ptys.close());
-    const simulator = await startSimulator({ serial: { path: ptys.b } });
-    cleanups.push(() => simulator.close());
-    const link = await open({ type: 'serial', path: ptys.a, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 2 });
+    const { simulator, connection } = await simulatorOnPtyPair(cleanups);
+    const link = await open(connection);
     const outgoing: number[] = [];
     link.session.observe((event) => {
       if (event.type === 'apdu-out') outgoing.push(event.attempt);

@@ -1,10 +1,9 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { summariseResult, toEcrCommand } from '../../../electron/node/services/terminals/commands';
 import { openTerminalLink, type OpenTerminalLink } from '../../../electron/node/services/terminals/link';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
-import type { TerminalCommand, TerminalConnection } from '../../../shared/domain/terminals';
-import { createPtyPair } from '../../helpers/pty';
+import type { TerminalConnection } from '../../../shared/domain/terminals';
+import { openLink, runCommand, simulatorOnPtyPair } from '../../helpers/simulator';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -17,17 +16,8 @@ async function simulatorOverTcp(options: Parameters<typeof startSimulator>[0] = 
   return simulator;
 }
 
-async function link(connection: TerminalConnection): Promise<OpenTerminalLink> {
-  const opened = await openTerminalLink(connection);
-  cleanups.push(() => opened.close());
-  return opened;
-}
-
-async function run(opened: OpenTerminalLink, command: TerminalCommand) {
-  const started = performance.now();
-  const result = await opened.session.execute(toEcrCommand(command));
-  return summariseResult(command, result, performance.now() - started);
-}
+const link = (connection: TerminalConnection): Promise<OpenTerminalLink> => openLink(cleanups, connection);
+const run = runCommand;
 
 function control(port: number, line: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -115,21 +105,15 @@ describe('the simulated terminal over loopback TCP', () => {
 
 describe('the simulated terminal over a pty pair', () => {
   it('answers status and a payment through serial framing with ACKs', async () => {
-    const ptys = await createPtyPair();
-    cleanups.push(() => ptys.close());
-    const simulator = await startSimulator({ serial: { path: ptys.b } });
-    cleanups.push(() => simulator.close());
-    const opened = await link({ type: 'serial', path: ptys.a, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 2 });
+    const { connection } = await simulatorOnPtyPair(cleanups);
+    const opened = await link(connection);
     expect(await run(opened, { command: 'status' })).toMatchObject({ ok: true, terminalStatus: { code: 0 } });
     expect((await run(opened, { command: 'pay', amount: 1234 })).statusInformation[0]).toMatchObject({ amount: 1234 });
   });
 
   it('survives garbage bytes and corrupted CRCs on the line', async () => {
-    const ptys = await createPtyPair();
-    cleanups.push(() => ptys.close());
-    const simulator = await startSimulator({ serial: { path: ptys.b }, random: () => 0.42 });
-    cleanups.push(() => simulator.close());
-    const opened = await link({ type: 'serial', path: ptys.a, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 2 });
+    const { simulator, connection } = await simulatorOnPtyPair(cleanups, { random: () => 0.42 });
+    const opened = await link(connection);
     simulator.terminal.setFault('garbage', true);
     expect((await run(opened, { command: 'status' })).ok).toBe(true);
     simulator.terminal.setFault('garbage', false);
