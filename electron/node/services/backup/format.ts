@@ -43,6 +43,7 @@ const ZSTD_LEVEL = 1;
 
 type Compression = BackupHeader['compression'];
 
+/** A frame's head: [raw length u32 BE][compressed length u32 BE]; both zero end the body. */
 const FRAME_HEAD = 8;
 
 /**
@@ -338,18 +339,18 @@ export async function readBackupFile(
     };
     const consume = async (data: Buffer) => {
       carry = carry.length === 0 ? data : Buffer.concat([carry, data]);
-      while (!ended && carry.length >= 8) {
+      while (!ended && carry.length >= FRAME_HEAD) {
         const rawLength = carry.readUInt32BE(0);
         const compressedLength = carry.readUInt32BE(4);
         if (rawLength === 0 && compressedLength === 0) {
           ended = true;
-          carry = carry.subarray(8);
+          carry = carry.subarray(FRAME_HEAD);
           break;
         }
         if (rawLength > CHUNK || compressedLength > CHUNK + 1024 * 1024) throw damaged('bad frame');
-        if (carry.length < 8 + compressedLength) break;
-        const compressed = carry.subarray(8, 8 + compressedLength);
-        carry = carry.subarray(8 + compressedLength);
+        if (carry.length < FRAME_HEAD + compressedLength) break;
+        const compressed = carry.subarray(FRAME_HEAD, FRAME_HEAD + compressedLength);
+        carry = carry.subarray(FRAME_HEAD + compressedLength);
         pending.push(
           quiet(decompressChunk(header.compression, compressed, rawLength, dctx, scratch).then(
             (raw) => {
