@@ -99,7 +99,8 @@ async function assertBackupFile(file: string): Promise<void> {
  * `details.reason` for the translated text; other errors as they are.
  */
 function destinationError(error: unknown, folder: string): Error {
-  if (error instanceof AppError || !(error instanceof Error)) return error instanceof Error ? error : new Error(String(error));
+  if (!(error instanceof Error)) return new Error(String(error));
+  if (error instanceof AppError) return error;
   const code = (error as { code?: string }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new AppError('data_dir_unwritable', `The backup folder ${folder} is full: ${error.message}`, { path: folder, reason: 'destination_full' satisfies BackupFailureReason });
@@ -203,10 +204,10 @@ export class BackupService {
     }
     for (const name of names) {
       if (DRILL_DIR.test(name)) {
-        const dir = path.join(this.dataDir, 'backup-work', name);
+        const drill = path.join(dir, name);
         try {
-          if (Date.now() - fs.statSync(dir).mtimeMs < STALE_DRILL_MS) continue;
-          fs.rmSync(dir, { recursive: true, force: true });
+          if (Date.now() - fs.statSync(drill).mtimeMs < STALE_DRILL_MS) continue;
+          fs.rmSync(drill, { recursive: true, force: true });
           removed.push(name);
         } catch (error) {
           this.logger.warn('cannot remove a leftover drill folder', { name, error: (error as Error).message });
