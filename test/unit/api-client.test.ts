@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WindowApi } from '../../shared/ipc/api';
-import { call } from '../../renderer/src/api/client';
+import { call, on } from '../../renderer/src/api/client';
 
 /** A window.api whose every method answers with `answer` (as the preload's ipcRenderer.invoke would). */
 function fakeApi(answer: () => Promise<unknown>): WindowApi {
@@ -32,5 +32,30 @@ describe('the renderer api client over window.api', () => {
       throw new Error('An object could not be cloned');
     });
     await expect(call('settings.get')).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+});
+
+describe('the renderer api client over server-sent events (browser mode)', () => {
+  it('drops an event whose data is not JSON (cut off mid-line) and still delivers the next one', () => {
+    const handlers = new Map<string, (event: { data: string }) => void>();
+    class FakeEventSource {
+      addEventListener(name: string, handler: (event: { data: string }) => void): void {
+        handlers.set(name, handler);
+      }
+    }
+    vi.stubGlobal('EventSource', FakeEventSource);
+    try {
+      const received: unknown[] = [];
+      const unsubscribe = on('updates.state', (payload) => received.push(payload));
+      const deliver = handlers.get('updates.state');
+      expect(deliver).toBeDefined();
+      expect(() => deliver?.({ data: '{"currentVersion":"1.0.0","sta' })).not.toThrow();
+      expect(received).toEqual([]);
+      deliver?.({ data: '{"currentVersion":"1.0.0","state":{"kind":"idle"}}' });
+      expect(received).toEqual([{ currentVersion: '1.0.0', state: { kind: 'idle' } }]);
+      unsubscribe();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
