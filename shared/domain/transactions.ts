@@ -232,6 +232,13 @@ function daysBetween(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 }
 
+/**
+ * A business day may run past midnight until this hour of the next morning: sales and an
+ * end-of-day before it belong to the previous day while that day's batch is still open
+ * (the service decides so on capture; dayTransactions in db/ reads a day up to it).
+ */
+export const BUSINESS_DAY_CUTOFF_HOUR = 6;
+
 /** The day after a business day (for half-open ranges over `occurredAt`). */
 export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

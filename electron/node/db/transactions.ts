@@ -9,7 +9,7 @@ import type {
   TransactionRecord,
   TransactionRecordParsed,
 } from '../../../shared/domain/transactions';
-import { nextDay, previousDay } from '../../../shared/domain/transactions';
+import { BUSINESS_DAY_CUTOFF_HOUR, nextDay, previousDay } from '../../../shared/domain/transactions';
 import type { Db } from './connection';
 
 interface TransactionRow {
@@ -451,7 +451,7 @@ export const DAY_TRANSACTIONS_SQL = `SELECT * FROM transactions INDEXED BY trans
 export function dayTransactions(db: Db, terminalId: string, businessDay: string, limit: number): TransactionRecord[] {
   const rows = db
     .prepare(DAY_TRANSACTIONS_SQL)
-    .all(terminalId, `${businessDay}T00:00:00`, `${nextDay(businessDay)}T06:00:00`, businessDay, limit) as TransactionRow[];
+    .all(terminalId, `${businessDay}T00:00:00`, `${nextDay(businessDay)}T${String(BUSINESS_DAY_CUTOFF_HOUR).padStart(2, '0')}:00:00`, businessDay, limit) as TransactionRow[];
   return rows.map(toRecord);
 }
 

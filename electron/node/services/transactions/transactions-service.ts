@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
+  BUSINESS_DAY_CUTOFF_HOUR,
   CaptureResult,
   EndOfDayInput,
   LocalDateTime,
@@ -55,12 +56,6 @@ export type Clock = () => Date;
 
 const DAY_VIEW_LIMIT = 2_000;
 const EXPORT_BATCH = 5_000;
-/**
- * A business day may run past midnight until this hour: sales and an end-of-day before it
- * belong to the previous day when that day's batch is still open (dayTransactions reads to it).
- */
-export const BUSINESS_DAY_CUTOFF_HOUR = 6;
-
 function beforeCutoff(localDateTime: string): boolean {
   return Number(localDateTime.slice(11, 13)) < BUSINESS_DAY_CUTOFF_HOUR;
 }
