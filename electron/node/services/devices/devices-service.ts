@@ -175,24 +175,12 @@ export class DevicesService {
     return device;
   }
 
-  /**
-   * Checks what zod cannot: the connection not used by another device, the host resolving.
-   * Answers the field issues (none when the fields are fine).
-   */
-  private async connectionIssues(fields: DeviceFields, exceptId?: string): Promise<FieldIssue[]> {
-    const other = deviceUsingConnection(this.db, fields.connection, exceptId);
-    if (other) return [{ path: connectionPath(fields.connection), code: 'custom', messageKey: 'devices.portInUse' }];
-    if (fields.connection.type === 'tcp' && !(await this.resolveHost(fields.connection.host))) {
-      return [{ path: 'connection.host', code: 'custom', messageKey: 'devices.hostUnresolvable' }];
-    }
-    return [];
-  }
-
+  /** Checks what zod cannot: the connection not used by another device, the host resolving. */
   private async checkConnection(fields: DeviceFields, exceptId?: string): Promise<void> {
-    const issues = await this.connectionIssues(fields, exceptId);
-    if (issues.length > 0) {
-      const other = deviceUsingConnection(this.db, fields.connection, exceptId);
-      throw new AppError('validation', other ? `The connection is already used by device "${other.name}"` : 'The host does not resolve', { issues });
+    const other = deviceUsingConnection(this.db, fields.connection, exceptId);
+    if (other) throw fieldError(connectionPath(fields.connection), 'devices.portInUse', `The connection is already used by device "${other.name}"`);
+    if (fields.connection.type === 'tcp' && !(await this.resolveHost(fields.connection.host))) {
+      throw fieldError('connection.host', 'devices.hostUnresolvable', 'The host does not resolve');
     }
   }
 
