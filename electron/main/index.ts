@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import { createAppCore, type AppCore } from '../node/app';
+import { createAppCore, QUIT_BACKUP_CAP_MS, type AppCore } from '../node/app';
 import { createLogger } from '../node/log/logger';
 import { installCrashHandlers, startupErrorText } from './crash';
 import { bindIpc } from './ipc';
@@ -14,8 +14,6 @@ import { createUpdater } from './updater';
 import { createMainWindow } from './window';
 
 const logger = createLogger({ scope: 'main' });
-/** The longest the at-quit backup may hold the app open (a 300 MB database takes seconds). */
-const QUIT_BACKUP_CAP_MS = 120_000;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

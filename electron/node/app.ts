@@ -28,6 +28,13 @@ import { endOfDayFromStatusInformation, transactionFromStatusInformation } from 
 import { loadGuides } from './services/troubleshooting/guides';
 import { APP_NAME, APP_VERSION } from './version';
 
+/**
+ * The longest the at-quit backup (when the last good one is older than a day) may hold PosCare
+ * open: on quit (desktop app, `poscare serve`) and before the update installer runs. A 300 MB
+ * database takes seconds; the cap keeps a hung drive from keeping the app open.
+ */
+export const QUIT_BACKUP_CAP_MS = 120_000;
+
 export interface AppOptions {
   dataDir: string;
   mode: AppInfo['mode'];
@@ -144,8 +151,8 @@ export function createAppCore(options: AppOptions): AppCore {
         currentVersion: APP_VERSION,
         ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
         // The installer closes PosCare by force once it runs: the at-quit backup finishes first
-        // (with the same 2-minute cap as an ordinary quit).
-        beforeInstall: () => backup.scheduler.beforeQuitWithin(2 * 60_000),
+        // (with the same cap as an ordinary quit).
+        beforeInstall: () => backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS),
       })
     : undefined;
   updates?.start();

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createAppCore, resolveDataDir } from '../app';
+import { createAppCore, QUIT_BACKUP_CAP_MS, resolveDataDir } from '../app';
 import { generateToken, startHost } from '../host/server';
 import { createLogger } from '../log/logger';
 import { rendererDir } from '../paths';
@@ -8,8 +8,6 @@ import { CliError, type Command } from './command';
 export const DEFAULT_PORT = 4870;
 /** The characters the renderer reads from `#token=` (renderer/src/api/client.ts captureToken). */
 const TOKEN_PATTERN = /^[A-Za-z0-9_.~-]+$/;
-/** The longest the at-quit backup may delay the exit after SIGINT/SIGTERM. */
-const QUIT_BACKUP_CAP_MS = 120_000;
 
 export const serveCommand: Command = {
   name: 'serve',
