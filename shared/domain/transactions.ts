@@ -33,6 +33,9 @@ export function maskPan(pan: string): string {
   return `${compact.slice(0, 6)}${middle}${compact.slice(-4)}`;
 }
 
+/** The longest receipt text stored with a transaction (capture cuts a runaway printer's text to it). */
+export const MAX_RECEIPT_TEXT = 20_000;
+
 export const TransactionRecordInput = z
   .object({
     /** The terminal's id in PosCare (a free string until devices exist). */
@@ -56,7 +59,7 @@ export const TransactionRecordInput = z
     resultCode: z.number().int().min(0).max(255).nullable().default(null),
     /** For a reversal or refund: the receipt number of the payment it undoes, when known. */
     originalReceiptNumber: z.number().int().min(0).max(9_999).nullable().default(null),
-    receiptText: z.string().max(20_000).default(''),
+    receiptText: z.string().max(MAX_RECEIPT_TEXT).default(''),
   })
   .strict();
 export type TransactionRecordInput = z.input<typeof TransactionRecordInput>;

@@ -4,7 +4,7 @@
  * transaction, and one that carries single totals (BMP 60, chapter 3.1.3) after an End-of-Day
  * becomes that business day's totals per card group. Pure mapping; the wiring is in app.ts.
  */
-import type { CardTypeTotal, TransactionKind, TransactionRecordInput } from '../../../../shared/domain/transactions';
+import { MAX_RECEIPT_TEXT, type CardTypeTotal, type TransactionKind, type TransactionRecordInput } from '../../../../shared/domain/transactions';
 import { totalsGroupOfCardType, type StatusInformationMessage } from '../../protocol/zvt/index';
 
 export interface CaptureContext {
@@ -19,9 +19,6 @@ export interface CaptureContext {
   /** A reversal's BMP 87: the receipt number of the payment it undoes (chapter 2.9). */
   originalReceiptNumber?: number;
 }
-
-/** The stored receipt text's limit (the domain schema's): a runaway printer never fails a capture. */
-const MAX_RECEIPT_TEXT = 20_000;
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
@@ -64,6 +61,7 @@ function kindOf(context: CaptureContext, resultCode: number | undefined): Transa
   return 'payment';
 }
 
+/** Cut to the domain schema's limit: a runaway printer never fails a capture. */
 function receiptText(lines: readonly string[] | undefined): string {
   if (!lines || lines.length === 0) return '';
   const text = lines.map((line) => line.replace(/\s+$/, '')).join('\n').replace(/\n+$/, '');
