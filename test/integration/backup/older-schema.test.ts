@@ -7,18 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../electron/node/app';
+import type { AppCore } from '../../../electron/node/app';
 import { inspectDatabaseFile } from '../../../electron/node/db/backup';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../../electron/node/db/migrations/index';
-import { createLogger } from '../../../electron/node/log/logger';
 import { writeBackupFile } from '../../../electron/node/services/backup/format';
 import type { Device } from '../../../shared/domain/devices';
 import type { TransactionPage } from '../../../shared/domain/transactions';
-import { tempDir } from '../../helpers/temp';
+import { backupWorkspace } from '../backup-helpers';
 
 const PASSPHRASE = 'an older passphrase';
 const OLD_SCHEMA = 50;
-const quiet = createLogger({ sink: { write: () => undefined } });
 const cleanups: (() => void)[] = [];
 
 afterEach(() => {
@@ -64,29 +62,19 @@ async function backupOf(source: string, out: string): Promise<void> {
   });
 }
 
-function setup(): { dir: string; open(): AppCore } {
-  const temp = tempDir();
-  cleanups.push(temp.cleanup);
-  const dataDir = path.join(temp.dir, 'data');
-  return {
-    dir: temp.dir,
-    open() {
-      const core = createAppCore({ dataDir, mode: 'browser', logger: quiet });
-      cleanups.push(() => core.dispose());
-      return core;
-    },
-  };
+/** A backup of the schema-50 database on the "USB drive", and the current app started beside it. */
+async function olderBackupAndApp(): Promise<{ file: string; core: AppCore; open(): AppCore }> {
+  const { usb, open } = backupWorkspace(cleanups);
+  const source = path.join(usb, 'old.db');
+  olderDatabase(source);
+  const file = path.join(usb, 'old.pcbak');
+  await backupOf(source, file);
+  return { file, core: open(), open };
 }
 
 describe('a backup of an older schema', () => {
   it('is migrated on restore, keeps its rows, reports what it came from, and the app works on it', async () => {
-    const { dir, open } = setup();
-    const source = path.join(dir, 'old.db');
-    olderDatabase(source);
-    const file = path.join(dir, 'old.pcbak');
-    await backupOf(source, file);
-
-    const core = open();
+    const { file, core, open } = await olderBackupAndApp();
     core.services.transactions.capture({ terminalId: 'NEW-1', traceNumber: 9, receiptNumber: 9, occurredAt: '2026-03-06T10:00:00', amountCents: 5, kind: 'payment' });
     const result = await core.services.backup.restore({ file, passphrase: PASSPHRASE, confirm: true }, { drill: false });
     expect(result).toMatchObject({ migratedFrom: OLD_SCHEMA, schemaVersion: LATEST_SCHEMA_VERSION, drill: false });
@@ -124,12 +112,7 @@ describe('a backup of an older schema', () => {
   }, 30_000);
 
   it('is migrated in a drill too, without touching the live database', async () => {
-    const { dir, open } = setup();
-    const source = path.join(dir, 'old.db');
-    olderDatabase(source);
-    const file = path.join(dir, 'old.pcbak');
-    await backupOf(source, file);
-    const core = open();
+    const { file, core } = await olderBackupAndApp();
     core.services.transactions.capture({ terminalId: 'LIVE', traceNumber: 1, receiptNumber: 1, occurredAt: '2026-03-06T10:00:00', amountCents: 5, kind: 'payment' });
     core.db.pragma('wal_checkpoint(TRUNCATE)');
     const live = path.join(core.dataDir, 'poscare.db');
