@@ -123,6 +123,17 @@ export function wordAutoSymptoms(s: AutoSymptoms, language: 'zh-CN' | 'en', tran
   return parts.join(translate('incidents.autoSymptoms.separator'));
 }
 
+/** "2 h 5 min" in the reader's language: `translate` looks up the locale keys incidents.duration* with {d}, {h}, {m}, {s}. */
+export function formatDuration(ms: number, translate: (key: string, values: Record<string, number>) => string): string {
+  const minutes = Math.floor(ms / 60000);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (days > 0) return translate('incidents.durationDays', { d: days, h: hours % 24, m: minutes % 60 });
+  if (hours > 0) return translate('incidents.durationHours', { h: hours, m: minutes % 60 });
+  if (minutes > 0) return translate('incidents.durationMinutes', { m: minutes });
+  return translate('incidents.durationSeconds', { s: Math.floor(ms / 1000) });
+}
+
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const Severity = z.enum(SEVERITIES);
 

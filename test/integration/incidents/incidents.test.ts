@@ -146,6 +146,7 @@ describe('incidents', () => {
     expect(pack.html).toContain('SN-4711');
     expect(core.services.incidents.get(incident!.id).escalation?.text).toBe(pack.text);
     expect(core.services.incidents.escalate(incident!.id, 'zh-CN').text).toContain('序列号: SN-4711');
+    expect(core.services.incidents.escalate(incident!.id, 'zh-CN').text).toContain('持续时间: 6分钟');
   });
 
   it('write the escalation pack wholly in the chosen language: state, severity, class, cause, timeline words and recorded results', async () => {

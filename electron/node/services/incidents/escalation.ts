@@ -6,7 +6,7 @@
  * same texts the console shows, so a Chinese pack has no English state or cause names in it.
  */
 import type { Device } from '../../../../shared/domain/devices';
-import { wordAutoSymptoms, type Incident, type IncidentStep } from '../../../../shared/domain/incidents';
+import { formatDuration, wordAutoSymptoms, type Incident, type IncidentStep } from '../../../../shared/domain/incidents';
 import type { Language } from '../../../../shared/domain/settings';
 import type { StatusChange } from '../../../../shared/domain/status';
 import en from '../../../../shared/locales/en.json';
@@ -43,25 +43,12 @@ export interface PackInput {
   generatedAt: string;
 }
 
-/** "2 h 5 min" in the pack's language (locale keys incidents.duration*, as in the console). */
-export function formatDuration(ms: number, language: Language): string {
-  const M = MESSAGES[language].incidents;
-  const minutes = Math.floor(ms / 60000);
-  const hours = Math.floor(minutes / 60);
-  const days = Math.floor(hours / 24);
-  const values = { d: String(days), h: String(hours % (days > 0 ? 24 : Infinity)), m: String(minutes % (hours > 0 ? 60 : Infinity)), s: String(Math.floor(ms / 1000)) };
-  if (days > 0) return fill(M.durationDays, values);
-  if (hours > 0) return fill(M.durationHours, values);
-  if (minutes > 0) return fill(M.durationMinutes, values);
-  return fill(M.durationSeconds, values);
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
 }
 
 /** A word from a locale table, or the key itself when the table does not know it (old data). */
@@ -71,7 +58,7 @@ function word(table: Record<string, string>, key: string | null | undefined): st
 }
 
 /** A locale text by its dotted key with {placeholders} filled; the key itself when the table does not know it. */
-function translator(language: Language): (key: string, values?: Record<string, string>) => string {
+function translator(language: Language): (key: string, values?: Record<string, string | number>) => string {
   return (key, values = {}) => {
     const found = key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), MESSAGES[language]);
     return typeof found === 'string' ? fill(found, values) : key;
@@ -129,7 +116,7 @@ export function buildPack(input: PackInput): { html: string; text: string } {
     [M.devices.location, device.location || none],
     [P.start, incident.openedAt],
     [P.end, incident.closedAt ?? M.incidents.ongoing],
-    [M.incidents.duration, formatDuration(incident.durationMs, input.language)],
+    [M.incidents.duration, formatDuration(incident.durationMs, translator(input.language))],
     [M.incidents.state, word(M.incidents.states, incident.state)],
     [M.incidents.severity, word(M.incidents.severities, incident.severity)],
     [P.faultClassCause, cause || none],
