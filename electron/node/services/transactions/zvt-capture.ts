@@ -55,9 +55,10 @@ export function localDateTime(message: StatusInformationMessage, at: number): st
 
 function kindOf(context: CaptureContext, resultCode: number | undefined): TransactionKind {
   if (resultCode !== undefined && resultCode !== 0) return 'declined';
-  const sent = context.ecrCommand ?? context.command;
-  if (sent === 'reversal' || context.command === 'reversal') return 'reversal';
-  if (sent === 'refund' || context.command === 'refund') return 'refund';
+  // Either the manager command or the ZVT command sent names it (a reversal is only known by the latter).
+  const commands = [context.command, context.ecrCommand];
+  if (commands.includes('reversal')) return 'reversal';
+  if (commands.includes('refund')) return 'refund';
   return 'payment';
 }
 
