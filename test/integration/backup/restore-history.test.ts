@@ -89,6 +89,14 @@ describe('restoring from a path the manager typed', () => {
     expect(core.services.settings.get().store.name).toBe('Untouched');
     expect(core.services.backup.list().entries).toEqual([]);
   });
+
+  it('says the same when only asked what a file holds, across the API too, instead of an internal error', async () => {
+    const { usb, open } = setup();
+    const core = open();
+    await expect(core.services.backup.inspect({ file: path.join(usb, 'missing.pcbak') })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(core.services.backup.inspect({ file: usb })).rejects.toMatchObject({ code: 'not_a_backup' });
+    expect(await core.dispatch('backup.inspect', { file: usb })).toMatchObject({ ok: false, error: { code: 'not_a_backup' } });
+  });
 });
 
 describe('after a restore the main side runs on the restored data', () => {

@@ -456,6 +456,7 @@ export class BackupService {
   /** The header of a backup: what it contains, readable without the passphrase. */
   async inspect(input: { file: string }): Promise<BackupInspectResult> {
     const file = path.resolve(parse(BackupFileInput, input).file);
+    await assertBackupFile(file);
     const { header, bytes } = await readBackupHeader(file);
     return { file, bytes, header };
   }
