@@ -1,9 +1,12 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { Device } from '../../../shared/domain/devices';
 import type { EscalationPack, FaultGuide, GuideCommand, Incident, IncidentSettings } from '../../../shared/domain/incidents';
 import type { MethodInput } from '../../../shared/ipc/contract';
+import type { Overall } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
+import { useDevicesStore } from './devices';
 
 /** Incidents, the fault guides and the "keep selling" settings. */
 export const useIncidentsStore = defineStore('incidents', () => {
@@ -78,12 +81,26 @@ export const useIncidentsStore = defineStore('incidents', () => {
     return result.ok ? { path: result.value.path } : { error: result.error };
   }
 
+  /** The picked backup terminals still in the registry, each with its live overall status; `downId`, the terminal that is down, is left out. */
+  function backupsFor(downId?: string): { device: Device; overall: Overall }[] {
+    const devices = useDevicesStore();
+    return (settings.value?.backupDeviceIds ?? []).flatMap((id) => {
+      const device = devices.byId.get(id);
+      return device && id !== downId ? [{ device, overall: devices.statuses[id]?.overall ?? 'unknown' }] : [];
+    });
+  }
+
+  /** Saves the settings; backup ids of terminals archived since they were picked are dropped rather than refused. */
   async function saveSettings(update: Partial<IncidentSettings>): Promise<ApiError | undefined> {
+    if (update.backupDeviceIds) {
+      const devices = useDevicesStore();
+      update = { ...update, backupDeviceIds: update.backupDeviceIds.filter((id) => devices.byId.has(id)) };
+    }
     const result = await call('incidents.updateSettings', update);
     if (!result.ok) return result.error;
     settings.value = result.value;
     return undefined;
   }
 
-  return { incidents, guides, settings, loadError, subscribe, load, open, update, recordStep, runCommand, escalate, exportPdf, saveSettings };
+  return { incidents, guides, settings, loadError, subscribe, load, open, update, recordStep, runCommand, escalate, exportPdf, backupsFor, saveSettings };
 });

@@ -91,4 +91,13 @@ describe('the keep-selling panel', () => {
     expect(wrapper.find('[data-testid=backup-device-down]').exists()).toBe(false);
     expect(wrapper.find('[data-testid=backup-device-b]').exists()).toBe(true);
   });
+
+  it('drops a backup archived since it was picked when the manager saves, rather than having the save refused', async () => {
+    settings = { ...settings, backupDeviceIds: ['b', 'gone'] };
+    const wrapper = await render('en');
+    await wrapper.get('button').trigger('click');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(saved.at(-1)?.backupDeviceIds).toEqual(['b']);
+  });
 });
