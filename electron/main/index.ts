@@ -10,6 +10,7 @@ import { installCrashHandlers, startupErrorText } from './crash';
 import { bindIpc } from './ipc';
 import { createNativeShell } from './native/shell';
 import { registerSchemeAsPrivileged, serveRenderer } from './protocol';
+import { holdQuitForBackup } from './quit';
 import { createUpdater } from './updater';
 import { createMainWindow } from './window';
 
@@ -75,19 +76,7 @@ if (!app.requestSingleInstanceLock()) {
     });
 
   app.on('window-all-closed', () => app.quit());
-  // The at-quit backup (when the last good one is older than a day): hold the quit once, back up
-  // within a time cap so a hung drive cannot keep the app open, then quit for real.
-  let quitBackupDone = false;
-  app.on('before-quit', (event) => {
-    if (quitBackupDone || !core) return;
-    quitBackupDone = true;
-    event.preventDefault();
-    void core.services.backup.scheduler
-      .beforeQuitWithin(QUIT_BACKUP_CAP_MS)
-      .then((outcome) => logger.info('at-quit backup', { outcome }))
-      .catch((error: unknown) => logger.error('at-quit backup failed', { error }))
-      .finally(() => app.quit());
-  });
+  holdQuitForBackup(app, () => core?.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS), logger);
   app.on('will-quit', () => {
     unbind?.();
     core?.dispose();
