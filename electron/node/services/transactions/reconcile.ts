@@ -191,6 +191,18 @@ export function numberAnomalies(rows: NumberRow[], rangeOf: (terminalId: string,
   return found;
 }
 
+/**
+ * Number findings of one terminal-day: gaps and duplicates (numberAnomalies), and receipts of its
+ * end-of-day range never captured, also when not one of them was: then the whole range is missing,
+ * listed in the order the terminal used the numbers.
+ */
+export function dayNumberAnomalies(day: Pick<DayFacts, 'terminalId' | 'businessDay' | 'receiptRange'>, rows: NumberRow[]): Anomaly[] {
+  if (rows.length > 0) return numberAnomalies(rows, () => day.receiptRange);
+  if (!day.receiptRange) return [];
+  const missing = missingFromRange(day.receiptRange, []).slice(0, MAX_NUMBERS);
+  return missing.length > 0 ? [anomaly({ kind: 'receipt_gap', terminalId: day.terminalId, businessDay: day.businessDay, numbers: missing })] : [];
+}
+
 export function orphanAnomalies(orphans: TransactionRecord[]): Anomaly[] {
   return orphans.map((r) =>
     anomaly({

@@ -49,7 +49,7 @@ import {
   type StoredTransaction,
 } from '../../db/transactions';
 import type { Logger } from '../../log/logger';
-import { anomaly, collectDays, dayKey, missingFromRange, numberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
+import { collectDays, dayKey, dayNumberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
 
 export type Clock = () => Date;
@@ -169,15 +169,7 @@ export class TransactionsService {
     for (const day of days.values()) {
       anomalies.push(...totalAnomalies(day, today));
       await yieldToLoop();
-      const numbers = dayNumbers(this.db, day.terminalId, day.businessDay);
-      anomalies.push(...numberAnomalies(numbers, () => day.receiptRange));
-      if (numbers.length === 0 && day.receiptRange) {
-        // The end-of-day closed receipts of which not one was captured.
-        const missing = missingFromRange(day.receiptRange, []).slice(0, 50);
-        if (missing.length > 0) {
-          anomalies.push(anomaly({ kind: 'receipt_gap', terminalId: day.terminalId, businessDay: day.businessDay, numbers: missing }));
-        }
-      }
+      anomalies.push(...dayNumberAnomalies(day, dayNumbers(this.db, day.terminalId, day.businessDay)));
     }
     anomalies.push(...orphanAnomalies(orphans));
     anomalies.sort((a, b) => b.businessDay.localeCompare(a.businessDay) || a.terminalId.localeCompare(b.terminalId));
