@@ -113,6 +113,11 @@ export const DeviceCsvImportResult = z.object({
 });
 export type DeviceCsvImportResult = z.infer<typeof DeviceCsvImportResult>;
 
+/** How terminal models are matched ("VX 520 " and "vx 520" are one model): trimmed, case-insensitive. */
+export function modelKey(model: string): string {
+  return model.trim().toLowerCase();
+}
+
 /**
  * The manager's registry settings: the current software version of each model, which decides
  * whether a terminal's software is current. Models without an entry fall back to the newest
@@ -126,7 +131,7 @@ export const DeviceSettings = z.object({
     .superRefine((entries, ctx) => {
       const seen = new Set<string>();
       entries.forEach((entry, index) => {
-        const key = entry.model.toLowerCase();
+        const key = modelKey(entry.model);
         if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'model'], message: 'devices.modelTwice' });
         seen.add(key);
       });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Device, DeviceCommandRecord, DeviceCsvImportResult, DeviceFieldsInput, DeviceSettings } from '../../../shared/domain/devices';
+import { modelKey, type Device, type DeviceCommandRecord, type DeviceCsvImportResult, type DeviceFieldsInput, type DeviceSettings } from '../../../shared/domain/devices';
 import type { GuideCommand } from '../../../shared/domain/incidents';
 import type { DeviceStatus, Overall, StatusChange, StatusChangedEvent } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
@@ -158,8 +158,8 @@ export const useDevicesStore = defineStore('devices', () => {
 
   /** The newest software version any terminal of a model has (the fallback of "current"). */
   function newestVersionSeen(model: string): string | undefined {
-    const key = model.trim().toLowerCase();
-    const versions = devices.value.filter((d) => d.model.trim().toLowerCase() === key && d.softwareVersion).map((d) => d.softwareVersion);
+    const key = modelKey(model);
+    const versions = devices.value.filter((d) => modelKey(d.model) === key && d.softwareVersion).map((d) => d.softwareVersion);
     return versions.sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
   }
 

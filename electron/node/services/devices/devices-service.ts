@@ -12,6 +12,7 @@ import {
   DeviceConnection,
   DeviceFields,
   DeviceSettings,
+  modelKey,
   type Device,
   type DeviceCsvImportResult,
   type DeviceFieldsInput,
@@ -393,8 +394,8 @@ export class DevicesService {
   /** A terminal reported a version: the guess of "current" may have moved for the other terminals of its model. */
   private reportedFieldsChanged(device: Device): void {
     this.bus.emit('devices.changed', this.get(device.id));
-    const model = device.model.trim().toLowerCase();
-    this.rejudgeSoftware((other) => other.id !== device.id && other.model.trim().toLowerCase() === model);
+    const model = modelKey(device.model);
+    this.rejudgeSoftware((other) => other.id !== device.id && modelKey(other.model) === model);
   }
 
   /**
@@ -402,8 +403,8 @@ export class DevicesService {
    * set for its model, else (a guess) the newest version any terminal of the model reports.
    */
   private latestVersionOf(device: Device): string | null {
-    const model = device.model.trim().toLowerCase();
-    const set = model ? this.settings().currentSoftware.find((entry) => entry.model.trim().toLowerCase() === model) : undefined;
+    const model = modelKey(device.model);
+    const set = model ? this.settings().currentSoftware.find((entry) => modelKey(entry.model) === model) : undefined;
     if (set) return set.version;
     let latest: string | null = null;
     for (const other of this.list()) {
