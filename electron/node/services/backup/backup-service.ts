@@ -82,8 +82,9 @@ const STALE_DRILL_MS = 6 * 3_600_000;
  * Removes a scratch database and its side files: opening a WAL-mode copy read-only (the
  * integrity worker) leaves -wal and -shm behind, which would otherwise pile up per backup.
  */
-async function removeDatabaseFiles(file: string): Promise<void> {
-  await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => fs.promises.rm(`${file}${suffix}`, { force: true }).catch(() => undefined)));
+async function removeDatabaseFiles(file: string, options: { sideFilesOnly?: boolean } = {}): Promise<void> {
+  const suffixes = options.sideFilesOnly ? ['-wal', '-shm'] : ['', '-wal', '-shm', '-journal'];
+  await Promise.all(suffixes.map((suffix) => fs.promises.rm(`${file}${suffix}`, { force: true }).catch(() => undefined)));
 }
 
 /** A clear error before any work: a typo'd path or an unplugged drive, or a folder given as the file. */
@@ -414,6 +415,7 @@ export class BackupService {
     keepAs?: string,
   ): Promise<{ header: BackupHeader; rowCounts: Record<string, number>; schemaVersion: number }> {
     const copy = keepAs ?? path.join(this.scratchDir(), `verify-${process.pid}-${Date.now()}.db`);
+    let passed = false;
     try {
       const header = await readBackupFile(file, passphrase, copy, (f) => onProgress('verify', f * 0.7));
       onProgress('integrity', 0.7);
@@ -423,14 +425,11 @@ export class BackupService {
         throw new AppError('backup_damaged', `The row counts in ${file} do not match its header`, { file });
       }
       onProgress('integrity', 1);
+      passed = true;
       return { header, rowCounts: facts.rowCounts, schemaVersion: facts.schemaVersion };
-    } catch (error) {
-      await removeDatabaseFiles(copy);
-      throw error;
     } finally {
-      if (!keepAs) await removeDatabaseFiles(copy);
-      // The candidate itself stays for the swap; the read-only check's side files do not.
-      else await Promise.all(['-wal', '-shm'].map((suffix) => fs.promises.rm(`${copy}${suffix}`, { force: true }).catch(() => undefined)));
+      // A candidate that passed stays for the swap; the read-only check's side files do not.
+      await removeDatabaseFiles(copy, { sideFilesOnly: passed && keepAs !== undefined });
     }
   }
 
