@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../helpers/temp';
 
 // The Electron binary cannot run here: a recorder stands in for the window, dialogs and printing.
-const recorded = vi.hoisted(() => ({ windows: [] as { options: any; url?: string; destroyed: boolean }[], saveTo: undefined as string | undefined }));
+const recorded = vi.hoisted(() => ({ windows: [] as { options: any; url?: string; destroyed: boolean }[], saveTo: undefined as string | undefined, openOptions: [] as any[], openPath: undefined as string | undefined }));
 
 vi.mock('electron', () => {
   class BrowserWindow {
@@ -30,7 +30,10 @@ vi.mock('electron', () => {
     Notification: class {},
     dialog: {
       showSaveDialog: () => Promise.resolve(recorded.saveTo ? { canceled: false, filePath: recorded.saveTo } : { canceled: true }),
-      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      showOpenDialog: (options: unknown) => {
+        recorded.openOptions.push(options);
+        return Promise.resolve(recorded.openPath ? { canceled: false, filePaths: [recorded.openPath] } : { canceled: true, filePaths: [] });
+      },
     },
   };
 });
@@ -42,6 +45,8 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
   recorded.windows.length = 0;
   recorded.saveTo = undefined;
+  recorded.openOptions.length = 0;
+  recorded.openPath = undefined;
 });
 
 describe('PDF export of the escalation pack', () => {
@@ -61,5 +66,31 @@ describe('PDF export of the escalation pack', () => {
   it('writes nothing when the manager cancels the save dialog', async () => {
     expect(await createNativeShell().savePdf('<p>x</p>', 'a.pdf')).toEqual({ path: null });
     expect(recorded.windows[0]?.destroyed).toBe(true);
+  });
+});
+
+describe('the open dialogs', () => {
+  it('picks a folder (one that may be created) or a backup file, with the title and start folder asked for', async () => {
+    recorded.openPath = '/media/usb/PosCare-2026-11-30.pcbak';
+    const shell = createNativeShell();
+    expect(await shell.pickFile({ title: 'restore', defaultPath: '/media/usb' })).toEqual({ path: '/media/usb/PosCare-2026-11-30.pcbak' });
+    expect(await shell.pickFolder({})).toEqual({ path: '/media/usb/PosCare-2026-11-30.pcbak' });
+    expect(recorded.openOptions).toEqual([
+      {
+        properties: ['openFile'],
+        filters: [
+          { name: 'PosCare backup', extensions: ['pcbak'] },
+          { name: '*', extensions: ['*'] },
+        ],
+        title: 'restore',
+        defaultPath: '/media/usb',
+      },
+      { properties: ['openDirectory', 'createDirectory'] },
+    ]);
+  });
+
+  it('answers null when the manager cancels', async () => {
+    expect(await createNativeShell().pickFolder({ title: 'backup' })).toEqual({ path: null });
+    expect(await createNativeShell().pickFile({})).toEqual({ path: null });
   });
 });

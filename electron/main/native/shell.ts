@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import { BrowserWindow, dialog, Notification } from 'electron';
+import type { PickFolderInput, PickFolderOutput } from '../../../shared/domain/app';
 import type { NativeShell } from '../../node/app';
 
 /**
@@ -23,32 +24,29 @@ export async function renderPdf(html: string): Promise<Buffer> {
   }
 }
 
+/** One open dialog over the focused window (if any): the path chosen, or null when cancelled. */
+async function pickPath(input: PickFolderInput, base: Electron.OpenDialogOptions): Promise<PickFolderOutput> {
+  const parent = BrowserWindow.getFocusedWindow();
+  const options: Electron.OpenDialogOptions = {
+    ...base,
+    ...(input.title === undefined ? {} : { title: input.title }),
+    ...(input.defaultPath === undefined ? {} : { defaultPath: input.defaultPath }),
+  };
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
+}
+
 export function createNativeShell(): NativeShell {
   return {
-    async pickFolder(input) {
-      const parent = BrowserWindow.getFocusedWindow();
-      const options: Electron.OpenDialogOptions = {
-        properties: ['openDirectory', 'createDirectory'],
-        ...(input.title === undefined ? {} : { title: input.title }),
-        ...(input.defaultPath === undefined ? {} : { defaultPath: input.defaultPath }),
-      };
-      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-      return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
-    },
-    async pickFile(input) {
-      const parent = BrowserWindow.getFocusedWindow();
-      const options: Electron.OpenDialogOptions = {
+    pickFolder: (input) => pickPath(input, { properties: ['openDirectory', 'createDirectory'] }),
+    pickFile: (input) =>
+      pickPath(input, {
         properties: ['openFile'],
         filters: [
           { name: 'PosCare backup', extensions: ['pcbak'] },
           { name: '*', extensions: ['*'] },
         ],
-        ...(input.title === undefined ? {} : { title: input.title }),
-        ...(input.defaultPath === undefined ? {} : { defaultPath: input.defaultPath }),
-      };
-      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-      return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
-    },
+      }),
     async savePdf(html, defaultName) {
       const pdf = await renderPdf(html);
       const parent = BrowserWindow.getFocusedWindow();
