@@ -147,6 +147,15 @@ export const AnomalyKind = z.enum(ANOMALY_KINDS);
 export type AnomalyKind = z.infer<typeof AnomalyKind>;
 
 /**
+ * The incident cause (FAULT_CAUSES.transaction) a finding points to: wrong totals are a wrong
+ * amount; count mismatches, gaps, duplicates, orphan reversals and a missing end-of-day are
+ * lost or doubled records.
+ */
+export function anomalyCause(kind: AnomalyKind): 'wrongAmount' | 'lostRecords' {
+  return kind === 'total_mismatch' ? 'wrongAmount' : 'lostRecords';
+}
+
+/**
  * One finding of the reconciliation. `incidentClass` is what an incident opened from it will be
  * filed under (the incident feature takes it from here).
  */

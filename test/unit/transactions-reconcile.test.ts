@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskPan, TransactionRecordInput } from '../../shared/domain/transactions';
+import { ANOMALY_KINDS, anomalyCause, maskPan, TransactionRecordInput } from '../../shared/domain/transactions';
+import { FAULT_CAUSES } from '../../shared/domain/incidents';
 import { collectDays, missingFromRange, numberAnomalies, totalAnomalies } from '../../electron/node/services/transactions/reconcile';
 import { backupsToDelete } from '../../electron/node/services/backup/retention';
 import { BackupScheduler, nextRun, type SchedulerClock } from '../../electron/node/services/backup/scheduler';
@@ -57,6 +58,12 @@ describe('reconciliation', () => {
     const wrong = totalAnomalies([...collectDays(captured, [endOfDay(4, 900)]).values()][0]!, '2026-01-05');
     expect(wrong).toEqual([expect.objectContaining({ kind: 'total_mismatch', expectedCount: 4, actualCount: 3 })]);
     expect(totalAnomalies([...collectDays(captured, [endOfDay(3, 700)]).values()][0]!, '2026-01-05')).toEqual([]);
+  });
+
+  it('files a wrong total as a wrong amount and every other finding, a count mismatch too, as lost records', () => {
+    expect(anomalyCause('total_mismatch')).toBe('wrongAmount');
+    expect(anomalyCause('count_mismatch')).toBe('lostRecords');
+    for (const kind of ANOMALY_KINDS) expect(FAULT_CAUSES.transaction).toContain(anomalyCause(kind));
   });
 
   it('finds receipts of the end-of-day range that were never captured, at the edges of the day and across the wrap', () => {
