@@ -163,9 +163,23 @@ export const useDevicesStore = defineStore('devices', () => {
     return versions.sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
   }
 
+  /**
+   * The rows of the software dialog: every model in the registry or in the settings once (named as
+   * the registry writes it, sorted), with the version the manager set and the newest one seen as the guess.
+   */
+  function softwareRows(): { model: string; version: string; guess: string }[] {
+    const set = new Map((settings.value?.currentSoftware ?? []).map((e) => [modelKey(e.model), e]));
+    const models = new Map<string, string>();
+    for (const d of devices.value) if (d.model.trim()) models.set(modelKey(d.model), d.model.trim());
+    for (const e of settings.value?.currentSoftware ?? []) if (!models.has(modelKey(e.model))) models.set(modelKey(e.model), e.model);
+    return [...models.entries()]
+      .sort((a, b) => a[1].localeCompare(b[1]))
+      .map(([key, model]) => ({ model, version: set.get(key)?.version ?? '', guess: newestVersionSeen(model) ?? '' }));
+  }
+
   function clearImportErrors(): void {
     importErrors.value = [];
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, newestVersionSeen, history, commands, runCommand, exportCsv, importCsv, dismiss };
+  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, dismiss };
 });
