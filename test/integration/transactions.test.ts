@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bulkInsertTransactions } from '../../electron/node/db/bulk';
 import { openDatabase, type Db } from '../../electron/node/db/connection';
 import {
@@ -156,6 +156,38 @@ describe('search', () => {
       expect(seen, JSON.stringify(filter)).toEqual(expected);
       expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('search by amount or card type, one day at a time', () => {
+  /** The indexes the page's row statements name (the per-day probes left out). */
+  function indexesOf(run: () => unknown): string[] {
+    const prepare = db.prepare.bind(db);
+    const seen: string[] = [];
+    const spy = vi.spyOn(db, 'prepare').mockImplementation((sql: string) => {
+      const index = /^SELECT \* FROM transactions INDEXED BY (\w+)/.exec(sql)?.[1];
+      if (index) seen.push(index);
+      return prepare(sql);
+    });
+    try {
+      run();
+    } finally {
+      spy.mockRestore();
+    }
+    return seen;
+  }
+
+  it('reads a day with few matches through the per-day amount or card index, and a day with many by walking it in time order', () => {
+    fill(3_000, 3, 5);
+    const range = { from: '2026-03-02', to: '2026-03-04', limit: 40 };
+    const rare = db.prepare("SELECT count(*) AS n FROM transactions WHERE substr(occurred_at, 1, 10) = '2026-03-04' AND amount_cents >= 20000").get() as { n: number };
+    expect(rare.n).toBeGreaterThan(0);
+    expect(rare.n).toBeLessThan(DAY_PROBE_CAP);
+    expect(indexesOf(() => service.search({ ...range, minAmountCents: 20_000 }))[0]).toBe('transactions_date_amount');
+    expect(indexesOf(() => service.search({ ...range, cardType: '08', minAmountCents: 5_000 }))[0]).toBe('transactions_date_card');
+    const common = db.prepare("SELECT count(*) AS n FROM transactions WHERE substr(occurred_at, 1, 10) = '2026-03-04' AND amount_cents >= 1").get() as { n: number };
+    expect(common.n).toBeGreaterThanOrEqual(DAY_PROBE_CAP);
+    expect(indexesOf(() => service.search({ ...range, minAmountCents: 1 }))).toEqual(['transactions_time']);
   });
 });
 
