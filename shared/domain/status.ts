@@ -76,6 +76,19 @@ export function isDown(overall: Overall): boolean {
   return overall === 'fault' || overall === 'offline';
 }
 
+/** The parts of a status besides state and link that a timeline row names when they changed. */
+export const TIMELINE_PARTS = ['printer', 'cardReader', 'temperature', 'hostReachable', 'softwareVersion'] as const;
+export type TimelinePart = (typeof TIMELINE_PARTS)[number];
+
+/**
+ * What else changed in a status row against the one before it, so two rows with the same state
+ * and link say why both are there. A host or software version that became unknown is not named.
+ */
+export function changedParts(change: StatusFields, before: StatusFields): TimelinePart[] {
+  const named = (part: TimelinePart): boolean => (part === 'hostReachable' ? change.hostReachable !== null : part === 'softwareVersion' ? Boolean(change.softwareVersion) : true);
+  return TIMELINE_PARTS.filter((part) => change[part] !== before[part] && named(part));
+}
+
 export const StatusHistoryQuery = z.object({ deviceId: z.string().min(1), limit: z.number().int().min(1).max(1000).default(100) }).strict();
 
 /** Sent on every status change of a terminal; `notify` says it went down or came back. */

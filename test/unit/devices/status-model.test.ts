@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, nextStatus, sameStatus } from '../../../electron/node/services/devices/status-model';
-import { UNKNOWN_STATUS, type StatusFields } from '../../../shared/domain/status';
+import { UNKNOWN_STATUS, changedParts, type StatusFields } from '../../../shared/domain/status';
 
 const ready = (extra: Partial<StatusFields> = {}): StatusFields => nextStatus({ ...UNKNOWN_STATUS, ...extra }, { link: 'ready', terminalStatus: 0x00 });
 
@@ -105,5 +105,12 @@ describe('the status model', () => {
     expect(compareVersions('1.10.0', '1.9.2')).toBe(1);
     expect(compareVersions('2.0', '2.0.0')).toBe(0);
     expect(compareVersions('1.2.3', '1.2.4')).toBe(-1);
+  });
+
+  it('names what else changed between two timeline rows, but not a host or software version that became unknown', () => {
+    const before = ready({ hostReachable: true, softwareVersion: '1.0' });
+    expect(changedParts(before, before)).toEqual([]);
+    expect(changedParts({ ...before, printer: 'noPaper', hostReachable: false, softwareVersion: '1.1' }, before)).toEqual(['printer', 'hostReachable', 'softwareVersion']);
+    expect(changedParts({ ...before, hostReachable: null, softwareVersion: null, temperature: 'overheat' }, before)).toEqual(['temperature']);
   });
 });
