@@ -1,12 +1,29 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Device } from '../../../shared/domain/devices';
-import type { EscalationPack, FaultGuide, GuideCommand, Incident, IncidentSettings } from '../../../shared/domain/incidents';
+import { CLOSED_STATES, type EscalationPack, type FaultGuide, type GuideCommand, type Incident, type IncidentSettings, type IncidentState, type IncidentUpdate } from '../../../shared/domain/incidents';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import type { Overall } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
 import { useDevicesStore } from './devices';
+
+/**
+ * What the incident form sends on save: the end time only with a closed state (a reopened
+ * incident is not sent its old end), the state only when it moved, and the symptoms only when
+ * the manager changed the words shown (untouched automatic symptoms stay stored as they are,
+ * so they stay translatable).
+ */
+export function incidentFormUpdate(id: string, form: Omit<IncidentUpdate, 'id'>, current: { state: IncidentState }, shownSymptoms: string): IncidentUpdate {
+  const { state, symptoms, ...fields } = form;
+  return {
+    id,
+    ...fields,
+    ...(symptoms !== shownSymptoms ? { symptoms } : {}),
+    ...(state !== current.state ? { state } : {}),
+    closedAt: state !== undefined && CLOSED_STATES.includes(state) ? form.closedAt || null : null,
+  };
+}
 
 /** Incidents, the fault guides and the "keep selling" settings. */
 export const useIncidentsStore = defineStore('incidents', () => {
