@@ -68,6 +68,8 @@ export const useAnalyticsStore = defineStore('analytics', () => {
 
   const keyOf = (deviceId?: string) => deviceId ?? 'all';
   const rangeOf = (deviceId?: string): AnalyticsRange => ranges.value[keyOf(deviceId)] ?? DEFAULT_RANGE;
+  const summaryOf = (deviceId?: string): AnalyticsSummary | undefined => summaries.value[keyOf(deviceId)];
+  const errorOf = (deviceId?: string): ApiError | undefined => errors.value[keyOf(deviceId)];
 
   async function load(deviceId?: string): Promise<void> {
     const key = keyOf(deviceId);
@@ -101,5 +103,5 @@ export const useAnalyticsStore = defineStore('analytics', () => {
     on('incidents.changed', refresh);
   }
 
-  return { summaries, ranges, errors, rangeOf, load, setRange, refresh, subscribe };
+  return { summaries, ranges, errors, rangeOf, summaryOf, errorOf, load, setRange, refresh, subscribe };
 });
