@@ -9,9 +9,7 @@ export const AnalyticsQuery = z
     deviceId: z.string().optional(),
   })
   .strict()
-  .superRefine((query, ctx) => {
-    if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'analytics.toBeforeFrom' });
-  })
+  // A window that ends before it starts is refused by AnalyticsService.summary, which also sees the defaults.
   .optional()
   .default({});
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuery>;
