@@ -17,7 +17,7 @@ export interface AnalyticsRange {
   to?: string;
 }
 
-export const DEFAULT_RANGE: AnalyticsRange = { preset: '12m' };
+const DEFAULT_RANGE: AnalyticsRange = { preset: '12m' };
 const DAY = 86_400_000;
 const PRESET_DAYS: Record<Exclude<AnalyticsPreset, 'custom'>, number> = { '30d': 30, '90d': 90, '12m': 365 };
 
@@ -43,7 +43,7 @@ export function withPreset(range: AnalyticsRange, preset: AnalyticsPreset, now: 
 }
 
 /** The API query of a range: presets count back from now, a custom range spans whole local days. */
-export function queryOf(range: AnalyticsRange, deviceId: string | undefined, now: Date = new Date()): AnalyticsQuery {
+function queryOf(range: AnalyticsRange, deviceId: string | undefined, now: Date = new Date()): AnalyticsQuery {
   const query: AnalyticsQuery = deviceId ? { deviceId } : {};
   if (range.preset === 'custom') {
     const from = range.from ? localDay(range.from, false) : undefined;

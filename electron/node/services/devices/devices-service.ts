@@ -87,7 +87,7 @@ interface PlannedLine {
 }
 
 /** Device fields as an update sends them: `photo`, `terminalPassword` or `profileId` absent keeps the stored one. */
-export type DeviceUpdateFields = Omit<DeviceFields, 'photo' | 'terminalPassword' | 'profileId'> & {
+type DeviceUpdateFields = Omit<DeviceFields, 'photo' | 'terminalPassword' | 'profileId'> & {
   photo?: string | null | undefined;
   terminalPassword?: string | undefined;
   profileId?: DeviceFields['profileId'] | undefined;

@@ -18,7 +18,7 @@ const WAITING_CODES = new Set([0x9c, 0xe0]);
  * of chapter 10 have no overheating code (commands abort with the generic 0xFF system error), so
  * only the status byte drives the temperature; any other answer means it works again.
  */
-export const OVERHEAT_TERMINAL_STATUS: ReadonlySet<number> = new Set([0xdf]);
+const OVERHEAT_TERMINAL_STATUS: ReadonlySet<number> = new Set([0xdf]);
 const OFFLINE_LINKS: ReadonlySet<LinkKind> = new Set(['disconnected', 'failed', 'connecting', 'registering']);
 
 /** Compares dotted version strings numerically ("1.10.0" > "1.9.2"). */

@@ -66,12 +66,12 @@ function translator(language: Language): (key: string, values?: Record<string, s
 }
 
 /** The incident's symptoms in the pack's language: automatic ones are worded from what was seen, the manager's as written. */
-export function symptomsText(incident: Incident, language: Language): string {
+function symptomsText(incident: Incident, language: Language): string {
   return incident.autoSymptoms ? wordAutoSymptoms(incident.autoSymptoms, language, translator(language)) : incident.symptoms;
 }
 
 /** Digit runs as long as a card number are masked, should one ever reach a log message. */
-export function maskCardNumbers(text: string): string {
+function maskCardNumbers(text: string): string {
   return text.replace(/\d{13,19}/g, (digits) => `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`);
 }
 

@@ -289,7 +289,7 @@ export class IncidentsService {
 }
 
 /** The English symptoms stored with an incident that opens by itself (worded in the reader's language when shown: autoSymptomsOf). */
-export function symptomsOf(status: DeviceStatus): string {
+function symptomsOf(status: DeviceStatus): string {
   return autoSymptomsText({
     overall: status.overall,
     link: status.link,
@@ -303,7 +303,7 @@ export function symptomsOf(status: DeviceStatus): string {
 }
 
 /** The facts behind stored automatic symptoms, with the error code's meaning in both languages; null when the text is the manager's. */
-export function autoSymptomsOf(text: string): AutoSymptoms | null {
+function autoSymptomsOf(text: string): AutoSymptoms | null {
   const parsed = parseAutoSymptoms(text);
   return parsed ? { ...parsed, errorText: parsed.errorCode ? describeErrorCode(parsed.errorCode) : null } : null;
 }
