@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { app, dialog, type BrowserWindow } from 'electron';
-import { createAppCore, QUIT_BACKUP_CAP_MS, type AppCore } from '../node/app';
+import { QUIT_BACKUP_CAP_MS, startApp, type AppRuntime } from '../node/app';
 import { createLogger } from '../node/log/logger';
 import { installCrashHandlers, startupErrorText } from './crash';
 import { bindIpc } from './ipc';
@@ -20,7 +20,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerSchemeAsPrivileged();
-  let core: AppCore | undefined;
+  let core: AppRuntime | undefined;
   let unbind: (() => void) | undefined;
   let window: BrowserWindow | undefined;
   let starting = true;
@@ -49,7 +49,8 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       try {
-        core = createAppCore({
+        // Takes the data folder's lock; a damaged database opens the console in recovery.
+        core = startApp({
           dataDir: app.getPath('userData'),
           mode: 'electron',
           logger,
@@ -76,7 +77,7 @@ if (!app.requestSingleInstanceLock()) {
     });
 
   app.on('window-all-closed', () => app.quit());
-  holdQuitForBackup(app, () => core?.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS), logger);
+  holdQuitForBackup(app, () => core?.core()?.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS), logger);
   app.on('will-quit', () => {
     unbind?.();
     core?.dispose();

@@ -6,19 +6,22 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
+import { AppError } from '../../shared/ipc/result';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
 import { swappableDatabase } from './db/backup';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
 import { schemaVersion } from './db/migrations/index';
 import { EventBus } from './events/bus';
+import { acquireDataLock, type DataLock } from './files/data-lock';
 import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
 import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
 import { ManagerLinks } from './services/devices/manager-links';
 import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
-import { BackupService } from './services/backup/backup-service';
+import { BackupService, isCorruption, restoreOverDamaged } from './services/backup/backup-service';
+import { readBackupHeader } from './services/backup/format';
 import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
 import { TerminalManager } from './services/terminals/terminal-manager';
@@ -49,6 +52,10 @@ export interface AppOptions {
   updater?: SelfUpdater;
   /** Time between background update checks (tests). */
   updateIntervalMs?: number;
+  /** The caller already owns the data folder's lock (a recovery start hands it over); else it is taken here. */
+  lock?: DataLock;
+  /** Events go to this bus (kept by the caller across a recovery restart); else a bus of its own. */
+  bus?: EventBus;
 }
 
 /** Implemented by electron/main/native; the services reach the OS only through it. */
@@ -56,8 +63,11 @@ export interface NativeShell {
   pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
   /** Asks for one existing backup file (PosCare backups first in the filter). */
   pickFile(input: PickFolderInput): Promise<PickFolderOutput>;
-  /** Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. */
-  savePdf(html: string, defaultName: string): Promise<PickFolderOutput>;
+  /**
+   * Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. `check`
+   * (checkWriteFile) refuses a place PosCare must not write before anything is written.
+   */
+  savePdf(html: string, defaultName: string, check: (file: string) => string): Promise<PickFolderOutput>;
   notify(title: string, body: string): void;
 }
 
@@ -98,112 +108,218 @@ export function resolveDataDir(explicit?: string): string {
   return path.resolve(chosen && chosen.length > 0 ? chosen : path.join(os.homedir(), '.poscare'));
 }
 
+/** How the lock file names this process to a second one. */
+export function lockCommand(mode: AppInfo['mode']): string {
+  return mode === 'electron' ? 'PosCare desktop app' : 'poscare serve';
+}
+
 export function createAppCore(options: AppOptions): AppCore {
   const logger = options.logger ?? createLogger();
   ensureDataDir(options.dataDir);
-  const database = swappableDatabase(() => openDatabase(databasePath(options.dataDir)));
-  const db = database.db;
-  const bus = new EventBus();
-  const settings = new SettingsService(db, bus);
-  const devices = new DevicesService(db, bus, {
-    logger,
-    ...(options.terminalLinks ? { links: options.terminalLinks } : {}),
-    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
-  const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
-  const analytics = new AnalyticsService(db, settings, devices.clock);
-  // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
-  const native = options.native;
-  const stopNotifications = native
-    ? devices.onStatus((status, previous) => {
-        const notice = statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
-        if (notice) native.notify(notice.title, notice.body);
-      })
-    : () => undefined;
+  // One process owns a data folder: a second serve, app or writing CLI command is refused.
+  const lock = options.lock ?? acquireDataLock(options.dataDir, lockCommand(options.mode));
+  let database: ReturnType<typeof swappableDatabase>;
+  try {
+    database = swappableDatabase(() => openDatabase(databasePath(options.dataDir)));
+  } catch (error) {
+    if (!options.lock) lock.release();
+    throw error;
+  }
+  // A database that opens but fails on first use (damaged pages) must not stay open.
+  let built = false;
+  try {
+    const db = database.db;
+    const bus = options.bus ?? new EventBus();
+    const settings = new SettingsService(db, bus);
+    const devices = new DevicesService(db, bus, {
+      logger,
+      ...(options.terminalLinks ? { links: options.terminalLinks } : {}),
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
+    const analytics = new AnalyticsService(db, settings, devices.clock);
+    // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
+    const native = options.native;
+    const stopNotifications = native
+      ? devices.onStatus((status, previous) => {
+          const notice = statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
+          if (notice) native.notify(notice.title, notice.body);
+        })
+      : () => undefined;
 
-  const transactions = new TransactionsService(db, logger);
-  const backup = new BackupService(database, options.dataDir, bus, logger);
-  const terminals = new TerminalManager({ db, bus, logger });
-  // Every transaction and end-of-day total a terminal reports is captured (idempotently).
-  const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
-    const record = transactionFromStatusInformation(terminalId, message, context);
-    if (record && transactions.capture(record).created) devices.recordTransaction(terminalId, record.occurredAt);
-    const endOfDay = endOfDayFromStatusInformation(message, context);
-    if (endOfDay) transactions.captureEndOfDayRun(terminalId, endOfDay);
-  });
-  // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
-  const links = options.terminalLinks ?? new ManagerLinks(terminals);
-  if (!options.terminalLinks) devices.attach(links);
-  // A restore swaps the database under the services. The terminal links go quiet before the swap
-  // (their event log belongs in the old file and its safety snapshot) and are attached again from
-  // the restored device registry after it; the other services read the database on every call.
-  const stopRestoreHooks = backup.onRestore({
-    beforeSwap: async () => {
-      for (const link of terminals.list()) await terminals.remove(link.id);
-      terminals.flush();
-    },
-    afterSwap: () => devices.attach(links),
-  });
-  backup.scheduler.start();
-  const updates = options.updater
-    ? new UpdatesService(options.updater, bus, logger, {
-        currentVersion: APP_VERSION,
-        ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
-        // The installer closes PosCare by force once it runs: the at-quit backup finishes first
-        // (with the same cap as an ordinary quit).
-        beforeInstall: () => backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS),
-      })
-    : undefined;
-  updates?.start();
+    const transactions = new TransactionsService(db, logger);
+    const backup = new BackupService(database, options.dataDir, bus, logger);
+    const terminals = new TerminalManager({ db, bus, logger });
+    // Every transaction and end-of-day total a terminal reports is captured (idempotently).
+    const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
+      const record = transactionFromStatusInformation(terminalId, message, context);
+      if (record && transactions.capture(record).created) devices.recordTransaction(terminalId, record.occurredAt);
+      const endOfDay = endOfDayFromStatusInformation(message, context);
+      if (endOfDay) transactions.captureEndOfDayRun(terminalId, endOfDay);
+    });
+    // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
+    const links = options.terminalLinks ?? new ManagerLinks(terminals);
+    if (!options.terminalLinks) devices.attach(links);
+    // A restore swaps the database under the services. The terminal links go quiet before the swap
+    // (their event log belongs in the old file and its safety snapshot) and are attached again from
+    // the restored device registry after it; the other services read the database on every call.
+    const stopRestoreHooks = backup.onRestore({
+      beforeSwap: async () => {
+        for (const link of terminals.list()) await terminals.remove(link.id);
+        terminals.flush();
+      },
+      afterSwap: () => devices.attach(links),
+    });
+    backup.scheduler.start();
+    const updates = options.updater
+      ? new UpdatesService(options.updater, bus, logger, {
+          currentVersion: APP_VERSION,
+          ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
+          // The installer closes PosCare by force once it runs: the at-quit backup finishes first
+          // (with the same cap as an ordinary quit).
+          beforeInstall: () => backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS),
+        })
+      : undefined;
+    updates?.start();
 
-  const services: Services = {
-    info: () => ({
-      name: APP_NAME,
-      version: APP_VERSION,
+    const services: Services = {
+      info: () => ({
+        name: APP_NAME,
+        version: APP_VERSION,
+        dataDir: options.dataDir,
+        mode: options.mode,
+        schemaVersion: schemaVersion(db),
+        platform: process.platform,
+        nativeDialogs: options.native !== undefined,
+      }),
+      native: options.native,
+      settings,
+      devices,
+      incidents,
+      analytics,
+      transactions,
+      backup,
+      terminals,
+      updates,
+    };
+    const handlers = createHandlers(services);
+    const dispatch = createDispatch(handlers, logger);
+
+    built = true;
+    return {
       dataDir: options.dataDir,
-      mode: options.mode,
-      schemaVersion: schemaVersion(db),
-      platform: process.platform,
-      nativeDialogs: options.native !== undefined,
-    }),
-    native: options.native,
-    settings,
-    devices,
-    incidents,
-    analytics,
-    transactions,
-    backup,
-    terminals,
-    updates,
-  };
-  const handlers = createHandlers(services);
-  const dispatch = createDispatch(handlers, logger);
+      db,
+      bus,
+      services,
+      handlers,
+      dispatch,
+      logger,
+      reopenDatabase: (swap) => database.reopen(swap),
+      dispose() {
+        // Stops polling and writes the event log now; the links finish closing in the background.
+        updates?.dispose();
+        stopCapture();
+        stopRestoreHooks();
+        void terminals.dispose();
+        backup.dispose();
+        transactions.dispose();
+        stopNotifications();
+        analytics.dispose();
+        incidents.dispose();
+        devices.dispose();
+        settings.dispose();
+        if (!options.bus) bus.dispose();
+        database.close();
+        lock.release();
+      },
+    };
+  } finally {
+    if (!built) {
+      database.close();
+      if (!options.lock) lock.release();
+    }
+  }
+}
 
+/**
+ * What serve and the desktop app run: the app core, or, when the database cannot be opened
+ * (damaged), a recovery state that keeps the data folder's lock and answers only what "restore
+ * from a backup" needs (app.info with `recovery`, the file dialog, backup.inspect, backup.restore);
+ * every other method answers `database_corrupt`. A successful restore starts the full core on the
+ * restored database, on the same bus and dispatch, so the open page carries on.
+ */
+export interface AppRuntime {
+  readonly dataDir: string;
+  readonly bus: EventBus;
+  readonly dispatch: Dispatch;
+  /** The running core; undefined while in recovery. */
+  core(): AppCore | undefined;
+  dispose(): void;
+}
+
+export function startApp(options: AppOptions): AppRuntime {
+  const logger = options.logger ?? createLogger();
+  ensureDataDir(options.dataDir);
+  const lock = acquireDataLock(options.dataDir, lockCommand(options.mode));
+  const bus = new EventBus();
+  let core: AppCore | undefined;
+  let recovery: { file: string; message: string } | undefined;
+  try {
+    core = createAppCore({ ...options, logger, lock, bus });
+  } catch (error) {
+    if (!isCorruption(error)) {
+      lock.release();
+      throw error;
+    }
+    recovery = { file: databasePath(options.dataDir), message: (error as Error).message };
+    logger.error('the database cannot be opened; starting in recovery', { error: recovery.message });
+  }
+  const damaged = (): never => {
+    throw new AppError('database_corrupt', `The database ${recovery?.file ?? ''} is damaged; restore it from a backup`, { file: recovery?.file ?? '' });
+  };
+  const recoveryHandlers = new Proxy(
+    {
+      'app.info': () => ({
+        name: APP_NAME,
+        version: APP_VERSION,
+        dataDir: options.dataDir,
+        mode: options.mode,
+        schemaVersion: 0,
+        platform: process.platform,
+        nativeDialogs: options.native !== undefined,
+        ...(recovery ? { recovery } : {}),
+      }),
+      'native.pickFile': (input: PickFolderInput) => {
+        if (!options.native) throw new AppError('unavailable', 'The file dialog exists only in the desktop app');
+        return options.native.pickFile(input);
+      },
+      'backup.inspect': async (input: { file: string }) => {
+        const file = path.resolve(input.file);
+        const { header, bytes } = await readBackupHeader(file);
+        return { file, bytes, header };
+      },
+      'backup.restore': async (input: unknown) => {
+        const result = await restoreOverDamaged(options.dataDir, input, logger);
+        core = createAppCore({ ...options, logger, lock, bus });
+        recovery = undefined;
+        logger.info('recovered from a backup', { file: result.file, damagedFile: result.damagedFile });
+        bus.emit('backup.restored', result);
+        return result;
+      },
+    } as Partial<Handlers>,
+    { get: (target, method: string) => target[method as keyof Handlers] ?? damaged },
+  ) as Handlers;
+  const inRecovery = createDispatch(recoveryHandlers, logger);
   return {
     dataDir: options.dataDir,
-    db,
     bus,
-    services,
-    handlers,
-    dispatch,
-    logger,
-    reopenDatabase: (swap) => database.reopen(swap),
+    dispatch: (method, input) => (core ? core.dispatch(method, input) : inRecovery(method, input)),
+    core: () => core,
     dispose() {
-      // Stops polling and writes the event log now; the links finish closing in the background.
-      updates?.dispose();
-      stopCapture();
-      stopRestoreHooks();
-      void terminals.dispose();
-      backup.dispose();
-      transactions.dispose();
-      stopNotifications();
-      analytics.dispose();
-      incidents.dispose();
-      devices.dispose();
-      settings.dispose();
+      core?.dispose();
       bus.dispose();
-      database.close();
+      lock.release();
     },
   };
 }

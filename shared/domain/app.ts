@@ -11,6 +11,11 @@ export const AppInfo = z.object({
   platform: z.string(),
   /** Native folder pickers exist (desktop app); browser mode types paths instead. */
   nativeDialogs: z.boolean(),
+  /**
+   * Set when the database could not be opened (damaged): the console then offers only "restore
+   * from a backup"; `file` is the damaged database, `message` SQLite's words.
+   */
+  recovery: z.object({ file: z.string(), message: z.string() }).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

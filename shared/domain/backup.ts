@@ -175,6 +175,8 @@ export const RestoreResult = z.object({
   rowCounts: z.record(z.string(), z.number().int()),
   /** For a drill: where the restored copy was put (and removed again). */
   drill: z.boolean(),
+  /** The damaged database the restore replaced, kept under this name (never deleted); absent when it was readable. */
+  damagedFile: z.string().optional(),
 });
 export type RestoreResult = z.infer<typeof RestoreResult>;
 

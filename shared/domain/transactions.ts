@@ -232,6 +232,8 @@ export const TransactionExportInput = z
     /** An absolute file path (the renderer asks for a folder; the CLI gives --out). */
     out: z.string().trim().min(1).max(1000),
     terminalId: z.string().trim().max(64).optional(),
+    /** Replace an existing file at `out`: set only after the manager confirmed it. */
+    overwrite: z.boolean().optional(),
   })
   .strict()
   .refine((q) => q.from <= q.to, { error: 'transactions.rangeReversed', path: ['to'] });

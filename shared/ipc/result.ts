@@ -24,6 +24,11 @@ export const ERROR_CODES = [
   'backup_wrong_passphrase',
   'backup_passphrase_required',
   'backup_busy',
+  'path_relative',
+  'path_in_data_folder',
+  'path_exists',
+  'folder_missing',
+  'data_folder_in_use',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

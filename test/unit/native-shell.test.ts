@@ -54,7 +54,7 @@ describe('PDF export of the escalation pack', () => {
     const temp = tempDir();
     cleanups.push(temp.cleanup);
     recorded.saveTo = path.join(temp.dir, 'report.pdf');
-    const result = await createNativeShell().savePdf('<h1>故障报告 SN-123</h1>', 'PosCare-1.pdf');
+    const result = await createNativeShell().savePdf('<h1>故障报告 SN-123</h1>', 'PosCare-1.pdf', (file) => file);
     expect(result).toEqual({ path: recorded.saveTo });
     expect(fs.readFileSync(recorded.saveTo, 'utf8')).toContain('%PDF');
     const [window] = recorded.windows;
@@ -64,7 +64,7 @@ describe('PDF export of the escalation pack', () => {
   });
 
   it('writes nothing when the manager cancels the save dialog', async () => {
-    expect(await createNativeShell().savePdf('<p>x</p>', 'a.pdf')).toEqual({ path: null });
+    expect(await createNativeShell().savePdf('<p>x</p>', 'a.pdf', (file) => file)).toEqual({ path: null });
     expect(recorded.windows[0]?.destroyed).toBe(true);
   });
 });

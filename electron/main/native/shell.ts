@@ -47,14 +47,15 @@ export function createNativeShell(): NativeShell {
           { name: '*', extensions: ['*'] },
         ],
       }),
-    async savePdf(html, defaultName) {
+    async savePdf(html, defaultName, check) {
       const pdf = await renderPdf(html);
       const parent = BrowserWindow.getFocusedWindow();
       const options: Electron.SaveDialogOptions = { defaultPath: defaultName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
       const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
       if (result.canceled || !result.filePath) return { path: null };
-      await fs.writeFile(result.filePath, pdf);
-      return { path: result.filePath };
+      const file = check(result.filePath);
+      await fs.writeFile(file, pdf);
+      return { path: file };
     },
     notify(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();

@@ -5,6 +5,7 @@
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/ipc/contract';
 import { AppError } from '../../../shared/ipc/result';
 import type { Services } from '../app';
+import { checkWriteFile } from '../files/write-target';
 
 export type Handler<M extends MethodName> = (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -48,7 +49,10 @@ export function createHandlers(services: Services): Handlers {
     'incidents.exportPdf': (input) => {
       const native = desktopOnly(services.native, 'PDF export');
       const pack = services.incidents.escalate(input.id, input.language);
-      return native.savePdf(pack.html, `PosCare-${input.id.slice(0, 8)}.pdf`);
+      // The save dialog asked about replacing an existing file; the data folder stays refused.
+      return native.savePdf(pack.html, `PosCare-${input.id.slice(0, 8)}.pdf`, (file) =>
+        checkWriteFile(file, { dataDir: services.info().dataDir, field: 'file', overwrite: true }),
+      );
     },
     'incidents.guides': () => services.incidents.guides(),
     'incidents.settings': () => services.incidents.settings(),

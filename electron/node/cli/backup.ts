@@ -5,8 +5,10 @@ import { AppError } from '../../../shared/ipc/result';
 import { resolveDataDir } from '../app';
 import { swappableDatabase } from '../db/backup';
 import { databasePath, ensureDataDir, openDatabase } from '../db/connection';
+import { acquireDataLock } from '../files/data-lock';
 import { createLogger } from '../log/logger';
-import { BackupService } from '../services/backup/backup-service';
+import type { RestoreResult } from '../../../shared/domain/backup';
+import { BackupService, isCorruption, restoreOverDamaged } from '../services/backup/backup-service';
 import { CliError, printJson, type CliIo, type Command } from './command';
 
 function passphraseFrom(io: CliIo, variable: string | undefined): string | undefined {
@@ -17,21 +19,29 @@ function passphraseFrom(io: CliIo, variable: string | undefined): string | undef
 }
 
 /** A backup service on a data folder, without the rest of the app (no terminals are started). */
-function openService(dataDir: string): { service: BackupService; close(): void } {
+function openService(dataDir: string, command: string): { service: BackupService; close(): void } {
   ensureDataDir(dataDir);
-  const database = swappableDatabase(() => openDatabase(databasePath(dataDir)));
-  const service = new BackupService(database, dataDir, undefined, createLogger({ scope: 'backup', level: 'warn' }));
-  return {
-    service,
-    close() {
-      service.dispose();
-      database.close();
-    },
-  };
+  // The data folder is this command's alone while it runs: never a restore under a running serve.
+  const lock = acquireDataLock(dataDir, command);
+  try {
+    const database = swappableDatabase(() => openDatabase(databasePath(dataDir)));
+    const service = new BackupService(database, dataDir, undefined, createLogger({ scope: 'backup', level: 'warn' }));
+    return {
+      service,
+      close() {
+        service.dispose();
+        database.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
-async function withService<T>(dataDir: string, work: (service: BackupService) => Promise<T>): Promise<T> {
-  const { service, close } = openService(dataDir);
+async function withService<T>(dataDir: string, command: string, work: (service: BackupService) => Promise<T>): Promise<T> {
+  const { service, close } = openService(dataDir, command);
   try {
     return await work(service);
   } finally {
@@ -39,11 +49,26 @@ async function withService<T>(dataDir: string, work: (service: BackupService) =>
   }
 }
 
+/** A restore over a database that cannot be opened moves the damaged file aside (kept) and restores. */
+async function restoreInto(dataDir: string, input: { file: string; passphrase: string | undefined; confirm: true }): Promise<RestoreResult> {
+  try {
+    return await withService(dataDir, 'poscare backup restore', (service) => service.restore(input, { drill: false }));
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    const lock = acquireDataLock(dataDir, 'poscare backup restore');
+    try {
+      return await restoreOverDamaged(dataDir, input, createLogger({ scope: 'backup', level: 'warn' }));
+    } finally {
+      lock.release();
+    }
+  }
+}
+
 /** Verify and inspect need no data folder of the user's: they work in a scratch folder. */
 async function withScratch<T>(work: (service: BackupService) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'poscare-verify-'));
   try {
-    return await withService(dir, work);
+    return await withService(dir, 'poscare backup', work);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -97,7 +122,7 @@ export const backupCommand: Command = {
         const folder = isFolder ? out : path.dirname(out);
         // --out FILE is written under that name from the start (temp name, fsync, rename, fsync of
         // the folder): the history records the file that exists, never a name renamed away later.
-        const entry = await withService(dataDir, (service) =>
+        const entry = await withService(dataDir, 'poscare backup create', (service) =>
           service.createBackup({ folder, passphrase, noEncryption: values['no-encryption'] === true }, 'manual', isFolder ? {} : { fileName: path.basename(out) }),
         );
         printJson(io, entry);
@@ -118,7 +143,7 @@ export const backupCommand: Command = {
         if (!values.data) throw new CliError('--data DIR is required');
         if (!values.yes) throw new CliError('restoring replaces the data in --data DIR: add --yes to confirm');
         const dataDir = resolveDataDir(values.data);
-        printJson(io, await withService(dataDir, (service) => service.restore({ file, passphrase, confirm: true }, { drill: false })));
+        printJson(io, await restoreInto(dataDir, { file, passphrase, confirm: true }));
         return 0;
       }
       case 'list': {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../app';
 import { bulkInsertTransactions } from '../db/bulk';
 import { databasePath, ensureDataDir, openDatabase } from '../db/connection';
+import { acquireDataLock } from '../files/data-lock';
 import { demoTransactions, type DemoDay } from '../services/transactions/demo-data';
 import { localDay } from '../services/transactions/transactions-service';
 import { CliError, printJson, type Command } from './command';
@@ -46,7 +47,14 @@ Prints JSON: { transactions, created, terminals, days, seconds, rowsPerSecond }`
     const seed = positiveInt('seed', values.seed, 20_240_501, 2 ** 31);
     const dataDir = resolveDataDir(values.data);
     ensureDataDir(dataDir);
-    const db = openDatabase(databasePath(dataDir));
+    const lock = acquireDataLock(dataDir, 'poscare demo-data');
+    let db;
+    try {
+      db = openDatabase(databasePath(dataDir));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     try {
       const yesterday = localDay(new Date(Date.now() - 86_400_000));
       const endOfDay: DemoDay[] = [];
@@ -62,6 +70,7 @@ Prints JSON: { transactions, created, terminals, days, seconds, rowsPerSecond }`
       return 0;
     } finally {
       db.close();
+      lock.release();
     }
   },
 };

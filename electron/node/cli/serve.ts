@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createAppCore, QUIT_BACKUP_CAP_MS, resolveDataDir } from '../app';
+import { QUIT_BACKUP_CAP_MS, resolveDataDir, startApp } from '../app';
 import { generateToken, startHost } from '../host/server';
 import { createLogger } from '../log/logger';
 import { rendererDir } from '../paths';
@@ -35,21 +35,23 @@ Prints one line: PosCare listening on http://127.0.0.1:<port>/#token=<token>`,
     if (!TOKEN_PATTERN.test(token)) throw new CliError('--token (or POSCARE_TOKEN) may contain only letters, digits and _ . ~ -');
 
     const logger = createLogger({ scope: 'serve' });
-    const core = createAppCore({ dataDir: resolveDataDir(values.data), mode: 'browser', logger });
+    // Takes the data folder's lock; a damaged database starts the console in recovery.
+    const app = startApp({ dataDir: resolveDataDir(values.data), mode: 'browser', logger });
     let host;
     try {
-      host = await startHost({ dispatch: core.dispatch, bus: core.bus, logger, rendererDir: rendererDir(), token, port });
+      host = await startHost({ dispatch: app.dispatch, bus: app.bus, logger, rendererDir: rendererDir(), token, port });
     } catch (error) {
-      core.dispose();
+      app.dispose();
       throw error;
     }
+    if (!app.core()) io.stderr('poscare serve: the database is damaged; the console offers "restore from a backup"\n');
     io.stdout(`PosCare listening on ${host.url}\n`);
     await io.untilStopped();
     // The at-quit backup, as the desktop app does on quit (a second Ctrl-C skips it).
-    const atQuit = await core.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS);
+    const atQuit = (await app.core()?.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS)) ?? 'none';
     if (atQuit !== 'none') logger.info('at-quit backup', { outcome: atQuit });
     await host.close();
-    core.dispose();
+    app.dispose();
     return 0;
   },
 };

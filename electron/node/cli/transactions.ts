@@ -1,17 +1,22 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../app';
 import { databasePath, openDatabase } from '../db/connection';
+import { acquireDataLock } from '../files/data-lock';
 import { createLogger } from '../log/logger';
 import { TransactionsService } from '../services/transactions/transactions-service';
 import { CliError, printJson, type Command } from './command';
 import { AppError } from '../../../shared/ipc/result';
 import fs from 'node:fs';
+import path from 'node:path';
 
 export const transactionsCommand: Command = {
   name: 'transactions',
   summary: 'Export or reconcile the captured transactions',
-  usage: `poscare transactions export --data DIR --from YYYY-MM-DD --to YYYY-MM-DD --format csv|xlsx --out FILE [--terminal ID]
+  usage: `poscare transactions export --data DIR --from YYYY-MM-DD --to YYYY-MM-DD --format csv|xlsx --out FILE [--terminal ID] [--overwrite]
 poscare transactions reconcile --data DIR --from YYYY-MM-DD --to YYYY-MM-DD [--terminal ID]
+
+  --out FILE    the export file (relative to the current folder); never inside the data folder
+  --overwrite   replace FILE when it exists (without it an existing file is refused)
 
 Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
 
@@ -26,6 +31,7 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
         format: { type: 'string' },
         out: { type: 'string' },
         terminal: { type: 'string' },
+        overwrite: { type: 'boolean' },
       },
       strict: true,
     });
@@ -34,7 +40,14 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
     if (!values.from || !values.to) throw new CliError('--from and --to are required (YYYY-MM-DD)');
     const dataDir = resolveDataDir(values.data);
     if (!fs.existsSync(databasePath(dataDir))) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
-    const db = openDatabase(databasePath(dataDir));
+    const lock = acquireDataLock(dataDir, `poscare transactions ${sub}`);
+    let db;
+    try {
+      db = openDatabase(databasePath(dataDir));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     try {
       const service = new TransactionsService(db, createLogger({ scope: 'transactions', level: 'warn' }));
       if (sub === 'reconcile') {
@@ -43,10 +56,13 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
       }
       if (values.format !== 'csv' && values.format !== 'xlsx') throw new CliError('--format must be csv or xlsx');
       if (!values.out) throw new CliError('--out FILE is required');
-      printJson(io, await service.export({ from: values.from, to: values.to, format: values.format, out: values.out, terminalId: values.terminal }));
+      // A relative --out means the technician's current folder, said explicitly (the API refuses relative paths).
+      const out = path.resolve(process.cwd(), values.out);
+      printJson(io, await service.export({ from: values.from, to: values.to, format: values.format, out, terminalId: values.terminal, overwrite: values.overwrite === true }));
       return 0;
     } finally {
       db.close();
+      lock.release();
     }
   },
 };

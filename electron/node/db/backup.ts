@@ -188,13 +188,15 @@ export function finishBackupEntry(
   id: number,
   result: { status: BackupStatus; bytes: number; rowCounts: Record<string, number>; seconds: number; error: string | null; file?: string },
 ): void {
-  db.prepare('UPDATE backups SET status = ?, bytes = ?, row_counts = ?, seconds = ?, error = ?, file = coalesce(?, file) WHERE id = ?').run(
+  // A failed backup has no file that counts (the partial one is removed): it is never present.
+  db.prepare('UPDATE backups SET status = ?, bytes = ?, row_counts = ?, seconds = ?, error = ?, file = coalesce(?, file), present = ? WHERE id = ?').run(
     result.status,
     result.bytes,
     JSON.stringify(result.rowCounts),
     result.seconds,
     result.error,
     result.file ?? null,
+    result.status === 'failed' ? 0 : 1,
     id,
   );
 }
@@ -250,7 +252,7 @@ export function lastVerifiedBackup(db: Db): BackupEntry | undefined {
 
 /** A backup left 'running' by a crash is failed: its file was never renamed into place. */
 export function failInterruptedBackups(db: Db): number {
-  return db.prepare("UPDATE backups SET status = 'failed', error = 'interrupted' WHERE status = 'running'").run().changes;
+  return db.prepare("UPDATE backups SET status = 'failed', error = 'interrupted', present = 0 WHERE status = 'running'").run().changes;
 }
 
 /* ---- a connection that can be swapped ---- */

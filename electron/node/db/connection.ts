@@ -20,7 +20,15 @@ export interface OpenOptions {
 /** Makes sure the data directory exists and is writable, with a clear error when not. */
 export function ensureDataDir(dataDir: string): void {
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    // One level at a time: Node's recursive mkdir loops forever on a folder that answers ENOENT
+    // to every create (`/proc/x`), where this fails at once with the reason.
+    const missing: string[] = [];
+    for (let dir = path.resolve(dataDir); !fs.existsSync(dir); dir = path.dirname(dir)) {
+      missing.unshift(dir);
+      if (path.dirname(dir) === dir) break;
+    }
+    for (const dir of missing) fs.mkdirSync(dir);
+    if (!fs.statSync(dataDir).isDirectory()) throw new Error('it is not a folder');
     fs.accessSync(dataDir, fs.constants.W_OK);
   } catch (error) {
     throw new AppError('data_dir_unwritable', `Data directory ${dataDir} is not writable: ${(error as Error).message}`, {

@@ -8,7 +8,9 @@ import { i18n } from '../i18n';
 export function errorMessage(error: ApiError): string {
   const { t, te } = i18n.global;
   const key = `errors.${error.code}`;
-  return te(key) ? t(key) : t('errors.internal');
+  // Details name what the text is about (the folder, the file, the owner of the data folder).
+  const params = Object.fromEntries(Object.entries(error.details ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number'));
+  return te(key) ? t(key, params) : t('errors.internal');
 }
 
 export function issueMessage(issue: FieldIssue): string {

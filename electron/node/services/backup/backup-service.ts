@@ -48,6 +48,7 @@ import { readSettings, writeSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { APP_VERSION } from '../../version';
+import { checkWriteFile, checkWriteFolder } from '../../files/write-target';
 import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
 import { backupsToDelete } from './retention';
 import { BackupScheduler, systemClock, type SchedulerClock } from './scheduler';
@@ -125,7 +126,173 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Decrypts, decompresses and hashes a backup into `copy` and checks it (integrity, row counts
+ * against the header); `keep`: the copy that passed stays (a restore's candidate), else it goes.
+ */
+async function verifyBackupInto(
+  file: string,
+  passphrase: string | null,
+  copy: string,
+  onProgress: (phase: 'verify' | 'integrity', fraction: number) => void,
+  keep: boolean,
+): Promise<{ header: BackupHeader; rowCounts: Record<string, number>; schemaVersion: number }> {
+  let passed = false;
+  try {
+    const header = await readBackupFile(file, passphrase, copy, (f) => onProgress('verify', f * 0.7));
+    onProgress('integrity', 0.7);
+    const facts = await inspectDatabaseFile(copy, { integrity: true });
+    if (facts.integrity !== 'ok') throw new AppError('backup_damaged', `The database in ${file} fails its integrity check: ${facts.integrity}`, { file });
+    if (JSON.stringify(facts.rowCounts) !== JSON.stringify(header.rowCounts)) {
+      throw new AppError('backup_damaged', `The row counts in ${file} do not match its header`, { file });
+    }
+    onProgress('integrity', 1);
+    passed = true;
+    return { header, rowCounts: facts.rowCounts, schemaVersion: facts.schemaVersion };
+  } finally {
+    // A candidate that passed stays for the swap; the read-only check's side files do not.
+    await removeDatabaseFiles(copy, { sideFilesOnly: passed && keep });
+  }
+}
+
 const SETTINGS_KEY = 'backup';
+
+/** Thrown inside the safety-snapshot step to skip it (the damaged file itself is kept instead). */
+class SkipSnapshot extends Error {}
+
+/** SQLite's word that a file is not a (whole) database. */
+export function isCorruption(error: unknown): boolean {
+  if (error instanceof AppError) return error.code === 'database_corrupt';
+  const code = (error as { code?: string }).code ?? '';
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || /malformed|not a database/i.test((error as Error).message ?? '');
+}
+
+/**
+ * Moves the damaged database and its side files aside, kept (never deleted) as
+ * `poscare.db.damaged-<stamp>` (+ `-wal`, `-shm`, `-journal`), and answers the kept name. Runs
+ * while no connection is open.
+ */
+export async function setAsideDamaged(dataDir: string): Promise<string> {
+  const live = databasePath(dataDir);
+  const at = stamp(new Date());
+  let kept = `${live}.damaged-${at}`;
+  for (let n = 2; fs.existsSync(kept); n++) kept = `${live}.damaged-${at}-${n}`;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    if (fs.existsSync(`${live}${suffix}`)) await fs.promises.rename(`${live}${suffix}`, `${kept}${suffix}`);
+  }
+  await fsyncDir(dataDir);
+  return kept;
+}
+
+/**
+ * Restores a backup when the live database cannot even be opened (random bytes, a truncated or
+ * broken first page): the backup is verified into a candidate, the damaged files are moved aside
+ * (kept, named) and the candidate takes their place. The caller owns the data folder's lock and
+ * has no connection open.
+ */
+export async function restoreOverDamaged(dataDir: string, input: unknown, logger: Logger): Promise<RestoreResult> {
+  const request = parse(BackupRestoreInput, input);
+  const file = path.resolve(request.file);
+  await assertBackupFile(file);
+  const { header } = await readBackupHeader(file);
+  assertSchemaKnown(header);
+  const work = path.join(dataDir, 'backup-work');
+  await fs.promises.mkdir(work, { recursive: true });
+  const candidate = path.join(work, `restore-${process.pid}-${Date.now()}.db`);
+  try {
+    const verified = await verifyBackupInto(file, request.passphrase ?? null, candidate, () => undefined, true);
+    const migrated = openDatabase(candidate);
+    const schemaVersion = migrated.pragma('user_version', { simple: true }) as number;
+    migrated.pragma('journal_mode = DELETE');
+    migrated.close();
+    carryHistory(candidate, file, verified.header, { rows: [], settings: undefined });
+    const damagedFile = await setAsideDamaged(dataDir);
+    await fs.promises.rename(candidate, databasePath(dataDir));
+    await fsyncDir(dataDir);
+    logger.info('damaged database replaced from a backup', { file, damagedFile });
+    return { file, safetySnapshot: null, schemaVersion, migratedFrom: verified.schemaVersion, rowCounts: verified.rowCounts, drill: false, damagedFile };
+  } finally {
+    await removeDatabaseFiles(candidate);
+  }
+}
+
+function assertSchemaKnown(header: BackupHeader): void {
+  if (header.schemaVersion > LATEST_SCHEMA_VERSION) {
+    throw new AppError(
+      'backup_newer',
+      `This backup comes from a newer PosCare (schema ${header.schemaVersion}, this version knows up to ${LATEST_SCHEMA_VERSION}). Update PosCare to restore it.`,
+      { schemaVersion: header.schemaVersion, latest: LATEST_SCHEMA_VERSION },
+    );
+  }
+}
+
+interface LiveHistory {
+  rows: BackupHistoryRow[];
+  settings: unknown;
+}
+
+/**
+ * The history and the backup settings describe the drive and this installation, not the data
+ * in the backup: the copy inside the backup is older (it even holds the backup's own row as
+ * 'running', recorded before its snapshot) and would make retention delete the very file
+ * restored from and forget the backups made after it. So the live rows and settings go into
+ * the candidate before the swap; rows only the backup knows (a fresh PC) are kept, and the
+ * restored-from file is recorded as verified, which it just was.
+ */
+function carryHistory(candidate: string, restoredFile: string, header: BackupHeader, live: LiveHistory): void {
+  const liveRows = live.rows;
+  const liveSettings = live.settings;
+  const target = openDatabase(candidate);
+  try {
+    const merged: (Omit<BackupHistoryRow, 'id'> & { id: number | null })[] = liveRows.map((r) => ({ ...r }));
+    const known = new Set(liveRows.map((r) => path.resolve(r.file)));
+    let ownRow: BackupHistoryRow | undefined;
+    for (const r of readBackupHistory(target)) {
+      if (r.status === 'running' && r.created_at === header.createdAt) {
+        ownRow = r;
+        continue;
+      }
+      if (known.has(path.resolve(r.file))) continue;
+      known.add(path.resolve(r.file));
+      const interrupted = r.status === 'running';
+      merged.push({
+        ...r,
+        id: null,
+        status: interrupted ? 'failed' : r.status,
+        error: interrupted ? 'interrupted' : r.error,
+        // The backup's rows describe a drive as it was then; only files still there count.
+        present: r.present === 1 && fs.existsSync(r.file) ? 1 : 0,
+      });
+    }
+    const restored = {
+      status: 'verified' as const,
+      error: null,
+      present: 1,
+      bytes: fs.statSync(restoredFile).size,
+      row_counts: JSON.stringify(header.rowCounts),
+    };
+    const existing = merged.find((r) => path.resolve(r.file) === restoredFile);
+    if (existing) Object.assign(existing, restored);
+    else {
+      merged.push({
+        id: null,
+        file: restoredFile,
+        created_at: header.createdAt,
+        trigger: ownRow?.trigger ?? 'manual',
+        encrypted: header.encryption ? 1 : 0,
+        seconds: ownRow?.seconds ?? null,
+        ...restored,
+      });
+    }
+    replaceBackupHistory(target, merged);
+    if (liveSettings !== undefined) writeSettings(target, { [SETTINGS_KEY]: liveSettings });
+    target.pragma('journal_mode = DELETE');
+  } finally {
+    target.close();
+  }
+}
+
+
 
 /** "2026-11-22_012347" (UTC): sorts by time, and never looks like a card number to the log masking. */
 function stamp(date: Date): string {
@@ -257,13 +424,17 @@ export class BackupService {
   updateSettings(update: unknown): BackupList {
     if (this.restoring) throw new AppError('backup_busy', 'A restore is running; change the backup settings after it');
     const next = { ...this.settings(), ...parse(BackupSettingsUpdate, update) };
+    // A drive that is not plugged in now may still be chosen; the data folder never.
+    if (next.folder) next.folder = checkWriteFolder(next.folder, { dataDir: this.dataDir, field: 'folder', mustExist: false });
     writeSettings(this.db, { [SETTINGS_KEY]: next });
     this.scheduler.start();
     return this.list();
   }
 
   list(): BackupList {
-    return { settings: this.settings(), entries: listBackupEntries(this.db), running: this.busy };
+    // Present means a copy that can be restored: a backup that completed, verified, and whose file is there.
+    const entries = listBackupEntries(this.db).map((e) => ({ ...e, present: e.present && e.status === 'verified' && fs.existsSync(e.file) }));
+    return { settings: this.settings(), entries, running: this.busy };
   }
 
   private lastGoodBackup(): Date | undefined {
@@ -313,7 +484,7 @@ export class BackupService {
     } catch (error) {
       // createBackup recorded the failed row and emitted the failure; the drive may also have
       // gone between the check above and the write.
-      if (error instanceof AppError && error.code === 'not_found') return this.recordSkip(trigger, folder, 'folder_missing', settings.encrypted);
+      if (error instanceof AppError && error.code === 'folder_missing') return this.recordSkip(trigger, folder, 'folder_missing', settings.encrypted);
       this.logger.error('scheduled backup failed', { trigger, error: (error as Error).message });
       return undefined;
     }
@@ -335,11 +506,10 @@ export class BackupService {
   /** `options.fileName`: the CLI's `--out FILE` name, recorded as written (no rename afterwards). */
   async createBackup(input: unknown, trigger: BackupTrigger, options: { fileName?: string } = {}): Promise<BackupEntry> {
     const request = parse(BackupCreateInput, input);
-    const folder = path.resolve(request.folder ?? this.settings().folder);
     if (!request.folder && !this.settings().folder) throw new AppError('not_found', 'No backup folder is set');
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-      throw new AppError('not_found', `The backup folder ${folder} does not exist (is the drive plugged in?)`, { path: folder });
-    }
+    const folder = checkWriteFolder(request.folder ?? this.settings().folder, { dataDir: this.dataDir, field: 'folder' });
+    // The CLI's --out FILE: a new file outside the data folder, never over an existing one.
+    if (options.fileName) checkWriteFile(path.join(folder, options.fileName), { dataDir: this.dataDir, field: 'out' });
     const passphrase = request.noEncryption ? null : (request.passphrase ?? null);
     return this.exclusive(async () => {
       const started = performance.now();
@@ -408,29 +578,13 @@ export class BackupService {
   }
 
   /** Decrypts, decompresses and hashes a backup into a scratch copy and checks it; removes the copy. */
-  private async verifyFile(
+  private verifyFile(
     file: string,
     passphrase: string | null,
     onProgress: (phase: 'verify' | 'integrity', fraction: number) => void,
     keepAs?: string,
   ): Promise<{ header: BackupHeader; rowCounts: Record<string, number>; schemaVersion: number }> {
-    const copy = keepAs ?? path.join(this.scratchDir(), `verify-${process.pid}-${Date.now()}.db`);
-    let passed = false;
-    try {
-      const header = await readBackupFile(file, passphrase, copy, (f) => onProgress('verify', f * 0.7));
-      onProgress('integrity', 0.7);
-      const facts = await inspectDatabaseFile(copy, { integrity: true });
-      if (facts.integrity !== 'ok') throw new AppError('backup_damaged', `The database in ${file} fails its integrity check: ${facts.integrity}`, { file });
-      if (JSON.stringify(facts.rowCounts) !== JSON.stringify(header.rowCounts)) {
-        throw new AppError('backup_damaged', `The row counts in ${file} do not match its header`, { file });
-      }
-      onProgress('integrity', 1);
-      passed = true;
-      return { header, rowCounts: facts.rowCounts, schemaVersion: facts.schemaVersion };
-    } finally {
-      // A candidate that passed stays for the swap; the read-only check's side files do not.
-      await removeDatabaseFiles(copy, { sideFilesOnly: passed && keepAs !== undefined });
-    }
+    return verifyBackupInto(file, passphrase, keepAs ?? path.join(this.scratchDir(), `verify-${process.pid}-${Date.now()}.db`), onProgress, keepAs !== undefined);
   }
 
   async verify(input: unknown): Promise<BackupVerifyResult> {
@@ -490,13 +644,7 @@ export class BackupService {
       const candidate = path.join(work, `restore-${process.pid}-${Date.now()}.db`);
       try {
         const { header } = await readBackupHeader(file);
-        if (header.schemaVersion > LATEST_SCHEMA_VERSION) {
-          throw new AppError(
-            'backup_newer',
-            `This backup comes from a newer PosCare (schema ${header.schemaVersion}, this version knows up to ${LATEST_SCHEMA_VERSION}). Update PosCare to restore it.`,
-            { schemaVersion: header.schemaVersion, latest: LATEST_SCHEMA_VERSION },
-          );
-        }
+        assertSchemaKnown(header);
         const verified = await this.verifyFile(
           file,
           request.passphrase ?? null,
@@ -510,6 +658,7 @@ export class BackupService {
         migrated.close();
         this.progress({ operation, phase: 'restore', fraction: 0.9, file });
         let safetySnapshot: string | null = null;
+        let damagedFile: string | undefined;
         if (!options.drill) {
           this.restoring = true;
           try {
@@ -520,16 +669,37 @@ export class BackupService {
             // snapshot must not leave a half-written copy (with a hot journal) that looks like a
             // safety snapshot; the next start sweeps the scratch file (kill test).
             const safetyScratch = path.join(this.scratchDir(), `snapshot-${process.pid}-${Date.now()}.db`);
+            let damaged = false;
             try {
-              await snapshotDatabase(this.db, safetyScratch);
-              safetySnapshot = path.join(safetyDir, `poscare-before-restore-${stamp(new Date())}.db`);
+              try {
+                await snapshotDatabase(this.db, safetyScratch);
+              } catch (error) {
+                // A damaged live database cannot be copied page by page: it is kept whole instead
+                // (moved aside under its own name at the swap), which is what the restore is for.
+                if (!isCorruption(error)) throw error;
+                damaged = true;
+                this.logger.warn('the live database is damaged; it is kept aside and replaced', { error: (error as Error).message });
+              }
+              if (damaged) throw new SkipSnapshot();
+              const at = stamp(new Date());
+              safetySnapshot = path.join(safetyDir, `poscare-before-restore-${at}.db`);
+              // Two restores within a second must not replace the first one's safety snapshot.
+              for (let n = 2; fs.existsSync(safetySnapshot); n++) safetySnapshot = path.join(safetyDir, `poscare-before-restore-${at}-${n}.db`);
               await fs.promises.rename(safetyScratch, safetySnapshot);
+            } catch (error) {
+              if (!(error instanceof SkipSnapshot)) throw error;
             } finally {
               await removeDatabaseFiles(safetyScratch);
             }
-            this.carryHistory(candidate, file, verified.header);
+            carryHistory(candidate, file, verified.header, this.liveHistory());
             const live = databasePath(this.dataDir);
             await this.handle.reopen(async () => {
+              if (damaged) {
+                damagedFile = await setAsideDamaged(this.dataDir);
+                await fs.promises.rename(candidate, live);
+                await fsyncDir(this.dataDir);
+                return;
+              }
               // With the connection closed SQLite has checkpointed and removed the WAL; if it is
               // still there another program holds the database, and swapping would mix files.
               for (const suffix of ['-wal', '-journal']) {
@@ -570,6 +740,7 @@ export class BackupService {
           migratedFrom: verified.schemaVersion,
           rowCounts: verified.rowCounts,
           drill: options.drill,
+          ...(damagedFile ? { damagedFile } : {}),
         };
         if (!options.drill) this.bus?.emit('backup.restored', result);
         return result;
@@ -583,64 +754,13 @@ export class BackupService {
     });
   }
 
-  /**
-   * The history and the backup settings describe the drive and this installation, not the data
-   * in the backup: the copy inside the backup is older (it even holds the backup's own row as
-   * 'running', recorded before its snapshot) and would make retention delete the very file
-   * restored from and forget the backups made after it. So the live rows and settings go into
-   * the candidate before the swap; rows only the backup knows (a fresh PC) are kept, and the
-   * restored-from file is recorded as verified, which it just was.
-   */
-  private carryHistory(candidate: string, restoredFile: string, header: BackupHeader): void {
-    const liveRows = readBackupHistory(this.db);
-    const liveSettings = readSettings(this.db).get(SETTINGS_KEY);
-    const target = openDatabase(candidate);
+  private liveHistory(): LiveHistory {
     try {
-      const merged: (Omit<BackupHistoryRow, 'id'> & { id: number | null })[] = liveRows.map((r) => ({ ...r }));
-      const known = new Set(liveRows.map((r) => path.resolve(r.file)));
-      let ownRow: BackupHistoryRow | undefined;
-      for (const r of readBackupHistory(target)) {
-        if (r.status === 'running' && r.created_at === header.createdAt) {
-          ownRow = r;
-          continue;
-        }
-        if (known.has(path.resolve(r.file))) continue;
-        known.add(path.resolve(r.file));
-        const interrupted = r.status === 'running';
-        merged.push({
-          ...r,
-          id: null,
-          status: interrupted ? 'failed' : r.status,
-          error: interrupted ? 'interrupted' : r.error,
-          // The backup's rows describe a drive as it was then; only files still there count.
-          present: r.present === 1 && fs.existsSync(r.file) ? 1 : 0,
-        });
-      }
-      const restored = {
-        status: 'verified' as const,
-        error: null,
-        present: 1,
-        bytes: fs.statSync(restoredFile).size,
-        row_counts: JSON.stringify(header.rowCounts),
-      };
-      const existing = merged.find((r) => path.resolve(r.file) === restoredFile);
-      if (existing) Object.assign(existing, restored);
-      else {
-        merged.push({
-          id: null,
-          file: restoredFile,
-          created_at: header.createdAt,
-          trigger: ownRow?.trigger ?? 'manual',
-          encrypted: header.encryption ? 1 : 0,
-          seconds: ownRow?.seconds ?? null,
-          ...restored,
-        });
-      }
-      replaceBackupHistory(target, merged);
-      if (liveSettings !== undefined) writeSettings(target, { [SETTINGS_KEY]: liveSettings });
-      target.pragma('journal_mode = DELETE');
-    } finally {
-      target.close();
+      return { rows: readBackupHistory(this.db), settings: readSettings(this.db).get(SETTINGS_KEY) };
+    } catch (error) {
+      // A damaged database: the history comes from the backup alone (only files still there count).
+      this.logger.warn('the backup history of the damaged database cannot be read', { error: (error as Error).message });
+      return { rows: [], settings: undefined };
     }
   }
 
@@ -658,13 +778,38 @@ export class BackupService {
       inFolder.map((e) => ({ id: e.id, createdAt: e.createdAt, verified: e.status === 'verified' })),
       this.settings().retention,
     );
+    const removed: number[] = [];
     for (const id of remove) {
       const entry = inFolder.find((e) => e.id === id);
       if (!entry) continue;
-      await fs.promises.rm(entry.file, { force: true });
+      // The history may come from a restored (even crafted) backup: a row is only a claim, and a
+      // file is deleted only when it proves to be the PosCare backup the row describes.
+      if (await this.provenBackup(entry)) {
+        await fs.promises.rm(entry.file, { force: true });
+        removed.push(id);
+      } else {
+        this.logger.warn('retention kept a file that is not the backup its history row names', { file: entry.file });
+      }
       markBackupRemoved(this.db, id);
     }
-    return remove;
+    return removed;
+  }
+
+  /**
+   * A file retention may delete: named like a backup (`*.pcbak`, not hidden), a regular file (not
+   * a link to something else), with a readable PosCare header whose creation time is the one the
+   * history row recorded when the backup was written (the backup's identity).
+   */
+  private async provenBackup(entry: BackupEntry): Promise<boolean> {
+    const name = path.basename(entry.file);
+    if (!name.toLowerCase().endsWith(BACKUP_EXTENSION) || name.startsWith('.')) return false;
+    try {
+      if (!(await fs.promises.lstat(entry.file)).isFile()) return false;
+      const { header } = await readBackupHeader(entry.file);
+      return header.createdAt === entry.createdAt;
+    } catch {
+      return false;
+    }
   }
 
   dispose(): void {

@@ -3,7 +3,6 @@
  * The terminal link calls `capture` for each Status Information and `captureEndOfDayRun` for each
  * end-of-day result; both are idempotent.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
@@ -51,6 +50,7 @@ import {
 import type { Logger } from '../../log/logger';
 import { collectDays, dayKey, dayNumberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
+import { checkWriteFile } from '../../files/write-target';
 
 export type Clock = () => Date;
 
@@ -206,10 +206,8 @@ export class TransactionsService {
   /** Writes a date range to a CSV or XLSX file, yielding to the event loop between batches. */
   async export(input: TransactionExportInput): Promise<TransactionExportResult> {
     const query = parse(TransactionExportInput, input);
-    const file = path.resolve(query.out);
-    if (!fs.existsSync(path.dirname(file))) {
-      throw new AppError('not_found', `The folder ${path.dirname(file)} does not exist`, { path: path.dirname(file) });
-    }
+    // The database's folder is the data folder: nothing but the database is written there.
+    const file = checkWriteFile(query.out, { dataDir: path.dirname(this.db.name), field: 'out', overwrite: query.overwrite === true });
     const filter = { from: query.from, to: query.to, terminalId: query.terminalId || undefined };
     let after: { occurredAt: string; id: number } | undefined;
     const next = async () => {
