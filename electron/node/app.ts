@@ -20,7 +20,7 @@ import { DevicesService, type Clock, type HostResolver } from './services/device
 import { ManagerLinks } from './services/devices/manager-links';
 import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
-import { BackupService, isCorruption, restoreOverDamaged } from './services/backup/backup-service';
+import { BackupService, isCorruption, restoreOverDamaged, verifyWithoutDatabase } from './services/backup/backup-service';
 import { readBackupHeader } from './services/backup/format';
 import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
@@ -299,6 +299,7 @@ export function startApp(options: AppOptions): AppRuntime {
         const { header, bytes } = await readBackupHeader(file);
         return { file, bytes, header };
       },
+      'backup.verify': (input: unknown) => verifyWithoutDatabase(options.dataDir, input),
       'backup.restore': async (input: unknown) => {
         const result = await restoreOverDamaged(options.dataDir, input, logger);
         core = createAppCore({ ...options, logger, lock, bus });

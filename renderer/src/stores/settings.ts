@@ -20,13 +20,14 @@ export const useSettingsStore = defineStore('settings', () => {
 
   async function load(): Promise<void> {
     const [settingsResult, infoResult] = await Promise.all([call('settings.get'), call('app.info')]);
+    // Also when the settings cannot be read: a damaged database makes the info say "recovery".
+    if (infoResult.ok) info.value = infoResult.value;
     if (!settingsResult.ok) {
       loadError.value = settingsResult.error;
       return;
     }
     loadError.value = undefined;
     apply(settingsResult.value);
-    if (infoResult.ok) info.value = infoResult.value;
     unsubscribe ??= on('settings.changed', apply);
   }
 

@@ -216,6 +216,18 @@ export async function restoreOverDamaged(dataDir: string, input: unknown, logger
   }
 }
 
+/** Verifies a backup without a database of its own (the recovery start): scratch copy in the data folder's backup-work. */
+export async function verifyWithoutDatabase(dataDir: string, input: unknown): Promise<BackupVerifyResult> {
+  const request = parse(BackupFileInput, input);
+  const file = path.resolve(request.file);
+  await assertBackupFile(file);
+  const started = performance.now();
+  const work = path.join(dataDir, 'backup-work');
+  await fs.promises.mkdir(work, { recursive: true });
+  const result = await verifyBackupInto(file, request.passphrase ?? null, path.join(work, `verify-${process.pid}-${Date.now()}.db`), () => undefined, false);
+  return { file, header: result.header, rowCounts: result.rowCounts, integrity: 'ok', seconds: Math.round(performance.now() - started) / 1000 };
+}
+
 function assertSchemaKnown(header: BackupHeader): void {
   if (header.schemaVersion > LATEST_SCHEMA_VERSION) {
     throw new AppError(
