@@ -64,3 +64,23 @@ export function isCalendarDay(value: string): boolean {
   const parsed = Date.parse(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
 }
+
+export type StoreTimeStyle = 'dateTime' | 'date' | 'time';
+
+const STYLE_OPTIONS: Record<StoreTimeStyle, Intl.DateTimeFormatOptions> = {
+  dateTime: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  date: { year: 'numeric', month: '2-digit', day: '2-digit' },
+  time: { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+};
+
+/**
+ * An ISO time (or epoch ms) as the store's wall clock, written the way `language` writes dates
+ * (zh-CN "2026/12/04 21:51", en "12/04/2026, 21:51"); empty or unreadable input gives ''.
+ * The console, the escalation pack and exports all format shown times through this.
+ */
+export function formatStoreTime(value: string | number | null | undefined, language: string, timeZone: string, style: StoreTimeStyle = 'dateTime'): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(language, { ...STYLE_OPTIONS[style], timeZone }).format(date);
+}

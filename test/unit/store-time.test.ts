@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDay, zonedDateTime, zonedDay, zonedDayStart, zonedInstant, zoneOffsetMs } from '../../shared/domain/time';
-import { formatStoreTime } from '../../renderer/src/i18n/store-time';
+import { formatStoreTime, isCalendarDay, zonedDateTime, zonedDay, zonedDayStart, zonedInstant, zoneOffsetMs } from '../../shared/domain/time';
 
 describe('store-local time', () => {
   it('finds 00:00 of a store day in the store zone, across daylight-saving changes', () => {

@@ -2,7 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatStoreTime } from '../../../renderer/src/i18n/store-time';
+import { formatStoreTime } from '../../../shared/domain/time';
 import { REFRESH_DELAY_MS, withPreset } from '../../../renderer/src/stores/analytics';
 import type { AnalyticsSummary } from '../../../shared/domain/analytics';
 

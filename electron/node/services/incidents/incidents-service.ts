@@ -59,7 +59,7 @@ export class IncidentsService {
     private readonly options: IncidentsServiceOptions,
   ) {
     this.clock = devices.clock;
-    this.unsubscribe = devices.onStatus((status, previous) => this.onStatus(status, previous));
+    this.unsubscribe = devices.onStatus((status, previous, change) => this.onStatus(status, previous, change.resumed));
     const tickMs = options.tickMs ?? 0;
     if (tickMs > 0) {
       this.timer = setInterval(() => {
@@ -251,9 +251,11 @@ export class IncidentsService {
     return opened;
   }
 
-  private onStatus(status: DeviceStatus, previous: Overall | null): void {
+  private onStatus(status: DeviceStatus, previous: Overall | null, resumed: boolean): void {
     this.scheduleCheck(status);
     if (previous === null || !isDown(previous) || isDown(status.overall) || status.overall === 'unknown') return;
+    // Reachable again after an app start or a restore is not a repair: the manager closes it.
+    if (resumed) return;
     if (!this.settings().autoResolveOnRecovery) return;
     for (const record of openIncidentsOfDevice(this.db, status.deviceId)) {
       // Waiting for the vendor or parts: the manager closes those.
