@@ -294,6 +294,6 @@ describe('the device registry', () => {
     links.answers.set('diagnosis', { ok: false, summary: 'printer not ready', terminalStatus: 0xcc, printLines: ['DIAGNOSIS', 'PRINTER: ERR'] });
     const result = await core.dispatch('devices.runCommand', { id: device.id, command: 'diagnosis' });
     expect(result.ok && result.value).toMatchObject({ command: 'diagnosis', ok: false, summary: 'printer not ready', printLines: ['DIAGNOSIS', 'PRINTER: ERR'] });
-    expect(core.services.devices.status(device.id)).toMatchObject({ overall: 'degraded', printer: 'noPaper', lastErrorCode: 'terminal:0xCC' });
+    expect(core.services.devices.status(device.id)).toMatchObject({ overall: 'fault', printer: 'noPaper', lastErrorCode: 'terminal:0xCC' });
   });
 });

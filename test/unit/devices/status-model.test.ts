@@ -23,9 +23,9 @@ describe('the status model', () => {
     expect(nextStatus(offline, { link: 'ready' }).overall).toBe('ok');
   });
 
-  it('is degraded for a printer out of paper (terminal status CC) and ok again after status 00', () => {
+  it('is a fault for a printer out of paper (terminal status CC): it refuses payments, so it is down for the shop; ok again after status 00', () => {
     const noPaper = nextStatus(ready(), { terminalStatus: 0xcc });
-    expect(noPaper.overall).toBe('degraded');
+    expect(noPaper.overall).toBe('fault');
     expect(noPaper.printer).toBe('noPaper');
     expect(noPaper.lastErrorCode).toBe('terminal:0xCC');
     expect(noPaper.lastErrorText?.zh).toBe('打印机未就绪');
@@ -62,8 +62,18 @@ describe('the status model', () => {
     expect(nextStatus(hot, { resultCode: 0xff }).temperature).toBe('overheat');
     const cooled = nextStatus(hot, { terminalStatus: 0x00 });
     expect(cooled).toMatchObject({ temperature: 'ok', overall: 'ok' });
-    // Cooled down but out of paper: the temperature is ok, the printer is not.
-    expect(nextStatus(hot, { terminalStatus: 0xcc })).toMatchObject({ temperature: 'ok', overall: 'degraded', printer: 'noPaper' });
+    // Cooled down but out of paper: the temperature is ok, the printer is not (and no receipt, no sale).
+    expect(nextStatus(hot, { terminalStatus: 0xcc })).toMatchObject({ temperature: 'ok', overall: 'fault', printer: 'noPaper' });
+  });
+
+  it('does not call the link unstable when the terminal answered over it that it is out of paper', () => {
+    // The terminal manager reports its link degraded with the terminal's "not ready" answer.
+    const noPaper = nextStatus(ready(), { link: 'degraded', terminalStatus: 0xcc });
+    expect(noPaper).toMatchObject({ link: 'ready', overall: 'fault', printer: 'noPaper' });
+    // A health check that got no answer at all is an unstable link.
+    expect(nextStatus(ready(), { link: 'degraded' })).toMatchObject({ link: 'degraded', overall: 'degraded' });
+    // Paper running low still prints: degraded, not down.
+    expect(nextStatus(ready(), { printer: 'paperLow' }).overall).toBe('degraded');
   });
 
   it('keeps the last known temperature while the link is down', () => {

@@ -60,9 +60,11 @@ export function overallOf(fields: Omit<StatusFields, 'overall'>): Overall {
   const code = fields.terminalStatus;
   const terminalNotReady = code !== null && !describeTerminalStatus(code).ready;
   if (fields.cardReader === 'fault' || fields.temperature === 'overheat' || fields.hostReachable === false) return 'fault';
-  if (terminalNotReady && code !== null && !WAITING_CODES.has(code) && code !== PRINTER_NOT_READY) return 'fault';
+  // A terminal that cannot print refuses payments (no receipt, no sale): down for the shop.
+  if (fields.printer === 'noPaper' || fields.printer === 'jam') return 'fault';
+  if (terminalNotReady && code !== null && !WAITING_CODES.has(code)) return 'fault';
   if (fields.link === 'degraded') return 'degraded';
-  if (fields.printer === 'noPaper' || fields.printer === 'jam' || fields.printer === 'paperLow') return 'degraded';
+  if (fields.printer === 'paperLow') return 'degraded';
   if (terminalNotReady) return 'degraded';
   if (fields.softwareCurrent === false) return 'degraded';
   return 'ok';
@@ -71,6 +73,10 @@ export function overallOf(fields: Omit<StatusFields, 'overall'>): Overall {
 export function nextStatus(previous: StatusFields, observation: Omit<StatusObservation, 'deviceId'>, context: StatusContext = {}): StatusFields {
   const next: StatusFields = { ...previous };
   if (observation.link !== undefined) next.link = observation.link;
+  // The terminal manager marks its link degraded when the terminal answers "not ready". That
+  // answer came over a working link: the link is fine and the terminal status says what is wrong
+  // (out of paper is not "link unstable"). A link degraded without an answer stays degraded.
+  if (observation.link === 'degraded' && observation.terminalStatus !== undefined && !describeTerminalStatus(observation.terminalStatus).ready) next.link = 'ready';
   if (observation.hostReachable !== undefined) next.hostReachable = observation.hostReachable;
   if (observation.softwareVersion !== undefined) next.softwareVersion = observation.softwareVersion;
   if (observation.transactionAt !== undefined) next.lastTransactionAt = observation.transactionAt;
