@@ -114,10 +114,10 @@ describe('search', () => {
 
   it('filters by terminal, card type, amount and receipt number', () => {
     fill(500);
-    const page = service.search({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T002', cardType: '05', minAmountCents: 1000, maxAmountCents: 20_000, limit: 500 });
+    const page = service.search({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T002', cardType: 'other', minAmountCents: 1000, maxAmountCents: 20_000, limit: 500 });
     expect(page.items.length).toBeGreaterThan(0);
     for (const item of page.items) {
-      expect(item).toMatchObject({ terminalId: 'T002', cardType: '05' });
+      expect(item).toMatchObject({ terminalId: 'T002', cardType: 'other' });
       expect(item.amountCents).toBeGreaterThanOrEqual(1000);
       expect(item.amountCents).toBeLessThanOrEqual(20_000);
     }
@@ -134,8 +134,8 @@ describe('search', () => {
     const cases: Omit<TransactionQuery, 'from' | 'to'>[] = [
       { minAmountCents: 20_000 }, // selective: read through the day index
       { minAmountCents: 1 }, // matches nearly all: days walked in time order
-      { cardType: '08', minAmountCents: 5_000 },
-      { cardType: '05' },
+      { cardType: 'eurocard', minAmountCents: 5_000 },
+      { cardType: 'other' },
       { terminalId: 'T002', maxAmountCents: 3_000 },
     ];
     for (const filter of cases) {
@@ -184,7 +184,7 @@ describe('search by amount or card type, one day at a time', () => {
     expect(rare.n).toBeGreaterThan(0);
     expect(rare.n).toBeLessThan(DAY_PROBE_CAP);
     expect(indexesOf(() => service.search({ ...range, minAmountCents: 20_000 }))[0]).toBe('transactions_date_amount');
-    expect(indexesOf(() => service.search({ ...range, cardType: '08', minAmountCents: 5_000 }))[0]).toBe('transactions_date_card');
+    expect(indexesOf(() => service.search({ ...range, cardType: 'eurocard', minAmountCents: 5_000 }))[0]).toBe('transactions_date_card');
     const common = db.prepare("SELECT count(*) AS n FROM transactions WHERE substr(occurred_at, 1, 10) = '2026-03-04' AND amount_cents >= 1").get() as { n: number };
     expect(common.n).toBeGreaterThanOrEqual(DAY_PROBE_CAP);
     expect(indexesOf(() => service.search({ ...range, minAmountCents: 1 }))).toEqual(['transactions_time']);
@@ -220,8 +220,8 @@ describe('query plans of the screens (10 million rows: no statement may walk a r
       amountProbe: dayProbeSql(q({ ...range, minAmountCents: 50_000 }), '2026-03-04', DAY_PROBE_CAP),
       amountDay: searchSql(q({ ...range, minAmountCents: 50_000 }), { via: 'day-index', day: '2026-03-04' }),
       amountWalk: searchSql(q({ ...range, minAmountCents: 1 }), { via: 'day-walk', day: '2026-03-04' }),
-      cardProbe: dayProbeSql(q({ ...range, cardType: '08', minAmountCents: 5_000 }), '2026-03-04', DAY_PROBE_CAP),
-      cardDay: searchSql(q({ ...range, cardType: '08', minAmountCents: 5_000 }), { via: 'day-index', day: '2026-03-04' }),
+      cardProbe: dayProbeSql(q({ ...range, cardType: 'eurocard', minAmountCents: 5_000 }), '2026-03-04', DAY_PROBE_CAP),
+      cardDay: searchSql(q({ ...range, cardType: 'eurocard', minAmountCents: 5_000 }), { via: 'day-index', day: '2026-03-04' }),
       orphans: { sql: ORPHAN_REVERSALS_SQL, params: ['2026-03-04', '2026-03-04', null, null] },
       dayNumbers: { sql: DAY_NUMBERS_SQL, params: ['T001', '2026-03-04'] },
       dayTransactions: { sql: DAY_TRANSACTIONS_SQL, params: ['T001', '2026-03-04T00:00:00', '2026-03-05T06:00:00', '2026-03-04', 2_001] },
