@@ -112,6 +112,34 @@ describe('search', () => {
     expect(seen.length).toBe((db.prepare('SELECT count(*) AS n FROM transactions').get() as { n: number }).n);
   });
 
+  it('counts and sums everything the filters match, across pages and days, as the list would add up', async () => {
+    fill(800);
+    const filters = { from: '2026-03-02', to: '2026-03-04', terminalId: 'T001', minAmountCents: 500 };
+    const all = [];
+    let cursor: string | undefined;
+    do {
+      const page = service.search({ ...filters, limit: 50, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(all.length).toBeGreaterThan(50);
+    const signed = (r: (typeof all)[number]) => (r.kind === 'payment' ? r.amountCents : r.kind === 'declined' ? 0 : -r.amountCents);
+    expect(await service.totals(filters)).toEqual({ count: all.length, netCents: all.reduce((sum, r) => sum + signed(r), 0), declined: all.filter((r) => r.kind === 'declined').length });
+  });
+
+  it('refuses an amount range whose lowest amount is above its highest, naming the field', async () => {
+    const refused = (() => {
+      try {
+        service.search({ from: '2026-03-01', to: '2026-03-05', minAmountCents: 5000, maxAmountCents: 100 });
+        return undefined;
+      } catch (error) {
+        return error as { code: string; details: { issues: { path: string; messageKey: string }[] } };
+      }
+    })();
+    expect(refused?.code).toBe('validation');
+    expect(refused?.details.issues).toEqual([expect.objectContaining({ path: 'maxAmountCents', messageKey: 'transactions.amountReversed' })]);
+  });
+
   it('filters by terminal, card type, amount and receipt number', () => {
     fill(500);
     const page = service.search({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T002', cardType: 'other', minAmountCents: 1000, maxAmountCents: 20_000, limit: 500 });
