@@ -17,7 +17,7 @@ import {
 import { createLogger } from '../../electron/node/log/logger';
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
-import { TransactionQuery, type TransactionRecordInput } from '../../shared/domain/transactions';
+import { TransactionQuery, type TransactionRecord, type TransactionRecordInput } from '../../shared/domain/transactions';
 import { AppError } from '../../shared/ipc/result';
 import { tempDir } from '../helpers/temp';
 
@@ -115,7 +115,7 @@ describe('search', () => {
   it('counts and sums everything the filters match, across pages and days, as the list would add up', async () => {
     fill(800);
     const filters = { from: '2026-03-02', to: '2026-03-04', terminalId: 'T001', minAmountCents: 500 };
-    const all = [];
+    const all: TransactionRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = service.search({ ...filters, limit: 50, ...(cursor ? { cursor } : {}) });

@@ -124,3 +124,30 @@ describe('the status model', () => {
     expect(changedParts({ ...before, hostReachable: null, softwareVersion: null, temperature: 'overheat' }, before)).toEqual(['temperature']);
   });
 });
+
+describe('the status timeline', () => {
+  const row = (id: number, since: string, extra: Partial<StatusFields> = {}) => ({ ...ready(), id, deviceId: 'd', since, updatedAt: since, previousOverall: null, ...extra });
+
+  it('collapses repeats into one entry with a count and a time span, keeping rows that say something new', async () => {
+    const { collapseTimeline, shortErrorCode } = await import('../../../shared/domain/status');
+    const failed = { overall: 'fault' as const, lastErrorCode: 'result:0x64', link: 'ready' as const };
+    // Newest first: ok, then three alike faults, then a printer change, then ok.
+    const entries = collapseTimeline([
+      row(6, '2026-03-02T08:06:00.000Z'),
+      row(5, '2026-03-02T08:05:00.000Z', failed),
+      row(4, '2026-03-02T08:04:00.000Z', failed),
+      row(3, '2026-03-02T08:03:00.000Z', failed),
+      row(2, '2026-03-02T08:02:00.000Z', { ...failed, printer: 'noPaper' }),
+      row(1, '2026-03-02T08:01:00.000Z'),
+    ]);
+    expect(entries.map((e) => [e.change.id, e.count, e.firstSince.slice(11, 16)])).toEqual([
+      [6, 1, '08:06'],
+      [5, 3, '08:03'],
+      [2, 1, '08:02'],
+      [1, 1, '08:01'],
+    ]);
+    expect(entries[1]!.index).toBe(1);
+    expect(shortErrorCode('terminal:0xcc')).toBe('CC');
+    expect(shortErrorCode('something else')).toBe('something else');
+  });
+});
