@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../app';
 import { bulkInsertTransactions } from '../db/bulk';
-import { databasePath, ensureDataDir, openDatabase } from '../db/connection';
+import { ensureDataDir } from '../db/connection';
+import { withLockedDatabase } from './locked-database';
 import { listDevices } from '../db/devices';
-import { acquireDataLock } from '../files/data-lock';
 import { demoTransactions, type DemoDay } from '../services/transactions/demo-data';
 import { localDay } from '../services/transactions/transactions-service';
 import { CliError, printJson, type Command } from './command';
@@ -48,15 +48,7 @@ Prints JSON: { transactions, created, terminals, registered, days, seconds, rows
     const seed = positiveInt('seed', values.seed, 20_240_501, 2 ** 31);
     const dataDir = resolveDataDir(values.data);
     ensureDataDir(dataDir);
-    const lock = acquireDataLock(dataDir, 'poscare demo-data');
-    let db;
-    try {
-      db = openDatabase(databasePath(dataDir));
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-    try {
+    return withLockedDatabase(dataDir, 'poscare demo-data', (db) => {
       // The terminals the manager registered come first: the data shows under their names.
       const registered = listDevices(db).map((device) => ({ id: device.id, tid: device.tid || null }));
       const terminals = positiveInt('terminals', values.terminals, registered.length || 3, 1000);
@@ -73,9 +65,6 @@ Prints JSON: { transactions, created, terminals, registered, days, seconds, rows
       const seconds = (performance.now() - started) / 1000;
       printJson(io, { transactions, created, terminals, registered: terminalIds.length, days, seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(transactions / seconds) });
       return 0;
-    } finally {
-      db.close();
-      lock.release();
-    }
+    });
   },
 };

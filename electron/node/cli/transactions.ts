@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../app';
-import { databasePath, openDatabase } from '../db/connection';
-import { acquireDataLock } from '../files/data-lock';
+import { databasePath } from '../db/connection';
+import { withLockedDatabase } from './locked-database';
 import { createLogger } from '../log/logger';
 import { TransactionsService } from '../services/transactions/transactions-service';
 import { CliError, printJson, type Command } from './command';
@@ -40,29 +40,16 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
     if (!values.from || !values.to) throw new CliError('--from and --to are required (YYYY-MM-DD)');
     const dataDir = resolveDataDir(values.data);
     if (!fs.existsSync(databasePath(dataDir))) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
-    const lock = acquireDataLock(dataDir, `poscare transactions ${sub}`);
-    let db;
-    try {
-      db = openDatabase(databasePath(dataDir));
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-    try {
+    const { from, to, format, terminal } = values;
+    if (sub === 'export' && format !== 'csv' && format !== 'xlsx') throw new CliError('--format must be csv or xlsx');
+    if (sub === 'export' && !values.out) throw new CliError('--out FILE is required');
+    // A relative --out means the technician's current folder, said explicitly (the API refuses relative paths).
+    const out = path.resolve(process.cwd(), values.out ?? '');
+    return withLockedDatabase(dataDir, `poscare transactions ${sub}`, async (db) => {
       const service = new TransactionsService(db, createLogger({ scope: 'transactions', level: 'warn' }));
-      if (sub === 'reconcile') {
-        printJson(io, await service.reconcile({ from: values.from, to: values.to, terminalId: values.terminal }));
-        return 0;
-      }
-      if (values.format !== 'csv' && values.format !== 'xlsx') throw new CliError('--format must be csv or xlsx');
-      if (!values.out) throw new CliError('--out FILE is required');
-      // A relative --out means the technician's current folder, said explicitly (the API refuses relative paths).
-      const out = path.resolve(process.cwd(), values.out);
-      printJson(io, await service.export({ from: values.from, to: values.to, format: values.format, out, terminalId: values.terminal, overwrite: values.overwrite === true }));
+      if (sub === 'reconcile') printJson(io, await service.reconcile({ from, to, terminalId: terminal }));
+      else printJson(io, await service.export({ from, to, format: format === 'csv' ? 'csv' : 'xlsx', out, terminalId: terminal, overwrite: values.overwrite === true }));
       return 0;
-    } finally {
-      db.close();
-      lock.release();
-    }
+    });
   },
 };

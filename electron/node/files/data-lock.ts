@@ -41,7 +41,7 @@ function bootedAt(): number {
   return Math.round(Date.now() - os.uptime() * 1000);
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

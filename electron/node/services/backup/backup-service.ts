@@ -48,6 +48,7 @@ import { readSettings, writeSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { APP_VERSION } from '../../version';
+import { processAlive } from '../../files/data-lock';
 import { checkWriteFile, checkWriteFolder } from '../../files/write-target';
 import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
 import { backupsToDelete } from './retention';
@@ -114,16 +115,6 @@ function destinationError(error: unknown, folder: string): Error {
     });
   }
   return error;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as { code?: string }).code === 'EPERM';
-  }
 }
 
 /**
