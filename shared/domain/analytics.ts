@@ -1,11 +1,12 @@
 /** Reliability analytics: every number comes from one documented SQL query in electron/node/db/analytics.ts. */
 import { z } from 'zod';
+import { dateOrInstant } from './time';
 
 export const AnalyticsQuery = z
   .object({
     /** ISO times; default: the last 365 days up to now. */
-    from: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' }).optional(),
-    to: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' }).optional(),
+    from: dateOrInstant('incidents.invalidTime').optional(),
+    to: dateOrInstant('incidents.invalidTime').optional(),
     deviceId: z.string().optional(),
   })
   .strict()

@@ -35,7 +35,7 @@ export class AnalyticsService {
     const now = this.clock.now();
     const to = query.to ? new Date(query.to).toISOString() : now.toISOString();
     const from = query.from ? new Date(query.from).toISOString() : new Date(Date.parse(to) - 365 * DAY).toISOString();
-    if (from > to) {
+    if (Date.parse(from) > Date.parse(to)) {
       throw new AppError('validation', 'The window ends before it starts', { issues: [{ path: query.to ? 'to' : 'from', code: 'custom', messageKey: 'analytics.toBeforeFrom' }] });
     }
     const params: AnalyticsParams = { from, to, device: query.deviceId ?? null, offset: offsetModifier(this.settings.get().store.timezone, new Date(to)) };
