@@ -91,7 +91,8 @@ function statusInformationContext(command: string, ecr: EcrCommand, progress: Co
     ...(ecr.kind === 'reversal' ? { originalReceiptNumber: ecr.receiptNumber } : {}),
   };
 }
-export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: StatusInformationContext) => void;
+/** A listener that stores what the message reports answers whether it is stored or only held. */
+export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: StatusInformationContext) => void | 'stored' | 'held';
 export type LinkListener = (link: TerminalLink, previous: LinkState) => void;
 
 interface Entry {
@@ -466,14 +467,25 @@ export class TerminalManager {
     const summary = summariseResult(command, result, this.clock.now() - started);
     const progress = result.ok ? result.value : result.error.progress;
     const context = statusInformationContext(command.command, ecr, progress, this.clock.now());
+    const outcomes = new Set<'stored' | 'held' | 'failed'>();
     for (const message of progress?.statusInformation ?? []) {
       for (const listener of [...this.statusListeners]) {
         try {
-          listener(entry.config.id, message, context);
+          const outcome = listener(entry.config.id, message, context);
+          if (outcome) outcomes.add(outcome);
         } catch (error) {
+          outcomes.add('failed');
           this.logger.error('status information listener failed', { error });
         }
       }
+    }
+    // Never "recorded" unless it is: a capture the database could not take says so.
+    if (outcomes.has('held')) {
+      summary.capture = { state: 'held', message: 'captured but not stored yet: held until the database can take it' };
+    } else if (outcomes.has('failed')) {
+      summary.capture = { state: 'failed', message: 'not stored: the report could not be read as a transaction (see the log)' };
+    } else if (outcomes.has('stored')) {
+      summary.capture = { state: 'stored', message: 'stored' };
     }
     if (origin !== 'poll' || !summary.ok) {
       const { receipt: _receipt, ...logged } = summary;
