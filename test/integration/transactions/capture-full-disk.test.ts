@@ -7,15 +7,14 @@
  * SQLITE_FULL / ENOSPC injected at the database write, which runs everywhere; both against the
  * simulator on loopback TCP.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
 import type * as DbTransactions from '../../../electron/node/db/transactions';
 import { silentLogger } from '../../../electron/node/log/logger';
 import { startSimulator } from '../../../electron/node/simulator/index';
+import { smallFilesystem } from '../../helpers/small-filesystem';
 import { tempDir } from '../../helpers/temp';
 
 /** Set by a test: the error the next database writes of a transaction throw (injected failure). */
@@ -47,22 +46,9 @@ async function until<T>(probe: () => T | undefined | false, what: string, limitM
   }
 }
 
-/** A small tmpfs, or why there is none (mounting needs root and a kernel/container that allows it). */
-function smallFilesystem(): { dir: string } | { reason: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-capture-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dir], { stdio: 'ignore' });
-    return { dir };
-  } catch (error) {
-    fs.rmdirSync(dir);
-    return { reason: `cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}); the injected SQLITE_FULL/ENOSPC tests cover the same path` };
-  }
-}
-const full = smallFilesystem();
+const full = smallFilesystem('6m', 'the injected SQLITE_FULL/ENOSPC tests cover the same path');
 afterAll(() => {
-  if (!('dir' in full)) return;
-  execFileSync('umount', [full.dir], { stdio: 'ignore' });
-  fs.rmdirSync(full.dir);
+  if ('dir' in full) full.release();
 });
 
 async function store(dataDir: string, spillDir: string): Promise<{ core: AppCore; deviceId: string }> {
