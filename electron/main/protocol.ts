@@ -3,10 +3,10 @@
  * the same Content-Security-Policy header as browser mode. Only our own host is answered, paths
  * cannot leave the renderer folder, and a malformed address is a 400, never an exception.
  */
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../node/host/server';
+import { resolveStaticPath } from '../node/host/static-path';
 import { APP_ORIGIN, APP_SCHEME } from './window';
 
 /** 'poscare': the one host our pages live on. */
@@ -28,7 +28,6 @@ function plain(status: number, text: string): Response {
  * is refused with a status, so a hostile or broken address cannot throw inside the handler.
  */
 export async function rendererResponse(rendererDir: string, request: Request, fetchFile: (url: string) => Promise<Response>): Promise<Response> {
-  const root = path.resolve(rendererDir);
   let url: URL;
   try {
     url = new URL(request.url);
@@ -38,16 +37,9 @@ export async function rendererResponse(rendererDir: string, request: Request, fe
   // Another host under our scheme (app://evil/...) is not our page: nothing is served to it.
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return plain(403, 'Forbidden');
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
-  let pathname: string;
-  try {
-    // A lone '%' or a broken UTF-8 sequence makes decodeURIComponent throw.
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    return plain(400, 'Bad request');
-  }
-  if (pathname.includes('\0')) return plain(400, 'Bad request');
-  const file = path.resolve(root, '.' + (pathname === '/' ? '/index.html' : pathname));
-  if (!file.startsWith(root + path.sep)) return plain(403, 'Forbidden');
+  const target = resolveStaticPath(rendererDir, url.pathname);
+  if (!target.ok) return plain(target.status, target.status === 403 ? 'Forbidden' : 'Bad request');
+  const file = target.file;
   let response: Response;
   try {
     response = await fetchFile(pathToFileURL(file).toString());
@@ -62,5 +54,6 @@ export async function rendererResponse(rendererDir: string, request: Request, fe
 }
 
 export function serveRenderer(rendererDir: string): void {
-  protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request, (url) => net.fetch(url)));
+  // The one guard of the handler: whatever goes wrong answers 500, never an exception into Electron.
+  protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request, (url) => net.fetch(url)).catch(() => plain(500, 'Internal error')));
 }

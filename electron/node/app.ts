@@ -3,6 +3,7 @@
  * hand. Electron's main, the browser-mode host and the CLI all start here; nothing else
  * constructs services.
  */
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
@@ -56,6 +57,15 @@ export interface AppOptions {
   lock?: DataLock;
   /** Events go to this bus (kept by the caller across a recovery restart); else a bus of its own. */
   bus?: EventBus;
+  /** Where captures that cannot be stored are spilled (default: a folder under the OS temp folder, outside the data folder). */
+  spillDir?: string;
+  /** First retry of held captures after this many ms (default 5 s, doubling to 60 s). */
+  captureRetryMs?: number;
+}
+
+/** The spill folder of a data folder: under the OS temp folder, one per data folder. */
+export function defaultSpillDir(dataDir: string): string {
+  return path.join(os.tmpdir(), 'poscare-held-captures', crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
 }
 
 /** Implemented by electron/main/native; the services reach the OS only through it. */
@@ -148,15 +158,32 @@ export function createAppCore(options: AppOptions): AppCore {
         })
       : () => undefined;
 
-    const transactions = new TransactionsService(db, logger);
+    const transactions = new TransactionsService(db, logger, undefined, {
+      // Held captures spill outside the data folder: its drive is the one that is full.
+      hold: { spillDir: options.spillDir ?? defaultSpillDir(options.dataDir), ...(options.captureRetryMs === undefined ? {} : { retryMs: options.captureRetryMs }) },
+      openIncident: (terminalId, held) => {
+        incidents.open({
+          deviceId: terminalId,
+          faultClass: 'transaction',
+          severity: 'critical',
+          symptoms: `${held} 笔交易已从终端采集但无法写入数据库（磁盘已满或故障），已暂存并持续重试。\n${held} transaction(s) captured from the terminal could not be stored in the database (disk full or failing); held and retried until stored.`,
+        });
+      },
+      onAttention: (items) => bus.emit('transactions.attention', items),
+    });
     const backup = new BackupService(database, options.dataDir, bus, logger);
     const terminals = new TerminalManager({ db, bus, logger });
     // Every transaction and end-of-day total a terminal reports is captured (idempotently).
+    // A capture the database cannot take is held (never lost, never answered as stored).
+    const stopStored = transactions.onStored((record, created) => {
+      if (created) devices.recordTransaction(record.terminalId, record.occurredAt);
+    });
     const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
       const record = transactionFromStatusInformation(terminalId, message, context);
-      if (record && transactions.capture(record).created) devices.recordTransaction(terminalId, record.occurredAt);
+      const outcome = record ? transactions.captureOrHold(record) : undefined;
       const endOfDay = endOfDayFromStatusInformation(message, context);
       if (endOfDay) transactions.captureEndOfDayRun(terminalId, endOfDay);
+      return outcome === undefined ? undefined : outcome.stored ? 'stored' : 'held';
     });
     // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
     const links = options.terminalLinks ?? new ManagerLinks(terminals);
@@ -220,6 +247,7 @@ export function createAppCore(options: AppOptions): AppCore {
         // Stops polling and writes the event log now; the links finish closing in the background.
         updates?.dispose();
         stopCapture();
+        stopStored();
         stopRestoreHooks();
         void terminals.dispose();
         backup.dispose();

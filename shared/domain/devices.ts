@@ -4,17 +4,9 @@
  */
 import { z } from 'zod';
 import { DEFAULT_VENDOR_PROFILE, VENDOR_PROFILE_IDS } from './terminals';
+import { calendarDate } from './time';
 
-/** A real calendar date "YYYY-MM-DD" (2026-02-30 is refused). */
-export function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-const CalendarDate = z.string().refine(isCalendarDate, { error: 'devices.invalidDate' });
+const CalendarDate = calendarDate('devices.invalidDate');
 const OptionalDate = z.union([z.literal(''), CalendarDate]).nullable().optional().transform((v) => (v ? v : null));
 const Text = (max: number) => z.string().trim().max(max).default('');
 
@@ -77,7 +69,8 @@ function checkDates(fields: { purchaseDate: string | null; warrantyEnd: string |
   }
 }
 
-export const DeviceFields = DeviceFieldsBase.superRefine(checkDates);
+/** Unknown keys are refused, as by every input of the contract. */
+export const DeviceFields = DeviceFieldsBase.strict().superRefine(checkDates);
 export type DeviceFields = z.infer<typeof DeviceFields>;
 export type DeviceFieldsInput = z.input<typeof DeviceFields>;
 
@@ -98,7 +91,7 @@ export const DeviceUpdate = DeviceFieldsBase.extend({
   photo: Photo.nullable().optional(),
   terminalPassword: TerminalPassword.optional(),
   profileId: ProfileId.optional(),
-}).superRefine(checkDates);
+}).strict().superRefine(checkDates);
 export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
 
 export const DeviceId = z.object({ id: z.string().min(1) }).strict();

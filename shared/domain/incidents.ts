@@ -3,6 +3,7 @@
  * guided troubleshooting trees (fault guides) that produce those steps.
  */
 import { z } from 'zod';
+import { instant } from './time';
 import { LINK_STATES, OVERALL_STATES, PRINTER_STATES } from './status';
 
 export const FAULT_CLASSES = ['hardware', 'peripheral', 'software', 'network', 'transaction', 'environment'] as const;
@@ -137,7 +138,7 @@ export function formatDuration(ms: number, translate: (key: string, values: Reco
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const Severity = z.enum(SEVERITIES);
 
-const IsoTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' });
+const IsoTime = instant('incidents.invalidTime');
 
 export const IncidentStep = z.object({
   id: z.number().int(),

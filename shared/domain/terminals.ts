@@ -160,6 +160,12 @@ export const TerminalCommandResult = z.object({
   statusInformation: z.array(z.record(z.string(), z.unknown())),
   receipt: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /**
+   * What became of the transactions the command reported: 'stored' in the database, 'held'
+   * (captured but not stored yet: the database could not take them; retried, and shown to the
+   * manager) or 'failed' (the report could not be read as a transaction; logged).
+   */
+  capture: z.object({ state: z.enum(['stored', 'held', 'failed']), message: z.string() }).optional(),
 });
 export type TerminalCommandResult = z.infer<typeof TerminalCommandResult>;
 

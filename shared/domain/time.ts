@@ -1,8 +1,77 @@
 /**
- * Store-local time. Everything PosCare shows or counts by day uses the store's time zone
- * (Settings → store profile), never the PC's: these are the conversions between an instant
- * (UTC milliseconds) and the store's wall clock. Pure, no I/O; Intl does the zone rules.
+ * Dates and times, one rule for all of PosCare.
+ *
+ * Contract values: ISO 8601 with a four-digit year, a real calendar date (2026-02-30 is refused),
+ * a year in a sane range, and instants compared as instants (milliseconds), never as strings
+ * ("+010000-…" sorts before "2999-…").
+ *
+ * Store-local time: everything PosCare shows or counts by day uses the store's time zone
+ * (Settings → store profile), never the PC's; below are the conversions between an instant (UTC
+ * milliseconds) and the store's wall clock. Pure, no I/O; Intl does the zone rules.
  */
+import { z } from 'zod';
+
+/** The years PosCare accepts anywhere (a terminal, a backup or a form naming another is wrong). */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+function realDate(year: number, month: number, day: number): boolean {
+  if (year < MIN_YEAR || year > MAX_YEAR) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function realTime(hour: number, minute: number, second: number): boolean {
+  return hour <= 23 && minute <= 59 && second <= 59;
+}
+
+/** A real calendar date "YYYY-MM-DD" between MIN_YEAR and MAX_YEAR. */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  return match !== null && realDate(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+/** A wall-clock time "YYYY-MM-DDTHH:mm:ss" without a zone (a terminal's local time). */
+export function isLocalDateTime(value: string): boolean {
+  const match = LOCAL_DATE_TIME.exec(value);
+  return match !== null && realDate(Number(match[1]), Number(match[2]), Number(match[3])) && realTime(Number(match[4]), Number(match[5]), Number(match[6]));
+}
+
+/** An instant: date, time and a zone (Z or ±HH:MM), e.g. 2026-03-01T08:30:00.000+08:00. */
+export function isInstant(value: string): boolean {
+  const match = INSTANT.exec(value);
+  if (!match || !realDate(Number(match[1]), Number(match[2]), Number(match[3]))) return false;
+  if (!realTime(Number(match[4]), Number(match[5]), Number(match[6] ?? 0))) return false;
+  if (match[7] !== 'Z' && (Number(match[8]) > 14 || Number(match[9]) > 59)) return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
+/** An instant (see isInstant); `messageKey` is the locale key of the field error. */
+export function instant(messageKey: string) {
+  return z.string().refine(isInstant, { error: messageKey });
+}
+
+/** A calendar date or an instant (a date alone means its start, UTC). */
+export function dateOrInstant(messageKey: string) {
+  return z.string().refine((v) => isCalendarDate(v) || isInstant(v), { error: messageKey });
+}
+
+export function calendarDate(messageKey: string) {
+  return z.string().refine(isCalendarDate, { error: messageKey });
+}
+
+export function localDateTime(messageKey: string) {
+  return z.string().refine(isLocalDateTime, { error: messageKey });
+}
+
+/** Milliseconds since the epoch of a value accepted by the schemas above. */
+export function instantMs(value: string): number {
+  return Date.parse(isCalendarDate(value) ? `${value}T00:00:00Z` : value);
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -56,13 +125,6 @@ export function zonedDay(instantMs: number, timeZone: string): string {
 /** The store-local wall clock of an instant as "YYYY-MM-DDTHH:mm:ss". */
 export function zonedDateTime(instantMs: number, timeZone: string): string {
   return new Date(wallClockMs(timeZone, instantMs)).toISOString().slice(0, 19);
-}
-
-/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
-export function isCalendarDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
 }
 
 export type StoreTimeStyle = 'dateTime' | 'date' | 'time';

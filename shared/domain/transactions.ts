@@ -5,16 +5,15 @@
  * `EndOfDayInput`; nothing here knows the wire protocol.
  */
 import { z } from 'zod';
+import { calendarDate, localDateTime } from './time';
 
 export const TRANSACTION_KINDS = ['payment', 'reversal', 'refund', 'declined'] as const;
 export const TransactionKind = z.enum(TRANSACTION_KINDS);
 export type TransactionKind = z.infer<typeof TransactionKind>;
 
 /** The terminal's local clock, as ZVT reports it (no zone): "YYYY-MM-DDTHH:mm:ss". */
-export const LocalDateTime = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, { error: 'transactions.invalidDateTime' });
-export const BusinessDay = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'transactions.invalidDay' });
+export const LocalDateTime = localDateTime('transactions.invalidDateTime');
+export const BusinessDay = calendarDate('transactions.invalidDay');
 
 const Code = z.string().trim().max(64);
 

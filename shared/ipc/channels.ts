@@ -39,6 +39,7 @@ export const METHOD_NAMES = [
   'transactions.reconcile',
   'transactions.reconcileDay',
   'transactions.export',
+  'transactions.attention',
   'backup.list',
   'backup.updateSettings',
   'backup.create',
@@ -56,7 +57,7 @@ export const METHOD_NAMES = [
   'updates.check',
   'updates.installNow',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state'] as const;
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

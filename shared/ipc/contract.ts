@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AppInfo, PickFolderInput, PickFolderOutput } from '../domain/app';
+import { AttentionItem } from '../domain/attention';
 import { Settings, SettingsUpdate } from '../domain/settings';
 import { AnalyticsQuery, AnalyticsSummary } from '../domain/analytics';
 import {
@@ -132,6 +133,8 @@ export const contract = {
   'transactions.reconcile': method(ReconciliationQuery, ReconciliationList),
   'transactions.reconcileDay': method(ReconciliationDayQuery, ReconciliationDayDetail),
   'transactions.export': method(TransactionExportInput, TransactionExportResult),
+  /** What the transactions section needs the manager to see: captures held because the database could not take them. */
+  'transactions.attention': method(NoInput, z.array(AttentionItem)),
   'backup.list': method(NoInput, BackupList),
   'backup.updateSettings': method(BackupSettingsUpdate, BackupList),
   'backup.create': method(BackupCreateInput, BackupEntry),
@@ -172,6 +175,8 @@ export const events = {
   'terminals.event': TerminalEvent,
   /** The self-update state changed (checking, available, downloading n %, ready, up to date, error). */
   'updates.state': UpdateStatus,
+  /** The transactions section's attention items changed (captures held, or stored at last). */
+  'transactions.attention': z.array(AttentionItem),
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

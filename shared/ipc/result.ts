@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'path_exists',
   'folder_missing',
   'data_folder_in_use',
+  'backup_unsupported',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -67,7 +67,7 @@ describe('the poscare command', () => {
     const server = await serve(['--data', temp.dir, '--port', '0', '--token', 'cli-test-token-123']);
     expect(server.line).toMatch(/^PosCare listening on http:\/\/127\.0\.0\.1:\d+\/#token=cli-test-token-123$/);
     const origin = server.line.replace(/^PosCare listening on /, '').replace(/\/#token=.*$/, '');
-    const response = await fetch(`${origin}/api/app.info`, { method: 'POST', headers: { Authorization: 'Bearer cli-test-token-123' }, body: '{}' });
+    const response = await fetch(`${origin}/api/app.info`, { method: 'POST', headers: { Authorization: 'Bearer cli-test-token-123', 'Content-Type': 'application/json' }, body: '{}' });
     const body = (await response.json()) as { ok: boolean; value: { dataDir: string; mode: string } };
     expect(body.ok).toBe(true);
     expect(body.value).toMatchObject({ dataDir: temp.dir, mode: 'browser' });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../electron/node/app';
-import { startHost, type RunningHost } from '../../electron/node/host/server';
+import { HTTP_STATUS, startHost, type RunningHost } from '../../electron/node/host/server';
+import { ERROR_CODES } from '../../shared/ipc/result';
 import { silentLogger } from '../../electron/node/log/logger';
 import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
 import { tempDir } from '../helpers/temp';
@@ -139,5 +140,34 @@ describe('the browser-mode host', () => {
     await expect(
       startHost({ dispatch: core.dispatch, bus: core.bus, logger: silentLogger, rendererDir: '/nonexistent', token: TOKEN, port: host.port }),
     ).rejects.toMatchObject({ code: 'port_in_use' });
+  });
+
+  it('answers user errors with a 4xx from the one status table (wrong passphrase, not found, conflict, not a backup)', async () => {
+    const folder = path.join(path.dirname(core.dataDir), 'backups');
+    fs.mkdirSync(folder);
+    const created = await post('backup.create', { folder, passphrase: 'correct horse battery' });
+    expect(created.status).toBe(200);
+    const file = ((await created.json()) as { value: { file: string } }).value.file;
+    const wrong = await post('backup.verify', { file, passphrase: 'wrong passphrase here' });
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('backup_wrong_passphrase');
+    expect(wrong.status).toBe(422);
+    const missing = await post('devices.get', { id: 'no-such-device' });
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect(missing.status).toBe(404);
+    const junk = path.join(folder, 'junk.pcbak');
+    fs.writeFileSync(junk, 'not a backup at all');
+    const notBackup = await post('backup.verify', { file: junk });
+    expect(((await notBackup.json()) as { error: { code: string } }).error.code).toBe('not_a_backup');
+    expect(notBackup.status).toBe(422);
+  });
+
+  it('places every error code in the status table: what the caller got wrong is a 4xx', () => {
+    const callerErrors = ['validation', 'unknown_method', 'unauthorized', 'not_found', 'conflict', 'not_a_backup', 'backup_damaged', 'backup_newer', 'backup_wrong_passphrase', 'backup_passphrase_required', 'backup_busy', 'backup_unsupported'];
+    for (const code of ERROR_CODES) {
+      const status = HTTP_STATUS[code];
+      expect(status, code).toBeGreaterThanOrEqual(400);
+      if (callerErrors.includes(code)) expect(status, code).toBeLessThan(500);
+    }
+    expect(HTTP_STATUS.internal).toBe(500);
   });
 });

@@ -62,10 +62,14 @@ describe('the app:// protocol', () => {
   });
 
   it('answers 400 instead of throwing for a malformed path', async () => {
-    for (const url of ['not a url', 'app://poscare/%', 'app://poscare/%E0%A4%A', 'app://poscare/assets/%ZZ.js', 'app://poscare/a%00b']) {
+    for (const url of ['not a url', 'app://poscare/%', 'app://poscare/%E0%A4%A', 'app://poscare/assets/%ZZ.js', 'app://poscare/a%00b', 'app://poscare/a%01b', 'app://poscare/a%5cb', 'app://poscare/%0d%0a']) {
       const response = await get(url);
       expect(response.status, url).toBe(400);
     }
+  });
+
+  it('answers 414 for an overlong path', async () => {
+    expect((await get(`app://poscare/${'a'.repeat(5000)}`)).status).toBe(414);
   });
 
   it('never serves a file outside the renderer folder', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStoreTime, isCalendarDay, zonedDateTime, zonedDay, zonedDayStart, zonedInstant, zoneOffsetMs } from '../../shared/domain/time';
+import { formatStoreTime, isCalendarDate, zonedDateTime, zonedDay, zonedDayStart, zonedInstant, zoneOffsetMs } from '../../shared/domain/time';
 
 describe('store-local time', () => {
   it('finds 00:00 of a store day in the store zone, across daylight-saving changes', () => {
@@ -20,8 +20,8 @@ describe('store-local time', () => {
   });
 
   it('accepts only real calendar days', () => {
-    expect(isCalendarDay('2028-02-29')).toBe(true);
-    expect(['2026-02-29', '2026-13-01', '1', '+10000-01-01', '2026-1-1', ''].map(isCalendarDay)).toEqual([false, false, false, false, false, false]);
+    expect(isCalendarDate('2028-02-29')).toBe(true);
+    expect(['2026-02-29', '2026-13-01', '1', '+10000-01-01', '2026-1-1', ''].map(isCalendarDate)).toEqual([false, false, false, false, false, false]);
   });
 
   it('formats shown times in the store zone and language', () => {

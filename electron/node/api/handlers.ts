@@ -63,6 +63,7 @@ export function createHandlers(services: Services): Handlers {
     'transactions.reconcile': (input) => services.transactions.reconcile(input),
     'transactions.reconcileDay': (input) => services.transactions.reconcileDay(input),
     'transactions.export': (input) => services.transactions.export(input),
+    'transactions.attention': () => services.transactions.attentionItems(),
     'backup.list': () => services.backup.list(),
     'backup.updateSettings': (input) => services.backup.updateSettings(input),
     'backup.create': (input) => services.backup.create(input),

@@ -58,9 +58,19 @@ export function recentTerminalEvents(db: Db, terminalId: string, limit: number, 
   return rows.map(fromRow);
 }
 
-/** Drops raw frames older than `framesBeforeMs`, and any event older than `eventsBeforeMs` when given. Returns rows deleted. */
-export function pruneTerminalEvents(db: Db, options: { framesBeforeMs: number; eventsBeforeMs?: number }): number {
+/**
+ * Drops raw frames older than `framesBeforeMs`, a terminal's frames beyond its newest `maxFrames.keep`,
+ * and any event older than `eventsBeforeMs` when given. Returns rows deleted.
+ */
+export function pruneTerminalEvents(db: Db, options: { framesBeforeMs: number; eventsBeforeMs?: number; maxFrames?: { terminalId: string; keep: number } }): number {
   let deleted = db.prepare("DELETE FROM terminal_events WHERE type = 'frame' AND at_ms < ?").run(options.framesBeforeMs).changes;
+  if (options.maxFrames) {
+    const { terminalId, keep } = options.maxFrames;
+    const oldestKept = db
+      .prepare("SELECT id FROM terminal_events WHERE terminal_id = ? AND type = 'frame' ORDER BY id DESC LIMIT 1 OFFSET ?")
+      .get(terminalId, Math.max(0, keep - 1)) as { id: number } | undefined;
+    if (oldestKept) deleted += db.prepare("DELETE FROM terminal_events WHERE terminal_id = ? AND type = 'frame' AND id < ?").run(terminalId, oldestKept.id).changes;
+  }
   if (options.eventsBeforeMs !== undefined) {
     for (const type of ['link', 'command', 'result', 'error'] as const) {
       deleted += db.prepare('DELETE FROM terminal_events WHERE type = ? AND at_ms < ?').run(type, options.eventsBeforeMs).changes;

@@ -14,6 +14,7 @@ import { AppError, fail, type ErrorCode, type Result } from '../../../shared/ipc
 import type { Dispatch } from '../api/dispatch';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../log/logger';
+import { resolveStaticPath } from './static-path';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -46,13 +47,35 @@ const MIME: Record<string, string> = {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
-const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+/**
+ * The HTTP status of every error code, in one table (total: a new code must be placed here).
+ * What the user or the caller got wrong is a 4xx; only PosCare's own failures are a 5xx.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
   validation: 400,
-  unauthorized: 401,
   unknown_method: 404,
+  unauthorized: 401,
   not_found: 404,
   conflict: 409,
+  database_newer: 409,
+  database_corrupt: 500,
+  database_locked: 423,
+  data_dir_unwritable: 500,
+  port_in_use: 409,
   unavailable: 503,
+  internal: 500,
+  not_a_backup: 422,
+  backup_damaged: 422,
+  backup_newer: 422,
+  backup_wrong_passphrase: 422,
+  backup_passphrase_required: 400,
+  backup_busy: 409,
+  backup_unsupported: 422,
+  path_relative: 400,
+  path_in_data_folder: 400,
+  path_exists: 409,
+  folder_missing: 400,
+  data_folder_in_use: 423,
 };
 
 export interface HostOptions {
@@ -93,25 +116,40 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 function sendResult(res: http.ServerResponse, result: Result<unknown>): void {
-  sendJson(res, result.ok ? 200 : (STATUS_OF[result.error.code] ?? 500), result);
+  sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
 }
 
+class BodyTooLarge extends Error {}
+
+/** The body as text; rejects with BodyTooLarge past MAX_BODY_BYTES (then stops reading). */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new AppError('validation', 'Request body too large'));
-        req.destroy();
+        req.off('data', onData);
+        req.pause();
+        reject(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A bare status with a short text; the connection is closed after it when `close`. */
+function sendStatus(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}, close = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...(close ? { Connection: 'close' } : {}), ...headers });
+  res.end(text);
 }
 
 export function startHost(options: HostOptions): Promise<RunningHost> {
@@ -121,13 +159,25 @@ export function startHost(options: HostOptions): Promise<RunningHost> {
   let port = 0;
 
   function hostAllowed(req: http.IncomingMessage): boolean {
+    if ((req.headersDistinct.host?.length ?? 0) !== 1) return false;
     const host = req.headers.host ?? '';
     return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
   }
 
+  /** A browser names the page that sends a request: only our own page may call the API. */
+  function originAllowed(req: http.IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  }
+
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') {
-      res.writeHead(405, { Allow: 'POST' }).end();
+      sendStatus(res, 405, 'Method not allowed', { Allow: 'POST' });
+      return;
+    }
+    // Sent twice, a header is ambiguous (Node would keep one of them silently).
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1 || (req.headersDistinct['content-type']?.length ?? 0) > 1) {
+      sendResult(res, fail('validation', 'A header is sent twice'));
       return;
     }
     const auth = req.headers.authorization ?? '';
@@ -136,11 +186,25 @@ export function startHost(options: HostOptions): Promise<RunningHost> {
       sendResult(res, fail('unauthorized', 'Missing or wrong token'));
       return;
     }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      sendStatus(res, 415, 'The request body must be application/json', {}, true);
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      sendStatus(res, 413, 'Request body too large', {}, true);
+      return;
+    }
     let input: unknown;
     try {
       const body = await readBody(req);
       input = body.trim() === '' ? undefined : (JSON.parse(body) as unknown);
     } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        sendStatus(res, 413, 'Request body too large', {}, true);
+        return;
+      }
       sendResult(res, fail('validation', `The request body is not valid JSON: ${(error as Error).message}`));
       return;
     }
@@ -148,6 +212,10 @@ export function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   function handleEvents(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    if (req.method !== 'GET') {
+      sendStatus(res, 405, 'Method not allowed', { Allow: 'GET' });
+      return;
+    }
     if (!tokensEqual(url.searchParams.get('token') ?? '', token)) {
       sendResult(res, fail('unauthorized', 'Missing or wrong token'));
       return;
@@ -169,58 +237,69 @@ export function startHost(options: HostOptions): Promise<RunningHost> {
 
   function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
+      sendStatus(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       return;
     }
-    let relative: string;
-    try {
-      relative = decodeURIComponent(url.pathname);
-    } catch {
-      res.writeHead(400).end();
+    const target = resolveStaticPath(rendererRoot, url.pathname);
+    if (!target.ok) {
+      sendStatus(res, target.status, 'Bad request');
       return;
     }
-    if (relative === '/' || relative === '') relative = '/index.html';
-    const file = path.resolve(rendererRoot, '.' + relative);
-    if (!file.startsWith(rendererRoot + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (error, data) => {
+    fs.readFile(target.file, (error, data) => {
       if (error) {
-        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+        sendStatus(res, 404, 'Not found');
         return;
       }
-      const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const type = MIME[path.extname(target.file).toLowerCase()] ?? 'application/octet-stream';
       res.writeHead(200, {
         'Content-Type': type,
         'Content-Length': data.length,
         'Content-Security-Policy': CONTENT_SECURITY_POLICY,
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
-        'Cache-Control': relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'Cache-Control': target.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : data);
     });
   }
 
-  const server = http.createServer((req, res) => {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!hostAllowed(req)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden host');
+      sendStatus(res, 403, 'Forbidden host');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname.startsWith('/api/')) {
-      handleApi(req, res, url.pathname.slice('/api/'.length)).catch((error: unknown) => {
-        logger.error('api request failed', { error });
-        if (!res.headersSent) sendResult(res, fail('internal', 'Request failed'));
-      });
+    const raw = req.url ?? '';
+    // Only origin-form targets ("/path?query"): "//evil", "*" and absolute URLs are not ours.
+    if (!raw.startsWith('/') || raw.startsWith('//')) {
+      sendStatus(res, 400, 'Bad request');
       return;
     }
-    if (url.pathname === '/events') {
-      handleEvents(req, res, url);
+    const url = new URL(raw, `http://127.0.0.1:${port}`);
+    if (url.pathname.startsWith('/api/') || url.pathname === '/events') {
+      if (!originAllowed(req)) {
+        sendStatus(res, 403, 'Forbidden origin');
+        return;
+      }
+      if (url.pathname === '/events') handleEvents(req, res, url);
+      else await handleApi(req, res, url.pathname.slice('/api/'.length));
       return;
     }
     handleStatic(req, res, url);
+  }
+
+  // One guard per request: whatever a handler throws is logged and answered, never crashes the process.
+  const server = http.createServer((req, res) => {
+    res.on('error', (error) => logger.warn('response failed', { error }));
+    handle(req, res).catch((error: unknown) => {
+      logger.error('request failed', { error, method: req.method });
+      if (!res.headersSent) sendResult(res, fail('internal', 'Request failed'));
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    logger.warn('malformed request', { code: error.code });
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   const unsubscribe = bus.subscribe((event, payload) => {

@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { AttentionItem } from '../../../shared/domain/attention';
 import type { ReconciliationDayDetail, ReconciliationList, TransactionExportResult, TransactionRecord, TransactionTotals } from '../../../shared/domain/transactions';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
-import { call } from '../api/client';
+import { call, on } from '../api/client';
 
 export type TransactionFilters = Omit<MethodInput<'transactions.search'>, 'cursor' | 'limit'>;
 
@@ -74,5 +75,20 @@ export const useTransactionsStore = defineStore('transactions', () => {
     return result.ok ? { value: result.value } : { error: result.error };
   }
 
-  return { items, error, loading, page, nextCursor, totals, reconciliation, day, search, nextPage, previousPage, reconcile, openDay, exportRange };
+  /** Captures held because the database could not take them (a full disk): shown as a red banner at once. */
+  const attention = ref<AttentionItem[]>([]);
+  let attentionSubscribed = false;
+
+  async function watchAttention(): Promise<void> {
+    if (!attentionSubscribed) {
+      attentionSubscribed = true;
+      on('transactions.attention', (items) => {
+        attention.value = items;
+      });
+    }
+    const result = await call('transactions.attention', {});
+    if (result.ok) attention.value = result.value;
+  }
+
+  return { items, error, loading, page, nextCursor, totals, reconciliation, day, attention, search, nextPage, previousPage, reconcile, openDay, exportRange, watchAttention };
 });

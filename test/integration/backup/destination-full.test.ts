@@ -4,9 +4,7 @@
  * live database untouched. Once on a genuinely full filesystem (a 1 MiB tmpfs, where mounting is
  * allowed), and once with ENOSPC injected where the backup file is written, which runs everywhere.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
@@ -14,6 +12,7 @@ import { bulkInsertTransactions } from '../../../electron/node/db/bulk';
 import { createLogger } from '../../../electron/node/log/logger';
 import { demoTransactions } from '../../../electron/node/services/transactions/demo-data';
 import { failureOf, type BackupProgress } from '../../../shared/domain/backup';
+import { smallFilesystem } from '../../helpers/small-filesystem';
 import { tempDir } from '../../helpers/temp';
 import { contentHash } from '../backup-helpers';
 
@@ -25,23 +24,9 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-/** A 1 MiB tmpfs, or why there is none (mounting needs root and a kernel/container that allows it). */
-function smallFilesystem(): { dir: string } | { reason: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
-    return { dir };
-  } catch (error) {
-    fs.rmdirSync(dir);
-    return { reason: `cannot mount a 1 MiB tmpfs here (${(error as Error).message.split('\n')[0]}); the injected ENOSPC test covers the same path` };
-  }
-}
-
-const full = smallFilesystem();
+const full = smallFilesystem('1m', 'the injected ENOSPC test covers the same path');
 afterAll(() => {
-  if (!('dir' in full)) return;
-  execFileSync('umount', [full.dir], { stdio: 'ignore' });
-  fs.rmdirSync(full.dir);
+  if ('dir' in full) full.release();
 });
 
 function core(): AppCore {

@@ -171,7 +171,9 @@ describe('the terminal connection manager', () => {
   it('runs a payment, hands its Status Information to subscribers and logs it without the card number', async () => {
     const { manager } = world();
     const seen: { terminalId: string; amount?: number; maskedPan?: string }[] = [];
-    manager.onStatusInformation((terminalId, message) => seen.push({ terminalId, amount: message.amount, maskedPan: message.maskedPan }));
+    manager.onStatusInformation((terminalId, message) => {
+      seen.push({ terminalId, amount: message.amount, maskedPan: message.maskedPan });
+    });
     await manager.add(tcp('t1'));
     await settle();
     const result = await manager.run('t1', { command: 'pay', amount: 1234 });

@@ -49,6 +49,21 @@ export interface CommandProgress {
   dateTime?: SetDateTimeMessage;
   /** Messages the session answered but does not interpret (e.g. unknown commands). */
   other: ZvtMessage[];
+  /** Messages answered but not kept because a list reached MAX_PROGRESS_ENTRIES (a terminal that floods). */
+  dropped?: number;
+}
+
+/**
+ * A command keeps at most this many messages per list and receipt lines: each message restarts
+ * T4, so a faulty terminal streaming print lines would otherwise grow one command without end.
+ */
+export const MAX_PROGRESS_ENTRIES = 2_000;
+
+/** Appends unless the list is full; counts what it drops on the progress. */
+function keep<T>(progress: CommandProgress, list: T[], ...items: T[]): void {
+  const room = Math.max(0, MAX_PROGRESS_ENTRIES - list.length);
+  if (items.length > room) progress.dropped = (progress.dropped ?? 0) + items.length - room;
+  for (let i = 0; i < Math.min(room, items.length); i++) list.push(items[i] as T);
 }
 
 export interface CommandSuccess extends CommandProgress {
@@ -449,26 +464,26 @@ export class ZvtSession {
         return;
       }
       case 'status-information':
-        progress.statusInformation.push(message);
+        keep(progress, progress.statusInformation, message);
         break;
       case 'intermediate-status':
-        progress.intermediateStatus.push(message);
+        keep(progress, progress.intermediateStatus, message);
         // The timeout byte sets T4 in minutes (3.7); 0 keeps the current value.
         if (message.timeoutMinutes) running.completionMs = message.timeoutMinutes * 60_000;
         break;
       case 'print-line':
-        progress.printLines.push(message);
-        if (message.attribute !== 0xff) progress.receipt.push({ attribute: message.attribute, text: message.text });
+        keep(progress, progress.printLines, message);
+        if (message.attribute !== 0xff) keep(progress, progress.receipt, { attribute: message.attribute, text: message.text });
         break;
       case 'print-text-block':
-        progress.textBlocks.push(message);
-        progress.receipt.push(...message.lines);
+        keep(progress, progress.textBlocks, message);
+        keep(progress, progress.receipt, ...message.lines);
         break;
       case 'set-date-time':
         progress.dateTime = message;
         break;
       default:
-        progress.other.push(message);
+        keep(progress, progress.other, message);
         // Commands we do not implement (dial-up, menus, ...): "function not possible" (chapter 10, 83).
         this.respond(negativeAcknowledgement(0x83));
         if (this.current === running) this.setCommandTimer(running, running.completionMs, 'T4');

@@ -33,6 +33,19 @@ const TAG_BYTES = 16;
 const MAX_HEADER = 1024 * 1024;
 const ZERO_HASH = '0'.repeat(64);
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * The key-derivation parameters PosCare has ever written (32 MiB, ~0.1 s). A header asking for
+ * anything else is refused before deriving: the file decides nothing about our memory or time.
+ */
+const ACCEPTED_SCRYPT_PARAMS: readonly (typeof SCRYPT_PARAMS)[] = [SCRYPT_PARAMS];
+
+function acceptedScryptParams(params: { N: number; r: number; p: number }): boolean {
+  return ACCEPTED_SCRYPT_PARAMS.some((accepted) => accepted.N === params.N && accepted.r === params.r && accepted.p === params.p);
+}
+
+function unsupportedParams(file: string | undefined): AppError {
+  return new AppError('backup_unsupported', 'The backup asks for key-derivation parameters PosCare never writes', file === undefined ? undefined : { file });
+}
 const KEY_CHECK_LABEL = 'poscare-backup-key-check';
 
 const inflateRaw = promisify(zlib.inflateRaw);
@@ -88,9 +101,7 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 }
 
 export function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
-  if (params.N > 2 ** 20 || params.r > 32 || params.p > 16) {
-    return Promise.reject(new AppError('backup_damaged', 'The backup asks for key parameters out of range'));
-  }
+  if (!acceptedScryptParams(params)) return Promise.reject(unsupportedParams(undefined));
   return scrypt(passphrase.normalize('NFC'), salt, 32, { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 });
 }
 
@@ -257,6 +268,7 @@ export async function readBackupHeader(file: string): Promise<{ header: BackupHe
     if (!header.success || !hex.test(header.data.sha256)) {
       throw new AppError('backup_damaged', `The header of ${file} is damaged`, { file });
     }
+    if (header.data.encryption && !acceptedScryptParams(header.data.encryption.params)) throw unsupportedParams(file);
     const head = Buffer.concat([start, raw]);
     // Version 3 requires the header hash; a file that has one is checked whatever its version
     // says, so a flipped version digit cannot turn the check off.

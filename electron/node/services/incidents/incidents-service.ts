@@ -130,7 +130,7 @@ export class IncidentsService {
     if (device.archived) throw new AppError('conflict', `Device ${device.id} is archived`, { id: device.id });
     const now = this.clock.now().toISOString();
     const openedAt = input.openedAt ? new Date(input.openedAt).toISOString() : now;
-    if (openedAt > now) throw fieldError('openedAt', 'incidents.openedInFuture', 'An incident cannot open in the future');
+    if (Date.parse(openedAt) > Date.parse(now)) throw fieldError('openedAt', 'incidents.openedInFuture', 'An incident cannot open in the future');
     const id = randomUUID();
     // Opened by hand on a terminal that reports a fault: start from what the terminal says (the
     // symptoms and the guide that fits), unless the manager said otherwise.
@@ -190,7 +190,7 @@ export class IncidentsService {
     next.state = state;
     if (CLOSED_STATES.includes(state)) next.closedAt = input.closedAt ? new Date(input.closedAt).toISOString() : (current.closedAt ?? this.clock.now().toISOString());
     else next.closedAt = null;
-    if (next.closedAt && next.closedAt < next.openedAt) {
+    if (next.closedAt && Date.parse(next.closedAt) < Date.parse(next.openedAt)) {
       throw fieldError('closedAt', 'incidents.closedBeforeOpened', 'An incident cannot close before it opened');
     }
     updateIncident(this.db, current.id, next);

@@ -60,6 +60,14 @@ export interface TerminalManagerOptions {
   registerOnConnect?: boolean;
   /** Event log writes are batched this long. Default 500 ms. */
   flushIntervalMs?: number;
+  /**
+   * Raw frames logged per terminal: a token bucket of `burst` refilled at `perSecond`; frames
+   * beyond it are dropped and counted in one "n frames dropped" event per `reportEveryMs`.
+   * Default 20/s, burst 200, a report every 10 s.
+   */
+  frameRate?: { perSecond: number; burst: number; reportEveryMs?: number };
+  /** Raw frames kept per terminal at most (besides the age limit). Default 20,000 (< 50 MB: a frame row is bounded). */
+  maxFramesPerTerminal?: number;
   /** Vendor profiles besides the built-in catalogue (VENDOR_PROFILES); one with a catalogue id replaces it. */
   profiles?: readonly VendorProfile[];
   /** Serial port enumeration (tests). */
@@ -91,7 +99,8 @@ function statusInformationContext(command: string, ecr: EcrCommand, progress: Co
     ...(ecr.kind === 'reversal' ? { originalReceiptNumber: ecr.receiptNumber } : {}),
   };
 }
-export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: StatusInformationContext) => void;
+/** A listener that stores what the message reports answers whether it is stored or only held. */
+export type StatusInformationListener = (terminalId: string, message: StatusInformationMessage, context: StatusInformationContext) => void | 'stored' | 'held';
 export type LinkListener = (link: TerminalLink, previous: LinkState) => void;
 
 interface Entry {
@@ -122,6 +131,16 @@ export interface RunOptions {
 
 const MAX_FRAME_HEX = 2048;
 
+/** A terminal's allowance of raw-frame rows (token bucket) and what it dropped since the last report. */
+interface FrameBucket {
+  tokens: number;
+  refilledAt: number;
+  dropped: number;
+  reportedAt: number;
+  /** Frames written since the last count-based prune of this terminal. */
+  sincePrune: number;
+}
+
 const CARD_FIELDS = ['maskedPan', 'track1', 'track2', 'track3', 'chipData', 'chipCardId', 'cardVerificationValue', 'cardOffset'] as const;
 
 function carriesCardData(message: object): boolean {
@@ -143,6 +162,9 @@ export class TerminalManager {
   private readonly captureFrames: boolean;
   private readonly registerOnConnect: boolean;
   private readonly flushIntervalMs: number;
+  private readonly frameRate: { perSecond: number; burst: number; reportEveryMs: number };
+  private readonly maxFramesPerTerminal: number;
+  private readonly buckets = new Map<string, FrameBucket>();
   private readonly profiles: Map<string, VendorProfile>;
   private readonly openLink: NonNullable<TerminalManagerOptions['openLink']>;
   private flushTimer: TimerHandle | undefined;
@@ -160,6 +182,8 @@ export class TerminalManager {
     this.captureFrames = options.captureFrames ?? true;
     this.registerOnConnect = options.registerOnConnect ?? true;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
+    this.frameRate = { perSecond: 20, burst: 200, reportEveryMs: 10_000, ...options.frameRate };
+    this.maxFramesPerTerminal = options.maxFramesPerTerminal ?? 20_000;
     this.profiles = new Map([...Object.values(VENDOR_PROFILES), ...(options.profiles ?? [])].map((profile) => [profile.id, profile] as const));
     this.openLink = options.openLink ?? ((config, linkOptions) => openTerminalLink(config.connection, linkOptions));
     this.schedulePrune();
@@ -466,14 +490,25 @@ export class TerminalManager {
     const summary = summariseResult(command, result, this.clock.now() - started);
     const progress = result.ok ? result.value : result.error.progress;
     const context = statusInformationContext(command.command, ecr, progress, this.clock.now());
+    const outcomes = new Set<'stored' | 'held' | 'failed'>();
     for (const message of progress?.statusInformation ?? []) {
       for (const listener of [...this.statusListeners]) {
         try {
-          listener(entry.config.id, message, context);
+          const outcome = listener(entry.config.id, message, context);
+          if (outcome) outcomes.add(outcome);
         } catch (error) {
+          outcomes.add('failed');
           this.logger.error('status information listener failed', { error });
         }
       }
+    }
+    // Never "recorded" unless it is: a capture the database could not take says so.
+    if (outcomes.has('held')) {
+      summary.capture = { state: 'held', message: 'captured but not stored yet: held until the database can take it' };
+    } else if (outcomes.has('failed')) {
+      summary.capture = { state: 'failed', message: 'not stored: the report could not be read as a transaction (see the log)' };
+    } else if (outcomes.has('stored')) {
+      summary.capture = { state: 'stored', message: 'stored' };
     }
     if (origin !== 'poll' || !summary.ok) {
       const { receipt: _receipt, ...logged } = summary;
@@ -536,41 +571,105 @@ export class TerminalManager {
     this.options.bus?.emit('terminals.event', { id: 0, terminalId: event.terminalId, at: new Date(event.atMs).toISOString(), type, message: event.message, ...(event.data === undefined ? {} : { data: event.data }) });
   }
 
+  /** Whether the terminal may log one more raw frame now (token bucket); counts it as dropped if not. */
+  private allowFrame(terminalId: string): boolean {
+    const now = this.clock.now();
+    let bucket = this.buckets.get(terminalId);
+    if (!bucket) {
+      bucket = { tokens: this.frameRate.burst, refilledAt: now, dropped: 0, reportedAt: now, sincePrune: 0 };
+      this.buckets.set(terminalId, bucket);
+    }
+    bucket.tokens = Math.min(this.frameRate.burst, bucket.tokens + ((now - bucket.refilledAt) * this.frameRate.perSecond) / 1000);
+    bucket.refilledAt = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return true;
+    }
+    bucket.dropped++;
+    this.armFlush();
+    return false;
+  }
+
+  /** One "n frames dropped" event per terminal and interval (all of them when `force`). */
+  private reportDrops(force: boolean): void {
+    const now = this.clock.now();
+    for (const [terminalId, bucket] of this.buckets) {
+      if (bucket.dropped === 0 || (!force && now - bucket.reportedAt < this.frameRate.reportEveryMs)) continue;
+      this.pending.push({
+        terminalId,
+        atMs: now,
+        type: 'error',
+        message: `${bucket.dropped} frames dropped: the terminal sent more than ${this.frameRate.perSecond} per second`,
+        data: { dropped: bucket.dropped, perSecond: this.frameRate.perSecond },
+      });
+      bucket.dropped = 0;
+      bucket.reportedAt = now;
+    }
+  }
+
+  private armFlush(): void {
+    if (this.flushTimer !== undefined || this.disposed) return;
+    this.flushTimer = this.clock.setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.flushIntervalMs);
+  }
+
   private queue(event: TerminalEventInput): void {
+    // A terminal that floods its link gets a bounded share of the log (and of memory until the flush).
+    if (event.type === 'frame' && !this.allowFrame(event.terminalId)) return;
     // Raw frames: never a full card number, even one that a terminal sent in clear.
     if (event.type === 'frame') {
       event.message = redactPan(event.message);
       if (event.data !== undefined) event.data = JSON.parse(redactPan(JSON.stringify(event.data))) as unknown;
     }
     this.pending.push(event);
-    if (this.flushTimer === undefined && !this.disposed) {
-      this.flushTimer = this.clock.setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flush();
-      }, this.flushIntervalMs);
-    }
+    this.armFlush();
   }
 
-  /** Writes queued events now. */
+  /** Writes queued events now (with the drop reports that are due). */
   flush(): void {
     if (this.flushTimer !== undefined) {
       this.clock.clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
     }
+    this.reportDrops(this.disposed);
+    // Drops not reported yet: come back when their interval is over.
+    if ([...this.buckets.values()].some((bucket) => bucket.dropped > 0)) this.armFlush();
     if (this.pending.length === 0) return;
     const batch = this.pending.splice(0);
     try {
       insertTerminalEvents(this.options.db, batch);
     } catch (error) {
       this.logger.error('cannot write terminal events', { error, count: batch.length });
+      return;
+    }
+    // A terminal that wrote a tenth of its frame allowance since the last prune is pruned by count now.
+    for (const event of batch) {
+      if (event.type !== 'frame') continue;
+      const bucket = this.buckets.get(event.terminalId);
+      if (bucket) bucket.sincePrune++;
+    }
+    for (const [terminalId, bucket] of this.buckets) {
+      if (bucket.sincePrune < this.maxFramesPerTerminal / 10) continue;
+      bucket.sincePrune = 0;
+      try {
+        pruneTerminalEvents(this.options.db, { framesBeforeMs: this.clock.now() - this.frameRetentionMs, maxFrames: { terminalId, keep: this.maxFramesPerTerminal } });
+      } catch (error) {
+        this.logger.error('cannot prune terminal events', { error });
+      }
     }
   }
 
-  /** Drops raw frames older than the retention window. */
+  /** Drops raw frames older than the retention window, and beyond the per-terminal count. */
   prune(): number {
     this.flush();
     try {
-      return pruneTerminalEvents(this.options.db, { framesBeforeMs: this.clock.now() - this.frameRetentionMs });
+      let deleted = pruneTerminalEvents(this.options.db, { framesBeforeMs: this.clock.now() - this.frameRetentionMs });
+      for (const terminalId of this.buckets.keys()) {
+        deleted += pruneTerminalEvents(this.options.db, { framesBeforeMs: 0, maxFrames: { terminalId, keep: this.maxFramesPerTerminal } });
+      }
+      return deleted;
     } catch (error) {
       this.logger.error('cannot prune terminal events', { error });
       return 0;

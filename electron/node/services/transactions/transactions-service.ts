@@ -50,11 +50,25 @@ import {
   type StoredTransaction,
 } from '../../db/transactions';
 import type { Logger } from '../../log/logger';
+import type { AttentionItem } from '../../../../shared/domain/attention';
+import { CaptureHold, type CaptureHoldOptions, type HeldCapture } from './capture-hold';
 import { collectDays, dayKey, dayNumberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
 import { checkWriteFile } from '../../files/write-target';
 
 export type Clock = () => Date;
+
+/** What became of a capture: stored (new or a repeat), or held because the database could not take it. */
+export type CaptureOutcome = { stored: true; id: number; created: boolean } | { stored: false; held: number };
+
+export interface TransactionsOptions {
+  /** Where captures that cannot be stored are held; without it a storage failure throws as before. */
+  hold?: CaptureHoldOptions;
+  /** Opens the incident for held captures of a terminal; throws when it cannot (retried). */
+  openIncident?: (terminalId: string, held: number) => void;
+  /** Told whenever the attention items change. */
+  onAttention?: (items: AttentionItem[]) => void;
+}
 
 const DAY_VIEW_LIMIT = 2_000;
 const EXPORT_BATCH = 5_000;
@@ -76,11 +90,118 @@ function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T 
 }
 
 export class TransactionsService {
+  private readonly hold: CaptureHold | undefined;
+  private readonly storedListeners = new Set<(record: TransactionRecordInput, created: boolean) => void>();
+  /** Terminals with held captures whose incident is not open yet (the database may be full too). */
+  private readonly incidentsToOpen = new Map<string, number>();
+
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly clock: Clock = () => new Date(),
-  ) {}
+    private readonly options: TransactionsOptions = {},
+  ) {
+    this.hold = options.hold
+      ? new CaptureHold(options.hold, logger, (held) => this.storeHeld(held), () => this.afterRetry())
+      : undefined;
+    for (const held of this.hold?.records() ?? []) this.incidentsToOpen.set(held.record.terminalId, (this.incidentsToOpen.get(held.record.terminalId) ?? 0) + 1);
+  }
+
+  /** Told of every record written (by a capture or a retry of a held one). */
+  onStored(listener: (record: TransactionRecordInput, created: boolean) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
+  }
+
+  /**
+   * Stores one capture, or holds it when the database cannot take it (a full disk): never lost,
+   * never answered as stored. An invalid record is refused (thrown) as by `capture`.
+   */
+  captureOrHold(input: TransactionRecordInput): CaptureOutcome {
+    const record = parse(TransactionRecordInput, input);
+    let result: CaptureResult;
+    try {
+      result = this.capture(record);
+    } catch (error) {
+      if (error instanceof AppError || !this.hold) throw error;
+      this.hold.hold(record, this.clock().toISOString(), error);
+      this.incidentsToOpen.set(record.terminalId, (this.incidentsToOpen.get(record.terminalId) ?? 0) + 1);
+      this.tryOpenIncidents();
+      this.announce();
+      return { stored: false, held: this.hold.count };
+    }
+    this.told(record, result.created);
+    return { stored: true, ...result };
+  }
+
+  /** Captures held because they could not be stored yet. */
+  heldCount(): number {
+    return this.hold?.count ?? 0;
+  }
+
+  /** Tries to write the held captures now (the retry timer does this by itself); answers how many were written. */
+  retryHeld(): number {
+    return this.hold?.retry() ?? 0;
+  }
+
+  /** A critical item while captures are held: payments the terminal took that are not in the database yet. */
+  attentionItems(): AttentionItem[] {
+    const count = this.heldCount();
+    if (count === 0) return [];
+    return [
+      {
+        id: 'transactions.captureHeld',
+        section: 'transactions',
+        kind: 'transactions.captureHeld',
+        severity: 'critical',
+        count,
+        textKey: 'transactions.attention.captureHeld',
+        params: { count, since: this.hold?.since ?? '' },
+        link: '/transactions',
+      },
+    ];
+  }
+
+  private storeHeld(held: HeldCapture): void {
+    const result = this.capture(held.record);
+    this.told(held.record, result.created);
+  }
+
+  private told(record: TransactionRecordInput, created: boolean): void {
+    for (const listener of [...this.storedListeners]) {
+      try {
+        listener(record, created);
+      } catch (error) {
+        this.logger.error('capture listener failed', { error });
+      }
+    }
+  }
+
+  private afterRetry(): boolean {
+    this.tryOpenIncidents();
+    this.announce();
+    return this.incidentsToOpen.size > 0;
+  }
+
+  private tryOpenIncidents(): void {
+    const open = this.options.openIncident;
+    if (!open) return this.incidentsToOpen.clear();
+    for (const [terminalId, held] of [...this.incidentsToOpen]) {
+      try {
+        open(terminalId, held);
+        this.incidentsToOpen.delete(terminalId);
+      } catch (error) {
+        // A full disk refuses the incident too: tried again with the next retry. An unknown or
+        // archived terminal never gets one (the attention item still shows the held records).
+        if (error instanceof AppError) this.incidentsToOpen.delete(terminalId);
+        else this.logger.warn('cannot open the incident for held captures yet', { error, terminalId });
+      }
+    }
+  }
+
+  private announce(): void {
+    this.options.onAttention?.(this.attentionItems());
+  }
 
   /**
    * Stores one Status Information; a repeat (same terminal, business day, trace and receipt
@@ -241,5 +362,7 @@ export class TransactionsService {
     return { file, ...written };
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.hold?.dispose();
+  }
 }
