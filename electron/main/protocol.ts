@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../node/host/server';
+import { CONTENT_SECURITY_POLICY } from '../node/host/csp';
 import { APP_ORIGIN, APP_SCHEME } from './window';
 
 /** 'poscare': the one host our pages live on. */

@@ -5,9 +5,10 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
+import type { AppInfo } from '../../shared/domain/app';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
+import type { NativeShell, Services } from './api/services';
 import { swappableDatabase } from './db/backup';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
 import { schemaVersion } from './db/migrations/index';
@@ -49,31 +50,6 @@ export interface AppOptions {
   updater?: SelfUpdater;
   /** Time between background update checks (tests). */
   updateIntervalMs?: number;
-}
-
-/** Implemented by electron/main/native; the services reach the OS only through it. */
-export interface NativeShell {
-  pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
-  /** Asks for one existing backup file (PosCare backups first in the filter). */
-  pickFile(input: PickFolderInput): Promise<PickFolderOutput>;
-  /** Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. */
-  savePdf(html: string, defaultName: string): Promise<PickFolderOutput>;
-  notify(title: string, body: string): void;
-}
-
-export interface Services {
-  info(): AppInfo;
-  native: NativeShell | undefined;
-  settings: SettingsService;
-  devices: DevicesService;
-  incidents: IncidentsService;
-  analytics: AnalyticsService;
-  transactions: TransactionsService;
-  backup: BackupService;
-  /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
-  terminals: TerminalManager;
-  /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
-  updates: UpdatesService | undefined;
 }
 
 export interface AppCore {

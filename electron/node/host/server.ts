@@ -14,20 +14,7 @@ import { AppError, fail, type ErrorCode, type Result } from '../../../shared/ipc
 import type { Dispatch } from '../api/dispatch';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../log/logger';
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Element Plus positions popups with inline style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from './csp';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
