@@ -24,7 +24,6 @@ import {
 import {
   EscalationPack,
   FaultGuide,
-  GuideCommand,
   GuideCommandResult,
   Incident,
   IncidentChangedEvent,
@@ -63,6 +62,7 @@ import {
 } from '../domain/transactions';
 import {
   AbortTerminalCommand,
+  GuideCommand,
   RunTerminalCommand,
   SerialPortList,
   TerminalAbortResult,

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'backup_wrong_passphrase',
   'backup_passphrase_required',
   'backup_busy',
+  'command_not_abortable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

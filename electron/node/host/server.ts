@@ -39,6 +39,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   unknown_method: 404,
   not_found: 404,
   conflict: 409,
+  command_not_abortable: 409,
   unavailable: 503,
 };
 
