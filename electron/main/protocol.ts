@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../node/host/server';
+import { CONTENT_SECURITY_POLICY } from '../node/host/csp';
 import { resolveStaticPath } from '../node/host/static-path';
 import { APP_ORIGIN, APP_SCHEME } from './window';
 

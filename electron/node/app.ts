@@ -6,10 +6,11 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
+import type { AppInfo, PickFolderInput } from '../../shared/domain/app';
 import { AppError } from '../../shared/ipc/result';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
+import type { NativeShell, Services } from './api/services';
 import { swappableDatabase } from './db/backup';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
 import { schemaVersion } from './db/migrations/index';
@@ -66,34 +67,6 @@ export interface AppOptions {
 /** The spill folder of a data folder: under the OS temp folder, one per data folder. */
 export function defaultSpillDir(dataDir: string): string {
   return path.join(os.tmpdir(), 'poscare-held-captures', crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
-}
-
-/** Implemented by electron/main/native; the services reach the OS only through it. */
-export interface NativeShell {
-  pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
-  /** Asks for one existing backup file (PosCare backups first in the filter). */
-  pickFile(input: PickFolderInput): Promise<PickFolderOutput>;
-  /**
-   * Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. `check`
-   * (checkWriteFile) refuses a place PosCare must not write before anything is written.
-   */
-  savePdf(html: string, defaultName: string, check: (file: string) => string): Promise<PickFolderOutput>;
-  notify(title: string, body: string): void;
-}
-
-export interface Services {
-  info(): AppInfo;
-  native: NativeShell | undefined;
-  settings: SettingsService;
-  devices: DevicesService;
-  incidents: IncidentsService;
-  analytics: AnalyticsService;
-  transactions: TransactionsService;
-  backup: BackupService;
-  /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
-  terminals: TerminalManager;
-  /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
-  updates: UpdatesService | undefined;
 }
 
 export interface AppCore {

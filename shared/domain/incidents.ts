@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { instant } from './time';
 import { LINK_STATES, OVERALL_STATES, PRINTER_STATES } from './status';
+import { GuideCommand } from './terminals';
 
 export const FAULT_CLASSES = ['hardware', 'peripheral', 'software', 'network', 'transaction', 'environment'] as const;
 export const FaultClass = z.enum(FAULT_CLASSES);
@@ -240,9 +241,6 @@ export const IncidentSettingsUpdate = IncidentSettings.partial().strict();
 export const LocalText = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict();
 export type LocalText = z.infer<typeof LocalText>;
 
-export const GUIDE_COMMANDS = ['statusEnquiry', 'diagnosis', 'selfTest', 'printConfiguration', 'endOfDay', 'softwareUpdate', 'reconnect'] as const;
-export const GuideCommand = z.enum(GUIDE_COMMANDS);
-export type GuideCommand = z.infer<typeof GuideCommand>;
 
 const NodeId = z.string().regex(/^[a-z][a-zA-Z0-9]*$/);
 

@@ -125,6 +125,39 @@ export const TERMINAL_COMMANDS = [
 ] as const;
 export type TerminalCommandName = (typeof TERMINAL_COMMANDS)[number];
 
+/**
+ * The commands of the device page and the fault guides (a manager's words for them); the
+ * registry runs each as the TERMINAL_COMMANDS entry GUIDE_TERMINAL_COMMANDS names.
+ */
+export const GUIDE_COMMANDS = ['statusEnquiry', 'diagnosis', 'selfTest', 'printConfiguration', 'endOfDay', 'softwareUpdate', 'reconnect'] as const;
+export const GuideCommand = z.enum(GUIDE_COMMANDS);
+export type GuideCommand = z.infer<typeof GuideCommand>;
+
+/** Guide/board command -> ZVT management command; undefined: not a ZVT command. */
+export const GUIDE_TERMINAL_COMMANDS: Readonly<Record<GuideCommand, TerminalCommandName | undefined>> = {
+  statusEnquiry: 'status',
+  diagnosis: 'diagnosis',
+  selfTest: 'selftest',
+  printConfiguration: 'print-config',
+  endOfDay: 'end-of-day',
+  // 08 10 (PA00P015 2.37): the terminal calls its management system for new software.
+  softwareUpdate: 'software-update',
+  reconnect: undefined,
+};
+
+/**
+ * The commands Abort 06 B0 (PA00P015 2.23) may stop: the card transactions while the terminal
+ * waits for the card, and the long management commands. The short ones end before an Abort could
+ * matter; the console (terminals.abort) refuses to abort them.
+ */
+export const ABORTABLE_TERMINAL_COMMANDS: readonly TerminalCommandName[] = ['pay', 'refund', 'reversal', 'diagnosis', 'end-of-day', 'software-update'];
+
+/** Whether a running command, named in either vocabulary (TERMINAL_COMMANDS or GUIDE_COMMANDS), may be aborted. */
+export function isAbortableCommand(command: string): boolean {
+  const terminalCommand = (GUIDE_COMMANDS as readonly string[]).includes(command) ? GUIDE_TERMINAL_COMMANDS[command as GuideCommand] : command;
+  return terminalCommand !== undefined && (ABORTABLE_TERMINAL_COMMANDS as readonly string[]).includes(terminalCommand);
+}
+
 const TerminalCommandShape = z
   .object({
     command: z.enum(TERMINAL_COMMANDS),

@@ -25,7 +25,6 @@ import {
 import {
   EscalationPack,
   FaultGuide,
-  GuideCommand,
   GuideCommandResult,
   Incident,
   IncidentChangedEvent,
@@ -65,6 +64,7 @@ import {
 } from '../domain/transactions';
 import {
   AbortTerminalCommand,
+  GuideCommand,
   RunTerminalCommand,
   SerialPortList,
   TerminalAbortResult,

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'folder_missing',
   'data_folder_in_use',
   'backup_unsupported',
+  'command_not_abortable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

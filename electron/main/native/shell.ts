@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import { BrowserWindow, dialog, Notification } from 'electron';
 import type { PickFolderInput, PickFolderOutput } from '../../../shared/domain/app';
-import type { NativeShell } from '../../node/app';
+import type { NativeShell } from '../../node/api/services';
 
 /**
  * Renders HTML (an escalation pack, made by PosCare itself) to PDF in a hidden window that runs

@@ -4,7 +4,7 @@
  */
 import type { MethodName, MethodOutput, ParsedInput } from '../../../shared/ipc/contract';
 import { AppError } from '../../../shared/ipc/result';
-import type { Services } from '../app';
+import type { Services } from './services';
 import { checkWriteFile } from '../files/write-target';
 
 export type Handler<M extends MethodName> = (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;

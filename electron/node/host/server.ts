@@ -14,21 +14,8 @@ import { AppError, fail, type ErrorCode, type Result } from '../../../shared/ipc
 import type { Dispatch } from '../api/dispatch';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../log/logger';
+import { CONTENT_SECURITY_POLICY } from './csp';
 import { resolveStaticPath } from './static-path';
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Element Plus positions popups with inline style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -62,6 +49,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   database_locked: 423,
   data_dir_unwritable: 500,
   port_in_use: 409,
+  command_not_abortable: 409,
   unavailable: 503,
   internal: 500,
   not_a_backup: 422,

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Device } from '../../../shared/domain/devices';
-import { CLOSED_STATES, type EscalationPack, type FaultGuide, type GuideCommand, type Incident, type IncidentSettings, type IncidentState, type IncidentUpdate } from '../../../shared/domain/incidents';
+import { CLOSED_STATES, type EscalationPack, type FaultGuide, type Incident, type IncidentSettings, type IncidentState, type IncidentUpdate } from '../../../shared/domain/incidents';
+import type { GuideCommand } from '../../../shared/domain/terminals';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import type { Overall } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';

@@ -230,6 +230,20 @@ describe('the terminal connection manager', () => {
     expect(manager.get('t1').link.state).toBe('ready');
   });
 
+  it('refuses to abort a short command (the shared vocabulary), sends nothing and lets it finish', async () => {
+    const { manager } = world({ pollIntervalMs: 0 });
+    await manager.add(tcp('t1'));
+    await settle();
+    const printing = manager.run('t1', { command: 'print-config' });
+    expect(manager.get('t1').link).toMatchObject({ state: 'busy', command: 'print-config' });
+    expect(() => manager.abort('t1')).toThrow(expect.objectContaining({ code: 'command_not_abortable', details: { command: 'print-config' } }));
+    expect(await printing).toMatchObject({ ok: true });
+    expect(manager.recentEvents('t1', 200, ['command']).map((event) => event.message)).not.toContain('abort print-config');
+    const diagnosis = manager.run('t1', { command: 'diagnosis' });
+    expect(manager.abort('t1')).toEqual({ aborted: true, command: 'diagnosis' });
+    expect(await diagnosis).toMatchObject({ ok: false, error: { code: 'aborted' } });
+  });
+
   it('passes the intermediate status texts of a running command to its caller', async () => {
     const { manager } = world({ pollIntervalMs: 0 });
     await manager.add(tcp('t1'));

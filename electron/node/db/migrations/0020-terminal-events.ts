@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The per-terminal event log of the connection manager: link changes, commands, results, errors,

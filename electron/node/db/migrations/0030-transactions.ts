@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * Transaction records and end-of-day totals. The indexes serve the screens: the search pages by

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /** The history of backups this installation wrote (the files themselves live on the chosen drive). */
 export const migration0040: Migration = {

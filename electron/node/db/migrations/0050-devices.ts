@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /** The device registry, its current normalized status and the status history (rows on change only). */
 export const migration0050: Migration = {

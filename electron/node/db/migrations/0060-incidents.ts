@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /** Incidents and the steps taken in them (guided troubleshooting answers included). */
 export const migration0060: Migration = {

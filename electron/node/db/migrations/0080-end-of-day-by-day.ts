@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * end_of_day by business day: reconciliation reads one day of all terminals at a time, and the

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The terminal's own six-digit password (ZVT registration, end-of-day, reversal; PA00P015 1.2).

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The terminal's vendor profile (shared/domain/terminals VENDOR_PROFILE_IDS): the ZVT deviations

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * Whether an incident's symptoms are what the terminal reported (written by PosCare, shown worded

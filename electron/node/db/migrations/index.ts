@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../../shared/ipc/result';
+import type { Migration } from './migration';
 import { migration0010 } from './0010-settings';
 import { migration0020 } from './0020-terminal-events';
 import { migration0030 } from './0030-transactions';
@@ -17,11 +18,7 @@ import { migration0090 } from './0090-device-terminal-password';
 import { migration0100 } from './0100-device-vendor-profile';
 import { migration0170 } from './0170-incident-symptoms-reported';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+export type { Migration } from './migration';
 
 export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0170];
 

@@ -17,7 +17,7 @@ import {
   type DeviceCsvImportResult,
   type DeviceFieldsInput,
 } from '../../../../shared/domain/devices';
-import type { GuideCommand } from '../../../../shared/domain/incidents';
+import type { GuideCommand } from '../../../../shared/domain/terminals';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusObservation } from '../../../../shared/domain/status';
 import type { Db } from '../../db/connection';

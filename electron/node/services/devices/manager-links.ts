@@ -2,16 +2,15 @@
  * Adapts the terminal connection manager (services/terminals) to what the device registry needs.
  * Typed structurally, so the registry does not depend on the manager's internals.
  */
-import type { GuideCommand } from '../../../../shared/domain/incidents';
 import type { LinkKind } from '../../../../shared/domain/status';
-import type {
-  LinkState,
-  TerminalAbortResult,
-  TerminalCommand,
-  TerminalCommandName,
-  TerminalCommandResult,
-  TerminalConfigInput,
-  TerminalLink,
+import {
+  GUIDE_TERMINAL_COMMANDS,
+  type LinkState,
+  type TerminalAbortResult,
+  type TerminalCommand,
+  type TerminalCommandResult,
+  type TerminalConfigInput,
+  type TerminalLink,
 } from '../../../../shared/domain/terminals';
 import type { CommandOutcome, DeviceCommand, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
 
@@ -22,18 +21,6 @@ export interface ManagedTerminals {
   abort(id: string): TerminalAbortResult;
   onLinkChange(listener: (link: TerminalLink, previous: LinkState) => void): () => void;
 }
-
-/** Guide/board command -> ZVT management command of the manager; undefined: not a ZVT command. */
-export const COMMAND_MAP: Record<GuideCommand, TerminalCommandName | undefined> = {
-  statusEnquiry: 'status',
-  diagnosis: 'diagnosis',
-  selfTest: 'selftest',
-  printConfiguration: 'print-config',
-  endOfDay: 'end-of-day',
-  // 08 10 (PA00P015 2.37): the terminal calls its management system for new software.
-  softwareUpdate: 'software-update',
-  reconnect: undefined,
-};
 
 export function linkReport(link: TerminalLink): LinkReport {
   const report: LinkReport = { id: link.id, link: link.link.state as LinkKind };
@@ -89,7 +76,7 @@ export class ManagerLinks implements TerminalLinks {
       const result = this.manager.abort(id);
       return result.aborted ? { ok: true, summary: `Abort sent for ${result.command ?? 'the running command'}` } : { ok: false, summary: `Nothing aborted: ${result.reason ?? 'no command is running'}` };
     }
-    const zvt = COMMAND_MAP[command];
+    const zvt = GUIDE_TERMINAL_COMMANDS[command];
     if (!zvt) return { ok: false, summary: `${command} is not supported by this terminal driver` };
     onProgress?.(zvt);
     const progress = onProgress ? { onProgress } : {};

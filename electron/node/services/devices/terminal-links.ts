@@ -4,7 +4,7 @@
  * app.ts adapts the real manager to this; tests pass a fake.
  */
 import type { DeviceConnection } from '../../../../shared/domain/devices';
-import type { GuideCommand } from '../../../../shared/domain/incidents';
+import type { GuideCommand } from '../../../../shared/domain/terminals';
 import type { LinkKind, PrinterState } from '../../../../shared/domain/status';
 
 export interface TerminalSpec {

@@ -14,11 +14,11 @@ import {
   type AutoSymptoms,
   type EscalationPack,
   type FaultGuide,
-  type GuideCommand,
   type Incident,
   type IncidentOpen,
   type IncidentUpdate,
 } from '../../../../shared/domain/incidents';
+import type { GuideCommand } from '../../../../shared/domain/terminals';
 import type { Language } from '../../../../shared/domain/settings';
 import { isDown, type DeviceStatus, type Overall } from '../../../../shared/domain/status';
 import { AppError } from '../../../../shared/ipc/result';

@@ -6,6 +6,7 @@
  * and error handling. The device registry owns the list of terminals and calls add/remove.
  */
 import {
+  isAbortableCommand,
   connectionAddress,
   TerminalCommand,
   TerminalConfig,
@@ -251,6 +252,7 @@ export class TerminalManager {
     if (!link) throw new AppError('unavailable', `terminal ${id} is not connected (${entry.state.state})`, { state: entry.state.state });
     const command = entry.currentCommand;
     if (!link.session.busy || command === undefined) return { aborted: false, reason: 'no command is running' };
+    if (!isAbortableCommand(command)) throw new AppError('command_not_abortable', `${command} cannot be aborted; wait for it to finish`, { command });
     if (entry.profile.noAbortFromEcr) return { aborted: false, command, reason: `${entry.profile.name} does not accept Abort from the ECR` };
     const aborted = link.session.abortCurrent();
     this.record(entry, 'command', `abort ${command}`, { sent: aborted });

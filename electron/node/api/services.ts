@@ -1,0 +1,41 @@
+/**
+ * The services the handlers call, as app.ts (the composition root) wires them. Here, not in
+ * app.ts, so the handlers can name them without importing the composition root that imports them.
+ */
+import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../../shared/domain/app';
+import type { AnalyticsService } from '../services/analytics/analytics-service';
+import type { BackupService } from '../services/backup/backup-service';
+import type { DevicesService } from '../services/devices/devices-service';
+import type { IncidentsService } from '../services/incidents/incidents-service';
+import type { SettingsService } from '../services/settings/settings-service';
+import type { TerminalManager } from '../services/terminals/terminal-manager';
+import type { TransactionsService } from '../services/transactions/transactions-service';
+import type { UpdatesService } from '../services/updates/updates-service';
+
+/** Implemented by electron/main/native; the services reach the OS only through it. */
+export interface NativeShell {
+  pickFolder(input: PickFolderInput): Promise<PickFolderOutput>;
+  /** Asks for one existing backup file (PosCare backups first in the filter). */
+  pickFile(input: PickFolderInput): Promise<PickFolderOutput>;
+  /**
+   * Renders the HTML to PDF and asks where to save it; `path` is null when cancelled. `check`
+   * (checkWriteFile) refuses a place PosCare must not write before anything is written.
+   */
+  savePdf(html: string, defaultName: string, check: (file: string) => string): Promise<PickFolderOutput>;
+  notify(title: string, body: string): void;
+}
+
+export interface Services {
+  info(): AppInfo;
+  native: NativeShell | undefined;
+  settings: SettingsService;
+  devices: DevicesService;
+  incidents: IncidentsService;
+  analytics: AnalyticsService;
+  transactions: TransactionsService;
+  backup: BackupService;
+  /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
+  terminals: TerminalManager;
+  /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
+  updates: UpdatesService | undefined;
+}
