@@ -44,7 +44,7 @@ import {
 } from '../../db/backup';
 import { databasePath, openDatabase, type Db } from '../../db/connection';
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index';
-import { readSettings, writeSettings } from '../../db/settings';
+import { domainSettings, readSettings, writeSettings, type DomainSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { APP_VERSION } from '../../version';
@@ -159,6 +159,7 @@ export class BackupService {
   /** While a restore carries the settings into the restored copy, a change would be lost. */
   private restoring = false;
   readonly scheduler: BackupScheduler;
+  private readonly stored: DomainSettings<BackupSettings>;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -167,6 +168,7 @@ export class BackupService {
     private readonly logger: Logger,
     clock: SchedulerClock = systemClock,
   ) {
+    this.stored = domainSettings(() => this.db, SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS);
     failInterruptedBackups(handle.db);
     this.sweepScratch();
     this.scheduler = new BackupScheduler(
@@ -249,15 +251,12 @@ export class BackupService {
   }
 
   settings(): BackupSettings {
-    const stored = readSettings(this.db).get(SETTINGS_KEY);
-    const parsed = BackupSettings.safeParse({ ...DEFAULT_BACKUP_SETTINGS, ...(stored as object | undefined) });
-    return parsed.success ? parsed.data : DEFAULT_BACKUP_SETTINGS;
+    return this.stored.get();
   }
 
   updateSettings(update: unknown): BackupList {
     if (this.restoring) throw new AppError('backup_busy', 'A restore is running; change the backup settings after it');
-    const next = { ...this.settings(), ...parse(BackupSettingsUpdate, update) };
-    writeSettings(this.db, { [SETTINGS_KEY]: next });
+    this.stored.update(parse(BackupSettingsUpdate, update));
     this.scheduler.start();
     return this.list();
   }

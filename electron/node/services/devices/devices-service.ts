@@ -36,7 +36,7 @@ import {
   type CommandRecord,
 } from '../../db/devices';
 import { readAllStatuses, readStatus, statusHistory, writeStatus } from '../../db/device-status';
-import { readSettings, writeSettings } from '../../db/settings';
+import { domainSettings, type DomainSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { parseCsv, toCsvLine } from './csv';
@@ -117,6 +117,7 @@ export class DevicesService {
   readonly clock: Clock;
   private readonly listeners = new Set<StatusListener>();
   private unsubscribeLinks: () => void = () => {};
+  private readonly stored: DomainSettings<DeviceSettings>;
 
   constructor(
     private readonly db: Db,
@@ -126,6 +127,7 @@ export class DevicesService {
     this.links = options.links ?? new NoTerminalLinks();
     this.resolveHost = options.resolveHost ?? dnsResolver;
     this.clock = options.clock ?? systemClock;
+    this.stored = domainSettings(() => db, SETTINGS_KEY, DeviceSettings, DeviceSettings.parse({}), () => this.clock.now().getTime());
     this.attach(this.links);
   }
 
@@ -372,14 +374,12 @@ export class DevicesService {
 
   /** The manager's registry settings (the current software version per model). */
   settings(): DeviceSettings {
-    const parsed = DeviceSettings.safeParse(readSettings(this.db).get(SETTINGS_KEY) ?? {});
-    return parsed.success ? parsed.data : DeviceSettings.parse({});
+    return this.stored.get();
   }
 
   /** Saves the settings and judges every terminal's software again against them. */
   updateSettings(update: Partial<DeviceSettings>): DeviceSettings {
-    const next = DeviceSettings.parse({ ...this.settings(), ...update });
-    writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
+    const next = this.stored.update(update);
     this.rejudgeSoftware(() => true);
     return next;
   }

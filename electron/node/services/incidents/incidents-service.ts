@@ -24,7 +24,7 @@ import { isDown, type DeviceStatus, type Overall } from '../../../../shared/doma
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getIncident, insertIncident, insertStep, listIncidents, openIncidentsOfDevice, saveEscalation, updateIncident, type IncidentColumns, type IncidentRecord } from '../../db/incidents';
-import { readSettings, writeSettings } from '../../db/settings';
+import { domainSettings, type DomainSettings } from '../../db/settings';
 import { recentTerminalEvents } from '../../db/terminal-events';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
@@ -50,6 +50,7 @@ export class IncidentsService {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly due = new Set<ReturnType<typeof setTimeout>>();
   private readonly unsubscribe: () => void;
+  private readonly stored: DomainSettings<IncidentSettings>;
 
   constructor(
     private readonly db: Db,
@@ -59,6 +60,7 @@ export class IncidentsService {
     private readonly options: IncidentsServiceOptions,
   ) {
     this.clock = devices.clock;
+    this.stored = domainSettings(() => db, SETTINGS_KEY, IncidentSettings, IncidentSettings.parse({}), () => this.clock.now().getTime());
     this.unsubscribe = devices.onStatus((status, previous) => this.onStatus(status, previous));
     const tickMs = options.tickMs ?? 0;
     if (tickMs > 0) {
@@ -76,20 +78,16 @@ export class IncidentsService {
   // ------------------------------------------------------------------ settings
 
   settings(): IncidentSettings {
-    const stored = readSettings(this.db).get(SETTINGS_KEY);
-    const parsed = IncidentSettings.safeParse(stored ?? {});
-    return parsed.success ? parsed.data : IncidentSettings.parse({});
+    return this.stored.get();
   }
 
   updateSettings(update: Partial<IncidentSettings>): IncidentSettings {
-    const next = IncidentSettings.parse({ ...this.settings(), ...update });
-    if (update.backupDeviceIds) {
+    return this.stored.update(update, (next) => {
+      if (!update.backupDeviceIds) return next;
       const unknown = update.backupDeviceIds.filter((id) => !this.devices.list().some((d) => d.id === id));
       if (unknown.length > 0) throw new AppError('validation', `No terminal ${unknown.join(', ')} in the registry`, { issues: [{ path: 'backupDeviceIds', code: 'custom', messageKey: 'incidents.unknownBackupDevice' }], ids: unknown });
-      next.backupDeviceIds = [...new Set(update.backupDeviceIds)];
-    }
-    writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
-    return next;
+      return { ...next, backupDeviceIds: [...new Set(update.backupDeviceIds)] };
+    });
   }
 
   guides(): FaultGuide[] {
