@@ -14,7 +14,8 @@ import { schemaVersion } from './db/migrations/index';
 import { EventBus } from './events/bus';
 import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
-import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
+import { systemClock, type Clock } from './clock';
+import { DevicesService, type HostResolver } from './services/devices/devices-service';
 import { ManagerLinks } from './services/devices/manager-links';
 import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
@@ -41,7 +42,7 @@ export interface AppOptions {
   logger?: Logger;
   /** What only the desktop shell can do (dialogs, OS notifications); absent in browser mode and the CLI. */
   native?: NativeShell;
-  /** Devices and incidents: a terminal manager, host resolver and clock other than the real ones (tests). */
+  /** A terminal manager, host resolver and clock (every service's) other than the real ones (tests). */
   terminalLinks?: TerminalLinks;
   resolveHost?: HostResolver;
   clock?: Clock;
@@ -104,15 +105,17 @@ export function createAppCore(options: AppOptions): AppCore {
   const database = swappableDatabase(() => openDatabase(databasePath(options.dataDir)));
   const db = database.db;
   const bus = new EventBus();
+  // The one real clock (tests pass their fake): every service that reads the time or sets a timer gets it.
+  const clock = options.clock ?? systemClock;
   const settings = new SettingsService(db, bus);
   const devices = new DevicesService(db, bus, {
     logger,
     ...(options.terminalLinks ? { links: options.terminalLinks } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
   });
-  const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
-  const analytics = new AnalyticsService(db, settings, devices.clock);
+  const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
+  const analytics = new AnalyticsService(db, settings, clock);
   // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
   const native = options.native;
   const stopNotifications = native
@@ -122,9 +125,9 @@ export function createAppCore(options: AppOptions): AppCore {
       })
     : () => undefined;
 
-  const transactions = new TransactionsService(db, logger);
-  const backup = new BackupService(database, options.dataDir, bus, logger);
-  const terminals = new TerminalManager({ db, bus, logger });
+  const transactions = new TransactionsService(db, logger, clock);
+  const backup = new BackupService(database, options.dataDir, bus, logger, clock);
+  const terminals = new TerminalManager({ db, bus, logger, clock });
   // Every transaction and end-of-day total a terminal reports is captured (idempotently).
   const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
     const record = transactionFromStatusInformation(terminalId, message, context);

@@ -50,7 +50,8 @@ import type { Logger } from '../../log/logger';
 import { APP_VERSION } from '../../version';
 import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
 import { backupsToDelete } from './retention';
-import { BackupScheduler, systemClock, type SchedulerClock } from './scheduler';
+import { systemClock, type Clock } from '../../clock';
+import { BackupScheduler } from './scheduler';
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -166,9 +167,9 @@ export class BackupService {
     private readonly dataDir: string,
     private readonly bus: EventBus | undefined,
     private readonly logger: Logger,
-    clock: SchedulerClock = systemClock,
+    clock: Clock = systemClock,
   ) {
-    this.stored = domainSettings(() => this.db, SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS);
+    this.stored = domainSettings(() => this.db, SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS, () => clock.now());
     failInterruptedBackups(handle.db);
     this.sweepScratch();
     this.scheduler = new BackupScheduler(

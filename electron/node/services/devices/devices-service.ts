@@ -37,16 +37,12 @@ import {
 } from '../../db/devices';
 import { readAllStatuses, readStatus, statusHistory, writeStatus } from '../../db/device-status';
 import { domainSettings, type DomainSettings } from '../../db/settings';
+import { isoNow, systemClock, type Clock } from '../../clock';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { parseCsv, toCsvLine } from './csv';
 import { compareVersions, nextStatus, sameStatus } from './status-model';
 import { NoTerminalLinks, type CommandOutcome, type LinkReport, type TerminalLinks } from './terminal-links';
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
 
 /** Answers whether a host name resolves (IP literals always do). */
 export type HostResolver = (host: string) => Promise<boolean>;
@@ -114,7 +110,7 @@ function fieldError(path: string, messageKey: string, message: string): AppError
 export class DevicesService {
   private links: TerminalLinks;
   private readonly resolveHost: HostResolver;
-  readonly clock: Clock;
+  private readonly clock: Clock;
   private readonly listeners = new Set<StatusListener>();
   private unsubscribeLinks: () => void = () => {};
   private readonly stored: DomainSettings<DeviceSettings>;
@@ -127,7 +123,7 @@ export class DevicesService {
     this.links = options.links ?? new NoTerminalLinks();
     this.resolveHost = options.resolveHost ?? dnsResolver;
     this.clock = options.clock ?? systemClock;
-    this.stored = domainSettings(() => db, SETTINGS_KEY, DeviceSettings, DeviceSettings.parse({}), () => this.clock.now().getTime());
+    this.stored = domainSettings(() => db, SETTINGS_KEY, DeviceSettings, DeviceSettings.parse({}), () => this.clock.now());
     this.attach(this.links);
   }
 
@@ -190,7 +186,7 @@ export class DevicesService {
   async create(fields: DeviceFields): Promise<Device> {
     await this.checkConnection(fields);
     const id = randomUUID();
-    insertDevice(this.db, id, fields, this.clock.now().toISOString());
+    insertDevice(this.db, id, fields, isoNow(this.clock));
     const device = this.get(id);
     this.bus.emit('devices.changed', device);
     await this.addLink(device);
@@ -208,7 +204,7 @@ export class DevicesService {
       profileId: input.profileId ?? before.profileId,
     };
     await this.checkConnection(fields, id);
-    updateDevice(this.db, id, fields, this.clock.now().toISOString());
+    updateDevice(this.db, id, fields, isoNow(this.clock));
     return this.afterUpdate(before);
   }
 
@@ -229,7 +225,7 @@ export class DevicesService {
 
   async archive(id: string): Promise<Device> {
     this.get(id);
-    setArchived(this.db, id, true, this.clock.now().toISOString());
+    setArchived(this.db, id, true, isoNow(this.clock));
     const device = this.get(id);
     this.bus.emit('devices.changed', device);
     await this.removeLink(id);
@@ -297,7 +293,7 @@ export class DevicesService {
     for (const item of planned) if (item.issues.length > 0) errors.push({ line: item.line, issues: dedupeIssues(item.issues) });
     if (errors.length > 0) return { created: 0, updated: 0, errors };
 
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     const written: { before?: Device; id: string }[] = [];
     this.db.transaction(() => {
       for (const item of planned) {
@@ -429,7 +425,7 @@ export class DevicesService {
     const before = previous ?? { ...UNKNOWN_STATUS, deviceId: device.id, since: device.createdAt, updatedAt: device.createdAt };
     const { deviceId: _d, since: _s, updatedAt: _u, ...beforeFields } = before;
     const fields = nextStatus(beforeFields, facts, { latestSoftwareVersion: this.latestVersionOf(device) });
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     const changed = !sameStatus(beforeFields, fields);
     // A new last transaction updates the board but is not a status change for the history.
     const announce = changed || beforeFields.lastTransactionAt !== fields.lastTransactionAt;
@@ -450,7 +446,7 @@ export class DevicesService {
     const device = getDevice(this.db, report.id);
     if (!device || device.archived) return;
     if (report.tid !== undefined || report.softwareVersion !== undefined || report.serialNumber !== undefined) {
-      if (fillReportedFields(this.db, device.id, report, this.clock.now().toISOString())) this.reportedFieldsChanged(device);
+      if (fillReportedFields(this.db, device.id, report, isoNow(this.clock))) this.reportedFieldsChanged(device);
     }
     this.observe({
       deviceId: device.id,
@@ -471,7 +467,7 @@ export class DevicesService {
   async runCommand(deviceId: string, command: GuideCommand): Promise<CommandRecord> {
     const device = this.get(deviceId);
     if (device.archived) throw new AppError('conflict', `Device ${deviceId} is archived`, { id: deviceId });
-    const started = this.clock.now().toISOString();
+    const started = isoNow(this.clock);
     const id = insertCommand(this.db, deviceId, command, started);
     this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'started', text: '' });
     let outcome: CommandOutcome;
@@ -480,9 +476,9 @@ export class DevicesService {
     } catch (error) {
       outcome = { ok: false, summary: (error as Error).message ?? String(error) };
     }
-    finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], this.clock.now().toISOString());
+    finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], isoNow(this.clock));
     if (outcome.tid !== undefined || outcome.softwareVersion !== undefined || outcome.serialNumber !== undefined) {
-      if (fillReportedFields(this.db, deviceId, outcome, this.clock.now().toISOString())) this.reportedFieldsChanged(device);
+      if (fillReportedFields(this.db, deviceId, outcome, isoNow(this.clock))) this.reportedFieldsChanged(device);
     }
     const observation: StatusObservation = { deviceId };
     if (outcome.terminalStatus !== undefined) observation.terminalStatus = outcome.terminalStatus;

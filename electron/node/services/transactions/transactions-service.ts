@@ -48,11 +48,10 @@ import {
   type EndOfDayRunInput,
   type StoredTransaction,
 } from '../../db/transactions';
+import { isoNow, systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log/logger';
 import { collectDays, dayKey, dayNumberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
-
-export type Clock = () => Date;
 
 const DAY_VIEW_LIMIT = 2_000;
 const EXPORT_BATCH = 5_000;
@@ -77,7 +76,7 @@ export class TransactionsService {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-    private readonly clock: Clock = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -92,7 +91,7 @@ export class TransactionsService {
       maskedPan: maskPan(record.maskedPan),
       businessDay: record.businessDay ?? this.businessDayOf(record.terminalId, record.occurredAt),
     };
-    const result = insertTransaction(this.db, stored, this.clock().toISOString());
+    const result = insertTransaction(this.db, stored, isoNow(this.clock));
     if (!result.created) this.logger.info('transaction already captured', { terminalId: stored.terminalId, trace: stored.traceNumber });
     return CaptureResult.parse(result);
   }
@@ -125,14 +124,14 @@ export class TransactionsService {
     const previous = empty ? undefined : previousEndOfDay(this.db, terminalId, closedAt);
     const salesDay = empty ? undefined : lastBusinessDayBetween(this.db, terminalId, previous?.closedAt ?? '', closedAt);
     const businessDay = salesDay ?? (beforeCutoff(closedAt) ? previousDay(closedAt.slice(0, 10)) : closedAt.slice(0, 10));
-    recordEndOfDay(this.db, terminalId, businessDay, { ...run, closedAt, totals }, this.clock().toISOString());
+    recordEndOfDay(this.db, terminalId, businessDay, { ...run, closedAt, totals }, isoNow(this.clock));
     return businessDay;
   }
 
   /** Stores an end-of-day result; a repeat for the same terminal and day replaces the totals. */
   captureEndOfDay(terminalId: string, businessDay: string, totals: EndOfDayInput['totals']): void {
     const input = parse(EndOfDayInput, { terminalId, businessDay, totals });
-    replaceEndOfDay(this.db, input.terminalId, input.businessDay, input.totals, this.clock().toISOString());
+    replaceEndOfDay(this.db, input.terminalId, input.businessDay, input.totals, isoNow(this.clock));
   }
 
   search(input: TransactionQuery): TransactionPage {
@@ -164,7 +163,7 @@ export class TransactionsService {
     }
     const days = collectDays(sums, endOfDay);
     // A day is over once the next one has passed the cut-off: its end-of-day may run after midnight.
-    const today = localDay(new Date(this.clock().getTime() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000));
+    const today = localDay(new Date(this.clock.now() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000));
     const anomalies: Anomaly[] = [];
     for (const day of days.values()) {
       anomalies.push(...totalAnomalies(day, today));
