@@ -14,10 +14,11 @@ import { schemaVersion } from './db/migrations/index';
 import { EventBus } from './events/bus';
 import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
+import { AttentionService } from './services/attention/attention-service';
+import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
 import { DevicesService, type HostResolver } from './services/devices/devices-service';
 import { ManagerLinks } from './services/devices/manager-links';
-import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
 import { BackupService } from './services/backup/backup-service';
 import { IncidentsService } from './services/incidents/incidents-service';
@@ -75,6 +76,8 @@ export interface Services {
   terminals: TerminalManager;
   /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
   updates: UpdatesService | undefined;
+  /** What needs the manager: badges, status-board cards, one notification per crossing. */
+  attention: AttentionService;
 }
 
 export interface AppCore {
@@ -116,14 +119,6 @@ export function createAppCore(options: AppOptions): AppCore {
   });
   const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
   const analytics = new AnalyticsService(db, settings, clock);
-  // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
-  const native = options.native;
-  const stopNotifications = native
-    ? devices.onStatus((status, previous) => {
-        const notice = statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
-        if (notice) native.notify(notice.title, notice.body);
-      })
-    : () => undefined;
 
   const transactions = new TransactionsService(db, logger, clock);
   const backup = new BackupService(database, options.dataDir, bus, logger, clock);
@@ -149,6 +144,22 @@ export function createAppCore(options: AppOptions): AppCore {
     afterSwap: () => devices.attach(links),
   });
   backup.scheduler.start();
+  // What needs the manager: each section registers its items (attention-service.ts says how).
+  // Desktop notifications here; browser mode shows the event's notices in the renderer.
+  const native = options.native;
+  const attention = new AttentionService(() => db, bus, {
+    clock,
+    logger,
+    tick: !options.clock,
+    ...(native ? { notify: (notice) => native.notify('PosCare', attentionText(settings.get().language, notice.textKey, notice.params)) } : {}),
+  });
+  attention.register('devices', () => devices.attentionItems(), { cleared: (item) => devices.attentionCleared(item) });
+  attention.register('backup', () => backup.attentionItems());
+  const stopAttention = bus.subscribe((name) => {
+    if (name === 'devices.changed' || name === 'devices.statusChanged') attention.refresh('devices');
+    else if (name === 'backup.progress') attention.refresh('backup');
+    else if (name === 'backup.restored') attention.refresh();
+  });
   const updates = options.updater
     ? new UpdatesService(options.updater, bus, logger, {
         currentVersion: APP_VERSION,
@@ -179,6 +190,7 @@ export function createAppCore(options: AppOptions): AppCore {
     backup,
     terminals,
     updates,
+    attention,
   };
   const handlers = createHandlers(services);
   const dispatch = createDispatch(handlers, logger);
@@ -200,7 +212,8 @@ export function createAppCore(options: AppOptions): AppCore {
       void terminals.dispose();
       backup.dispose();
       transactions.dispose();
-      stopNotifications();
+      stopAttention();
+      attention.dispose();
       analytics.dispose();
       incidents.dispose();
       devices.dispose();

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AppInfo, PickFolderInput, PickFolderOutput } from '../domain/app';
+import { AttentionChangedEvent, AttentionKind, AttentionState } from '../domain/attention';
 import { Settings, SettingsUpdate } from '../domain/settings';
 import { AnalyticsQuery, AnalyticsSummary } from '../domain/analytics';
 import {
@@ -146,6 +147,11 @@ export const contract = {
   'updates.get': method(NoInput, UpdateStatus),
   'updates.check': method(NoInput, UpdateStatus),
   'updates.installNow': method(NoInput, UpdateInstallResult),
+  /** What needs the manager (kinds not muted) and the badge total per section. */
+  'attention.list': method(NoInput, AttentionState),
+  /** Hides a kind of attention item (badge, card, notification) until unmuted; kept in the settings. */
+  'attention.mute': method(AttentionKind, AttentionState),
+  'attention.unmute': method(AttentionKind, AttentionState),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -169,6 +175,8 @@ export const events = {
   'terminals.event': TerminalEvent,
   /** The self-update state changed (checking, available, downloading n %, ready, up to date, error). */
   'updates.state': UpdateStatus,
+  /** The attention items changed (a section republished, a kind muted); `notices` are the crossings to announce once. */
+  'attention.changed': AttentionChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -16,6 +16,8 @@ import {
   BackupSettingsUpdate,
   DEFAULT_BACKUP_SETTINGS,
   failureText,
+  missedAutomaticRun,
+  skipReasonOf,
   type BackupEntry,
   type BackupFailureReason,
   type BackupHeader,
@@ -27,6 +29,7 @@ import {
   type BackupVerifyResult,
   type RestoreResult,
 } from '../../../../shared/domain/backup';
+import type { AttentionItem } from '../../../../shared/domain/attention';
 import { AppError } from '../../../../shared/ipc/result';
 import {
   failInterruptedBackups,
@@ -264,6 +267,14 @@ export class BackupService {
 
   list(): BackupList {
     return { settings: this.settings(), entries: listBackupEntries(this.db), running: this.busy };
+  }
+
+  /** The missed automatic backup the Backup page warns about, as one attention item (a newer miss is a new item). */
+  attentionItems(): AttentionItem[] {
+    const missed = missedAutomaticRun(listBackupEntries(this.db));
+    if (!missed) return [];
+    const reason = skipReasonOf(missed) ?? 'failed';
+    return [{ id: `backup.missed:${missed.id}`, section: 'backup', kind: 'backup.missed', severity: 'warning', count: 1, textKey: 'attention.backupMissed', params: { reasonKey: `attention.backupReason.${reason}` }, link: '/backup' }];
   }
 
   private lastGoodBackup(): Date | undefined {

@@ -17,6 +17,7 @@ import {
   type DeviceCsvImportResult,
   type DeviceFieldsInput,
 } from '../../../../shared/domain/devices';
+import type { AttentionItem } from '../../../../shared/domain/attention';
 import type { GuideCommand } from '../../../../shared/domain/incidents';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusObservation } from '../../../../shared/domain/status';
@@ -57,6 +58,8 @@ export const dnsResolver: HostResolver = async (host) => {
 };
 
 const SETTINGS_KEY = 'devices';
+/** The id of a terminal's down item: this prefix and the device id. */
+const DOWN_ITEM = 'devices.down:';
 
 export type StatusListener = (status: DeviceStatus, previousOverall: Overall | null) => void;
 
@@ -364,6 +367,33 @@ export class DevicesService {
   history(deviceId: string, limit = 100): StatusChange[] {
     this.get(deviceId);
     return statusHistory(this.db, deviceId, limit);
+  }
+
+  // ------------------------------------------------------------------ attention
+
+  /** Every active terminal that is down (fault or offline): one critical item each, linking to it. */
+  attentionItems(): AttentionItem[] {
+    const names = new Map(this.list().map((device) => [device.id, device.name]));
+    return this.statuses()
+      .filter((status) => isDown(status.overall) && names.has(status.deviceId))
+      .map((status) => ({
+        id: `${DOWN_ITEM}${status.deviceId}`,
+        section: 'devices',
+        kind: 'devices.down',
+        severity: 'critical',
+        count: 1,
+        textKey: 'status.bannerDown',
+        params: { name: names.get(status.deviceId) ?? status.deviceId, stateKey: `status.overall.${status.overall}` },
+        link: `/devices/${status.deviceId}`,
+      }));
+  }
+
+  /** The notification when a terminal's down item clears because it is back (not when it was archived). */
+  attentionCleared(item: AttentionItem): { textKey: string; params: AttentionItem['params'] } | undefined {
+    const device = item.id.startsWith(DOWN_ITEM) ? getDevice(this.db, item.id.slice(DOWN_ITEM.length)) : undefined;
+    const status = device && !device.archived ? readStatus(this.db, device.id) : undefined;
+    if (!device || !status || isDown(status.overall) || status.overall === 'unknown') return undefined;
+    return { textKey: 'status.bannerRecovered', params: { name: device.name, stateKey: `status.overall.${status.overall}` } };
   }
 
   // ------------------------------------------------------------------ settings
