@@ -3,28 +3,14 @@
  * status-board card and one in-app notice (no Notification permission in the test browser), not
  * one per status poll; muting the kind hides it; a missed automatic backup shows its card.
  */
-import net from 'node:net';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openDatabase } from '../../electron/node/db/connection';
 import { insertSkippedBackup } from '../../electron/node/db/backup';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
 import { ServeProcess } from './server';
+import { simulatorControl as control } from '../helpers/simulator';
 
-function control(port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(`${line}\n`));
-    let answer = '';
-    socket.on('data', (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes('\n')) {
-        socket.end();
-        resolve(answer.trim());
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   for (const [width, height] of [[1366, 768], [1024, 700]] as const) {
