@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../shared/domain/app';
+import type { BackupProgress } from '../../shared/domain/backup';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
 import { swappableDatabase } from './db/backup';
@@ -155,9 +156,9 @@ export function createAppCore(options: AppOptions): AppCore {
   });
   attention.register('devices', () => devices.attentionItems(), { cleared: (item) => devices.attentionCleared(item) });
   attention.register('backup', () => backup.attentionItems());
-  const stopAttention = bus.subscribe((name) => {
+  const stopAttention = bus.subscribe((name, payload) => {
     if (name === 'devices.changed' || name === 'devices.statusChanged') attention.refresh('devices');
-    else if (name === 'backup.progress') attention.refresh('backup');
+    else if (name === 'backup.progress' && ['done', 'failed'].includes((payload as BackupProgress).phase)) attention.refresh('backup');
     else if (name === 'backup.restored') attention.refresh();
   });
   const updates = options.updater
