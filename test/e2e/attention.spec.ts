@@ -12,6 +12,22 @@ import { ServeProcess } from './server';
 import { simulatorControl as control } from '../helpers/simulator';
 
 
+/** Every in-app notice the page ever showed (they close by themselves), by its classes. */
+async function recordNotices(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { notices: string[] }).notices = seen;
+    new MutationObserver((records) => {
+      for (const record of records)
+        for (const node of record.addedNodes) if (node instanceof HTMLElement && node.classList.contains('attention-notice')) seen.push(node.className);
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+function notices(page: Page, phase: 'appeared' | 'cleared'): Promise<number> {
+  return page.evaluate((p) => (window as unknown as { notices: string[] }).notices.filter((c) => c.includes(`attention-notice--${p}`)).length, phase);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   for (const [width, height] of [[1366, 768], [1024, 700]] as const) {
     await page.setViewportSize({ width, height });
@@ -40,6 +56,7 @@ test.describe('attention', () => {
     simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 }, controlPort: 0 });
     await server.api('incidents.updateSettings', { autoOpenAfterMinutes: 0 });
     await server.api('devices.create', { name: '收银台 1', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } });
+    await recordNotices(page);
     await page.goto(server.url);
     await expect(page.getByTestId('status-ok').first()).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('attention-cards')).toHaveCount(0);
@@ -52,6 +69,7 @@ test.describe('attention', () => {
     await expect(card).toContainText('收银台 1：离线');
     await expect(page.getByTestId('nav-badge-devices')).toHaveText('1');
     await expect(page.locator('.attention-notice--appeared')).toHaveCount(1);
+    expect(await notices(page, 'appeared')).toBe(1);
     await shot(page, 'down-zh-CN');
 
     // Back: the card and badge go, the all-clear shows; through the whole outage (status polls,
@@ -59,12 +77,13 @@ test.describe('attention', () => {
     await expect(page.locator('.attention-notice--cleared')).toHaveCount(1, { timeout: 60_000 });
     await expect(card).toHaveCount(0);
     await expect(page.getByTestId('nav-badge-devices')).toHaveCount(0);
-    await expect(page.locator('.attention-notice--appeared')).toHaveCount(1);
+    expect(await notices(page, 'appeared')).toBe(1);
+    expect(await notices(page, 'cleared')).toBe(1);
 
     // Down again: a new crossing, a new notice. Then the manager mutes the kind.
     expect(await control(simulator.controlPort!, 'fault link-drop on 60000')).toBe('ok link-drop on');
     await expect(card).toBeVisible({ timeout: 15_000 });
-    await expect(page.locator('.attention-notice--appeared')).toHaveCount(2);
+    await expect.poll(() => notices(page, 'appeared')).toBe(2);
     await card.getByTestId('attention-mute').click();
     await expect(card).toHaveCount(0);
     await expect(page.getByTestId('nav-badge-devices')).toHaveCount(0);
@@ -73,7 +92,7 @@ test.describe('attention', () => {
     // Unmuted: shown again (it did not cross now: no new notice).
     await page.getByTestId('attention-unmute-devices.down').click();
     await expect(card).toBeVisible();
-    await expect(page.locator('.attention-notice--appeared')).toHaveCount(2);
+    expect(await notices(page, 'appeared')).toBe(2);
   });
 
   test('a missed automatic backup shows its card, which leads to the Backup page', async ({ page }) => {
@@ -83,15 +102,16 @@ test.describe('attention', () => {
     insertSkippedBackup(db, { folder: '/media/usb-stick', createdAt: new Date().toISOString(), trigger: 'scheduled', encrypted: true, reason: 'folder_missing' });
     db.close();
     await server.start();
+    await recordNotices(page);
     await page.goto(server.url);
     const card = page.getByTestId('attention-card-backup.missed');
     await expect(card).toContainText('The last automatic backup did not run (backup folder not found)');
     await expect(page.getByTestId('nav-badge-backup')).toHaveText('1');
     // Found at start: shown, not announced.
-    await expect(page.locator('.attention-notice')).toHaveCount(0);
     await shot(page, 'backup-en');
     await card.getByTestId('attention-open').click();
     await expect(page).toHaveURL(/#\/backup$/);
     await expect(page.getByTestId('backup-skipped')).toBeVisible();
+    expect(await notices(page, 'appeared')).toBe(0);
   });
 });
