@@ -72,8 +72,10 @@ describe('attention', () => {
 
   it('stays quiet for changes that are neither a failure nor a recovery, and for a terminal archived while down', async () => {
     const { core, links, device, shown } = await world();
-    links.answers.set('diagnosis', { ok: false, summary: 'printer not ready', terminalStatus: 0xcc });
-    await core.dispatch('devices.runCommand', { id: device.id, command: 'diagnosis' });
+    // Old software makes a terminal degraded, not down.
+    await core.services.devices.update(device.id, DeviceCreate.parse({ name: 'Counter 1', model: 'VX 520', connection: { type: 'serial', path: 'COM3' } }));
+    core.services.devices.updateSettings({ currentSoftware: [{ model: 'VX 520', version: '2.0.0' }] });
+    links.report({ id: device.id, link: 'ready', softwareVersion: '1.0.0' });
     expect(core.services.devices.status(device.id).overall).toBe('degraded');
     expect(shown).toEqual([]);
     links.report({ id: device.id, link: 'disconnected' });
