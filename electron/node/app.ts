@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, PickFolderInput } from '../../shared/domain/app';
+import type { BackupProgress } from '../../shared/domain/backup';
 import { AppError } from '../../shared/ipc/result';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
@@ -18,9 +19,11 @@ import { EventBus } from './events/bus';
 import { acquireDataLock, type DataLock } from './files/data-lock';
 import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
-import { DevicesService, type Clock, type HostResolver } from './services/devices/devices-service';
+import { AttentionService } from './services/attention/attention-service';
+import { attentionText } from './services/attention/texts';
+import { systemClock, type Clock } from './clock';
+import { DevicesService, type HostResolver } from './services/devices/devices-service';
 import { ManagerLinks } from './services/devices/manager-links';
-import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
 import { BackupService, isCorruption, restoreOverDamaged, verifyWithoutDatabase } from './services/backup/backup-service';
 import { readBackupHeader } from './services/backup/format';
@@ -46,7 +49,7 @@ export interface AppOptions {
   logger?: Logger;
   /** What only the desktop shell can do (dialogs, OS notifications); absent in browser mode and the CLI. */
   native?: NativeShell;
-  /** Devices and incidents: a terminal manager, host resolver and clock other than the real ones (tests). */
+  /** A terminal manager, host resolver and clock (every service's) other than the real ones (tests). */
   terminalLinks?: TerminalLinks;
   resolveHost?: HostResolver;
   clock?: Clock;
@@ -113,25 +116,19 @@ export function createAppCore(options: AppOptions): AppCore {
   try {
     const db = database.db;
     const bus = options.bus ?? new EventBus();
+    // The one real clock (tests pass their fake): every service that reads the time or sets a timer gets it.
+    const clock = options.clock ?? systemClock;
     const settings = new SettingsService(db, bus);
     const devices = new DevicesService(db, bus, {
       logger,
       ...(options.terminalLinks ? { links: options.terminalLinks } : {}),
       ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
+      clock,
     });
-    const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
-    const analytics = new AnalyticsService(db, settings, devices.clock);
-    // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
-    const native = options.native;
-    const stopNotifications = native
-      ? devices.onStatus((status, previous) => {
-          const notice = statusNotification(settings.get().language, devices.get(status.deviceId).name, status.overall, previous);
-          if (notice) native.notify(notice.title, notice.body);
-        })
-      : () => undefined;
+    const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
+    const analytics = new AnalyticsService(db, settings, clock);
 
-    const transactions = new TransactionsService(db, logger, undefined, {
+    const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
       hold: { spillDir: options.spillDir ?? defaultSpillDir(options.dataDir), ...(options.captureRetryMs === undefined ? {} : { retryMs: options.captureRetryMs }) },
       openIncident: (terminalId, held) => {
@@ -144,8 +141,8 @@ export function createAppCore(options: AppOptions): AppCore {
       },
       onAttention: (items) => bus.emit('transactions.attention', items),
     });
-    const backup = new BackupService(database, options.dataDir, bus, logger);
-    const terminals = new TerminalManager({ db, bus, logger });
+    const backup = new BackupService(database, options.dataDir, bus, logger, clock);
+    const terminals = new TerminalManager({ db, bus, logger, clock });
     // Every transaction and end-of-day total a terminal reports is captured (idempotently).
     // A capture the database cannot take is held (never lost, never answered as stored).
     const stopStored = transactions.onStored((record, created) => {
@@ -172,6 +169,24 @@ export function createAppCore(options: AppOptions): AppCore {
       afterSwap: () => devices.attach(links),
     });
     backup.scheduler.start();
+    // What needs the manager: each section registers its items (attention-service.ts says how).
+    // Desktop notifications here; browser mode shows the event's notices in the renderer.
+    const native = options.native;
+    const attention = new AttentionService(() => db, bus, {
+      clock,
+      logger,
+      tick: !options.clock,
+      ...(native ? { notify: (notice) => native.notify('PosCare', attentionText(settings.get().language, notice.textKey, notice.params)) } : {}),
+    });
+    attention.register('devices', () => devices.attentionItems(), { cleared: (item) => devices.attentionCleared(item) });
+    attention.register('backup', () => backup.attentionItems());
+    attention.register('transactions', () => transactions.attentionItems());
+    const stopAttention = bus.subscribe((name, payload) => {
+      if (name === 'devices.changed' || name === 'devices.statusChanged') attention.refresh('devices');
+      else if (name === 'backup.progress' && ['done', 'failed'].includes((payload as BackupProgress).phase)) attention.refresh('backup');
+      else if (name === 'transactions.attention') attention.refresh('transactions');
+      else if (name === 'backup.restored') attention.refresh();
+    });
     const updates = options.updater
       ? new UpdatesService(options.updater, bus, logger, {
           currentVersion: APP_VERSION,
@@ -202,6 +217,7 @@ export function createAppCore(options: AppOptions): AppCore {
       backup,
       terminals,
       updates,
+      attention,
     };
     const handlers = createHandlers(services);
     const dispatch = createDispatch(handlers, logger);
@@ -225,7 +241,8 @@ export function createAppCore(options: AppOptions): AppCore {
         void terminals.dispose();
         backup.dispose();
         transactions.dispose();
-        stopNotifications();
+        stopAttention();
+        attention.dispose();
         analytics.dispose();
         incidents.dispose();
         devices.dispose();

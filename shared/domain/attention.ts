@@ -38,3 +38,50 @@ export const AttentionItem = z.object({
   link: z.string().min(1).max(300),
 });
 export type AttentionItem = z.infer<typeof AttentionItem>;
+
+export const AttentionKind = z.object({ kind: z.string().trim().min(1, { error: 'attention.kindRequired' }).max(100) }).strict();
+export type AttentionKind = z.infer<typeof AttentionKind>;
+
+/** The manager's attention settings (settings key 'attention'). */
+export const AttentionSettings = z.object({
+  /** Kinds the manager muted: no badge, card or notification for them. */
+  mutedKinds: z.array(z.string().min(1).max(100)).max(500).default([]),
+});
+export type AttentionSettings = z.infer<typeof AttentionSettings>;
+
+/** What needs the manager now: the items of kinds not muted, badge totals per section, the muted kinds. */
+export const AttentionState = z.object({
+  items: z.array(AttentionItem),
+  /** Sum of `count` per section (sections without items are absent). */
+  badges: z.partialRecord(AttentionSection, z.number().int().nonnegative()),
+  mutedKinds: z.array(z.string()),
+});
+export type AttentionState = z.infer<typeof AttentionState>;
+
+/** One desktop notification: an item that just appeared, or (when its section words it) one that just cleared. */
+export const AttentionNotice = z.object({
+  id: z.string(),
+  phase: z.enum(['appeared', 'cleared']),
+  severity: AttentionSeverity,
+  textKey: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  link: z.string(),
+});
+export type AttentionNotice = z.infer<typeof AttentionNotice>;
+
+/** Pushed on every change; `notices` are the crossings of this change (each shown once, then never again for it). */
+export const AttentionChangedEvent = AttentionState.extend({ notices: z.array(AttentionNotice) });
+export type AttentionChangedEvent = z.infer<typeof AttentionChangedEvent>;
+
+/**
+ * The parameters of an attention text, ready to fill: a parameter whose name ends in `Key` holds a
+ * locale key (e.g. stateKey: 'status.overall.offline') and fills `{state}` with its translation.
+ */
+export function attentionParams(params: Record<string, string | number>, translate: (key: string) => string): Record<string, string | number> {
+  const filled: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (name.endsWith('Key') && name.length > 3 && typeof value === 'string') filled[name.slice(0, -3)] = translate(value);
+    else filled[name] = value;
+  }
+  return filled;
+}

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AppInfo, PickFolderInput, PickFolderOutput } from '../domain/app';
-import { AttentionItem } from '../domain/attention';
+import { AttentionChangedEvent, AttentionItem, AttentionKind, AttentionState } from '../domain/attention';
 import { Settings, SettingsUpdate } from '../domain/settings';
 import { AnalyticsQuery, AnalyticsSummary } from '../domain/analytics';
 import {
@@ -152,6 +152,11 @@ export const contract = {
   'updates.get': method(NoInput, UpdateStatus),
   'updates.check': method(NoInput, UpdateStatus),
   'updates.installNow': method(NoInput, UpdateInstallResult),
+  /** What needs the manager (kinds not muted) and the badge total per section. */
+  'attention.list': method(NoInput, AttentionState),
+  /** Hides a kind of attention item (badge, card, notification) until unmuted; kept in the settings. */
+  'attention.mute': method(AttentionKind, AttentionState),
+  'attention.unmute': method(AttentionKind, AttentionState),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -177,6 +182,8 @@ export const events = {
   'updates.state': UpdateStatus,
   /** The transactions section's attention items changed (captures held, or stored at last). */
   'transactions.attention': z.array(AttentionItem),
+  /** The attention items changed (a section republished, a kind muted); `notices` are the crossings to announce once. */
+  'attention.changed': AttentionChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -19,6 +19,7 @@ import { BackupService } from '../../electron/node/services/backup/backup-servic
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
 import type { BackupProgress } from '../../shared/domain/backup';
+import { FakeClock } from '../helpers/clock';
 
 const quiet = createLogger({ sink: { write: () => undefined } });
 const PASSPHRASE = 'bench passphrase 2026';
@@ -53,7 +54,7 @@ function time<T>(work: () => T, repeat = 5): { ms: number; result: T } {
 }
 
 async function screenQueries(db: Db): Promise<Record<string, number>> {
-  const service = new TransactionsService(db, quiet, () => new Date('2026-04-01T12:00:00'));
+  const service = new TransactionsService(db, quiet, new FakeClock(Date.parse('2026-04-01T12:00:00')));
   const first = time(() => service.search({ from: '2026-03-01', to: '2026-03-31', limit: 50 }));
   const cursor = first.result.nextCursor ?? undefined;
   return {
@@ -66,7 +67,7 @@ async function screenQueries(db: Db): Promise<Record<string, number>> {
 
 /** Reconciliation runs in steps: its total time, and the longest the event loop waited meanwhile. */
 async function reconcileTimings(db: Db): Promise<Record<string, number>> {
-  const service = new TransactionsService(db, quiet, () => new Date('2026-04-01T12:00:00'));
+  const service = new TransactionsService(db, quiet, new FakeClock(Date.parse('2026-04-01T12:00:00')));
   const oneDay = await measured(() => service.reconcile({ from: '2026-03-30', to: '2026-03-30' }));
   const thirtyDays = await measured(() => service.reconcile({ from: '2026-03-01', to: '2026-03-30' }));
   const dayView = await measured(() => service.reconcileDay({ terminalId: 'T001', businessDay: '2026-03-30' }));

@@ -4,29 +4,14 @@
  * the manager walks the guide, the terminal comes back, the incident resolves with the right
  * duration, and the escalation pack holds the serial number and the steps.
  */
-import net from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
 import { ServeProcess } from './server';
+import { simulatorControl as control } from '../helpers/simulator';
 
 /** Element Plus puts the test id on the inner <input> or on its wrapper, depending on the component. */
 function field(page: Page, id: string) {
   return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-}
-
-function control(port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(`${line}\n`));
-    let answer = '';
-    socket.on('data', (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes('\n')) {
-        socket.end();
-        resolve(answer.trim());
-      }
-    });
-    socket.on('error', reject);
-  });
 }
 
 test.describe('devices and faults', () => {

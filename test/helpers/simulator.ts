@@ -3,6 +3,7 @@
  * them up. Each helper pushes its own cleanup onto the test file's `cleanups` (run in reverse
  * order after each test), so a test only says what it needs.
  */
+import net from 'node:net';
 import { summariseResult, toEcrCommand } from '../../electron/node/services/terminals/commands';
 import { openTerminalLink, type OpenTerminalLink, type TerminalLinkOptions } from '../../electron/node/services/terminals/link';
 import { startSimulator, type RunningSimulator, type SimulatorServerOptions } from '../../electron/node/simulator/index';
@@ -35,4 +36,20 @@ export async function runCommand(link: OpenTerminalLink, command: TerminalComman
   const started = performance.now();
   const result = await link.session.execute(toEcrCommand(command));
   return summariseResult(command, result, performance.now() - started);
+}
+
+/** One line to a simulator's control port (e.g. `fault link-drop on 12000`); answers its reply line. */
+export function simulatorControl(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection({ host: '127.0.0.1', port }, () => socket.write(`${line}\n`));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      if (text.includes('\n')) {
+        socket.end();
+        resolve(text.trim());
+      }
+    });
+    socket.on('error', reject);
+  });
 }

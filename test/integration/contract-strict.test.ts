@@ -10,7 +10,8 @@ import { DeviceCreate, type Device } from '../../shared/domain/devices';
 import { isCalendarDate, isInstant, isLocalDateTime } from '../../shared/domain/time';
 import { contract, METHOD_NAMES } from '../../shared/ipc/contract';
 import { tempDir } from '../helpers/temp';
-import { FakeClock, FakeLinks } from './devices/fakes';
+import { FakeClock } from '../helpers/clock';
+import { FakeLinks } from './devices/fakes';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

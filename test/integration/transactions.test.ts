@@ -19,6 +19,7 @@ import { demoTransactions, type DemoDay } from '../../electron/node/services/tra
 import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
 import { TransactionQuery, type TransactionRecord, type TransactionRecordInput } from '../../shared/domain/transactions';
 import { AppError } from '../../shared/ipc/result';
+import { FakeClock } from '../helpers/clock';
 import { tempDir } from '../helpers/temp';
 
 const logger = createLogger({ sink: { write: () => undefined } });
@@ -46,7 +47,7 @@ let service: TransactionsService;
 beforeEach(() => {
   temp = tempDir();
   db = openDatabase(path.join(temp.dir, 'poscare.db'));
-  service = new TransactionsService(db, logger, () => new Date('2026-03-10T12:00:00'));
+  service = new TransactionsService(db, logger, new FakeClock(Date.parse('2026-03-10T12:00:00')));
 });
 afterEach(() => {
   db.close();

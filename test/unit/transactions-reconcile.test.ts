@@ -3,7 +3,8 @@ import { ANOMALY_KINDS, anomalyCause, maskPan, TransactionRecordInput } from '..
 import { FAULT_CAUSES } from '../../shared/domain/incidents';
 import { collectDays, missingFromRange, numberAnomalies, totalAnomalies } from '../../electron/node/services/transactions/reconcile';
 import { backupsToDelete } from '../../electron/node/services/backup/retention';
-import { BackupScheduler, nextRun, type SchedulerClock } from '../../electron/node/services/backup/scheduler';
+import { BackupScheduler, nextRun } from '../../electron/node/services/backup/scheduler';
+import { FakeClock } from '../helpers/clock';
 
 describe('card numbers', () => {
   it('keeps only the first six and last four digits of a full card number', () => {
@@ -121,34 +122,8 @@ describe('retention', () => {
 
 describe('backup schedule', () => {
   function fakeClock(start: Date) {
-    let now = start.getTime();
-    const timers: { at: number; fn: () => void }[] = [];
-    const clock: SchedulerClock = {
-      now: () => new Date(now),
-      setTimeout: (fn, ms) => {
-        const timer = { at: now + ms, fn };
-        timers.push(timer);
-        return timer;
-      },
-      clearTimeout: (handle) => {
-        const i = timers.indexOf(handle as (typeof timers)[number]);
-        if (i >= 0) timers.splice(i, 1);
-      },
-    };
-    const advance = async (ms: number) => {
-      const end = now + ms;
-      for (;;) {
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (!next || next.at > end) break;
-        timers.shift();
-        now = next.at;
-        next.fn();
-        await new Promise((r) => setImmediate(r));
-      }
-      now = end;
-    };
-    return { clock, advance };
+    const clock = new FakeClock(start.getTime());
+    return { clock, advance: (ms: number) => clock.advanceSettling(ms) };
   }
 
   it('computes the next run at the configured hour', () => {
@@ -161,8 +136,9 @@ describe('backup schedule', () => {
     let last: Date | undefined;
     const runs: string[] = [];
     const scheduler = new BackupScheduler(clock, () => ({ dailyHour: 21, atQuit: true }), () => last, async (trigger) => {
-      runs.push(`${clock.now().getDate()}:${clock.now().getHours()}:${trigger}`);
-      last = clock.now();
+      const now = new Date(clock.now());
+      runs.push(`${now.getDate()}:${now.getHours()}:${trigger}`);
+      last = now;
     });
     scheduler.start();
     await advance(3 * 86_400_000);

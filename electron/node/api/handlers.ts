@@ -80,5 +80,8 @@ export function createHandlers(services: Services): Handlers {
     'updates.get': () => desktopOnly(services.updates, 'Self-update (installed app)').status(),
     'updates.check': () => desktopOnly(services.updates, 'Self-update (installed app)').check(),
     'updates.installNow': () => desktopOnly(services.updates, 'Self-update (installed app)').installNow(),
+    'attention.list': () => services.attention.list(),
+    'attention.mute': (input) => services.attention.mute(input.kind),
+    'attention.unmute': (input) => services.attention.unmute(input.kind),
   };
 }

@@ -3,6 +3,7 @@
  * app.ts, so the handlers can name them without importing the composition root that imports them.
  */
 import type { AppInfo, PickFolderInput, PickFolderOutput } from '../../../shared/domain/app';
+import type { AttentionService } from '../services/attention/attention-service';
 import type { AnalyticsService } from '../services/analytics/analytics-service';
 import type { BackupService } from '../services/backup/backup-service';
 import type { DevicesService } from '../services/devices/devices-service';
@@ -38,4 +39,6 @@ export interface Services {
   terminals: TerminalManager;
   /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
   updates: UpdatesService | undefined;
+  /** What needs the manager: badges, status-board cards, one notification per crossing. */
+  attention: AttentionService;
 }

@@ -35,16 +35,10 @@ export const useDevicesStore = defineStore('devices', () => {
     return byId.value.get(terminalId)?.name ?? terminalId;
   }
 
-  function notifyDesktop(event: StatusChangedEvent, title: string, body: string): void {
-    // Browser mode: the Notification API. The desktop app notifies from the main side.
-    if (window.api || typeof Notification === 'undefined') return;
-    if (Notification.permission === 'granted') new Notification(title, { body, tag: event.status.deviceId });
-  }
-
-  function subscribe(texts: (notice: StatusNotice) => { title: string; body: string }): void {
+  /** Desktop and browser notifications of a terminal going down or back come from the attention store. */
+  function subscribe(): void {
     if (subscribed) return;
     subscribed = true;
-    if (!window.api && typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
     on('devices.changed', (device) => {
       const rest = devices.value.filter((d) => d.id !== device.id);
       devices.value = device.archived ? rest : [...rest, device].sort((a, b) => a.name.localeCompare(b.name));
@@ -54,8 +48,6 @@ export const useDevicesStore = defineStore('devices', () => {
       if (event.notify) {
         const notice: StatusNotice = { id: (noticeId += 1), kind: event.notify, deviceId: event.status.deviceId, deviceName: event.deviceName, overall: event.status.overall };
         notices.value = [notice, ...notices.value.filter((n) => n.deviceId !== notice.deviceId)].slice(0, 5);
-        const { title, body } = texts(notice);
-        notifyDesktop(event, title, body);
       }
     });
     on('devices.command', (event) => {

@@ -5,7 +5,8 @@ import { offsetModifier } from '../../../electron/node/services/analytics/analyt
 import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
-import { FakeClock, FakeLinks } from '../devices/fakes';
+import { FakeClock } from '../../helpers/clock';
+import { FakeLinks } from '../devices/fakes';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

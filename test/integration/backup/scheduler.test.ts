@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppCore } from '../../../electron/node/app';
-import { BackupScheduler, systemClock, type SchedulerClock } from '../../../electron/node/services/backup/scheduler';
+import { systemClock, type Clock } from '../../../electron/node/clock';
+import { BackupScheduler } from '../../../electron/node/services/backup/scheduler';
 import type { BackupProgress } from '../../../shared/domain/backup';
 import { backupWorkspace } from '../backup-helpers';
 
@@ -15,7 +16,7 @@ afterEach(() => {
 });
 
 /** Fixed time; timers run on the real clock (only the at-quit cap uses one here). */
-const fixedClock: SchedulerClock = { ...systemClock, now: () => NOW };
+const fixedClock: Clock = { ...systemClock, now: () => NOW.getTime() };
 
 function scheduler(options: { last?: Date; atQuit?: boolean; run?: () => Promise<unknown> }) {
   const runs: string[] = [];

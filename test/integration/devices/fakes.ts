@@ -26,13 +26,3 @@ export class FakeLinks implements TerminalLinks {
     for (const l of this.listeners) l(report);
   }
 }
-
-export class FakeClock {
-  constructor(public time = Date.parse('2026-03-02T08:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.time);
-  }
-  advanceMinutes(minutes: number): void {
-    this.time += minutes * 60_000;
-  }
-}

@@ -4,7 +4,8 @@ import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate } from '../../../shared/domain/devices';
 import type { EventName } from '../../../shared/ipc/contract';
 import { tempDir } from '../../helpers/temp';
-import { FakeClock, FakeLinks } from './fakes';
+import { FakeClock } from '../../helpers/clock';
+import { FakeLinks } from './fakes';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -4,7 +4,8 @@ import { insertTerminalEvents } from '../../../electron/node/db/terminal-events'
 import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
-import { FakeClock, FakeLinks } from '../devices/fakes';
+import { FakeClock } from '../../helpers/clock';
+import { FakeLinks } from '../devices/fakes';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -4,7 +4,8 @@ import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { rankGuides, suggestGuide } from '../../../shared/domain/guides';
 import { tempDir } from '../../helpers/temp';
-import { FakeClock, FakeLinks } from '../devices/fakes';
+import { FakeClock } from '../../helpers/clock';
+import { FakeLinks } from '../devices/fakes';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

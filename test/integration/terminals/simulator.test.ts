@@ -1,9 +1,8 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTerminalLink, type OpenTerminalLink } from '../../../electron/node/services/terminals/link';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
 import type { TerminalConnection } from '../../../shared/domain/terminals';
-import { openLink, runCommand, simulatorOnPtyPair } from '../../helpers/simulator';
+import { openLink, runCommand, simulatorControl as control, simulatorOnPtyPair } from '../../helpers/simulator';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,20 +18,6 @@ async function simulatorOverTcp(options: Parameters<typeof startSimulator>[0] = 
 const link = (connection: TerminalConnection): Promise<OpenTerminalLink> => openLink(cleanups, connection);
 const run = runCommand;
 
-function control(port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection({ host: '127.0.0.1', port }, () => socket.write(line + '\n'));
-    let text = '';
-    socket.on('data', (chunk) => {
-      text += chunk.toString();
-      if (text.includes('\n')) {
-        socket.end();
-        resolve(text.trim());
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 describe('the simulated terminal over loopback TCP', () => {
   it('answers a status enquiry with its status and software version', async () => {

@@ -42,7 +42,7 @@ describe('the keep-selling panel', () => {
     const { useDevicesStore } = await import('../../../renderer/src/stores/devices');
     const { useIncidentsStore } = await import('../../../renderer/src/stores/incidents');
     const devices = useDevicesStore();
-    devices.subscribe(() => ({ title: '', body: '' }));
+    devices.subscribe();
     await Promise.all([devices.load(), useIncidentsStore().load()]);
     const { default: IncidentsKeepSelling } = await import('../../../renderer/src/components/incidents/IncidentsKeepSelling.vue');
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../helpers/clock';
 import { databasePath, openDatabase, type Db } from '../../../electron/node/db/connection';
 import { EventBus } from '../../../electron/node/events/bus';
-import { ManualClock } from '../../../electron/node/protocol/zvt/index';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../electron/node/services/terminals/backoff';
 import { openTerminalLink } from '../../../electron/node/services/terminals/link';
 import { TerminalManager, type TerminalManagerOptions } from '../../../electron/node/services/terminals/terminal-manager';
@@ -22,7 +22,7 @@ async function settle(rounds = 20): Promise<void> {
 
 interface World {
   manager: TerminalManager;
-  clock: ManualClock;
+  clock: FakeClock;
   db: Db;
   bus: EventBus;
   terminals: Map<string, SimulatedTerminal>;
@@ -36,7 +36,7 @@ interface World {
 function world(options: Partial<TerminalManagerOptions> = {}): World {
   const temp = tempDir();
   const db = openDatabase(databasePath(temp.dir));
-  const clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'));
+  const clock = new FakeClock(Date.parse('2026-03-02T09:00:00Z'));
   const bus = new EventBus();
   const terminals = new Map<string, SimulatedTerminal>();
   const unreachable = new Set<string>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusInformationMessage } from '../../../electron/node/protocol/zvt/index';
 import { endOfDayFromStatusInformation, localDateTime, transactionFromStatusInformation } from '../../../electron/node/services/transactions/zvt-capture';
-import { statusNotification } from '../../../electron/node/services/devices/status-notifier';
+import { attentionText } from '../../../electron/node/services/attention/texts';
 
 const payment: StatusInformationMessage = {
   kind: 'status-information',
@@ -109,15 +109,9 @@ describe('capturing what a terminal reports', () => {
 });
 
 describe('status notifications', () => {
+  // When they fire (down, back; not for other changes) is the attention service's: test/integration/attention.
   it('tell when a terminal goes down and when it comes back, in the chosen language', () => {
-    expect(statusNotification('zh-CN', '1号收银台', 'offline', 'ok')?.body).toBe('1号收银台：离线');
-    expect(statusNotification('en', 'Counter 1', 'ok', 'fault')?.body).toBe('Counter 1 is back (OK)');
-  });
-
-  it('stay quiet for changes that are neither a failure nor a recovery', () => {
-    expect(statusNotification('en', 'Counter 1', 'degraded', 'ok')).toBeUndefined();
-    expect(statusNotification('en', 'Counter 1', 'fault', 'offline')).toBeUndefined();
-    expect(statusNotification('en', 'Counter 1', 'offline', null)).toBeUndefined();
-    expect(statusNotification('en', 'Counter 1', 'unknown', 'ok')).toBeUndefined();
+    expect(attentionText('zh-CN', 'status.bannerDown', { name: '1号收银台', stateKey: 'status.overall.offline' })).toBe('1号收银台：离线');
+    expect(attentionText('en', 'status.bannerRecovered', { name: 'Counter 1', stateKey: 'status.overall.ok' })).toBe('Counter 1 is back (OK)');
   });
 });

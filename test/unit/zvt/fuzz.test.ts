@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../helpers/clock';
 import {
   ApduStreamDecoder,
   decodeApdu,
   decodeTlvList,
   encodeMessage,
   encodeSerialFrame,
-  ManualClock,
   SerialFrameDecoder,
   ZvtSession,
   type StatusInformationMessage,
@@ -192,7 +192,7 @@ describe('the session under random input', () => {
   it.each(['serial', 'tcp'] as const)('over %s never throws and always resolves the command once time runs out', async (transportKind) => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(fc.uint8Array({ maxLength: 64 }), mutatedApdu.map((apdu) => (transportKind === 'serial' ? encodeSerialFrame(apdu) : apdu))), { maxLength: 12 }), async (chunks) => {
-        const clock = new ManualClock();
+        const clock = new FakeClock(0);
         const session = new ZvtSession({ write: () => undefined, clock, transportKind });
         const result = session.execute({ kind: 'authorization', amount: 100 });
         for (const chunk of chunks) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, encodeMessage, encodeSerialFrame, encodeText, ManualClock, tlv, ZvtSession } from '../../../electron/node/protocol/zvt';
+import { FakeClock } from '../../helpers/clock';
+import { bytesToHex, encodeMessage, encodeSerialFrame, encodeText, tlv, ZvtSession } from '../../../electron/node/protocol/zvt';
 import { bytes } from './samples';
 import { createLink, settle, track } from './terminal-double';
 
@@ -150,7 +151,7 @@ describe('a ZVT session over TCP', () => {
       write: () => {
         throw new Error('port gone');
       },
-      clock: new ManualClock(),
+      clock: new FakeClock(0),
       transportKind: 'tcp',
     });
     expect(await session.execute({ kind: 'status-enquiry' })).toMatchObject({ ok: false, error: { code: 'link-closed', message: 'write failed: port gone' } });

@@ -1,8 +1,8 @@
+import { FakeClock } from '../../helpers/clock';
 import {
   bytesToHex,
   encodeMessage,
   encodeSerialFrame,
-  ManualClock,
   SerialFrameDecoder,
   ZvtSession,
   type SessionEvent,
@@ -17,7 +17,7 @@ import { bytes } from './samples';
  * and ways to answer it byte by byte. Time moves only through `clock.advance`.
  */
 export function createLink(transportKind: TransportKind, profile?: VendorProfile) {
-  const clock = new ManualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const written: Uint8Array[] = [];
   const events: SessionEvent[] = [];
   const session = new ZvtSession({ write: (chunk) => written.push(chunk.slice()), clock, transportKind, ...(profile ? { profile } : {}) });

@@ -50,7 +50,7 @@ export {
 export type * from './messages';
 export { COMMAND_CODES } from './messages';
 export { GENERIC_PROFILE, VENDOR_PROFILES, SPEC_TIMEOUTS, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
-export { ManualClock, systemClock, type Clock, type TimerHandle } from './clock';
+export type { Clock, TimerHandle } from './clock';
 export {
   ZvtSession,
   type CommandProgress,

@@ -9,7 +9,7 @@ import { zonedDayStart, zoneOffsetMs } from '../../../../shared/domain/time';
 import { AppError } from '../../../../shared/ipc/result';
 import { byHour, byWeekday, deviceReliability, downtimeByMonth, fleetNow, pareto, recurringErrors, storeReliability, type AnalyticsParams } from '../../db/analytics';
 import type { Db } from '../../db/connection';
-import type { Clock } from '../devices/devices-service';
+import type { Clock } from '../../clock';
 import { describeErrorCode } from '../devices/status-model';
 import type { SettingsService } from '../settings/settings-service';
 
@@ -31,7 +31,7 @@ export class AnalyticsService {
   ) {}
 
   summary(query: AnalyticsQuery = {}): AnalyticsSummary {
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const timeZone = this.settings.get().store.timezone;
     // A window is never counted past now (an open incident would count downtime into the
     // future), and store-local days start at 00:00 in the store's time zone, not the PC's.
@@ -64,7 +64,7 @@ export class AnalyticsService {
   }
 
   /** 0..100 from availability over the last 30 days, terminals ok now, open incidents, current software. */
-  health(device: string | null, now: Date = this.clock.now()) {
+  health(device: string | null, now: Date = new Date(this.clock.now())) {
     const to = now.toISOString();
     const window = deviceReliability(this.db, { from: new Date(now.getTime() - 30 * DAY).toISOString(), to, device, offset: '+0 minutes' });
     const observed = window.reduce((sum, d) => sum + d.observedMs, 0);

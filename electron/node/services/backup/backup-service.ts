@@ -16,6 +16,8 @@ import {
   BackupSettingsUpdate,
   DEFAULT_BACKUP_SETTINGS,
   failureText,
+  missedAutomaticRun,
+  skipReasonOf,
   type BackupEntry,
   type BackupFailureReason,
   type BackupHeader,
@@ -27,6 +29,7 @@ import {
   type BackupVerifyResult,
   type RestoreResult,
 } from '../../../../shared/domain/backup';
+import type { AttentionItem } from '../../../../shared/domain/attention';
 import { AppError } from '../../../../shared/ipc/result';
 import {
   failInterruptedBackups,
@@ -44,7 +47,7 @@ import {
 } from '../../db/backup';
 import { databasePath, openDatabase, type Db } from '../../db/connection';
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index';
-import { readSettings, writeSettings } from '../../db/settings';
+import { domainSettings, readSettings, writeSettings, type DomainSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { APP_VERSION } from '../../version';
@@ -52,7 +55,8 @@ import { processAlive } from '../../files/data-lock';
 import { checkWriteFile, checkWriteFolder } from '../../files/write-target';
 import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
 import { backupsToDelete } from './retention';
-import { BackupScheduler, systemClock, type SchedulerClock } from './scheduler';
+import { systemClock, type Clock } from '../../clock';
+import { BackupScheduler } from './scheduler';
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -329,14 +333,16 @@ export class BackupService {
   /** While a restore carries the settings into the restored copy, a change would be lost. */
   private restoring = false;
   readonly scheduler: BackupScheduler;
+  private readonly stored: DomainSettings<BackupSettings>;
 
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly dataDir: string,
     private readonly bus: EventBus | undefined,
     private readonly logger: Logger,
-    clock: SchedulerClock = systemClock,
+    clock: Clock = systemClock,
   ) {
+    this.stored = domainSettings(() => this.db, SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS, () => clock.now());
     failInterruptedBackups(handle.db);
     this.sweepScratch();
     this.scheduler = new BackupScheduler(
@@ -419,17 +425,15 @@ export class BackupService {
   }
 
   settings(): BackupSettings {
-    const stored = readSettings(this.db).get(SETTINGS_KEY);
-    const parsed = BackupSettings.safeParse({ ...DEFAULT_BACKUP_SETTINGS, ...(stored as object | undefined) });
-    return parsed.success ? parsed.data : DEFAULT_BACKUP_SETTINGS;
+    return this.stored.get();
   }
 
   updateSettings(update: unknown): BackupList {
     if (this.restoring) throw new AppError('backup_busy', 'A restore is running; change the backup settings after it');
-    const next = { ...this.settings(), ...parse(BackupSettingsUpdate, update) };
     // A drive that is not plugged in now may still be chosen; the data folder never.
-    if (next.folder) next.folder = checkWriteFolder(next.folder, { dataDir: this.dataDir, field: 'folder', mustExist: false });
-    writeSettings(this.db, { [SETTINGS_KEY]: next });
+    this.stored.update(parse(BackupSettingsUpdate, update), (next) =>
+      next.folder ? { ...next, folder: checkWriteFolder(next.folder, { dataDir: this.dataDir, field: 'folder', mustExist: false }) } : next,
+    );
     this.scheduler.start();
     return this.list();
   }
@@ -438,6 +442,14 @@ export class BackupService {
     // Present means a copy that can be restored: a backup that completed, verified, and whose file is there.
     const entries = listBackupEntries(this.db).map((e) => ({ ...e, present: e.present && e.status === 'verified' && fs.existsSync(e.file) }));
     return { settings: this.settings(), entries, running: this.busy };
+  }
+
+  /** The missed automatic backup the Backup page warns about, as one attention item (a newer miss is a new item). */
+  attentionItems(): AttentionItem[] {
+    const missed = missedAutomaticRun(listBackupEntries(this.db));
+    if (!missed) return [];
+    const reason = skipReasonOf(missed) ?? 'failed';
+    return [{ id: `backup.missed:${missed.id}`, section: 'backup', kind: 'backup.missed', severity: 'warning', count: 1, textKey: 'attention.backupMissed', params: { reasonKey: `attention.backupReason.${reason}` }, link: '/backup' }];
   }
 
   private lastGoodBackup(): Date | undefined {

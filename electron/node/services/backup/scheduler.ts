@@ -2,17 +2,7 @@
  * When to back up: every day at the configured hour, and at quit when the last good backup is
  * older than a day. A plain class over an injected clock and timer so tests drive the time.
  */
-export interface SchedulerClock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: SchedulerClock = {
-  now: () => new Date(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import type { Clock } from '../../clock';
 
 const DAY = 86_400_000;
 
@@ -28,7 +18,7 @@ export class BackupScheduler {
   private disposed = false;
 
   constructor(
-    private readonly clock: SchedulerClock,
+    private readonly clock: Clock,
     private readonly config: () => { dailyHour: number | null; atQuit: boolean },
     private readonly lastGoodBackup: () => Date | undefined,
     private readonly runBackup: (trigger: 'scheduled' | 'quit') => Promise<unknown>,
@@ -39,7 +29,8 @@ export class BackupScheduler {
     this.stop();
     const { dailyHour } = this.config();
     if (this.disposed || dailyHour === null) return;
-    const delay = Math.max(0, nextRun(this.clock.now(), dailyHour).getTime() - this.clock.now().getTime());
+    const now = this.clock.now();
+    const delay = Math.max(0, nextRun(new Date(now), dailyHour).getTime() - now);
     // Long timeouts are capped: re-arm at least hourly so clock changes (sleep, DST) are caught.
     this.timer = this.clock.setTimeout(() => void this.tick(), Math.min(delay, 3_600_000));
   }
@@ -47,7 +38,7 @@ export class BackupScheduler {
   private async tick(): Promise<void> {
     this.timer = undefined;
     const { dailyHour } = this.config();
-    const now = this.clock.now();
+    const now = new Date(this.clock.now());
     const last = this.lastGoodBackup();
     if (dailyHour !== null && now.getHours() === dailyHour && (!last || now.getTime() - last.getTime() > DAY / 2)) {
       await this.runBackup('scheduled').catch(() => undefined);
@@ -59,7 +50,7 @@ export class BackupScheduler {
   dueAtQuit(): boolean {
     if (!this.config().atQuit) return false;
     const last = this.lastGoodBackup();
-    return !last || this.clock.now().getTime() - last.getTime() > DAY;
+    return !last || this.clock.now() - last.getTime() > DAY;
   }
 
   /** Runs the at-quit backup when one is due; answers whether it ran. Never throws. */

@@ -17,6 +17,7 @@ import {
   type DeviceCsvImportResult,
   type DeviceFieldsInput,
 } from '../../../../shared/domain/devices';
+import type { AttentionItem } from '../../../../shared/domain/attention';
 import type { GuideCommand } from '../../../../shared/domain/terminals';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusObservation } from '../../../../shared/domain/status';
@@ -36,17 +37,13 @@ import {
   type CommandRecord,
 } from '../../db/devices';
 import { readAllStatuses, readStatus, statusHistory, writeStatus } from '../../db/device-status';
-import { readSettings, writeSettings } from '../../db/settings';
+import { domainSettings, type DomainSettings } from '../../db/settings';
+import { isoNow, systemClock, type Clock } from '../../clock';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { parseCsv, toCsvLine } from './csv';
 import { compareVersions, nextStatus, sameStatus } from './status-model';
 import { NoTerminalLinks, type CommandOutcome, type LinkReport, type TerminalLinks } from './terminal-links';
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
 
 /** Answers whether a host name resolves (IP literals always do). */
 export type HostResolver = (host: string) => Promise<boolean>;
@@ -61,6 +58,8 @@ export const dnsResolver: HostResolver = async (host) => {
 };
 
 const SETTINGS_KEY = 'devices';
+/** The id of a terminal's down item: this prefix and the device id. */
+const DOWN_ITEM = 'devices.down:';
 
 /**
  * `resumed`: the terminal came up while its stored status still said down from before this link
@@ -122,11 +121,12 @@ function fieldError(path: string, messageKey: string, message: string): AppError
 export class DevicesService {
   private links: TerminalLinks;
   private readonly resolveHost: HostResolver;
-  readonly clock: Clock;
+  private readonly clock: Clock;
   private readonly listeners = new Set<StatusListener>();
   /** Devices whose stored status (down) dates from before the current attach and no link has settled since. */
   private readonly carriedOver = new Set<string>();
   private unsubscribeLinks: () => void = () => {};
+  private readonly stored: DomainSettings<DeviceSettings>;
 
   constructor(
     private readonly db: Db,
@@ -136,6 +136,7 @@ export class DevicesService {
     this.links = options.links ?? new NoTerminalLinks();
     this.resolveHost = options.resolveHost ?? dnsResolver;
     this.clock = options.clock ?? systemClock;
+    this.stored = domainSettings(() => db, SETTINGS_KEY, DeviceSettings, DeviceSettings.parse({}), () => this.clock.now());
     this.attach(this.links);
   }
 
@@ -203,7 +204,7 @@ export class DevicesService {
   async create(fields: DeviceFields): Promise<Device> {
     await this.checkConnection(fields);
     const id = randomUUID();
-    insertDevice(this.db, id, fields, this.clock.now().toISOString());
+    insertDevice(this.db, id, fields, isoNow(this.clock));
     const device = this.get(id);
     this.bus.emit('devices.changed', device);
     await this.addLink(device);
@@ -221,7 +222,7 @@ export class DevicesService {
       profileId: input.profileId ?? before.profileId,
     };
     await this.checkConnection(fields, id);
-    updateDevice(this.db, id, fields, this.clock.now().toISOString());
+    updateDevice(this.db, id, fields, isoNow(this.clock));
     return this.afterUpdate(before);
   }
 
@@ -242,7 +243,7 @@ export class DevicesService {
 
   async archive(id: string): Promise<Device> {
     this.get(id);
-    setArchived(this.db, id, true, this.clock.now().toISOString());
+    setArchived(this.db, id, true, isoNow(this.clock));
     const device = this.get(id);
     this.bus.emit('devices.changed', device);
     await this.removeLink(id);
@@ -310,7 +311,7 @@ export class DevicesService {
     for (const item of planned) if (item.issues.length > 0) errors.push({ line: item.line, issues: dedupeIssues(item.issues) });
     if (errors.length > 0) return { created: 0, updated: 0, errors };
 
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     const written: { before?: Device; id: string }[] = [];
     this.db.transaction(() => {
       for (const item of planned) {
@@ -383,18 +384,43 @@ export class DevicesService {
     return statusHistory(this.db, deviceId, limit);
   }
 
+  // ------------------------------------------------------------------ attention
+
+  /** Every active terminal that is down (fault or offline): one critical item each, linking to it. */
+  attentionItems(): AttentionItem[] {
+    const names = new Map(this.list().map((device) => [device.id, device.name]));
+    return this.statuses()
+      .filter((status) => isDown(status.overall) && names.has(status.deviceId))
+      .map((status) => ({
+        id: `${DOWN_ITEM}${status.deviceId}`,
+        section: 'devices',
+        kind: 'devices.down',
+        severity: 'critical',
+        count: 1,
+        textKey: 'status.bannerDown',
+        params: { name: names.get(status.deviceId) ?? status.deviceId, stateKey: `status.overall.${status.overall}` },
+        link: `/devices/${status.deviceId}`,
+      }));
+  }
+
+  /** The notification when a terminal's down item clears because it is back (not when it was archived). */
+  attentionCleared(item: AttentionItem): { textKey: string; params: AttentionItem['params'] } | undefined {
+    const device = item.id.startsWith(DOWN_ITEM) ? getDevice(this.db, item.id.slice(DOWN_ITEM.length)) : undefined;
+    const status = device && !device.archived ? readStatus(this.db, device.id) : undefined;
+    if (!device || !status || isDown(status.overall) || status.overall === 'unknown') return undefined;
+    return { textKey: 'status.bannerRecovered', params: { name: device.name, stateKey: `status.overall.${status.overall}` } };
+  }
+
   // ------------------------------------------------------------------ settings
 
   /** The manager's registry settings (the current software version per model). */
   settings(): DeviceSettings {
-    const parsed = DeviceSettings.safeParse(readSettings(this.db).get(SETTINGS_KEY) ?? {});
-    return parsed.success ? parsed.data : DeviceSettings.parse({});
+    return this.stored.get();
   }
 
   /** Saves the settings and judges every terminal's software again against them. */
   updateSettings(update: Partial<DeviceSettings>): DeviceSettings {
-    const next = DeviceSettings.parse({ ...this.settings(), ...update });
-    writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
+    const next = this.stored.update(update);
     this.rejudgeSoftware(() => true);
     return next;
   }
@@ -444,7 +470,7 @@ export class DevicesService {
     const before = previous ?? { ...UNKNOWN_STATUS, deviceId: device.id, since: device.createdAt, updatedAt: device.createdAt };
     const { deviceId: _d, since: _s, updatedAt: _u, ...beforeFields } = before;
     const fields = nextStatus(beforeFields, facts, { latestSoftwareVersion: this.latestVersionOf(device) });
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     const changed = !sameStatus(beforeFields, fields);
     // A new last transaction updates the board but is not a status change for the history.
     const announce = changed || beforeFields.lastTransactionAt !== fields.lastTransactionAt;
@@ -467,7 +493,7 @@ export class DevicesService {
     const device = getDevice(this.db, report.id);
     if (!device || device.archived) return;
     if (report.tid !== undefined || report.softwareVersion !== undefined || report.serialNumber !== undefined) {
-      if (fillReportedFields(this.db, device.id, report, this.clock.now().toISOString())) this.reportedFieldsChanged(device);
+      if (fillReportedFields(this.db, device.id, report, isoNow(this.clock))) this.reportedFieldsChanged(device);
     }
     this.observe({
       deviceId: device.id,
@@ -488,7 +514,7 @@ export class DevicesService {
   async runCommand(deviceId: string, command: GuideCommand): Promise<CommandRecord> {
     const device = this.get(deviceId);
     if (device.archived) throw new AppError('conflict', `Device ${deviceId} is archived`, { id: deviceId });
-    const started = this.clock.now().toISOString();
+    const started = isoNow(this.clock);
     const id = insertCommand(this.db, deviceId, command, started);
     this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'started', text: '' });
     let outcome: CommandOutcome;
@@ -497,9 +523,9 @@ export class DevicesService {
     } catch (error) {
       outcome = { ok: false, summary: (error as Error).message ?? String(error) };
     }
-    finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], this.clock.now().toISOString());
+    finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], isoNow(this.clock));
     if (outcome.tid !== undefined || outcome.softwareVersion !== undefined || outcome.serialNumber !== undefined) {
-      if (fillReportedFields(this.db, deviceId, outcome, this.clock.now().toISOString())) this.reportedFieldsChanged(device);
+      if (fillReportedFields(this.db, deviceId, outcome, isoNow(this.clock))) this.reportedFieldsChanged(device);
     }
     const observation: StatusObservation = { deviceId };
     if (outcome.terminalStatus !== undefined) observation.terminalStatus = outcome.terminalStatus;

@@ -24,12 +24,13 @@ import { isDown, type DeviceStatus, type Overall } from '../../../../shared/doma
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getIncident, insertIncident, insertStep, listIncidents, openIncidentsOfDevice, saveEscalation, updateIncident, type IncidentColumns, type IncidentRecord } from '../../db/incidents';
-import { readSettings, writeSettings } from '../../db/settings';
+import { domainSettings, type DomainSettings } from '../../db/settings';
 import { recentTerminalEvents } from '../../db/terminal-events';
+import { isoNow, unrefTimer, type Clock, type TimerHandle } from '../../clock';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import type { SettingsService } from '../settings/settings-service';
-import type { Clock, DevicesService } from '../devices/devices-service';
+import type { DevicesService } from '../devices/devices-service';
 import { describeErrorCode } from '../devices/status-model';
 import { buildPack } from './escalation';
 import { suggestGuide } from '../../../../shared/domain/guides';
@@ -40,6 +41,7 @@ const TERMINAL_LOG_LINES = 40;
 
 export interface IncidentsServiceOptions {
   guides: FaultGuide[];
+  clock: Clock;
   /** Check the auto-open threshold this often (ms); 0 = only when `tick()` is called (tests). */
   tickMs?: number;
   logger?: Logger;
@@ -47,9 +49,10 @@ export interface IncidentsServiceOptions {
 
 export class IncidentsService {
   private readonly clock: Clock;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private readonly due = new Set<ReturnType<typeof setTimeout>>();
+  private timer: TimerHandle | undefined;
+  private readonly due = new Set<TimerHandle>();
   private readonly unsubscribe: () => void;
+  private readonly settingsStore: DomainSettings<IncidentSettings>;
 
   constructor(
     private readonly db: Db,
@@ -58,38 +61,35 @@ export class IncidentsService {
     private readonly settingsService: SettingsService,
     private readonly options: IncidentsServiceOptions,
   ) {
-    this.clock = devices.clock;
+    this.clock = options.clock;
+    this.settingsStore = domainSettings(() => db, SETTINGS_KEY, IncidentSettings, IncidentSettings.parse({}), () => this.clock.now());
     this.unsubscribe = devices.onStatus((status, previous, change) => this.onStatus(status, previous, change.resumed));
     const tickMs = options.tickMs ?? 0;
     if (tickMs > 0) {
-      this.timer = setInterval(() => {
+      this.timer = this.clock.setInterval(() => {
         try {
           this.tick();
         } catch (error) {
           options.logger?.error('incident check failed', { error });
         }
       }, tickMs);
-      this.timer.unref?.();
+      unrefTimer(this.timer);
     }
   }
 
   // ------------------------------------------------------------------ settings
 
   settings(): IncidentSettings {
-    const stored = readSettings(this.db).get(SETTINGS_KEY);
-    const parsed = IncidentSettings.safeParse(stored ?? {});
-    return parsed.success ? parsed.data : IncidentSettings.parse({});
+    return this.settingsStore.get();
   }
 
   updateSettings(update: Partial<IncidentSettings>): IncidentSettings {
-    const next = IncidentSettings.parse({ ...this.settings(), ...update });
-    if (update.backupDeviceIds) {
+    return this.settingsStore.update(update, (next) => {
+      if (!update.backupDeviceIds) return next;
       const unknown = update.backupDeviceIds.filter((id) => !this.devices.list().some((d) => d.id === id));
       if (unknown.length > 0) throw new AppError('validation', `No terminal ${unknown.join(', ')} in the registry`, { issues: [{ path: 'backupDeviceIds', code: 'custom', messageKey: 'incidents.unknownBackupDevice' }], ids: unknown });
-      next.backupDeviceIds = [...new Set(update.backupDeviceIds)];
-    }
-    writeSettings(this.db, { [SETTINGS_KEY]: next }, this.clock.now());
-    return next;
+      return { ...next, backupDeviceIds: [...new Set(update.backupDeviceIds)] };
+    });
   }
 
   guides(): FaultGuide[] {
@@ -99,7 +99,7 @@ export class IncidentsService {
   // ------------------------------------------------------------------ records
 
   private withDuration(record: IncidentRecord): Incident {
-    const end = record.closedAt ? Date.parse(record.closedAt) : this.clock.now().getTime();
+    const end = record.closedAt ? Date.parse(record.closedAt) : this.clock.now();
     // Symptoms PosCare filled in (an incident that opened by itself, or one the manager opened on a
     // terminal that was reporting a fault) are shown worded in the reader's language.
     const { symptomsReported, ...incident } = record;
@@ -128,7 +128,7 @@ export class IncidentsService {
   open(input: IncidentOpen, auto = false): Incident {
     const device = this.devices.get(input.deviceId);
     if (device.archived) throw new AppError('conflict', `Device ${device.id} is archived`, { id: device.id });
-    const now = this.clock.now().toISOString();
+    const now = isoNow(this.clock);
     const openedAt = input.openedAt ? new Date(input.openedAt).toISOString() : now;
     if (Date.parse(openedAt) > Date.parse(now)) throw fieldError('openedAt', 'incidents.openedInFuture', 'An incident cannot open in the future');
     const id = randomUUID();
@@ -188,7 +188,7 @@ export class IncidentsService {
       });
     }
     next.state = state;
-    if (CLOSED_STATES.includes(state)) next.closedAt = input.closedAt ? new Date(input.closedAt).toISOString() : (current.closedAt ?? this.clock.now().toISOString());
+    if (CLOSED_STATES.includes(state)) next.closedAt = input.closedAt ? new Date(input.closedAt).toISOString() : (current.closedAt ?? isoNow(this.clock));
     else next.closedAt = null;
     if (next.closedAt && Date.parse(next.closedAt) < Date.parse(next.openedAt)) {
       throw fieldError('closedAt', 'incidents.closedBeforeOpened', 'An incident cannot close before it opened');
@@ -201,7 +201,7 @@ export class IncidentsService {
   recordStep(input: { id: string; guideId?: string | null; nodeId?: string | null; prompt: string; answer: string; note?: string }): Incident {
     const incident = this.stored(input.id);
     insertStep(this.db, incident.id, {
-      at: this.clock.now().toISOString(),
+      at: isoNow(this.clock),
       guideId: input.guideId ?? null,
       nodeId: input.nodeId ?? null,
       prompt: input.prompt,
@@ -213,7 +213,7 @@ export class IncidentsService {
     const reached = this.guideEnd(input.guideId ?? incident.guideId, input.nodeId ?? null);
     const state = reached === 'resolution' ? 'resolved' : reached === 'escalation' ? 'waitingVendor' : incident.state === 'open' ? 'diagnosing' : incident.state;
     if (state !== incident.state && canMoveIncident(incident.state, state)) {
-      const closedAt = state === 'resolved' ? this.clock.now().toISOString() : null;
+      const closedAt = state === 'resolved' ? isoNow(this.clock) : null;
       updateIncident(this.db, incident.id, { ...incident, state, closedAt, guideId: input.guideId ?? incident.guideId });
       return this.emit(this.get(incident.id), closedAt ? 'resolved' : 'updated');
     }
@@ -251,7 +251,7 @@ export class IncidentsService {
     const lang = language ?? settings.language;
     const timeline = this.devices.history(device.id, 50).filter((t) => t.since >= new Date(Date.parse(incident.openedAt) - 24 * 3600_000).toISOString());
     const commands = this.devices.commands(device.id, 20);
-    const generatedAt = this.clock.now().toISOString();
+    const generatedAt = isoNow(this.clock);
     // The terminal's own log: link changes and errors only (never frames, whose bytes may carry card data).
     const terminalLog = recentTerminalEvents(this.db, device.id, TERMINAL_LOG_LINES, ['link', 'error'])
       .reverse()
@@ -268,7 +268,7 @@ export class IncidentsService {
   tick(): Incident[] {
     const { autoOpenAfterMinutes } = this.settings();
     if (autoOpenAfterMinutes <= 0) return [];
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const opened: Incident[] = [];
     for (const status of this.devices.statuses()) {
       if (!isDown(status.overall)) continue;
@@ -296,10 +296,10 @@ export class IncidentsService {
 
   /** With a real timer running, check again exactly when a terminal that just went down reaches the threshold. */
   private scheduleCheck(status: DeviceStatus): void {
-    if (!this.timer || !isDown(status.overall)) return;
+    if (this.timer === undefined || !isDown(status.overall)) return;
     const minutes = this.settings().autoOpenAfterMinutes;
     if (minutes <= 0) return;
-    const handle = setTimeout(() => {
+    const handle = this.clock.setTimeout(() => {
       this.due.delete(handle);
       try {
         this.tick();
@@ -307,13 +307,13 @@ export class IncidentsService {
         this.options.logger?.error('incident check failed', { error });
       }
     }, minutes * 60_000 + 100);
-    handle.unref?.();
+    unrefTimer(handle);
     this.due.add(handle);
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
-    for (const handle of this.due) clearTimeout(handle);
+    if (this.timer !== undefined) this.clock.clearInterval(this.timer);
+    for (const handle of this.due) this.clock.clearTimeout(handle);
     this.unsubscribe();
   }
 }

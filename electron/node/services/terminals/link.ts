@@ -4,7 +4,8 @@
  * command and closes it.
  */
 import { connectionAddress, type TerminalConnection } from '../../../../shared/domain/terminals';
-import { systemClock, ZvtSession, type Clock, type SessionListener, type VendorProfile } from '../../protocol/zvt/index';
+import { ZvtSession, type Clock, type SessionListener, type VendorProfile } from '../../protocol/zvt/index';
+import { systemClock } from '../../clock';
 import { SerialTransport } from '../../transport/serial';
 import { TcpTransport } from '../../transport/tcp';
 import type { Transport, TransportCloseReason } from '../../transport/transport';

@@ -27,16 +27,14 @@ import {
   bytesToHex,
   describeIntermediateStatus,
   GENERIC_PROFILE,
-  systemClock,
   VENDOR_PROFILES,
-  type Clock,
   type CommandProgress,
   type EcrCommand,
   type SessionEvent,
   type StatusInformationMessage,
-  type TimerHandle,
   type VendorProfile,
 } from '../../protocol/zvt/index';
+import { systemClock, type Clock, type TimerHandle } from '../../clock';
 import { listSerialPorts, type PortDiscovery, type PortLister } from '../../transport/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { DEFAULT_PASSWORD, jsonSafe, summariseResult, toEcrCommand } from './commands';

@@ -49,14 +49,13 @@ import {
   type EndOfDayRunInput,
   type StoredTransaction,
 } from '../../db/transactions';
+import { isoNow, systemClock, type Clock } from '../../clock';
 import type { Logger } from '../../log/logger';
 import type { AttentionItem } from '../../../../shared/domain/attention';
 import { CaptureHold, type CaptureHoldOptions, type HeldCapture } from './capture-hold';
 import { collectDays, dayKey, dayNumberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
 import { writeCsv, writeXlsx } from './export';
 import { checkWriteFile } from '../../files/write-target';
-
-export type Clock = () => Date;
 
 /** What became of a capture: stored (new or a repeat), or held because the database could not take it. */
 export type CaptureOutcome = { stored: true; id: number; created: boolean } | { stored: false; held: number };
@@ -98,7 +97,7 @@ export class TransactionsService {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-    private readonly clock: Clock = () => new Date(),
+    private readonly clock: Clock = systemClock,
     private readonly options: TransactionsOptions = {},
   ) {
     this.hold = options.hold
@@ -124,7 +123,7 @@ export class TransactionsService {
       result = this.capture(record);
     } catch (error) {
       if (error instanceof AppError || !this.hold) throw error;
-      this.hold.hold(record, this.clock().toISOString(), error);
+      this.hold.hold(record, isoNow(this.clock), error);
       this.incidentsToOpen.set(record.terminalId, (this.incidentsToOpen.get(record.terminalId) ?? 0) + 1);
       this.tryOpenIncidents();
       this.announce();
@@ -215,7 +214,7 @@ export class TransactionsService {
       maskedPan: maskPan(record.maskedPan),
       businessDay: record.businessDay ?? this.businessDayOf(record.terminalId, record.occurredAt),
     };
-    const result = insertTransaction(this.db, stored, this.clock().toISOString());
+    const result = insertTransaction(this.db, stored, isoNow(this.clock));
     if (!result.created) this.logger.info('transaction already captured', { terminalId: stored.terminalId, trace: stored.traceNumber });
     return CaptureResult.parse(result);
   }
@@ -248,14 +247,14 @@ export class TransactionsService {
     const previous = empty ? undefined : previousEndOfDay(this.db, terminalId, closedAt);
     const salesDay = empty ? undefined : lastBusinessDayBetween(this.db, terminalId, previous?.closedAt ?? '', closedAt);
     const businessDay = salesDay ?? (beforeCutoff(closedAt) ? previousDay(closedAt.slice(0, 10)) : closedAt.slice(0, 10));
-    recordEndOfDay(this.db, terminalId, businessDay, { ...run, closedAt, totals }, this.clock().toISOString());
+    recordEndOfDay(this.db, terminalId, businessDay, { ...run, closedAt, totals }, isoNow(this.clock));
     return businessDay;
   }
 
   /** Stores an end-of-day result; a repeat for the same terminal and day replaces the totals. */
   captureEndOfDay(terminalId: string, businessDay: string, totals: EndOfDayInput['totals']): void {
     const input = parse(EndOfDayInput, { terminalId, businessDay, totals });
-    replaceEndOfDay(this.db, input.terminalId, input.businessDay, input.totals, this.clock().toISOString());
+    replaceEndOfDay(this.db, input.terminalId, input.businessDay, input.totals, isoNow(this.clock));
   }
 
   search(input: TransactionQuery): TransactionPage {
@@ -304,7 +303,7 @@ export class TransactionsService {
     }
     const days = collectDays(sums, endOfDay);
     // A day is over once the next one has passed the cut-off: its end-of-day may run after midnight.
-    const today = localDay(new Date(this.clock().getTime() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000));
+    const today = localDay(new Date(this.clock.now() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000));
     const anomalies: Anomaly[] = [];
     for (const day of days.values()) {
       anomalies.push(...totalAnomalies(day, today));
