@@ -229,6 +229,8 @@ export interface Unparsed {
   offset: number;
   length: number;
   bitmap: number;
+  /** The bytes from the unknown BMP to the end, kept as sent (the encoder writes them back after the known fields). */
+  raw: Uint8Array;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,7 +421,7 @@ export function decodeBitmapList(data: Uint8Array, offset = 0, options: FieldCod
     const id = data[position] ?? 0;
     const entry = BITMAPS_BY_ID.get(id);
     if (!entry) {
-      return success({ fields: fields as BitmapFields, order, unparsed: { offset: position, length: data.length - position, bitmap: id } });
+      return success({ fields: fields as BitmapFields, order, unparsed: { offset: position, length: data.length - position, bitmap: id, raw: data.slice(position) } });
     }
     const content = decodeBitmapContent(entry, data, position + 1, options);
     if (!content.ok) return content;

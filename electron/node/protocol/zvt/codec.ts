@@ -10,6 +10,7 @@ import {
   type BitmapFields,
   type BitmapList,
   type FieldCodecOptions,
+  type Unparsed,
 } from './bitmaps';
 import { bcdToDigits, bytesToNibbles, concatBytes, digitsToBcd } from './bytes';
 import { charsetFromIsoCode, decodeText, encodeText, type Charset } from './charset';
@@ -353,6 +354,9 @@ function decodeBitmapCompletion(data: Uint8Array, options: CodecOptions): Decode
   const list = decodeBitmapList(data, 0, fieldOptions(options));
   if (!list.ok) return list;
   const fields = list.value.fields;
+  // Tolerant reader: BMPs outside the 3.2 layout are kept, not dropped (some terminals send e.g. 04 or 87 here).
+  const { resultCode, time, fullDate, paymentType, terminalId, currency, tlv: container, ...other } = fields;
+  void [resultCode, time, fullDate, paymentType, terminalId, currency, container];
   const message: CompletionMessage = stripUndefined({
     kind: 'completion' as const,
     form: 'bitmaps' as const,
@@ -364,6 +368,7 @@ function decodeBitmapCompletion(data: Uint8Array, options: CodecOptions): Decode
     terminalId: fields.terminalId,
     currency: fields.currency,
     tlv: fields.tlv,
+    otherFields: Object.keys(other).length > 0 ? other : undefined,
     unparsed: list.value.unparsed,
   });
   const device = readDeviceInformation(fields.tlv, options);
@@ -478,6 +483,12 @@ function encodeTextBlockTlv(message: PrintTextBlockMessage, charset: Charset | u
   return nodes;
 }
 
+/** Unknown BMPs a terminal sent are kept raw (Unparsed.raw) and written back after the known fields. */
+function withUnparsed(known: DecodeResult<Uint8Array>, unparsed: Unparsed | undefined): DecodeResult<Uint8Array> {
+  if (!known.ok || !unparsed) return known;
+  return success(concatBytes([known.value, unparsed.raw]));
+}
+
 function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Uint8Array> {
   const fields = fieldOptions(options);
   switch (message.kind) {
@@ -517,7 +528,7 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
     case 'authorization':
       return encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.authorization);
     case 'status-information':
-      return encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.statusInformation);
+      return withUnparsed(encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.statusInformation), message.unparsed);
     case 'log-off':
     case 'selftest':
     case 'print-system-configuration':
@@ -564,8 +575,9 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
         }
         return success(concatBytes(parts));
       }
-      return encodeBitmapList(
+      return withUnparsed(encodeBitmapList(
         stripUndefined({
+          ...message.otherFields,
           resultCode: message.resultCode,
           time: message.time,
           fullDate: message.fullDate,
@@ -577,7 +589,7 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
         fields,
         [],
         FIELD_ORDER.completion,
-      );
+      ), message.unparsed);
     }
     case 'terminal-abort': {
       const parts: Uint8Array[] = [new Uint8Array([message.resultCode])];

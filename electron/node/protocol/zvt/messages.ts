@@ -167,6 +167,8 @@ export interface CompletionMessage {
   tlv?: TlvNode[];
   /** From TLV containers E4 / 1F4x, derived. */
   device?: DeviceInformation;
+  /** Known BMPs outside the 3.2 layout that a terminal sent anyway (tolerant reader); written back by the encoder. */
+  otherFields?: BitmapFields;
   unparsed?: Unparsed;
 }
 
