@@ -78,6 +78,14 @@ class StrictEcr {
     return apdu;
   }
 
+  /** Sends a command, expects the PT's 80 00, then exactly this message, and acknowledges it. */
+  async exchange(request: string, answer: string): Promise<void> {
+    this.send(request);
+    await this.expect(ACK);
+    await this.expect(answer);
+    this.send(ACK);
+  }
+
   /** Reads one APDU and expects it to be exactly these bytes. */
   async expect(expected: string): Promise<void> {
     expect(hex(await this.receive())).toBe(hex(bytes(expected)));
@@ -199,10 +207,7 @@ describe('an ECR that follows the specification byte by byte, against poscare si
   it('honours the config byte: intermediate status and receipts as Print Line only when asked, and no currency in the Completion when none was sent', async () => {
     const ecr = await StrictEcr.connect((await simulator()).tcpPort!);
     // Config 8E: ECR prints payment and administration receipts via Print Line (bits 1, 2, 7), wants intermediate status (bit 3). No <CC>.
-    ecr.send('06 00 04 00 00 00 8E');
-    await ecr.expect(ACK);
-    await ecr.expect('06 0F 07 19 00 29 52 50 00 01');
-    ecr.send(ACK);
+    await ecr.exchange('06 00 04 00 00 00 8E', '06 0F 07 19 00 29 52 50 00 01');
 
     ecr.send('06 01 0A 04 00 00 00 00 12 34 49 09 78');
     await ecr.expect(ACK);
@@ -230,10 +235,7 @@ describe('an ECR that follows the specification byte by byte, against poscare si
 
   it('sends no intermediate status and no Print Line to an ECR that registered with config 00', async () => {
     const ecr = await StrictEcr.connect((await simulator()).tcpPort!);
-    ecr.send('06 00 04 00 00 00 00');
-    await ecr.expect(ACK);
-    await ecr.expect('06 0F 07 19 00 29 52 50 00 01');
-    ecr.send(ACK);
+    await ecr.exchange('06 00 04 00 00 00 00', '06 0F 07 19 00 29 52 50 00 01');
     // An Authorisation without <CC>: the Status-Information carries no currency either (3.1.1 note).
     ecr.send('06 01 07 04 00 00 00 00 05 00');
     await ecr.expect(ACK);
@@ -250,10 +252,7 @@ describe('an ECR that follows the specification byte by byte, against poscare si
     ecr.send('06 00 06 00 00 00 00 08 40');
     await ecr.expect('84 1E 03 6F 01 56');
     // 2.2.9: an Authorisation in USD is aborted with 6F and the PT's currency.
-    ecr.send('06 01 0A 04 00 00 00 00 12 34 49 08 40');
-    await ecr.expect(ACK);
-    await ecr.expect('06 1E 03 6F 01 56');
-    ecr.send(ACK);
+    await ecr.exchange('06 01 0A 04 00 00 00 00 12 34 49 08 40', '06 1E 03 6F 01 56');
     // The refusal changed nothing: a EUR payment afterwards is the first one (trace 1).
     ecr.send('06 01 0A 04 00 00 00 00 12 34 49 09 78');
     await ecr.expect(ACK);
@@ -278,9 +277,6 @@ describe('an ECR that follows the specification byte by byte, against poscare si
 
   it('imitates the verbose Completion of some real terminals only when the deviation is switched on', async () => {
     const ecr = await StrictEcr.connect((await simulator({ deviations: ['verbose-completion'], now: () => new Date(2026, 11, 4, 9, 8, 7) })).tcpPort!);
-    ecr.send('06 00 06 00 00 00 00 09 78');
-    await ecr.expect(ACK);
-    await ecr.expect('06 0F 14 27 00 0C 09 08 07 AA 26 12 04 19 00 29 52 50 00 01 49 09 78');
-    ecr.send(ACK);
+    await ecr.exchange('06 00 06 00 00 00 00 09 78', '06 0F 14 27 00 0C 09 08 07 AA 26 12 04 19 00 29 52 50 00 01 49 09 78');
   });
 });
