@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FAULT_HELP, FAULT_NAMES, parseFaultSpec, startSimulator, type FaultName } from '../simulator/index';
+import { FAULT_HELP, FAULT_NAMES, isSimulatorDeviation, parseFaultSpec, SIMULATOR_DEVIATIONS, startSimulator, type FaultName, type SimulatorDeviation } from '../simulator/index';
 import { createLogger } from '../log/logger';
 import { CliError, type Command } from './command';
 import { refuseSerialLineWithoutSerial, SERIAL_LINE_OPTIONS, serialLineFromArgs, serialLineUsage } from './connection-args';
@@ -7,7 +7,7 @@ import { refuseSerialLineWithoutSerial, SERIAL_LINE_OPTIONS, serialLineFromArgs,
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Run a simulated ZVT payment terminal (TCP or serial) with fault injection',
-  usage: `poscare simulate (--tcp HOST:PORT | --serial PATH [line options]) [--control-port N] [--fault NAME[=PARAM]]... [--terminal-id TID]
+  usage: `poscare simulate (--tcp HOST:PORT | --serial PATH [line options]) [--control-port N] [--fault NAME[=PARAM]]... [--terminal-id TID] [--deviation NAME]...
 
 Runs a ZVT terminal on the same codec as the console: it answers registration, status enquiry,
 diagnosis, selftest, print configuration, end-of-day, turnover totals, repeat receipt, software
@@ -22,6 +22,12 @@ ${serialLineUsage(21)}
                          fault NAME [on|off] [PARAM]  |  clear  |  status  |  help  |  quit
   --fault NAME[=PARAM] start with a fault on (repeatable)
   --terminal-id TID    8-digit terminal id (default 52500001)
+  --deviation NAME     imitate a real terminal's deviation from the spec (repeatable; off by default):
+${Object.entries(SIMULATOR_DEVIATIONS).map(([name, text]) => `                         ${name}: ${text}`).join('\n')}
+
+Every answer has the layout of the command's chapter in PA00P015 (Completion after Registration
+19 29 [49] [06], after payments and end-of-day 06 0F 00); a request in EUR or CNY is answered in
+that currency, any other is refused with result code 6F.
 
 Faults:
 ${FAULT_NAMES.map((name) => `  ${name.padEnd(17)}${FAULT_HELP[name]}`).join('\n')}
@@ -38,6 +44,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
         'control-port': { type: 'string' },
         fault: { type: 'string', multiple: true },
         'terminal-id': { type: 'string' },
+        deviation: { type: 'string', multiple: true },
       },
       strict: true,
     });
@@ -62,6 +69,12 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
     const terminalId = values['terminal-id'];
     if (terminalId !== undefined && !/^\d{8}$/.test(terminalId)) throw new CliError('--terminal-id must be 8 digits');
 
+    const deviations: SimulatorDeviation[] = [];
+    for (const name of values.deviation ?? []) {
+      if (!isSimulatorDeviation(name)) throw new CliError(`unknown deviation "${name}"; known: ${Object.keys(SIMULATOR_DEVIATIONS).join(', ')}`);
+      deviations.push(name);
+    }
+
     const logger = createLogger({ scope: 'simulate' });
     const simulator = await startSimulator({
       ...(tcp ? { tcp } : {}),
@@ -69,6 +82,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       ...(controlPort !== undefined ? { controlPort } : {}),
       ...(terminalId ? { terminalId } : {}),
       faults,
+      ...(deviations.length ? { deviations } : {}),
     }).catch((error: Error) => {
       throw new CliError(`cannot start the simulator: ${error.message}`, 1);
     });

@@ -17,6 +17,7 @@ import {
   SerialFrameDecoder,
   findTlv,
   type Charset,
+  type CompletionMessage,
   type EcrCommand,
   type ReceiptLine,
   type SingleTotals,
@@ -29,10 +30,38 @@ import { FAULT_NAMES, type FaultName } from './faults';
 
 export type LinkKind = 'serial' | 'tcp';
 
+/**
+ * Known ways real terminals deviate from PA00P015, which the simulator can imitate on request
+ * (off by default: by default every answer has exactly the layout of the command's chapter).
+ */
+export const SIMULATOR_DEVIATIONS = {
+  /** Completion carries 27 0C AA 29 49 after every command (the generic 3.2 layout), not the command's own layout (2.1, 2.2.9, 2.16.6). */
+  'verbose-completion': 'Completion with result code, time, date, TID and currency after every command',
+  /** The home currency in every Status-Information and Abort, even when the ECR sent none (against 3.1.1 "only if the ECR had also sent"). */
+  'always-currency': 'Currency code (49) in every Status-Information, asked for or not',
+} as const;
+export type SimulatorDeviation = keyof typeof SIMULATOR_DEVIATIONS;
+
+export function isSimulatorDeviation(value: string): value is SimulatorDeviation {
+  return Object.hasOwn(SIMULATOR_DEVIATIONS, value);
+}
+
 export interface SimulatorOptions {
   terminalId?: string;
-  /** ISO 4217 numeric; 156 = CNY. */
+  /** ISO 4217 numeric of the terminal's home currency; 156 = CNY. */
   currency?: number;
+  /**
+   * Currencies the terminal accepts in a request (BMP 49 / the <CC> of Registration). A request in
+   * one of them is answered in that currency; any other is refused with result code 6F "wrong
+   * currency" (PA00P015 2.1, 2.2.9), never answered in another currency. Default: the home
+   * currency and EUR (978).
+   */
+  currencies?: number[];
+  /**
+   * Deviations of real terminals from the spec (vendor profiles of the simulator), all off by
+   * default; see SIMULATOR_DEVIATIONS.
+   */
+  deviations?: SimulatorDeviation[];
   softwareVersion?: string;
   serialNumber?: string;
   /** Receipt text as Print Line (06 D1), Print Text-Block (06 D3), or not at all. */
@@ -255,6 +284,9 @@ export interface SimulatorSnapshot {
   trace: number;
   receiptNumber: number;
   registered: boolean;
+  /** Config byte (table 1) and service byte (table 2) of the last Registration. */
+  config: number;
+  serviceByte: number;
   turnover: { count: number; amount: number };
   commands: number;
 }
@@ -279,6 +311,12 @@ export class SimulatedTerminal {
   private readonly powerListeners = new Set<(on: boolean) => void>();
   private readonly terminalId: string;
   private readonly currency: number;
+  private readonly currencies: ReadonlySet<number>;
+  private readonly deviations: ReadonlySet<SimulatorDeviation>;
+  /** The <CC> / BMP 49 of the command being handled, when the ECR sent one. */
+  private requestedCurrency: number | undefined;
+  /** Registration service byte (table 2): bit 1 = display texts in capitals. */
+  private serviceByte = 0;
   private softwareVersion: string;
   private readonly serialNumber: string;
   private readonly receiptMode: NonNullable<SimulatorOptions['receiptMode']>;
@@ -292,6 +330,8 @@ export class SimulatedTerminal {
   constructor(options: SimulatorOptions = {}) {
     this.terminalId = options.terminalId ?? '52500001';
     this.currency = options.currency ?? 156;
+    this.currencies = new Set(options.currencies ?? [this.currency, 978]);
+    this.deviations = new Set(options.deviations ?? []);
     this.softwareVersion = options.softwareVersion ?? 'PosCare-SIM 1.0.0';
     this.serialNumber = options.serialNumber ?? '12345678';
     this.receiptMode = options.receiptMode ?? 'print-line';
@@ -336,6 +376,8 @@ export class SimulatedTerminal {
       trace: this.trace,
       receiptNumber: this.receiptNumber,
       registered: this.registered,
+      config: this.config,
+      serviceByte: this.serviceByte,
       turnover: { count: this.totals.count, amount: this.totals.amount },
       commands: this.commands,
     };
@@ -458,7 +500,9 @@ export class SimulatedTerminal {
 
   private async abort(line: TerminalLine, resultCode: number, text?: string): Promise<void> {
     const nodes: TlvNode[] = text ? [tlv(0x1f16, new Uint8Array([0, 0, resultCode])), tlv(0x1f17, new TextEncoder().encode(text))] : [];
-    await this.master(line, { kind: 'terminal-abort', resultCode, currency: this.currency, ...(nodes.length ? { tlv: nodes } : {}) });
+    // 2.2.9: the PT's currency code only with result code 6F, and only to an ECR that sent one.
+    const withCurrency = resultCode === WRONG_CURRENCY && (this.requestedCurrency !== undefined || this.deviations.has('always-currency'));
+    await this.master(line, { kind: 'terminal-abort', resultCode, ...(withCurrency ? { currency: this.currency } : {}), ...(nodes.length ? { tlv: nodes } : {}) });
   }
 
   private dateParts(): { time: string; date: string; fullDate: string } {
@@ -511,21 +555,40 @@ export class SimulatedTerminal {
     return this.serialNumberAsHex ? new TextEncoder().encode(this.serialNumber) : bcd(this.serialNumber);
   }
 
-  private async completion(line: TerminalLine, extra: { statusByte?: number; tlv?: TlvNode[] } = {}): Promise<void> {
+  /**
+   * Completion (06 0F) in the layout of the command's own chapter: most commands end with an empty
+   * 06 0F 00 (2.2.9 Authorisation, 2.16.6 End-of-Day, 2.17.6 Diagnosis, ...); Registration has
+   * [19<status-byte>] [29<TID>] [49<CC>] [06<TLV>] (2.1) and Software-Update 27 0C AA (2.37.3).
+   */
+  private async completion(line: TerminalLine, layout: 'empty' | 'registration' | 'result-time-date' = 'empty', extra: { statusByte?: number; tlv?: TlvNode[] } = {}): Promise<void> {
     const { time, fullDate } = this.dateParts();
-    await this.master(line, {
-      kind: 'completion',
-      form: 'bitmaps',
-      resultCode: 0,
-      time,
-      fullDate,
-      terminalId: this.terminalId,
-      currency: this.currency,
-      ...extra,
-    });
+    const verbose = this.deviations.has('verbose-completion');
+    const message: CompletionMessage = { kind: 'completion', form: 'bitmaps' };
+    if (layout === 'result-time-date' || verbose) Object.assign(message, { resultCode: 0, time, fullDate });
+    if (layout === 'registration' || verbose) {
+      message.terminalId = this.terminalId;
+      // 2.1: the PT only sends a currency code if the ECR sent one.
+      const currency = this.requestedCurrency ?? (verbose ? this.currency : undefined);
+      if (currency !== undefined) message.currency = currency;
+    }
+    if (extra.statusByte !== undefined) message.statusByte = extra.statusByte;
+    if (extra.tlv !== undefined) message.tlv = extra.tlv;
+    await this.master(line, message);
+  }
+
+  /** The currency a Status-Information carries: the ECR's (3.1.1), none if it sent none. */
+  private answerCurrency(): { currency?: number } {
+    if (this.requestedCurrency !== undefined) return { currency: this.requestedCurrency };
+    return this.deviations.has('always-currency') ? { currency: this.currency } : {};
+  }
+
+  private currencyName(): string {
+    return CURRENCY_NAMES[this.requestedCurrency ?? this.currency] ?? String(this.requestedCurrency ?? this.currency);
   }
 
   private async run(line: TerminalLine, command: EcrCommand): Promise<void> {
+    this.requestedCurrency = 'currency' in command && typeof command.currency === 'number' ? command.currency : undefined;
+    if (this.requestedCurrency !== undefined && !this.currencies.has(this.requestedCurrency)) return this.refuseCurrency(line, command);
     const ack = () => line.send(POSITIVE_ACKNOWLEDGEMENT);
     const overheated = this.faults.has('overheating');
     const hostDown = this.faults.has('host-unreachable');
@@ -565,6 +628,7 @@ export class SimulatedTerminal {
       case 'log-off':
         this.registered = false;
         this.config = 0;
+        this.serviceByte = 0;
         this.charset = this.fixedCharset ?? 'cp437';
         await ack();
         return;
@@ -582,7 +646,8 @@ export class SimulatedTerminal {
         // A terminal with a fixed charset keeps it and echoes nothing.
         const charset = this.fixedCharset ? undefined : asked;
         this.charset = this.fixedCharset ?? charset ?? 'cp437';
-        await this.completion(line, { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
+        this.serviceByte = command.serviceByte ?? 0;
+        await this.completion(line, 'registration', { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
         return;
       }
       case 'diagnosis':
@@ -615,7 +680,7 @@ export class SimulatedTerminal {
         await this.intermediate(line, 0xd3); // connected to host
         await this.intermediate(line, 0x0e); // please wait (loading)
         this.softwareVersion = nextVersion(this.softwareVersion);
-        await this.completion(line);
+        await this.completion(line, 'result-time-date');
         return;
       }
       case 'repeat-receipt': {
@@ -672,6 +737,20 @@ export class SimulatedTerminal {
     return undefined;
   }
 
+  /**
+   * A currency the terminal does not take: Registration answers 84 1E 6F [<CC>] (2.1); a payment is
+   * acknowledged and aborted with 06 1E 6F <CC> (2.2.9), the terminal's own currency code in both.
+   */
+  private async refuseCurrency(line: TerminalLine, command: EcrCommand): Promise<void> {
+    const own = digitsToBcd(String(this.currency), 2) ?? new Uint8Array([0, 0]);
+    if (command.kind === 'registration') {
+      await line.send(new Uint8Array([0x84, 0x1e, 0x03, WRONG_CURRENCY, ...own]));
+      return;
+    }
+    await line.send(POSITIVE_ACKNOWLEDGEMENT);
+    await this.abort(line, WRONG_CURRENCY);
+  }
+
   /** Intermediate Status (3.7), only to an ECR that asked for it at registration (config bit 3, table 1). */
   private async intermediate(line: TerminalLine, status: number): Promise<void> {
     if (this.config & 0x08) return this.master(line, { kind: 'intermediate-status', status });
@@ -709,13 +788,13 @@ export class SimulatedTerminal {
       terminalId: this.terminalId,
       contractNumber: '1234567890',
       authorisationAttribute: chosen.aid,
-      currency: this.currency,
+      ...this.answerCurrency(),
     };
     this.lastStatusInformation = statusInformation;
     await this.delay();
     if (line.abortRequested) throw new AbortedByEcr();
     await line.exchange(this.encode(statusInformation));
-    const money = `${(amount / 100).toFixed(2)} CNY`;
+    const money = `${(amount / 100).toFixed(2)} ${this.currencyName()}`;
     await this.receipt(
       line,
       [sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL', `TID ${this.terminalId}`, `${chosen.name} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
@@ -746,8 +825,8 @@ export class SimulatedTerminal {
       trace: this.trace,
       time,
       date,
-      terminalId: this.terminalId,
       singleTotals,
+      ...this.answerCurrency(),
     });
     await this.receipt(
       line,
@@ -762,6 +841,11 @@ export class SimulatedTerminal {
     await this.completion(line);
   }
 }
+
+/** Result code 6F: wrong currency (chapter 10). */
+const WRONG_CURRENCY = 0x6f;
+
+const CURRENCY_NAMES: Record<number, string> = { 156: 'CNY', 978: 'EUR', 840: 'USD', 826: 'GBP', 756: 'CHF', 344: 'HKD' };
 
 /** Commands that print (or would print) a receipt on the terminal's printer. */
 const PRINTING_COMMANDS: ReadonlySet<EcrCommand['kind']> = new Set([

@@ -55,7 +55,8 @@ export interface BitmapFields {
   imageEncoding?: number; // 73
   imageChunkCount?: number; // 74
   imageChunkIndex?: number; // 75
-  receiptNumber?: number; // 87
+  /** 87; null: FFFF, "no receipt number" (e.g. GeldKarte, 3.1.1). */
+  receiptNumber?: number | null; // 87
   turnoverNumber?: number; // 88
   cardType?: number; // 8A, ZVT card-type id
   cardName?: string; // 8B
@@ -229,6 +230,8 @@ export interface Unparsed {
   offset: number;
   length: number;
   bitmap: number;
+  /** The bytes from the unknown BMP to the end, kept as sent (the encoder writes them back after the known fields). */
+  raw: Uint8Array;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +287,10 @@ function writeVariableLength(length: number, digits: number): Uint8Array {
   return out;
 }
 
-type FieldValue = NonNullable<BitmapFields[BitmapName]>;
+type FieldValue = Exclude<BitmapFields[BitmapName], undefined>;
+
+/** BMPs where all bytes FF stand for "none" rather than a number (87 receipt number). */
+const NONE_WHEN_ALL_FF: ReadonlySet<number> = new Set([0x87]);
 
 function decodeTotals(content: Uint8Array, offset: number): DecodeResult<SingleTotals> {
   if (content.length < 4) return failure('truncated', 'BMP 60 needs at least the receipt range', offset);
@@ -330,6 +336,7 @@ function decodeContent(entry: BitmapDefinition, content: Uint8Array, offset: num
     }
     case 'bcd-number':
     case 'bcd-digits': {
+      if (NONE_WHEN_ALL_FF.has(entry.id) && content.length > 0 && content.every((byte) => byte === 0xff)) return success(null);
       const digits = bcdToDigits(content);
       if (digits === undefined) return failure('bad-bcd', `BMP ${hexId(entry.id)} (${entry.name}) is not BCD`, offset);
       return success(entry.value === 'bcd-number' ? Number(digits) : digits);
@@ -419,7 +426,7 @@ export function decodeBitmapList(data: Uint8Array, offset = 0, options: FieldCod
     const id = data[position] ?? 0;
     const entry = BITMAPS_BY_ID.get(id);
     if (!entry) {
-      return success({ fields: fields as BitmapFields, order, unparsed: { offset: position, length: data.length - position, bitmap: id } });
+      return success({ fields: fields as BitmapFields, order, unparsed: { offset: position, length: data.length - position, bitmap: id, raw: data.slice(position) } });
     }
     const content = decodeBitmapContent(entry, data, position + 1, options);
     if (!content.ok) return content;
@@ -447,6 +454,7 @@ function encodeContent(entry: BitmapDefinition, value: FieldValue, options: Fiel
     case 'bcd-number':
     case 'bcd-digits': {
       if (entry.length.kind !== 'fixed') return undefined;
+      if (value === null) return NONE_WHEN_ALL_FF.has(entry.id) ? new Uint8Array(entry.length.bytes).fill(0xff) : undefined;
       const digits = typeof value === 'number' && Number.isInteger(value) && value >= 0 ? String(value) : typeof value === 'string' ? value : undefined;
       return digits === undefined ? undefined : digitsToBcd(digits, entry.length.bytes);
     }

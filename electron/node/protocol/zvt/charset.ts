@@ -47,7 +47,8 @@ export function decodeText(bytes: Uint8Array, charset: Charset = 'cp437'): strin
     }
     case 'zvt7': {
       let out = '';
-      for (const byte of bytes) out += ZVT7_UMLAUTS[byte] ?? String.fromCharCode(byte & 0x7f);
+      // A 7-bit set: the eighth bit (parity on some lines) carries no meaning and is dropped first.
+      for (const byte of bytes) out += ZVT7_UMLAUTS[byte & 0x7f] ?? String.fromCharCode(byte & 0x7f);
       return out;
     }
     case 'cp437': {

@@ -10,6 +10,7 @@ import {
   type BitmapFields,
   type BitmapList,
   type FieldCodecOptions,
+  type Unparsed,
 } from './bitmaps';
 import { bcdToDigits, bytesToNibbles, concatBytes, digitsToBcd } from './bytes';
 import { charsetFromIsoCode, decodeText, encodeText, type Charset } from './charset';
@@ -23,11 +24,13 @@ import {
   type PrintLineMessage,
   type PrintTextBlockMessage,
   type ReceiptLine,
+  type StatusInformationMessage,
   type TerminalAbortMessage,
   type ZvtMessage,
 } from './messages';
 import { failure, success, type DecodeResult } from './result';
 import { encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
+import { clockTime, readTlvFields } from './tlv-fields';
 
 export interface CodecOptions {
   /** Text fields; default CP437 (PA00P015 chapter 15). */
@@ -134,7 +137,7 @@ function decodeData(classByte: number, instruction: number, data: Uint8Array, op
       const bitmaps = bitmapsOnly(rest.value);
       if (!bitmaps.ok) return bitmaps;
       if (kind === 'reversal') {
-        if (bitmaps.value.receiptNumber === undefined) return failure('missing-field', 'reversal needs BMP 87 receipt number', 3);
+        if (bitmaps.value.receiptNumber === undefined || bitmaps.value.receiptNumber === null) return failure('missing-field', 'reversal needs BMP 87 receipt number', 3);
         return success({ ...bitmaps.value, kind, password: password.value, receiptNumber: bitmaps.value.receiptNumber });
       }
       return success({ ...bitmaps.value, kind, password: password.value });
@@ -161,7 +164,16 @@ function decodeData(classByte: number, instruction: number, data: Uint8Array, op
     case 'status-information': {
       const list = decodeBitmapList(data, 0, fields);
       if (!list.ok) return list;
-      return success(stripUndefined({ ...list.value.fields, kind, unparsed: list.value.unparsed }));
+      const found = list.value.fields;
+      return success(
+        stripUndefined({
+          ...found,
+          kind,
+          ...derivedDateFields(found),
+          tlvFields: readTlvFields(found.tlv, containerCharset(found.tlv, options.charset ?? 'cp437')),
+          unparsed: list.value.unparsed,
+        }),
+      );
     }
     case 'set-date-time': {
       const list = decodeBitmapList(data, 0, fields);
@@ -193,6 +205,22 @@ function decodeAcknowledgement(classByte: number, instruction: number, data: Uin
     return success(classByte === 0x84 ? { kind: 'positive-ack', alternative: true, ...extra } : { kind: 'positive-ack', ...extra });
   }
   return success({ kind: 'negative-ack', resultCode: instruction, ...extra });
+}
+
+/** BMP 0C as "hh:mm:ss", 0D as month and day, 0E as month and year (2000 + YY), where the digits make sense. */
+function derivedDateFields(fields: BitmapFields): Pick<StatusInformationMessage, 'timeOfDay' | 'monthDay' | 'expiry'> {
+  const out: Pick<StatusInformationMessage, 'timeOfDay' | 'monthDay' | 'expiry'> = {};
+  const timeOfDay = clockTime(fields.time);
+  if (timeOfDay) out.timeOfDay = timeOfDay;
+  if (fields.date && /^\d{4}$/.test(fields.date)) {
+    const [month, day] = [Number(fields.date.slice(0, 2)), Number(fields.date.slice(2, 4))];
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) out.monthDay = { month, day };
+  }
+  if (fields.expiryDate && /^\d{4}$/.test(fields.expiryDate)) {
+    const [year, month] = [2000 + Number(fields.expiryDate.slice(0, 2)), Number(fields.expiryDate.slice(2, 4))];
+    if (month >= 1 && month <= 12) out.expiry = { month, year };
+  }
+  return out;
 }
 
 function decodeTlvAt(data: Uint8Array, offset: number): DecodeResult<{ nodes: TlvNode[]; next: number }> {
@@ -241,6 +269,8 @@ function decodeIntermediateStatus(data: Uint8Array, options: CodecOptions): Deco
     if (!container.ok) return container;
     message.tlv = container.value.nodes;
     const charset = containerCharset(container.value.nodes, options.charset ?? 'cp437');
+    const named = readTlvFields(container.value.nodes, charset);
+    if (named) message.tlvFields = named;
     const display = findTlv(container.value.nodes, 0x24);
     if (display?.children) message.displayTexts = display.children.filter((node) => node.tag === 0x07).map((node) => decodeText(node.value, charset));
   }
@@ -353,6 +383,9 @@ function decodeBitmapCompletion(data: Uint8Array, options: CodecOptions): Decode
   const list = decodeBitmapList(data, 0, fieldOptions(options));
   if (!list.ok) return list;
   const fields = list.value.fields;
+  // Tolerant reader: BMPs outside the 3.2 layout are kept, not dropped (some terminals send e.g. 04 or 87 here).
+  const { resultCode, time, fullDate, paymentType, terminalId, currency, tlv: container, ...other } = fields;
+  void [resultCode, time, fullDate, paymentType, terminalId, currency, container];
   const message: CompletionMessage = stripUndefined({
     kind: 'completion' as const,
     form: 'bitmaps' as const,
@@ -364,6 +397,7 @@ function decodeBitmapCompletion(data: Uint8Array, options: CodecOptions): Decode
     terminalId: fields.terminalId,
     currency: fields.currency,
     tlv: fields.tlv,
+    otherFields: Object.keys(other).length > 0 ? other : undefined,
     unparsed: list.value.unparsed,
   });
   const device = readDeviceInformation(fields.tlv, options);
@@ -410,6 +444,8 @@ function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeRes
     if (code) message.extendedErrorCode = code.value.reduce((value, byte) => value * 256 + byte, 0);
     const text = findTlv(container.value.nodes, 0x1f17);
     if (text) message.extendedErrorText = decodeText(text.value, options.charset ?? 'cp437');
+    const named = readTlvFields(container.value.nodes, options.charset ?? 'cp437');
+    if (named) message.tlvFields = named;
   }
   return success(message);
 }
@@ -478,6 +514,12 @@ function encodeTextBlockTlv(message: PrintTextBlockMessage, charset: Charset | u
   return nodes;
 }
 
+/** Unknown BMPs a terminal sent are kept raw (Unparsed.raw) and written back after the known fields. */
+function withUnparsed(known: DecodeResult<Uint8Array>, unparsed: Unparsed | undefined): DecodeResult<Uint8Array> {
+  if (!known.ok || !unparsed) return known;
+  return success(concatBytes([known.value, unparsed.raw]));
+}
+
 function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Uint8Array> {
   const fields = fieldOptions(options);
   switch (message.kind) {
@@ -517,7 +559,7 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
     case 'authorization':
       return encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.authorization);
     case 'status-information':
-      return encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.statusInformation);
+      return withUnparsed(encodeBitmapList(pickBitmapFields(message), fields, [], FIELD_ORDER.statusInformation), message.unparsed);
     case 'log-off':
     case 'selftest':
     case 'print-system-configuration':
@@ -532,7 +574,9 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
     case 'intermediate-status': {
       const parts: Uint8Array[] = [new Uint8Array([message.status])];
       if (message.timeoutMinutes !== undefined || message.tlv !== undefined) {
-        const timeout = digitsToBcd(String(message.timeoutMinutes ?? 0), 1);
+        const minutes = message.timeoutMinutes ?? 0;
+        // BCD (3.7); a value above 99 can only have come from a terminal that sends binary: written back as it came.
+        const timeout = minutes > 99 && minutes <= 0xff && Number.isInteger(minutes) ? new Uint8Array([minutes]) : digitsToBcd(String(minutes), 1);
         if (!timeout) return failure('bad-value', 'timeout must be 0..99 minutes');
         parts.push(timeout);
       }
@@ -564,8 +608,9 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
         }
         return success(concatBytes(parts));
       }
-      return encodeBitmapList(
+      return withUnparsed(encodeBitmapList(
         stripUndefined({
+          ...message.otherFields,
           resultCode: message.resultCode,
           time: message.time,
           fullDate: message.fullDate,
@@ -577,7 +622,7 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
         fields,
         [],
         FIELD_ORDER.completion,
-      );
+      ), message.unparsed);
     }
     case 'terminal-abort': {
       const parts: Uint8Array[] = [new Uint8Array([message.resultCode])];

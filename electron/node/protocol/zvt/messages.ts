@@ -1,5 +1,6 @@
 import type { BitmapFields, Unparsed } from './bitmaps';
 import type { TlvNode } from './tlv';
+import type { TlvFields } from './tlv-fields';
 
 /**
  * Typed ZVT messages, keyed by `kind`. Amounts are integers in minor currency units; dates and
@@ -96,7 +97,18 @@ export type RefundMessage = { kind: 'refund'; password: string } & BitmapFields;
 // --- PT -> ECR (PA00P015 chapter 3) ---------------------------------------------------------
 
 /** 04 0F (3.1): [27<result-code>] [<transaction-data>] [06<TLV>] */
-export type StatusInformationMessage = { kind: 'status-information'; unparsed?: Unparsed } & BitmapFields;
+export type StatusInformationMessage = {
+  kind: 'status-information';
+  unparsed?: Unparsed;
+  /** Derived when decoding: BMP 0C as "hh:mm:ss". */
+  timeOfDay?: string;
+  /** Derived: BMP 0D (MMDD). */
+  monthDay?: { month: number; day: number };
+  /** Derived: BMP 0E (YYMM) as month and four-digit year. */
+  expiry?: { month: number; year: number };
+  /** Derived: the TLV container's data objects of table 9.4.1 by name (card technology, date, time, ...). */
+  tlvFields?: TlvFields;
+} & BitmapFields;
 
 /** 04 FF (3.7): <intermediate-status> [<timeout>] [06<TLV>] */
 export interface IntermediateStatusMessage {
@@ -108,6 +120,8 @@ export interface IntermediateStatusMessage {
   tlv?: TlvNode[];
   /** Text lines of TLV tag 24 (display texts), when sent. Derived from `tlv`. */
   displayTexts?: string[];
+  /** Derived: named data objects of the container. */
+  tlvFields?: TlvFields;
 }
 
 /** 06 D1 (3.5): <attribute> <text> */
@@ -167,6 +181,8 @@ export interface CompletionMessage {
   tlv?: TlvNode[];
   /** From TLV containers E4 / 1F4x, derived. */
   device?: DeviceInformation;
+  /** Known BMPs outside the 3.2 layout that a terminal sent anyway (tolerant reader); written back by the encoder. */
+  otherFields?: BitmapFields;
   unparsed?: Unparsed;
 }
 
@@ -179,6 +195,8 @@ export interface TerminalAbortMessage {
   /** TLV 1F16 / 1F17, derived. */
   extendedErrorCode?: number;
   extendedErrorText?: string;
+  /** Derived: named data objects of the container. */
+  tlvFields?: TlvFields;
 }
 
 /** 04 01 (3.4): AA<date> 0C<time> */

@@ -75,7 +75,8 @@ export function transactionFromStatusInformation(
   message: StatusInformationMessage,
   context: CaptureContext,
 ): TransactionRecordInput | undefined {
-  if (message.trace === undefined || message.receiptNumber === undefined || message.amount === undefined) return undefined;
+  // A receipt number of FFFF (null) means "none": nothing to reconcile against.
+  if (message.trace === undefined || message.receiptNumber === undefined || message.receiptNumber === null || message.amount === undefined) return undefined;
   // End-of-day and turnover reports carry totals, not a sale.
   if (message.singleTotals !== undefined || context.command === 'end-of-day' || context.command === 'turnover-totals') return undefined;
   const occurredAt = localDateTime(message, context.at);

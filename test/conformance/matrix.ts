@@ -1,0 +1,115 @@
+/**
+ * `npm run conformance`: a compatibility matrix of PosCare's ZVT support, per command of PA00P015.
+ * Nothing here is a hard-coded claim: for every ECR command the row is found out by
+ *  - "ECR writes": encoding the command with our codec (the console's strict writer),
+ *  - "ECR reads": decoding our own bytes back (what a terminal would receive, read by us),
+ *  - "simulator": sending it to `poscare simulate`'s terminal over real TCP on 127.0.0.1 (registered
+ *    with config 8E, so intermediate status and Print Line show) and listing what came back;
+ * and for every terminal message whether our reader decodes the spec's example layout.
+ */
+import net from 'node:net';
+import { COMMAND_CODES, decodeApdu, encodeMessage, tlv, type EcrCommand, type TerminalMessage } from '../../electron/node/protocol/zvt';
+import { startSimulator } from '../../electron/node/simulator';
+
+const ECR_COMMANDS: { chapter: string; command: EcrCommand }[] = [
+  { chapter: '2.1', command: { kind: 'registration', password: '000000', config: 0x8e, currency: 978 } },
+  { chapter: '2.56', command: { kind: 'status-enquiry', password: '000000' } },
+  { chapter: '2.2', command: { kind: 'authorization', amount: 1234, currency: 978 } },
+  { chapter: '2.20', command: { kind: 'repeat-receipt', password: '000000' } },
+  { chapter: '2.9', command: { kind: 'reversal', password: '000000', receiptNumber: 1, currency: 978 } },
+  { chapter: '2.15', command: { kind: 'refund', password: '000000', amount: 100, currency: 978 } },
+  { chapter: '2.43', command: { kind: 'send-turnover-totals', password: '000000' } },
+  { chapter: '2.16', command: { kind: 'end-of-day', password: '000000' } },
+  { chapter: '2.17', command: { kind: 'diagnosis' } },
+  { chapter: '2.48', command: { kind: 'selftest' } },
+  { chapter: '2.45', command: { kind: 'print-system-configuration' } },
+  { chapter: '2.37', command: { kind: 'software-update' } },
+  { chapter: '2.23', command: { kind: 'abort' } },
+  { chapter: '2.24', command: { kind: 'log-off' } },
+];
+
+const TERMINAL_MESSAGES: { chapter: string; message: TerminalMessage }[] = [
+  { chapter: '3.1', message: { kind: 'status-information', resultCode: 0, amount: 1234, currency: 978, receiptNumber: null, tlv: [tlv(0x1f12, [2])] } },
+  { chapter: '3.2', message: { kind: 'completion', form: 'bitmaps', statusByte: 0, terminalId: '52500001', currency: 978 } },
+  { chapter: '3.3', message: { kind: 'terminal-abort', resultCode: 0x6c } },
+  { chapter: '3.4', message: { kind: 'set-date-time', fullDate: '261204', time: '093015' } },
+  { chapter: '3.5', message: { kind: 'print-line', attribute: 0x81, text: 'Grüße' } },
+  { chapter: '3.6', message: { kind: 'print-text-block', lines: [{ attribute: 0, text: 'Beleg' }], endOfReceipt: true, receiptType: 2 } },
+  { chapter: '3.7', message: { kind: 'intermediate-status', status: 0x0a } },
+];
+
+const name = (classByte: number, instruction: number): string => {
+  const hex = (value: number) => value.toString(16).padStart(2, '0').toUpperCase();
+  return `${hex(classByte)} ${hex(instruction)}`;
+};
+
+/** Sends one command and answers every terminal message with 80 00 until the sequence ends. */
+async function exchange(socket: net.Socket, inbox: { buffer: Buffer; wake?: () => void }, apdu: Uint8Array, endsWithAck: boolean): Promise<string[]> {
+  socket.write(apdu);
+  const seen: string[] = [];
+  for (;;) {
+    while (inbox.buffer.length < 3 || inbox.buffer.length < 3 + (inbox.buffer[2] === 0xff ? 2 + inbox.buffer.readUInt16LE(3) : inbox.buffer[2]!)) {
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000));
+      if ((await Promise.race([new Promise<void>((resolve) => (inbox.wake = resolve)), timer])) === 'timeout') return [...seen, '(no answer)'];
+    }
+    const length = inbox.buffer[2] === 0xff ? 5 + inbox.buffer.readUInt16LE(3) : 3 + inbox.buffer[2]!;
+    const answer = inbox.buffer.subarray(0, length);
+    inbox.buffer = inbox.buffer.subarray(length);
+    const code = name(answer[0]!, answer[1]!);
+    const decoded = decodeApdu(answer);
+    seen.push(decoded.ok ? code : `${code}(undecodable)`);
+    if (answer[0] === 0x80 || answer[0] === 0x84) {
+      if (endsWithAck || answer[0] === 0x84) return seen;
+      continue;
+    }
+    socket.write(Uint8Array.from([0x80, 0x00, 0x00]));
+    if (code === '06 0F' || code === '06 1E') return seen;
+  }
+}
+
+async function main(): Promise<void> {
+  const simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 } });
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const connection = net.createConnection({ host: '127.0.0.1', port: simulator.tcpPort! }, () => resolve(connection));
+    connection.once('error', reject);
+  });
+  const inbox: { buffer: Buffer; wake?: () => void } = { buffer: Buffer.alloc(0) };
+  socket.on('data', (chunk: Buffer) => {
+    inbox.buffer = Buffer.concat([inbox.buffer, chunk]);
+    inbox.wake?.();
+  });
+
+  const rows: string[][] = [['command', 'code', 'chapter', 'ECR writes', 'ECR reads', 'simulator answers (ECR acknowledges each)']];
+  for (const { chapter, command } of ECR_COMMANDS) {
+    const [classByte, instruction] = COMMAND_CODES[command.kind];
+    const encoded = encodeMessage(command);
+    const readBack = encoded.ok ? decodeApdu(encoded.value) : undefined;
+    const answers = encoded.ok ? await exchange(socket, inbox, encoded.value, command.kind === 'abort' || command.kind === 'log-off') : [];
+    const collapsed = answers.reduce<string[]>((out, code) => {
+      const last = out[out.length - 1];
+      const match = last ? /^(.*?)(?: x(\d+))?$/.exec(last) : null;
+      if (match && match[1] === code) out[out.length - 1] = `${code} x${Number(match[2] ?? 1) + 1}`;
+      else out.push(code);
+      return out;
+    }, []);
+    rows.push([command.kind, name(classByte, instruction), chapter, encoded.ok ? 'yes' : `no (${encoded.error.message})`, readBack?.ok && readBack.value.kind === command.kind ? 'yes' : 'no', collapsed.join(' → ') || '-']);
+  }
+  rows.push([]);
+  rows.push(['terminal message', 'code', 'chapter', 'simulator writes', 'ECR reads', '']);
+  for (const { chapter, message } of TERMINAL_MESSAGES) {
+    const [classByte, instruction] = COMMAND_CODES[message.kind];
+    const encoded = encodeMessage(message);
+    const read = encoded.ok ? decodeApdu(encoded.value, message.kind === 'completion' ? { completionForm: 'bitmaps' } : {}) : undefined;
+    rows.push([message.kind, name(classByte, instruction), chapter, encoded.ok ? 'yes' : 'no', read?.ok && read.value.kind === message.kind ? 'yes' : 'no', '']);
+  }
+  socket.destroy();
+  await simulator.close();
+
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  for (const row of rows) console.log(row.length === 0 ? '' : row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
