@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { modelKey, type Device, type DeviceCommandRecord, type DeviceCsvImportResult, type DeviceFieldsInput, type DeviceSettings } from '../../../shared/domain/devices';
 import type { GuideCommand } from '../../../shared/domain/terminals';
-import type { DeviceStatus, Overall, StatusChange, StatusChangedEvent } from '../../../shared/domain/status';
+import type { DeviceStatus, Overall, StatusChange } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
 
