@@ -154,11 +154,10 @@ export class MaintenanceService {
   // ------------------------------------------------------------------ occurrences
 
   /** The devices (or the store, as null) a plan applies to now. */
-  private targetsOf(plan: Plan): (string | null)[] {
+  private targetsOf(plan: Plan, active: string[] = this.devices.list().map((d) => d.id)): (string | null)[] {
     if (plan.target.kind === 'store') return [null];
-    const active = this.devices.list();
-    if (plan.target.kind === 'allTerminals') return active.map((d) => d.id);
-    const ids = new Set(active.map((d) => d.id));
+    if (plan.target.kind === 'allTerminals') return active;
+    const ids = new Set(active);
     return plan.target.deviceIds.filter((id) => ids.has(id));
   }
 
@@ -216,9 +215,13 @@ export class MaintenanceService {
     let truncated = false;
     const from = formatLocal(window.from);
     const until = formatLocal(window.until);
+    const recordsOf = new Map<string, OccurrenceRecord[]>();
+    for (const r of records) recordsOf.set(r.ref.planId, [...(recordsOf.get(r.ref.planId) ?? []), r]);
+    const active = this.devices.list().map((d) => d.id);
     for (const plan of plans) {
-      const planRecords = records.filter((r) => r.ref.planId === plan.id);
-      const targets = plan.archived ? [] : this.targetsOf(plan).filter((t) => !query.deviceId || t === query.deviceId);
+      const planRecords = recordsOf.get(plan.id) ?? [];
+      const shown = new Set<string>();
+      const targets = plan.archived ? [] : this.targetsOf(plan, active).filter((t) => !query.deviceId || t === query.deviceId);
       for (const deviceId of targets) {
         const mine = planRecords.filter((r) => r.ref.deviceId === deviceId);
         const byOriginal = new Map(mine.map((r) => [r.ref.original, r]));
@@ -228,10 +231,10 @@ export class MaintenanceService {
           const record = byOriginal.get(original);
           const occurrence = this.occurrence(plan, deviceId, original, record, today);
           if (occurrence.at >= from && occurrence.at < until) out.push(occurrence);
+          shown.add(occurrence.key);
         }
       }
       // Records shown whatever the rule says now: history (done, skipped) and occurrences moved into the window.
-      const shown = new Set(out.map((o) => o.key));
       for (const record of planRecords) {
         if (query.deviceId && record.ref.deviceId !== query.deviceId) continue;
         const occurrence = this.occurrence(plan, record.ref.deviceId, record.ref.original, record, today);
@@ -240,7 +243,7 @@ export class MaintenanceService {
         out.push(occurrence);
       }
     }
-    out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.title.localeCompare(b.title)));
+    out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
     return { occurrences: out, truncated };
   }
 
