@@ -164,13 +164,7 @@ export const CompleteInput = OccurrenceRef.extend({
   partsUsed: z.string().trim().max(1000).default(''),
 }).strict();
 
-export const PlanTemplate = z.object({
-  id: z.string(),
-  title: z.string(),
-  purpose: z.string(),
-  steps: z.array(ChecklistStep),
-  estimatedMinutes: z.number(),
-  parts: z.string(),
+export const PlanTemplate = Plan.pick({ id: true, title: true, purpose: true, steps: true, estimatedMinutes: true, parts: true }).extend({
   target: z.enum(PLAN_TARGETS),
   schedule: z.union([z.object({ kind: z.literal('rule'), rule: z.string() }), z.object({ kind: z.literal('floating'), every: z.number(), unit: z.enum(FLOATING_UNITS) })]),
 });
