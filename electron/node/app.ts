@@ -20,6 +20,7 @@ import { acquireDataLock, type DataLock } from './files/data-lock';
 import { createLogger, type Logger } from './log/logger';
 import { AnalyticsService } from './services/analytics/analytics-service';
 import { AttentionService } from './services/attention/attention-service';
+import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
 import { DevicesService, type HostResolver } from './services/devices/devices-service';
@@ -127,6 +128,7 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
     const analytics = new AnalyticsService(db, settings, clock);
+    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock);
 
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
@@ -181,10 +183,12 @@ export function createAppCore(options: AppOptions): AppCore {
     attention.register('devices', () => devices.attentionItems(), { cleared: (item) => devices.attentionCleared(item) });
     attention.register('backup', () => backup.attentionItems());
     attention.register('transactions', () => transactions.attentionItems());
+    attention.register('maintenance', () => maintenance.attentionItems());
     const stopAttention = bus.subscribe((name, payload) => {
       if (name === 'devices.changed' || name === 'devices.statusChanged') attention.refresh('devices');
       else if (name === 'backup.progress' && ['done', 'failed'].includes((payload as BackupProgress).phase)) attention.refresh('backup');
       else if (name === 'transactions.attention') attention.refresh('transactions');
+      else if (name === 'maintenance.changed') attention.refresh('maintenance');
       else if (name === 'backup.restored') attention.refresh();
     });
     const updates = options.updater
@@ -212,6 +216,7 @@ export function createAppCore(options: AppOptions): AppCore {
       settings,
       devices,
       incidents,
+      maintenance,
       analytics,
       transactions,
       backup,

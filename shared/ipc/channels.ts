@@ -59,9 +59,24 @@ export const METHOD_NAMES = [
   'attention.list',
   'attention.mute',
   'attention.unmute',
+  'maintenance.preview',
+  'maintenance.templates',
+  'maintenance.plans',
+  'maintenance.getPlan',
+  'maintenance.createPlan',
+  'maintenance.updatePlan',
+  'maintenance.archivePlan',
+  'maintenance.occurrences',
+  'maintenance.occurrence',
+  'maintenance.move',
+  'maintenance.skip',
+  'maintenance.answerStep',
+  'maintenance.runStep',
+  'maintenance.openIncident',
+  'maintenance.complete',
+  'maintenance.attention',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed'] as const;
-
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -74,6 +74,7 @@ import {
   TerminalLink,
 } from '../domain/terminals';
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
+import * as M from '../domain/maintenance';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -157,6 +158,24 @@ export const contract = {
   /** Hides a kind of attention item (badge, card, notification) until unmuted; kept in the settings. */
   'attention.mute': method(AttentionKind, AttentionState),
   'attention.unmute': method(AttentionKind, AttentionState),
+  /** The occurrences an RRULE body produces from `start` (store-local) in the days from..to. */
+  'maintenance.preview': method(M.PreviewInput, M.PreviewResult),
+  'maintenance.templates': method(z.object({ language: Language.optional() }).strict().optional().default({}), z.array(M.PlanTemplate)),
+  'maintenance.plans': method(z.object({ includeArchived: z.boolean().default(false) }).strict().optional().default({ includeArchived: false }), z.array(M.Plan)),
+  'maintenance.getPlan': method(z.object({ id: z.string().min(1) }).strict(), M.Plan),
+  'maintenance.createPlan': method(M.PlanCreate, M.Plan),
+  'maintenance.updatePlan': method(M.PlanUpdate, M.Plan),
+  'maintenance.archivePlan': method(z.object({ id: z.string().min(1) }).strict(), M.Plan),
+  'maintenance.occurrences': method(M.OccurrenceQuery, z.object({ occurrences: z.array(M.Occurrence), truncated: z.boolean() })),
+  'maintenance.occurrence': method(M.OccurrenceRef, M.OccurrenceDetail),
+  'maintenance.move': method(M.MoveInput, M.OccurrenceDetail),
+  'maintenance.skip': method(M.SkipInput, M.OccurrenceDetail),
+  'maintenance.answerStep': method(M.StepInput, M.OccurrenceDetail),
+  'maintenance.runStep': method(M.RunStepInput, M.OccurrenceDetail),
+  /** Opens an incident for the occurrence's device from a step answered "problem". */
+  'maintenance.openIncident': method(M.StepIncidentInput, z.object({ detail: M.OccurrenceDetail, incident: Incident })),
+  'maintenance.complete': method(M.CompleteInput, M.OccurrenceDetail),
+  'maintenance.attention': method(NoInput, z.array(AttentionItem)),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -184,6 +203,8 @@ export const events = {
   'transactions.attention': z.array(AttentionItem),
   /** The attention items changed (a section republished, a kind muted); `notices` are the crossings to announce once. */
   'attention.changed': AttentionChangedEvent,
+  /** A maintenance plan or one of its occurrences changed. */
+  'maintenance.changed': M.MaintenanceChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

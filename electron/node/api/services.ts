@@ -7,6 +7,7 @@ import type { AttentionService } from '../services/attention/attention-service';
 import type { AnalyticsService } from '../services/analytics/analytics-service';
 import type { BackupService } from '../services/backup/backup-service';
 import type { DevicesService } from '../services/devices/devices-service';
+import type { MaintenanceService } from '../services/maintenance/maintenance-service';
 import type { IncidentsService } from '../services/incidents/incidents-service';
 import type { SettingsService } from '../services/settings/settings-service';
 import type { TerminalManager } from '../services/terminals/terminal-manager';
@@ -32,6 +33,7 @@ export interface Services {
   settings: SettingsService;
   devices: DevicesService;
   incidents: IncidentsService;
+  maintenance: MaintenanceService;
   analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;

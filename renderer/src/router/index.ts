@@ -3,6 +3,7 @@ import DeviceDetailView from '../views/DeviceDetailView.vue';
 import DevicesView from '../views/DevicesView.vue';
 import IncidentDetailView from '../views/IncidentDetailView.vue';
 import IncidentsView from '../views/IncidentsView.vue';
+import MaintenanceView from '../views/MaintenanceView.vue';
 import SectionEmptyView from '../views/SectionEmptyView.vue';
 import BackupView from '../views/BackupView.vue';
 import SettingsView from '../views/SettingsView.vue';
@@ -29,7 +30,7 @@ const routes: RouteRecordRaw[] = [
   { name: 'device', path: '/devices/:id', component: DeviceDetailView, props: true },
   { name: 'incidents', path: '/incidents', component: IncidentsView },
   { name: 'incident', path: '/incidents/:id', component: IncidentDetailView, props: true },
-  { name: 'maintenance', path: '/maintenance', component: SectionEmptyView, props: { section: 'maintenance' } },
+  { name: 'maintenance', path: '/maintenance', component: MaintenanceView },
   { name: 'parts', path: '/parts', component: SectionEmptyView, props: { section: 'parts' } },
   { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },
   { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
