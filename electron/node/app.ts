@@ -20,6 +20,8 @@ import { statusNotification } from './services/devices/status-notifier';
 import type { TerminalLinks } from './services/devices/terminal-links';
 import { BackupService } from './services/backup/backup-service';
 import { IncidentsService } from './services/incidents/incidents-service';
+import { PartsService } from './services/parts/parts-service';
+import { loadStarterParts } from './services/parts/starter';
 import { SettingsService } from './services/settings/settings-service';
 import { TerminalManager } from './services/terminals/terminal-manager';
 import { TransactionsService } from './services/transactions/transactions-service';
@@ -67,6 +69,7 @@ export interface Services {
   settings: SettingsService;
   devices: DevicesService;
   incidents: IncidentsService;
+  parts: PartsService;
   analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;
@@ -113,6 +116,7 @@ export function createAppCore(options: AppOptions): AppCore {
   });
   const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
   const analytics = new AnalyticsService(db, settings, devices.clock);
+  const parts = new PartsService(db, bus, devices, incidents, settings, { clock: devices.clock, logger, starter: loadStarterParts });
   // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
   const native = options.native;
   const stopNotifications = native
@@ -171,6 +175,7 @@ export function createAppCore(options: AppOptions): AppCore {
     settings,
     devices,
     incidents,
+    parts,
     analytics,
     transactions,
     backup,

@@ -54,8 +54,24 @@ export const METHOD_NAMES = [
   'updates.get',
   'updates.check',
   'updates.installNow',
+  'parts.list',
+  'parts.get',
+  'parts.create',
+  'parts.update',
+  'parts.lookup',
+  'parts.move',
+  'parts.reverse',
+  'parts.movements',
+  'parts.reorderList',
+  'parts.exportReorder',
+  'parts.importStarter',
+  'parts.attention',
+  'parts.backups',
+  'parts.setBackupState',
+  'parts.swap',
+  'parts.swapBack',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state'] as const;
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'parts.changed'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
