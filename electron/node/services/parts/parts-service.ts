@@ -326,7 +326,7 @@ export class PartsService {
         count: 1,
         textKey: 'parts.attentionLow',
         params: { name: p.name, partNumber: p.partNumber, onHand: p.onHand, minimum: p.minimumStock },
-        link: `/parts?part=${p.id}`,
+        link: `/parts/${p.id}`,
       }));
   }
 
