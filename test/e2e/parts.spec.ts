@@ -107,7 +107,7 @@ test.describe('spare parts', () => {
     await page.getByTestId('nav-parts').click();
     const row = page.getByTestId(`backup-${backup.id}`);
     await expect(row.getByTestId('backup-state')).toHaveText(/使用中|In service/);
-    await expect(row.locator('.el-tag').first()).toBeVisible();
+    await expect(row.locator('[data-testid^="status-"]')).toBeVisible();
     expect((await api('parts.backups', {})).find((b: { deviceId: string }) => b.deviceId === counter.id)).toMatchObject({ state: 'in_repair' });
   });
 });

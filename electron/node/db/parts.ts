@@ -95,11 +95,12 @@ export function partByCode(db: Db, code: string): StoredPart | undefined {
   return row ? toPart(row) : undefined;
 }
 
-export function insertPart(db: Db, id: string, fields: PartFields, now: string): void {
+/** A new part has nothing on hand: with a minimum above zero it starts below it (`lowSince` marks that crossing). */
+export function insertPart(db: Db, id: string, fields: PartFields, now: string, lowSince: number | null): void {
   db.prepare(
-    `INSERT INTO parts (id, name, part_number, category, compatible_models, location, supplier, supplier_contact, unit_cost_cents, barcode, minimum_stock, reorder_quantity, notes, created_at, updated_at)
-     VALUES (@id, @name, @part_number, @category, @compatible_models, @location, @supplier, @supplier_contact, @unit_cost_cents, @barcode, @minimum_stock, @reorder_quantity, @notes, @now, @now)`,
-  ).run({ id, now, ...params(fields) });
+    `INSERT INTO parts (id, name, part_number, category, compatible_models, location, supplier, supplier_contact, unit_cost_cents, barcode, minimum_stock, reorder_quantity, notes, low_since, created_at, updated_at)
+     VALUES (@id, @name, @part_number, @category, @compatible_models, @location, @supplier, @supplier_contact, @unit_cost_cents, @barcode, @minimum_stock, @reorder_quantity, @notes, @low_since, @now, @now)`,
+  ).run({ id, now, low_since: lowSince, ...params(fields) });
 }
 
 /** Updates the catalogue fields; `lowSince` follows the (possibly new) minimum. */

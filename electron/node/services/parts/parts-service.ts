@@ -148,14 +148,19 @@ export class PartsService {
   create(input: PartFields): Part {
     const fields = this.prepare(input);
     const id = randomUUID();
-    insertPart(this.db, id, fields, this.now().toISOString());
+    insertPart(this.db, id, fields, this.now().toISOString(), this.crossingAtCreation(fields));
     return this.changed(id);
+  }
+
+  /** Crossings not started by a movement (creation, a new minimum) are marked by a negative time. */
+  private crossingAtCreation(fields: PartFields): number | null {
+    return fields.minimumStock > 0 ? -this.now().getTime() : null;
   }
 
   update(id: string, input: PartFields): Part {
     const before = this.stored(id);
     const fields = this.prepare(input, id);
-    // A new minimum can start (or end) a low-stock crossing without a movement: negative ids mark those.
+    // A new minimum can start (or end) a low-stock crossing without a movement.
     const low = before.onHand < fields.minimumStock;
     const lowSince = low ? (before.lowSince ?? -this.now().getTime()) : null;
     updatePart(this.db, id, fields, this.now().toISOString(), lowSince);
@@ -306,7 +311,7 @@ export class PartsService {
           continue;
         }
         const fields = PartFields.parse({ name: item.name[language], partNumber: item.partNumber, category: item.category, minimumStock: item.minimumStock, reorderQuantity: item.reorderQuantity, unitCost: item.unitCost });
-        insertPart(this.db, randomUUID(), fields, this.now().toISOString());
+        insertPart(this.db, randomUUID(), fields, this.now().toISOString(), this.crossingAtCreation(fields));
         created += 1;
       }
     })();
