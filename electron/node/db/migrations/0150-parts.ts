@@ -46,6 +46,7 @@ export const migration0150: Migration = {
       ) STRICT;
       CREATE INDEX part_movements_part ON part_movements (part_id, id);
       CREATE INDEX part_movements_incident ON part_movements (incident_id) WHERE incident_id IS NOT NULL;
+      CREATE INDEX part_movements_at ON part_movements (at);
 
       CREATE TRIGGER part_movements_no_update BEFORE UPDATE ON part_movements BEGIN SELECT RAISE(ABORT, 'part movements are never edited'); END;
       CREATE TRIGGER part_movements_no_delete BEFORE DELETE ON part_movements BEGIN SELECT RAISE(ABORT, 'part movements are never deleted'); END;
