@@ -39,7 +39,7 @@ export async function run(args: string[]): Promise<unknown> {
   const movementCount = option(args, '--movements', 1_000_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-bench-parts-'));
   const now = Date.parse('2026-03-31T12:00:00Z');
-  const core = createAppCore({ dataDir, mode: 'cli', logger: quiet, clock: { now: () => new Date(now) } });
+  const core = createAppCore({ dataDir, mode: 'browser', logger: quiet, clock: { now: () => new Date(now) } });
   try {
     const ids: string[] = [];
     core.db.transaction(() => {
