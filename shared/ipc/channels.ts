@@ -75,8 +75,24 @@ export const METHOD_NAMES = [
   'maintenance.openIncident',
   'maintenance.complete',
   'maintenance.attention',
+  'parts.list',
+  'parts.get',
+  'parts.create',
+  'parts.update',
+  'parts.lookup',
+  'parts.move',
+  'parts.reverse',
+  'parts.movements',
+  'parts.reorderList',
+  'parts.exportReorder',
+  'parts.importStarter',
+  'parts.attention',
+  'parts.backups',
+  'parts.setBackupState',
+  'parts.swap',
+  'parts.swapBack',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed'] as const;
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed', 'parts.changed'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -75,6 +75,7 @@ import {
 } from '../domain/terminals';
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import * as M from '../domain/maintenance';
+import * as P from '../domain/parts';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -176,6 +177,23 @@ export const contract = {
   'maintenance.openIncident': method(M.StepIncidentInput, z.object({ detail: M.OccurrenceDetail, incident: Incident })),
   'maintenance.complete': method(M.CompleteInput, M.OccurrenceDetail),
   'maintenance.attention': method(NoInput, z.array(AttentionItem)),
+  'parts.list': method(NoInput, z.array(P.Part)),
+  'parts.get': method(P.PartId, P.Part),
+  'parts.create': method(P.PartCreate, P.Part),
+  'parts.update': method(P.PartUpdate, P.Part),
+  /** Scanner input: the part whose barcode or part number is exactly the code, or null. */
+  'parts.lookup': method(P.PartsLookup, P.Part.nullable()),
+  'parts.move': method(P.PartMove, P.PartMoveResult),
+  'parts.reverse': method(P.PartReverse, P.PartMoveResult),
+  'parts.movements': method(z.object({ partId: z.string().min(1).optional(), incidentId: z.string().min(1).optional() }).strict().refine((f) => (f.partId === undefined) !== (f.incidentId === undefined), { error: 'parts.unknownPart', path: ['partId'] }), z.array(P.Movement)),
+  'parts.reorderList': method(NoInput, z.array(P.ReorderLine)),
+  'parts.exportReorder': method(P.PartsExportInput, P.PartsExportResult),
+  'parts.importStarter': method(P.PartsStarterImport, P.PartsStarterResult),
+  'parts.attention': method(NoInput, z.array(AttentionItem)),
+  'parts.backups': method(NoInput, z.array(P.BackupTerminal)),
+  'parts.setBackupState': method(P.BackupSetState, z.array(P.BackupTerminal)),
+  'parts.swap': method(P.BackupSwap, P.BackupSwapResult),
+  'parts.swapBack': method(z.object({ backupDeviceId: z.string().min(1) }).strict(), z.array(P.BackupTerminal)),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -205,6 +223,8 @@ export const events = {
   'attention.changed': AttentionChangedEvent,
   /** A maintenance plan or one of its occurrences changed. */
   'maintenance.changed': M.MaintenanceChangedEvent,
+  /** A spare part was created, changed or moved (its new on hand). */
+  'parts.changed': P.Part,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -8,6 +8,7 @@ import type { AnalyticsService } from '../services/analytics/analytics-service';
 import type { BackupService } from '../services/backup/backup-service';
 import type { DevicesService } from '../services/devices/devices-service';
 import type { MaintenanceService } from '../services/maintenance/maintenance-service';
+import type { PartsService } from '../services/parts/parts-service';
 import type { IncidentsService } from '../services/incidents/incidents-service';
 import type { SettingsService } from '../services/settings/settings-service';
 import type { TerminalManager } from '../services/terminals/terminal-manager';
@@ -34,6 +35,7 @@ export interface Services {
   devices: DevicesService;
   incidents: IncidentsService;
   maintenance: MaintenanceService;
+  parts: PartsService;
   analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;

@@ -5,6 +5,8 @@ import IncidentDetailView from '../views/IncidentDetailView.vue';
 import IncidentsView from '../views/IncidentsView.vue';
 import MaintenanceView from '../views/MaintenanceView.vue';
 import SectionEmptyView from '../views/SectionEmptyView.vue';
+import PartDetailView from '../views/PartDetailView.vue';
+import PartsView from '../views/PartsView.vue';
 import BackupView from '../views/BackupView.vue';
 import SettingsView from '../views/SettingsView.vue';
 import TransactionsView from '../views/TransactionsView.vue';
@@ -31,7 +33,8 @@ const routes: RouteRecordRaw[] = [
   { name: 'incidents', path: '/incidents', component: IncidentsView },
   { name: 'incident', path: '/incidents/:id', component: IncidentDetailView, props: true },
   { name: 'maintenance', path: '/maintenance', component: MaintenanceView },
-  { name: 'parts', path: '/parts', component: SectionEmptyView, props: { section: 'parts' } },
+  { name: 'parts', path: '/parts', component: PartsView },
+  { name: 'part', path: '/parts/:id', component: PartDetailView, props: true },
   { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },
   { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
   { name: 'transactions', path: '/transactions', component: TransactionsView },

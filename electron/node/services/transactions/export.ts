@@ -36,11 +36,11 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function tempName(file: string): string {
+export function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
 }
 
-async function finish(temp: string, file: string): Promise<number> {
+export async function finish(temp: string, file: string): Promise<number> {
   const handle = await fs.promises.open(temp, 'r+');
   try {
     await handle.sync();
