@@ -22,6 +22,7 @@ import { BackupService } from './services/backup/backup-service';
 import { IncidentsService } from './services/incidents/incidents-service';
 import { SettingsService } from './services/settings/settings-service';
 import { TerminalManager } from './services/terminals/terminal-manager';
+import { TrainingService } from './services/training/training-service';
 import { TransactionsService } from './services/transactions/transactions-service';
 import { UpdatesService, type SelfUpdater } from './services/updates/updates-service';
 import { endOfDayFromStatusInformation, transactionFromStatusInformation } from './services/transactions/zvt-capture';
@@ -72,6 +73,8 @@ export interface Services {
   backup: BackupService;
   /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
   terminals: TerminalManager;
+  /** Staff roster and training. */
+  training: TrainingService;
   /** Self-update; undefined in browser mode, the CLI and an unpackaged desktop app. */
   updates: UpdatesService | undefined;
 }
@@ -113,6 +116,7 @@ export function createAppCore(options: AppOptions): AppCore {
   });
   const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), tickMs: options.clock ? 0 : 15_000, logger });
   const analytics = new AnalyticsService(db, settings, devices.clock);
+  const training = new TrainingService(db, bus, settings, devices.clock);
   // Desktop notification when a terminal goes down or comes back (browser mode: the renderer's Notification API).
   const native = options.native;
   const stopNotifications = native
@@ -175,6 +179,7 @@ export function createAppCore(options: AppOptions): AppCore {
     transactions,
     backup,
     terminals,
+    training,
     updates,
   };
   const handlers = createHandlers(services);

@@ -72,6 +72,7 @@ import {
   TerminalLink,
 } from '../domain/terminals';
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
+import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffFields, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -146,6 +147,17 @@ export const contract = {
   'updates.get': method(NoInput, UpdateStatus),
   'updates.check': method(NoInput, UpdateStatus),
   'updates.installNow': method(NoInput, UpdateInstallResult),
+  /** The staff roster: who is trained, and who "did it" in incidents and maintenance. */
+  'staff.list': method(StaffList, z.array(StaffMember)),
+  'staff.create': method(StaffFields, StaffMember),
+  'staff.update': method(StaffUpdate, StaffMember),
+  'staff.setArchived': method(StaffId.extend({ archived: z.boolean() }), StaffMember),
+  'training.overview': method(NoInput, TrainingOverview),
+  'training.saveModule': method(ModuleSave, TrainingModule),
+  'training.setModuleArchived': method(ModuleId.extend({ archived: z.boolean() }), TrainingModule),
+  'training.assign': method(AssignmentFields, Assignment),
+  'training.unassign': method(AssignmentId, z.object({})),
+  'training.record': method(RecordFields, TrainingRecord),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -169,6 +181,8 @@ export const events = {
   'terminals.event': TerminalEvent,
   /** The self-update state changed (checking, available, downloading n %, ready, up to date, error). */
   'updates.state': UpdateStatus,
+  /** The roster, a training module, an assignment or a record changed. */
+  'training.changed': TrainingChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -74,5 +74,15 @@ export function createHandlers(services: Services): Handlers {
     'updates.get': () => desktopOnly(services.updates, 'Self-update (installed app)').status(),
     'updates.check': () => desktopOnly(services.updates, 'Self-update (installed app)').check(),
     'updates.installNow': () => desktopOnly(services.updates, 'Self-update (installed app)').installNow(),
+    'staff.list': (input) => services.training.listStaff(input.includeArchived),
+    'staff.create': (input) => services.training.createStaff(input),
+    'staff.update': ({ id, ...fields }) => services.training.updateStaff(id, fields),
+    'staff.setArchived': (input) => services.training.setStaffArchived(input.id, input.archived),
+    'training.overview': () => services.training.overview(),
+    'training.saveModule': (input) => services.training.saveModule(input),
+    'training.setModuleArchived': (input) => services.training.setModuleArchived(input.id, input.archived),
+    'training.assign': (input) => services.training.assign(input),
+    'training.unassign': (input) => (services.training.unassign(input.id), {}),
+    'training.record': (input) => services.training.record(input),
   };
 }
