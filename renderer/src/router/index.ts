@@ -7,6 +7,9 @@ import SectionEmptyView from '../views/SectionEmptyView.vue';
 import BackupView from '../views/BackupView.vue';
 import SettingsView from '../views/SettingsView.vue';
 import TransactionsView from '../views/TransactionsView.vue';
+import TrainingCertificateView from '../views/TrainingCertificateView.vue';
+import TrainingPersonView from '../views/TrainingPersonView.vue';
+import TrainingView from '../views/TrainingView.vue';
 
 /** The sections of the console, in menu order; `nav.<name>` is the menu text. */
 export const SECTIONS = [
@@ -31,7 +34,9 @@ const routes: RouteRecordRaw[] = [
   { name: 'incident', path: '/incidents/:id', component: IncidentDetailView, props: true },
   { name: 'maintenance', path: '/maintenance', component: SectionEmptyView, props: { section: 'maintenance' } },
   { name: 'parts', path: '/parts', component: SectionEmptyView, props: { section: 'parts' } },
-  { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },
+  { name: 'training', path: '/training', component: TrainingView },
+  { name: 'training-person', path: '/training/people/:id', component: TrainingPersonView, props: true },
+  { name: 'training-certificate', path: '/training/certificate/:id', component: TrainingCertificateView, props: true },
   { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
   { name: 'transactions', path: '/transactions', component: TransactionsView },
   { name: 'backup', path: '/backup', component: BackupView },

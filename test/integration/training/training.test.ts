@@ -19,8 +19,8 @@ async function setup(): Promise<{ core: AppCore; clock: FakeClock }> {
   return { core, clock };
 }
 
-async function ok<T>(promise: Promise<{ ok: boolean; value?: T; error?: unknown }>): Promise<T> {
-  const result = await promise;
+async function ok<T>(promise: Promise<{ ok: boolean }>): Promise<T> {
+  const result = (await promise) as { ok: boolean; value?: unknown; error?: unknown };
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.value as T;
 }
