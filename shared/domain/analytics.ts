@@ -1,11 +1,17 @@
 /** Reliability analytics: every number comes from one documented SQL query in electron/node/db/analytics.ts. */
 import { z } from 'zod';
+import { isCalendarDay } from './time';
+
+const StoreDay = z.string().refine(isCalendarDay, { error: 'analytics.invalidDay' });
 
 export const AnalyticsQuery = z
   .object({
     /** ISO times; default: the last 365 days up to now. */
     from: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' }).optional(),
     to: z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'incidents.invalidTime' }).optional(),
+    /** Store-local calendar days, inclusive (a custom period): from 00:00 of `fromDay` to the end of `toDay`, never past now. */
+    fromDay: StoreDay.optional(),
+    toDay: StoreDay.optional(),
     deviceId: z.string().optional(),
   })
   .strict()

@@ -116,3 +116,37 @@ export const StatusObservation = z.object({
   transactionAt: z.string().optional(),
 }).strict();
 export type StatusObservation = z.infer<typeof StatusObservation>;
+
+/** A run of consecutive timeline rows that say the same thing, shown as one entry. */
+export interface TimelineEntry {
+  /** The newest row of the run (the list is newest first) and its index in the list. */
+  change: StatusChange;
+  index: number;
+  /** How many rows the run stands for, and the oldest one's time. */
+  count: number;
+  firstSince: string;
+}
+
+/**
+ * Collapses repeats in a status history (newest first): rows with the same state, link and error
+ * code, of which nothing else changed, become one entry with a count and a time span.
+ */
+export function collapseTimeline(changes: readonly StatusChange[]): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  changes.forEach((change, index) => {
+    const last = entries[entries.length - 1];
+    const newer = changes[index - 1];
+    if (last && newer && newer.overall === change.overall && newer.link === change.link && newer.lastErrorCode === change.lastErrorCode && changedParts(newer, change).length === 0) {
+      last.count += 1;
+      last.firstSince = change.since;
+      return;
+    }
+    entries.push({ change, index, count: 1, firstSince: change.since });
+  });
+  return entries;
+}
+
+/** A stored error code as the manager reads it beside its meaning: 'terminal:0xCC' -> 'CC'. */
+export function shortErrorCode(code: string): string {
+  return /^(?:terminal|result):0x([0-9A-Fa-f]{2})$/.exec(code)?.[1]?.toUpperCase() ?? code;
+}

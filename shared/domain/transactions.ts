@@ -122,9 +122,19 @@ export const TransactionQuery = z
     cursor: z.string().max(100).optional(),
   })
   .strict()
-  .refine((q) => q.from <= q.to, { error: 'transactions.rangeReversed', path: ['to'] });
+  .refine((q) => q.from <= q.to, { error: 'transactions.rangeReversed', path: ['to'] })
+  .refine((q) => q.minAmountCents === undefined || q.maxAmountCents === undefined || q.minAmountCents <= q.maxAmountCents, { error: 'transactions.amountReversed', path: ['maxAmountCents'] });
 export type TransactionQuery = z.input<typeof TransactionQuery>;
 export type TransactionQueryParsed = z.output<typeof TransactionQuery>;
+
+/** The count and sums of every transaction a search's filters match (not only the page shown). */
+export const TransactionTotals = z.object({
+  count: z.number().int(),
+  /** Payments minus reversals and refunds; declined ones move no money. */
+  netCents: z.number().int(),
+  declined: z.number().int(),
+});
+export type TransactionTotals = z.infer<typeof TransactionTotals>;
 
 export const TransactionPage = z.object({
   items: z.array(TransactionRecord),

@@ -35,6 +35,7 @@ export const METHOD_NAMES = [
   'incidents.updateSettings',
   'analytics.summary',
   'transactions.search',
+  'transactions.totals',
   'transactions.reconcile',
   'transactions.reconcileDay',
   'transactions.export',

@@ -59,6 +59,7 @@ import {
   TransactionExportInput,
   TransactionExportResult,
   TransactionPage,
+  TransactionTotals,
   TransactionQuery,
 } from '../domain/transactions';
 import {
@@ -127,6 +128,8 @@ export const contract = {
   'incidents.updateSettings': method(IncidentSettingsUpdate, IncidentSettings),
   'analytics.summary': method(AnalyticsQuery, AnalyticsSummary),
   'transactions.search': method(TransactionQuery, TransactionPage),
+  /** Count and net amount of everything the search's filters match (computed a day at a time). */
+  'transactions.totals': method(TransactionQuery, TransactionTotals),
   'transactions.reconcile': method(ReconciliationQuery, ReconciliationList),
   'transactions.reconcileDay': method(ReconciliationDayQuery, ReconciliationDayDetail),
   'transactions.export': method(TransactionExportInput, TransactionExportResult),

@@ -59,7 +59,7 @@ async function screenQueries(db: Db): Promise<Record<string, number>> {
   return {
     searchFirstPageMs: first.ms,
     searchNextPageMs: time(() => service.search({ from: '2026-03-01', to: '2026-03-31', limit: 50, ...(cursor ? { cursor } : {}) })).ms,
-    searchTerminalCardAmountMs: time(() => service.search({ from: '2026-03-01', to: '2026-03-31', terminalId: 'T003', cardType: '06', minAmountCents: 10_000, limit: 50 })).ms,
+    searchTerminalCardAmountMs: time(() => service.search({ from: '2026-03-01', to: '2026-03-31', terminalId: 'T003', cardType: 'eurocard', minAmountCents: 10_000, limit: 50 })).ms,
     searchReceiptNumberMs: time(() => service.search({ from: '2026-01-01', to: '2026-03-31', receiptNumber: 4711, limit: 50 })).ms,
   };
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { failureText } from '../../shared/domain/backup';
+import { formatStoreTime } from '../../shared/domain/time';
 import { ServeProcess } from './server';
 
 test.describe('the Backup page', () => {
@@ -140,7 +141,8 @@ test.describe('the Backup page', () => {
     await page.getByTestId('backup-restore-verify').click();
     const summary = page.getByTestId('backup-restore-summary');
     await expect(summary).toContainText('备份已校验');
-    await expect(page.getByTestId('backup-restore-date')).toHaveText(await page.evaluate((iso) => new Date(iso).toLocaleString('zh-CN'), backup.createdAt));
+    // In the store's time zone (Asia/Shanghai by default), whatever the PC's clock is set to.
+    await expect(page.getByTestId('backup-restore-date')).toHaveText(formatStoreTime(backup.createdAt, 'zh-CN', 'Asia/Shanghai'));
     await expect(page.getByTestId('backup-restore-devices')).toHaveText('0');
     await expect(page.getByTestId('backup-restore-progress')).toContainText('完成');
 
@@ -148,6 +150,11 @@ test.describe('the Backup page', () => {
     await page.locator('.el-message-box').getByRole('button', { name: '恢复' }).click();
     // The page reloads onto the restored data: the old name is back, the later terminal gone.
     await expect(page.getByTestId('header-store-name')).toHaveText('静安店', { timeout: 20_000 });
+    // It says what it did once the page is back, and where the replaced data was kept.
+    const done = page.getByTestId('restore-done');
+    await expect(done).toContainText('恢复完成');
+    await expect(done).toContainText('0 台终端');
+    await expect(done).toContainText('安全副本');
     expect(((await api('devices.list', {})) as unknown[]).length).toBe(0);
     // The history still lists the file restored from, verified.
     const list = (await api('backup.list', {})) as { entries: { file: string; status: string }[] };

@@ -127,7 +127,8 @@ test.describe('devices and faults', () => {
     await page.getByLabel('结束日期').fill('2026-03-31');
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('range-error')).toBeHidden();
-    await expect(page.getByTestId('analytics-window')).toContainText('2026/3/20');
+    // Whole store days, shown as the store's dates: the last day is the 31st, not the 1st after it.
+    await expect(page.getByTestId('analytics-window')).toContainText('2026/03/20 – 2026/03/31');
   });
   test('a CSV with bad lines saves nothing and names every bad line; a photo stays through an edit; a reopened incident stays open', async ({ page }) => {
     test.setTimeout(90_000);

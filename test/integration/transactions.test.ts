@@ -17,7 +17,7 @@ import {
 import { createLogger } from '../../electron/node/log/logger';
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
-import { TransactionQuery, type TransactionRecordInput } from '../../shared/domain/transactions';
+import { TransactionQuery, type TransactionRecord, type TransactionRecordInput } from '../../shared/domain/transactions';
 import { AppError } from '../../shared/ipc/result';
 import { tempDir } from '../helpers/temp';
 
@@ -112,12 +112,40 @@ describe('search', () => {
     expect(seen.length).toBe((db.prepare('SELECT count(*) AS n FROM transactions').get() as { n: number }).n);
   });
 
+  it('counts and sums everything the filters match, across pages and days, as the list would add up', async () => {
+    fill(800);
+    const filters = { from: '2026-03-02', to: '2026-03-04', terminalId: 'T001', minAmountCents: 500 };
+    const all: TransactionRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = service.search({ ...filters, limit: 50, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(all.length).toBeGreaterThan(50);
+    const signed = (r: (typeof all)[number]) => (r.kind === 'payment' ? r.amountCents : r.kind === 'declined' ? 0 : -r.amountCents);
+    expect(await service.totals(filters)).toEqual({ count: all.length, netCents: all.reduce((sum, r) => sum + signed(r), 0), declined: all.filter((r) => r.kind === 'declined').length });
+  });
+
+  it('refuses an amount range whose lowest amount is above its highest, naming the field', async () => {
+    const refused = (() => {
+      try {
+        service.search({ from: '2026-03-01', to: '2026-03-05', minAmountCents: 5000, maxAmountCents: 100 });
+        return undefined;
+      } catch (error) {
+        return error as { code: string; details: { issues: { path: string; messageKey: string }[] } };
+      }
+    })();
+    expect(refused?.code).toBe('validation');
+    expect(refused?.details.issues).toEqual([expect.objectContaining({ path: 'maxAmountCents', messageKey: 'transactions.amountReversed' })]);
+  });
+
   it('filters by terminal, card type, amount and receipt number', () => {
     fill(500);
-    const page = service.search({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T002', cardType: '05', minAmountCents: 1000, maxAmountCents: 20_000, limit: 500 });
+    const page = service.search({ from: '2026-03-01', to: '2026-03-05', terminalId: 'T002', cardType: 'other', minAmountCents: 1000, maxAmountCents: 20_000, limit: 500 });
     expect(page.items.length).toBeGreaterThan(0);
     for (const item of page.items) {
-      expect(item).toMatchObject({ terminalId: 'T002', cardType: '05' });
+      expect(item).toMatchObject({ terminalId: 'T002', cardType: 'other' });
       expect(item.amountCents).toBeGreaterThanOrEqual(1000);
       expect(item.amountCents).toBeLessThanOrEqual(20_000);
     }
@@ -134,8 +162,8 @@ describe('search', () => {
     const cases: Omit<TransactionQuery, 'from' | 'to'>[] = [
       { minAmountCents: 20_000 }, // selective: read through the day index
       { minAmountCents: 1 }, // matches nearly all: days walked in time order
-      { cardType: '08', minAmountCents: 5_000 },
-      { cardType: '05' },
+      { cardType: 'eurocard', minAmountCents: 5_000 },
+      { cardType: 'other' },
       { terminalId: 'T002', maxAmountCents: 3_000 },
     ];
     for (const filter of cases) {
@@ -184,7 +212,7 @@ describe('search by amount or card type, one day at a time', () => {
     expect(rare.n).toBeGreaterThan(0);
     expect(rare.n).toBeLessThan(DAY_PROBE_CAP);
     expect(indexesOf(() => service.search({ ...range, minAmountCents: 20_000 }))[0]).toBe('transactions_date_amount');
-    expect(indexesOf(() => service.search({ ...range, cardType: '08', minAmountCents: 5_000 }))[0]).toBe('transactions_date_card');
+    expect(indexesOf(() => service.search({ ...range, cardType: 'eurocard', minAmountCents: 5_000 }))[0]).toBe('transactions_date_card');
     const common = db.prepare("SELECT count(*) AS n FROM transactions WHERE substr(occurred_at, 1, 10) = '2026-03-04' AND amount_cents >= 1").get() as { n: number };
     expect(common.n).toBeGreaterThanOrEqual(DAY_PROBE_CAP);
     expect(indexesOf(() => service.search({ ...range, minAmountCents: 1 }))).toEqual(['transactions_time']);
@@ -220,8 +248,8 @@ describe('query plans of the screens (10 million rows: no statement may walk a r
       amountProbe: dayProbeSql(q({ ...range, minAmountCents: 50_000 }), '2026-03-04', DAY_PROBE_CAP),
       amountDay: searchSql(q({ ...range, minAmountCents: 50_000 }), { via: 'day-index', day: '2026-03-04' }),
       amountWalk: searchSql(q({ ...range, minAmountCents: 1 }), { via: 'day-walk', day: '2026-03-04' }),
-      cardProbe: dayProbeSql(q({ ...range, cardType: '08', minAmountCents: 5_000 }), '2026-03-04', DAY_PROBE_CAP),
-      cardDay: searchSql(q({ ...range, cardType: '08', minAmountCents: 5_000 }), { via: 'day-index', day: '2026-03-04' }),
+      cardProbe: dayProbeSql(q({ ...range, cardType: 'eurocard', minAmountCents: 5_000 }), '2026-03-04', DAY_PROBE_CAP),
+      cardDay: searchSql(q({ ...range, cardType: 'eurocard', minAmountCents: 5_000 }), { via: 'day-index', day: '2026-03-04' }),
       orphans: { sql: ORPHAN_REVERSALS_SQL, params: ['2026-03-04', '2026-03-04', null, null] },
       dayNumbers: { sql: DAY_NUMBERS_SQL, params: ['T001', '2026-03-04'] },
       dayTransactions: { sql: DAY_TRANSACTIONS_SQL, params: ['T001', '2026-03-04T00:00:00', '2026-03-05T06:00:00', '2026-03-04', 2_001] },

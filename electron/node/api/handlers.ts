@@ -55,6 +55,7 @@ export function createHandlers(services: Services): Handlers {
     'incidents.updateSettings': (input) => services.incidents.updateSettings(input),
     'analytics.summary': (input) => services.analytics.summary(input),
     'transactions.search': (input) => services.transactions.search(input),
+    'transactions.totals': (input) => services.transactions.totals(input),
     'transactions.reconcile': (input) => services.transactions.reconcile(input),
     'transactions.reconcileDay': (input) => services.transactions.reconcileDay(input),
     'transactions.export': (input) => services.transactions.export(input),

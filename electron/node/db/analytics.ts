@@ -35,10 +35,17 @@ outages AS (
 )`;
 
 /**
+ * MTBF is a mean time *between* failures: with fewer than two failures in the window there is no
+ * interval to average (one fault in a terminal's first hour would otherwise read as "MTBF 0 s"),
+ * so MTBF and the expected next failure are NULL (shown as "not enough faults yet").
+ */
+export const MTBF_MIN_FAILURES = 2;
+
+/**
  * Per device: failures (incidents opened in the window), observed time (from the device's
  * registration, or from its first incident when one was recorded back-dated before that), down time (merged
  * outages, clipped), repairs (of those incidents, the closed ones) and MTTR over them,
- * MTBF = (observed - downtime) / failures, next failure = last failure + MTBF.
+ * MTBF = (observed - downtime) / failures when there are at least MTBF_MIN_FAILURES, next failure = last failure + MTBF.
  */
 export const DEVICE_RELIABILITY_SQL = `
 WITH ${OUTAGES_CTE},
@@ -58,8 +65,8 @@ per AS (
   GROUP BY d.id
 )
 SELECT per.deviceId, per.name, per.failures, per.observedMs, COALESCE(down.downtimeMs, 0) AS downtimeMs, per.repairs, per.mttrMs, per.lastFailureAt,
-  CASE WHEN per.failures > 0 THEN (per.observedMs - COALESCE(down.downtimeMs, 0)) / per.failures END AS mtbfMs,
-  CASE WHEN per.failures > 0 THEN strftime('%Y-%m-%dT%H:%M:%fZ', julianday(per.lastFailureAt) + (per.observedMs - COALESCE(down.downtimeMs, 0)) / per.failures / 86400000.0) END AS expectedNextFailureAt
+  CASE WHEN per.failures >= ${MTBF_MIN_FAILURES} THEN (per.observedMs - COALESCE(down.downtimeMs, 0)) / per.failures END AS mtbfMs,
+  CASE WHEN per.failures >= ${MTBF_MIN_FAILURES} THEN strftime('%Y-%m-%dT%H:%M:%fZ', julianday(per.lastFailureAt) + (per.observedMs - COALESCE(down.downtimeMs, 0)) / per.failures / 86400000.0) END AS expectedNextFailureAt
 FROM per LEFT JOIN down ON down.device_id = per.deviceId
 ORDER BY per.name COLLATE NOCASE, per.deviceId`;
 
@@ -72,7 +79,7 @@ export const STORE_RELIABILITY_SQL = `
 SELECT COALESCE(SUM(failures), 0) AS failures, COALESCE(SUM(observedMs), 0) AS observedMs, COALESCE(SUM(downtimeMs), 0) AS downtimeMs,
   COALESCE(SUM(repairs), 0) AS repairs,
   CASE WHEN SUM(repairs) > 0 THEN SUM(mttrMs * repairs) / SUM(repairs) END AS mttrMs,
-  CASE WHEN SUM(failures) > 0 THEN (SUM(observedMs) - SUM(downtimeMs)) / SUM(failures) END AS mtbfMs
+  CASE WHEN SUM(failures) >= ${MTBF_MIN_FAILURES} THEN (SUM(observedMs) - SUM(downtimeMs)) / SUM(failures) END AS mtbfMs
 FROM (${DEVICE_RELIABILITY_SQL})`;
 
 /**

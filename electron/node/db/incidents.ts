@@ -19,6 +19,7 @@ interface IncidentRow {
   vendor_ticket: string;
   auto_opened: number;
   auto_resolved: number;
+  symptoms_reported: number;
   guide_id: string | null;
   escalation_html: string | null;
   escalation_text: string | null;
@@ -36,8 +37,11 @@ interface StepRow {
   note: string;
 }
 
-/** The stored incident; `durationMs` counts to `now` while it is open. */
-export type IncidentRecord = Omit<Incident, 'durationMs' | 'autoSymptoms'>;
+/**
+ * The stored incident; `durationMs` counts to `now` while it is open. `symptomsReported`: the
+ * symptoms are what the terminal reported (PosCare wrote them), not the manager's words.
+ */
+export type IncidentRecord = Omit<Incident, 'durationMs' | 'autoSymptoms'> & { symptomsReported: boolean };
 
 function toIncident(db: Db, row: IncidentRow): IncidentRecord {
   const steps = db.prepare('SELECT * FROM incident_steps WHERE incident_id = ? ORDER BY id').all(row.id) as StepRow[];
@@ -58,6 +62,7 @@ function toIncident(db: Db, row: IncidentRow): IncidentRecord {
     vendorTicket: row.vendor_ticket,
     autoOpened: row.auto_opened === 1,
     autoResolved: row.auto_resolved === 1,
+    symptomsReported: row.symptoms_reported === 1,
     guideId: row.guide_id,
     steps: steps.map(
       (s): IncidentStep => ({ id: s.id, at: s.at, guideId: s.guide_id, nodeId: s.node_id, prompt: s.prompt, answer: s.answer, note: s.note }),
@@ -105,6 +110,7 @@ export interface IncidentColumns {
   vendorTicket: string;
   autoOpened: boolean;
   autoResolved: boolean;
+  symptomsReported: boolean;
   guideId: string | null;
 }
 
@@ -125,6 +131,7 @@ function columns(c: IncidentColumns) {
     vendor_ticket: c.vendorTicket,
     auto_opened: c.autoOpened ? 1 : 0,
     auto_resolved: c.autoResolved ? 1 : 0,
+    symptoms_reported: c.symptomsReported ? 1 : 0,
     guide_id: c.guideId,
   };
 }
@@ -132,9 +139,9 @@ function columns(c: IncidentColumns) {
 export function insertIncident(db: Db, id: string, c: IncidentColumns): void {
   db.prepare(
     `INSERT INTO incidents (id, device_id, opened_at, closed_at, state, fault_class, cause, symptoms, severity, fallback_used, parts_used,
-       cost_cents, resolution, vendor_ticket, auto_opened, auto_resolved, guide_id)
+       cost_cents, resolution, vendor_ticket, auto_opened, auto_resolved, symptoms_reported, guide_id)
      VALUES (@id, @device_id, @opened_at, @closed_at, @state, @fault_class, @cause, @symptoms, @severity, @fallback_used, @parts_used,
-       @cost_cents, @resolution, @vendor_ticket, @auto_opened, @auto_resolved, @guide_id)`,
+       @cost_cents, @resolution, @vendor_ticket, @auto_opened, @auto_resolved, @symptoms_reported, @guide_id)`,
   ).run({ id, ...columns(c) });
 }
 
@@ -143,7 +150,7 @@ export function updateIncident(db: Db, id: string, c: IncidentColumns): void {
     `UPDATE incidents SET device_id = @device_id, opened_at = @opened_at, closed_at = @closed_at, state = @state, fault_class = @fault_class,
        cause = @cause, symptoms = @symptoms, severity = @severity, fallback_used = @fallback_used, parts_used = @parts_used,
        cost_cents = @cost_cents, resolution = @resolution, vendor_ticket = @vendor_ticket, auto_opened = @auto_opened,
-       auto_resolved = @auto_resolved, guide_id = @guide_id
+       auto_resolved = @auto_resolved, symptoms_reported = @symptoms_reported, guide_id = @guide_id
      WHERE id = @id`,
   ).run({ id, ...columns(c) });
 }

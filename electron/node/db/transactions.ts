@@ -231,6 +231,20 @@ export function searchFilter(query: Omit<TransactionQueryParsed, 'limit' | 'curs
   return { where, params };
 }
 
+/** Count and net amount of the rows a search filter matches (callers keep the range to a day). */
+export function transactionTotals(db: Db, query: Omit<TransactionQueryParsed, 'limit' | 'cursor'>): { count: number; netCents: number; declined: number } {
+  const { where, params } = searchFilter(query);
+  const row = db
+    .prepare(
+      `SELECT count(*) AS count,
+         COALESCE(SUM(CASE kind WHEN 'payment' THEN amount_cents WHEN 'reversal' THEN -amount_cents WHEN 'refund' THEN -amount_cents ELSE 0 END), 0) AS netCents,
+         COALESCE(SUM(kind = 'declined'), 0) AS declined
+       FROM transactions WHERE ${where.join(' AND ')}`,
+    )
+    .get(...params) as { count: number; netCents: number; declined: number };
+  return row;
+}
+
 /** How one search statement finds its rows (see searchTransactions). */
 export type SearchAccess =
   | { via: 'time' }

@@ -21,14 +21,6 @@ const DEFAULT_RANGE: AnalyticsRange = { preset: '12m' };
 const DAY = 86_400_000;
 const PRESET_DAYS: Record<Exclude<AnalyticsPreset, 'custom'>, number> = { '30d': 30, '90d': 90, '12m': 365 };
 
-/** Start (00:00) or end (24:00) of a local calendar day, as an ISO time. */
-function localDay(day: string, end: boolean): string | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match) return undefined;
-  const start = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return new Date(end ? new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1).getTime() - 1 : start.getTime()).toISOString();
-}
-
 /** A local calendar day as YYYY-MM-DD. */
 function dayOf(date: Date): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
@@ -42,14 +34,12 @@ export function withPreset(range: AnalyticsRange, preset: AnalyticsPreset, now: 
   return { preset, from: range.from ?? dayOf(from), to: range.to ?? dayOf(now) };
 }
 
-/** The API query of a range: presets count back from now, a custom range spans whole local days. */
+/** The API query of a range: presets count back from now, a custom range names whole store-local days (the core turns them into instants in the store's time zone and stops at now). */
 function queryOf(range: AnalyticsRange, deviceId: string | undefined, now: Date = new Date()): AnalyticsQuery {
   const query: AnalyticsQuery = deviceId ? { deviceId } : {};
   if (range.preset === 'custom') {
-    const from = range.from ? localDay(range.from, false) : undefined;
-    const to = range.to ? localDay(range.to, true) : undefined;
-    if (from) query.from = from;
-    if (to) query.to = to;
+    if (range.from) query.fromDay = range.from;
+    if (range.to) query.toDay = range.to;
   } else {
     query.from = new Date(now.getTime() - PRESET_DAYS[range.preset] * DAY).toISOString();
     query.to = now.toISOString();

@@ -1,11 +1,26 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { BackupEntry, BackupInspectResult, BackupProgress, BackupSettings, BackupVerifyResult, RestoreResult } from '../../../shared/domain/backup';
+import { RestoreResult, type BackupEntry, type BackupInspectResult, type BackupProgress, type BackupSettings, type BackupVerifyResult } from '../../../shared/domain/backup';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
 
 type Outcome<T> = { value?: T; error?: ApiError };
+
+const RESTORE_NOTICE_KEY = 'poscare.restoreNotice';
+
+/** What the restore that reloaded this page did, once (null when the page was not reloaded by a restore). */
+export function takeRestoreNotice(): RestoreResult | null {
+  try {
+    const stored = window.sessionStorage.getItem(RESTORE_NOTICE_KEY);
+    if (stored === null) return null;
+    window.sessionStorage.removeItem(RESTORE_NOTICE_KEY);
+    const parsed = RestoreResult.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Backups: settings, history, the running operation's progress. */
 export const useBackupStore = defineStore('backup', () => {
@@ -25,8 +40,16 @@ export const useBackupStore = defineStore('backup', () => {
       // A scheduled run (or one skipped for a missing passphrase or drive) changed the history.
       if (event.operation === 'create' && (event.phase === 'done' || event.phase === 'failed')) void load();
     });
-    // The database under the app was replaced: start over on the restored data.
-    on('backup.restored', () => window.location.reload());
+    // The database under the app was replaced: start over on the restored data, and say after
+    // the reload what the restore did (takeRestoreNotice).
+    on('backup.restored', (result) => {
+      try {
+        window.sessionStorage.setItem(RESTORE_NOTICE_KEY, JSON.stringify(result));
+      } catch {
+        // Storage refused (private mode): the reload still happens, without the summary.
+      }
+      window.location.reload();
+    });
   }
 
   async function load(): Promise<void> {

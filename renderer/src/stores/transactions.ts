@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ReconciliationDayDetail, ReconciliationList, TransactionExportResult, TransactionRecord } from '../../../shared/domain/transactions';
+import type { ReconciliationDayDetail, ReconciliationList, TransactionExportResult, TransactionRecord, TransactionTotals } from '../../../shared/domain/transactions';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call } from '../api/client';
@@ -18,7 +18,10 @@ export const useTransactionsStore = defineStore('transactions', () => {
   const nextCursor = ref<string | null>(null);
   const reconciliation = ref<ReconciliationList>();
   const day = ref<ReconciliationDayDetail>();
+  /** Count and net amount of everything the filters match; undefined while it is being counted. */
+  const totals = ref<TransactionTotals>();
   let filters: TransactionFilters | undefined;
+  let searchNumber = 0;
 
   async function fetchPage(index: number): Promise<void> {
     if (!filters) return;
@@ -40,6 +43,12 @@ export const useTransactionsStore = defineStore('transactions', () => {
   async function search(next: TransactionFilters): Promise<void> {
     filters = next;
     cursors.value = [undefined];
+    totals.value = undefined;
+    const mine = ++searchNumber;
+    // The totals walk the range a day at a time: the first page shows while they are counted.
+    void call('transactions.totals', next).then((result) => {
+      if (mine === searchNumber && result.ok) totals.value = result.value;
+    });
     await fetchPage(0);
   }
 
@@ -65,5 +74,5 @@ export const useTransactionsStore = defineStore('transactions', () => {
     return result.ok ? { value: result.value } : { error: result.error };
   }
 
-  return { items, error, loading, page, nextCursor, reconciliation, day, search, nextPage, previousPage, reconcile, openDay, exportRange };
+  return { items, error, loading, page, nextCursor, totals, reconciliation, day, search, nextPage, previousPage, reconcile, openDay, exportRange };
 });

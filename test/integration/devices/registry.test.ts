@@ -40,6 +40,42 @@ async function createdId(core: AppCore, input: Record<string, unknown>): Promise
   return (created.value as { id: string }).id;
 }
 
+describe('the status history of a terminal', () => {
+  it('shows a newly added terminal as unknown while it connects, not offline and then recovered', async () => {
+    const { core, links, events } = app();
+    const id = await createdId(core, counter);
+    links.report({ id, link: 'connecting' });
+    expect(core.services.devices.status(id).overall).toBe('unknown');
+    links.report({ id, link: 'registering' });
+    links.report({ id, link: 'ready', terminalStatus: 0 });
+    expect(core.services.devices.status(id).overall).toBe('ok');
+    const notices = events.filter(([name]) => name === 'devices.statusChanged').map(([, payload]) => (payload as { notify: unknown }).notify);
+    expect(notices).not.toContain('recovered');
+    expect(notices).not.toContain('down');
+    expect(core.services.devices.history(id).map((h) => h.overall)).not.toContain('offline');
+  });
+
+  it('records one outage, not a row per reconnect attempt, while a terminal stays away', async () => {
+    const { core, links, clock } = app();
+    const id = await createdId(core, counter);
+    links.report({ id, link: 'ready', terminalStatus: 0 });
+    const before = core.services.devices.history(id).length;
+    links.report({ id, link: 'failed' });
+    for (let attempt = 0; attempt < 30; attempt++) {
+      clock.advanceMinutes(1);
+      links.report({ id, link: 'connecting' });
+      links.report({ id, link: 'failed' });
+    }
+    expect(core.services.devices.status(id).overall).toBe('offline');
+    links.report({ id, link: 'connecting' });
+    links.report({ id, link: 'ready', terminalStatus: 0 });
+    const rows = core.services.devices.history(id);
+    // ok -> offline (once) -> ok
+    expect(rows.length - before).toBe(2);
+    expect(rows.slice(0, 2).map((h) => h.overall)).toEqual(['ok', 'offline']);
+  });
+});
+
 describe('the device registry', () => {
   it('creates a device with defaults for the serial line and adds it to the terminal manager', async () => {
     const { core, links } = app();
@@ -294,6 +330,6 @@ describe('the device registry', () => {
     links.answers.set('diagnosis', { ok: false, summary: 'printer not ready', terminalStatus: 0xcc, printLines: ['DIAGNOSIS', 'PRINTER: ERR'] });
     const result = await core.dispatch('devices.runCommand', { id: device.id, command: 'diagnosis' });
     expect(result.ok && result.value).toMatchObject({ command: 'diagnosis', ok: false, summary: 'printer not ready', printLines: ['DIAGNOSIS', 'PRINTER: ERR'] });
-    expect(core.services.devices.status(device.id)).toMatchObject({ overall: 'degraded', printer: 'noPaper', lastErrorCode: 'terminal:0xCC' });
+    expect(core.services.devices.status(device.id)).toMatchObject({ overall: 'fault', printer: 'noPaper', lastErrorCode: 'terminal:0xCC' });
   });
 });

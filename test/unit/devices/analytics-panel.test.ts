@@ -2,6 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatStoreTime } from '../../../shared/domain/time';
 import { REFRESH_DELAY_MS, withPreset } from '../../../renderer/src/stores/analytics';
 import type { AnalyticsSummary } from '../../../shared/domain/analytics';
 
@@ -28,8 +29,8 @@ vi.mock('../../../renderer/src/api/client', () => ({
     if (method !== 'analytics.summary') return Promise.resolve({ ok: true, value: [] });
     inputs.push(input ?? {});
     // As the service answers a window that ends before it starts.
-    if (typeof input?.from === 'string' && typeof input.to === 'string' && input.from > input.to) {
-      return Promise.resolve({ ok: false, error: { code: 'validation', message: 'The window ends before it starts', details: { issues: [{ path: 'to', code: 'custom', messageKey: 'analytics.toBeforeFrom' }] } } });
+    if (typeof input?.fromDay === 'string' && typeof input.toDay === 'string' && input.fromDay > input.toDay) {
+      return Promise.resolve({ ok: false, error: { code: 'validation', message: 'The window ends before it starts', details: { issues: [{ path: 'toDay', code: 'custom', messageKey: 'analytics.toBeforeFrom' }] } } });
     }
     return Promise.resolve({ ok: true, value: { ...current, from: input?.from ?? current.from, to: input?.to ?? current.to } });
   },
@@ -125,10 +126,11 @@ describe('the analytics panel', () => {
     await wrapper.get('[data-testid=range-90d] input').setValue(true);
     await flushPromises();
     expect(span(inputs.at(-1)!)).toBe(90);
-    expect(wrapper.get('[data-testid=analytics-window]').text()).toContain(new Date(inputs.at(-1)!.from as string).toLocaleDateString('en'));
+    // Shown as the store's calendar day (Asia/Shanghai by default), not the PC's.
+    expect(wrapper.get('[data-testid=analytics-window]').text()).toContain(formatStoreTime(inputs.at(-1)!.from as string, 'en', 'Asia/Shanghai', 'date'));
   });
 
-  it('asks for whole local days in a custom period and names the impossible one in the manager\'s language', async () => {
+  it('asks for whole store days in a custom period and names the impossible one in the manager\'s language', async () => {
     for (const [language, message] of [['zh-CN', '结束时间早于开始时间'], ['en', 'The end of the period is before its start']] as const) {
       setActivePinia(createPinia());
       const wrapper = await render(language);
@@ -138,17 +140,19 @@ describe('the analytics panel', () => {
       const [from, to] = wrapper.findAllComponents(ElDatePicker);
       from!.vm.$emit('update:modelValue', '2026-03-10');
       await flushPromises();
-      expect(new Date(inputs.at(-1)!.from as string).getTime()).toBe(new Date(2026, 2, 10).getTime());
+      // The days go to the core as days: it reads them in the store's time zone (not the PC's) and stops at now.
+      expect(inputs.at(-1)).toMatchObject({ fromDay: '2026-03-10' });
       to!.vm.$emit('update:modelValue', '2026-03-01');
       await flushPromises();
-      expect(new Date(inputs.at(-1)!.to as string).getTime()).toBe(new Date(2026, 2, 2).getTime() - 1);
+      expect(inputs.at(-1)).toMatchObject({ fromDay: '2026-03-10', toDay: '2026-03-01' });
       expect(wrapper.get('[data-testid=range-error]').text()).toBe(message);
       // The figures of the last good period stay on screen.
       expect(wrapper.find('[data-testid=health-score]').exists()).toBe(true);
       to!.vm.$emit('update:modelValue', '2026-03-31');
       await flushPromises();
       expect(wrapper.find('[data-testid=range-error]').exists()).toBe(false);
-      expect(Date.parse(inputs.at(-1)!.to as string)).toBe(new Date(2026, 3, 1).getTime() - 1);
+      expect(inputs.at(-1)).toMatchObject({ fromDay: '2026-03-10', toDay: '2026-03-31' });
+      expect(inputs.at(-1)).not.toHaveProperty('to');
       wrapper.unmount();
     }
   });

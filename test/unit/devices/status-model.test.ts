@@ -23,9 +23,9 @@ describe('the status model', () => {
     expect(nextStatus(offline, { link: 'ready' }).overall).toBe('ok');
   });
 
-  it('is degraded for a printer out of paper (terminal status CC) and ok again after status 00', () => {
+  it('is a fault for a printer out of paper (terminal status CC): it refuses payments, so it is down for the shop; ok again after status 00', () => {
     const noPaper = nextStatus(ready(), { terminalStatus: 0xcc });
-    expect(noPaper.overall).toBe('degraded');
+    expect(noPaper.overall).toBe('fault');
     expect(noPaper.printer).toBe('noPaper');
     expect(noPaper.lastErrorCode).toBe('terminal:0xCC');
     expect(noPaper.lastErrorText?.zh).toBe('打印机未就绪');
@@ -62,8 +62,18 @@ describe('the status model', () => {
     expect(nextStatus(hot, { resultCode: 0xff }).temperature).toBe('overheat');
     const cooled = nextStatus(hot, { terminalStatus: 0x00 });
     expect(cooled).toMatchObject({ temperature: 'ok', overall: 'ok' });
-    // Cooled down but out of paper: the temperature is ok, the printer is not.
-    expect(nextStatus(hot, { terminalStatus: 0xcc })).toMatchObject({ temperature: 'ok', overall: 'degraded', printer: 'noPaper' });
+    // Cooled down but out of paper: the temperature is ok, the printer is not (and no receipt, no sale).
+    expect(nextStatus(hot, { terminalStatus: 0xcc })).toMatchObject({ temperature: 'ok', overall: 'fault', printer: 'noPaper' });
+  });
+
+  it('does not call the link unstable when the terminal answered over it that it is out of paper', () => {
+    // The terminal manager reports its link degraded with the terminal's "not ready" answer.
+    const noPaper = nextStatus(ready(), { link: 'degraded', terminalStatus: 0xcc });
+    expect(noPaper).toMatchObject({ link: 'ready', overall: 'fault', printer: 'noPaper' });
+    // A health check that got no answer at all is an unstable link.
+    expect(nextStatus(ready(), { link: 'degraded' })).toMatchObject({ link: 'degraded', overall: 'degraded' });
+    // Paper running low still prints: degraded, not down.
+    expect(nextStatus(ready(), { printer: 'paperLow' }).overall).toBe('degraded');
   });
 
   it('keeps the last known temperature while the link is down', () => {
@@ -112,5 +122,32 @@ describe('the status model', () => {
     expect(changedParts(before, before)).toEqual([]);
     expect(changedParts({ ...before, printer: 'noPaper', hostReachable: false, softwareVersion: '1.1' }, before)).toEqual(['printer', 'hostReachable', 'softwareVersion']);
     expect(changedParts({ ...before, hostReachable: null, softwareVersion: null, temperature: 'overheat' }, before)).toEqual(['temperature']);
+  });
+});
+
+describe('the status timeline', () => {
+  const row = (id: number, since: string, extra: Partial<StatusFields> = {}) => ({ ...ready(), id, deviceId: 'd', since, updatedAt: since, previousOverall: null, ...extra });
+
+  it('collapses repeats into one entry with a count and a time span, keeping rows that say something new', async () => {
+    const { collapseTimeline, shortErrorCode } = await import('../../../shared/domain/status');
+    const failed = { overall: 'fault' as const, lastErrorCode: 'result:0x64', link: 'ready' as const };
+    // Newest first: ok, then three alike faults, then a printer change, then ok.
+    const entries = collapseTimeline([
+      row(6, '2026-03-02T08:06:00.000Z'),
+      row(5, '2026-03-02T08:05:00.000Z', failed),
+      row(4, '2026-03-02T08:04:00.000Z', failed),
+      row(3, '2026-03-02T08:03:00.000Z', failed),
+      row(2, '2026-03-02T08:02:00.000Z', { ...failed, printer: 'noPaper' }),
+      row(1, '2026-03-02T08:01:00.000Z'),
+    ]);
+    expect(entries.map((e) => [e.change.id, e.count, e.firstSince.slice(11, 16)])).toEqual([
+      [6, 1, '08:06'],
+      [5, 3, '08:03'],
+      [2, 1, '08:02'],
+      [1, 1, '08:01'],
+    ]);
+    expect(entries[1]!.index).toBe(1);
+    expect(shortErrorCode('terminal:0xcc')).toBe('CC');
+    expect(shortErrorCode('something else')).toBe('something else');
   });
 });

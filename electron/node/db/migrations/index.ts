@@ -16,6 +16,7 @@ import { migration0080 } from './0080-end-of-day-by-day';
 import { migration0090 } from './0090-device-terminal-password';
 import { migration0100 } from './0100-device-vendor-profile';
 import { migration0160 } from './0160-training';
+import { migration0170 } from './0170-incident-symptoms-reported';
 
 export interface Migration {
   version: number;
@@ -23,7 +24,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0160];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0160, migration0170];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 

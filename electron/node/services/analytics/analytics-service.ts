@@ -4,6 +4,8 @@
  * UTC offset and weighs the health score's ingredients.
  */
 import type { AnalyticsQuery, AnalyticsSummary } from '../../../../shared/domain/analytics';
+import { nextDay } from '../../../../shared/domain/transactions';
+import { zonedDayStart, zoneOffsetMs } from '../../../../shared/domain/time';
 import { AppError } from '../../../../shared/ipc/result';
 import { byHour, byWeekday, deviceReliability, downtimeByMonth, fleetNow, pareto, recurringErrors, storeReliability, type AnalyticsParams } from '../../db/analytics';
 import type { Db } from '../../db/connection';
@@ -17,10 +19,7 @@ export const HEALTH_WEIGHTS = { availability: 50, terminalsOk: 20, openIncidents
 
 /** The UTC offset of a time zone at an instant, as an SQLite modifier ("+480 minutes"). */
 export function offsetModifier(timeZone: string, at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const minutes = Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+  const minutes = Math.round(zoneOffsetMs(timeZone, at.getTime()) / 60000);
   return `${minutes >= 0 ? '+' : ''}${minutes} minutes`;
 }
 
@@ -33,12 +32,22 @@ export class AnalyticsService {
 
   summary(query: AnalyticsQuery = {}): AnalyticsSummary {
     const now = this.clock.now();
-    const to = query.to ? new Date(query.to).toISOString() : now.toISOString();
-    const from = query.from ? new Date(query.from).toISOString() : new Date(Date.parse(to) - 365 * DAY).toISOString();
-    if (from > to) {
-      throw new AppError('validation', 'The window ends before it starts', { issues: [{ path: query.to ? 'to' : 'from', code: 'custom', messageKey: 'analytics.toBeforeFrom' }] });
+    const timeZone = this.settings.get().store.timezone;
+    // A window is never counted past now (an open incident would count downtime into the
+    // future), and store-local days start at 00:00 in the store's time zone, not the PC's.
+    const askedTo = query.toDay ? zonedDayStart(nextDay(query.toDay), timeZone) : query.to ? Date.parse(query.to) : now.getTime();
+    const askedFrom = query.fromDay ? zonedDayStart(query.fromDay, timeZone) : query.from ? Date.parse(query.from) : Math.min(askedTo, now.getTime()) - 365 * DAY;
+    if (askedFrom > askedTo) {
+      const path = query.toDay ? 'toDay' : query.to ? 'to' : query.fromDay ? 'fromDay' : 'from';
+      throw new AppError('validation', 'The window ends before it starts', { issues: [{ path, code: 'custom', messageKey: 'analytics.toBeforeFrom' }] });
     }
-    const params: AnalyticsParams = { from, to, device: query.deviceId ?? null, offset: offsetModifier(this.settings.get().store.timezone, new Date(to)) };
+    if (askedFrom > now.getTime()) {
+      const path = query.fromDay ? 'fromDay' : 'from';
+      throw new AppError('validation', 'The window starts in the future', { issues: [{ path, code: 'custom', messageKey: 'analytics.fromInFuture' }] });
+    }
+    const to = new Date(Math.min(askedTo, now.getTime())).toISOString();
+    const from = new Date(askedFrom).toISOString();
+    const params: AnalyticsParams = { from, to, device: query.deviceId ?? null, offset: offsetModifier(timeZone, new Date(to)) };
     const devices = deviceReliability(this.db, params);
     return {
       from,

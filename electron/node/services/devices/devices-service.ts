@@ -62,7 +62,15 @@ export const dnsResolver: HostResolver = async (host) => {
 
 const SETTINGS_KEY = 'devices';
 
-export type StatusListener = (status: DeviceStatus, previousOverall: Overall | null) => void;
+/**
+ * `resumed`: the terminal came up while its stored status still said down from before this link
+ * was attached (the previous run of the app, or a restored backup). That is a link resuming,
+ * not a recovery of the fault: nothing is auto-resolved or announced as recovered on it.
+ */
+export type StatusListener = (status: DeviceStatus, previousOverall: Overall | null, change: { resumed: boolean }) => void;
+
+/** Link states that say what the terminal is really doing now (not still being connected to). */
+const SETTLED_LINKS: ReadonlySet<string> = new Set(['ready', 'busy', 'degraded', 'failed', 'disconnected']);
 
 export interface DevicesServiceOptions {
   links?: TerminalLinks;
@@ -116,6 +124,8 @@ export class DevicesService {
   private readonly resolveHost: HostResolver;
   readonly clock: Clock;
   private readonly listeners = new Set<StatusListener>();
+  /** Devices whose stored status (down) dates from before the current attach and no link has settled since. */
+  private readonly carriedOver = new Set<string>();
   private unsubscribeLinks: () => void = () => {};
 
   constructor(
@@ -134,7 +144,12 @@ export class DevicesService {
     this.unsubscribeLinks();
     this.links = links;
     this.unsubscribeLinks = links.onLink((report) => this.onLink(report));
-    for (const device of listDevices(this.db)) void this.addLink(device);
+    this.carriedOver.clear();
+    for (const device of listDevices(this.db)) {
+      const stored = readStatus(this.db, device.id);
+      if (stored && isDown(stored.overall)) this.carriedOver.add(device.id);
+      void this.addLink(device);
+    }
   }
 
   private async addLink(device: Device): Promise<void> {
@@ -436,12 +451,14 @@ export class DevicesService {
     const status: DeviceStatus = { ...fields, deviceId: device.id, since: fields.overall === before.overall && previous ? before.since : now, updatedAt: now };
     const previousOverall = previous ? previous.overall : null;
     writeStatus(this.db, status, previousOverall, changed || !previous);
+    const resumed = this.carriedOver.has(device.id) && !isDown(status.overall) && status.overall !== 'unknown';
+    if (observation.link !== undefined && SETTLED_LINKS.has(observation.link)) this.carriedOver.delete(device.id);
     if (announce || !previous) {
       let notify: 'down' | 'recovered' | null = null;
       if (isDown(status.overall) && previousOverall !== null && !isDown(previousOverall) && previousOverall !== 'unknown') notify = 'down';
-      if (!isDown(status.overall) && status.overall !== 'unknown' && previousOverall !== null && isDown(previousOverall)) notify = 'recovered';
+      if (!resumed && !isDown(status.overall) && status.overall !== 'unknown' && previousOverall !== null && isDown(previousOverall)) notify = 'recovered';
       this.bus.emit('devices.statusChanged', { status, previousOverall, notify, deviceName: device.name });
-      for (const listener of [...this.listeners]) listener(status, previousOverall);
+      for (const listener of [...this.listeners]) listener(status, previousOverall, { resumed });
     }
     return status;
   }

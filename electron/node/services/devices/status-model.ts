@@ -20,6 +20,7 @@ const WAITING_CODES = new Set([0x9c, 0xe0]);
  */
 const OVERHEAT_TERMINAL_STATUS: ReadonlySet<number> = new Set([0xdf]);
 const OFFLINE_LINKS: ReadonlySet<LinkKind> = new Set(['disconnected', 'failed', 'connecting', 'registering']);
+const RECONNECTING_LINKS: ReadonlySet<LinkKind> = new Set(['connecting', 'registering']);
 
 /** Compares dotted version strings numerically ("1.10.0" > "1.9.2"). */
 export function compareVersions(a: string, b: string): number {
@@ -60,9 +61,11 @@ export function overallOf(fields: Omit<StatusFields, 'overall'>): Overall {
   const code = fields.terminalStatus;
   const terminalNotReady = code !== null && !describeTerminalStatus(code).ready;
   if (fields.cardReader === 'fault' || fields.temperature === 'overheat' || fields.hostReachable === false) return 'fault';
-  if (terminalNotReady && code !== null && !WAITING_CODES.has(code) && code !== PRINTER_NOT_READY) return 'fault';
+  // A terminal that cannot print refuses payments (no receipt, no sale): down for the shop.
+  if (fields.printer === 'noPaper' || fields.printer === 'jam') return 'fault';
+  if (terminalNotReady && code !== null && !WAITING_CODES.has(code)) return 'fault';
   if (fields.link === 'degraded') return 'degraded';
-  if (fields.printer === 'noPaper' || fields.printer === 'jam' || fields.printer === 'paperLow') return 'degraded';
+  if (fields.printer === 'paperLow') return 'degraded';
   if (terminalNotReady) return 'degraded';
   if (fields.softwareCurrent === false) return 'degraded';
   return 'ok';
@@ -71,6 +74,10 @@ export function overallOf(fields: Omit<StatusFields, 'overall'>): Overall {
 export function nextStatus(previous: StatusFields, observation: Omit<StatusObservation, 'deviceId'>, context: StatusContext = {}): StatusFields {
   const next: StatusFields = { ...previous };
   if (observation.link !== undefined) next.link = observation.link;
+  // The terminal manager marks its link degraded when the terminal answers "not ready". That
+  // answer came over a working link: the link is fine and the terminal status says what is wrong
+  // (out of paper is not "link unstable"). A link degraded without an answer stays degraded.
+  if (observation.link === 'degraded' && observation.terminalStatus !== undefined && !describeTerminalStatus(observation.terminalStatus).ready) next.link = 'ready';
   if (observation.hostReachable !== undefined) next.hostReachable = observation.hostReachable;
   if (observation.softwareVersion !== undefined) next.softwareVersion = observation.softwareVersion;
   if (observation.transactionAt !== undefined) next.lastTransactionAt = observation.transactionAt;
@@ -107,6 +114,11 @@ export function nextStatus(previous: StatusFields, observation: Omit<StatusObser
   next.softwareCurrent = next.softwareVersion && latest ? compareVersions(next.softwareVersion, latest) >= 0 : next.softwareVersion ? true : null;
   const { overall: _previousOverall, ...rest } = next;
   next.overall = overallOf(rest);
+  // A link being (re-)established says nothing new about the terminal: a new terminal stays
+  // unknown until it answers (no red "offline" then a green "recovered" for a terminal just
+  // added), and a terminal keeps its state while PosCare reconnects after a start. A dropped link
+  // reports 'failed' (offline) before it retries, so a real outage still shows at once.
+  if (observation.link !== undefined && RECONNECTING_LINKS.has(observation.link)) next.overall = previous.overall;
   return next;
 }
 
@@ -121,6 +133,10 @@ export function nextStatus(previous: StatusFields, observation: Omit<StatusObser
  */
 export function sameStatus(a: StatusFields, b: StatusFields): boolean {
   const keys = (Object.keys(a) as (keyof StatusFields)[]).filter((key) => key !== 'lastTransactionAt');
-  const value = (s: StatusFields, key: keyof StatusFields) => JSON.stringify(key === 'link' && s.link === 'busy' ? 'ready' : s[key]);
+  // An offline terminal's link goes failed -> connecting -> failed on every retry: one outage,
+  // not a history row per minute.
+  const bothOffline = a.overall === 'offline' && b.overall === 'offline';
+  const linkOf = (s: StatusFields) => (s.link === 'busy' ? 'ready' : bothOffline && OFFLINE_LINKS.has(s.link) ? 'offline' : s.link);
+  const value = (s: StatusFields, key: keyof StatusFields) => JSON.stringify(key === 'link' ? linkOf(s) : s[key]);
   return keys.every((key) => value(a, key) === value(b, key));
 }

@@ -31,8 +31,8 @@ import type { Logger } from '../../log/logger';
 import type { SettingsService } from '../settings/settings-service';
 import type { Clock, DevicesService } from '../devices/devices-service';
 import { describeErrorCode } from '../devices/status-model';
-import { suggestGuide } from '../troubleshooting/guides';
 import { buildPack } from './escalation';
+import { suggestGuide } from '../../../../shared/domain/guides';
 
 const SETTINGS_KEY = 'incidents';
 /** How many of the terminal's last event log lines go into the escalation pack. */
@@ -59,7 +59,7 @@ export class IncidentsService {
     private readonly options: IncidentsServiceOptions,
   ) {
     this.clock = devices.clock;
-    this.unsubscribe = devices.onStatus((status, previous) => this.onStatus(status, previous));
+    this.unsubscribe = devices.onStatus((status, previous, change) => this.onStatus(status, previous, change.resumed));
     const tickMs = options.tickMs ?? 0;
     if (tickMs > 0) {
       this.timer = setInterval(() => {
@@ -100,7 +100,10 @@ export class IncidentsService {
 
   private withDuration(record: IncidentRecord): Incident {
     const end = record.closedAt ? Date.parse(record.closedAt) : this.clock.now().getTime();
-    return { ...record, durationMs: Math.max(0, end - Date.parse(record.openedAt)), autoSymptoms: record.autoOpened ? autoSymptomsOf(record.symptoms) : null };
+    // Symptoms PosCare filled in (an incident that opened by itself, or one the manager opened on a
+    // terminal that was reporting a fault) are shown worded in the reader's language.
+    const { symptomsReported, ...incident } = record;
+    return { ...incident, durationMs: Math.max(0, end - Date.parse(record.openedAt)), autoSymptoms: symptomsReported ? autoSymptomsOf(record.symptoms) : null };
   }
 
   list(query: { deviceId?: string; openOnly?: boolean; limit?: number } = {}): Incident[] {
@@ -108,9 +111,13 @@ export class IncidentsService {
   }
 
   get(id: string): Incident {
+    return this.withDuration(this.stored(id));
+  }
+
+  private stored(id: string): IncidentRecord {
     const record = getIncident(this.db, id);
     if (!record) throw new AppError('not_found', `No incident ${id}`, { id });
-    return this.withDuration(record);
+    return record;
   }
 
   private emit(incident: Incident, reason: 'opened' | 'updated' | 'resolved'): Incident {
@@ -125,6 +132,10 @@ export class IncidentsService {
     const openedAt = input.openedAt ? new Date(input.openedAt).toISOString() : now;
     if (openedAt > now) throw fieldError('openedAt', 'incidents.openedInFuture', 'An incident cannot open in the future');
     const id = randomUUID();
+    // Opened by hand on a terminal that reports a fault: start from what the terminal says (the
+    // symptoms and the guide that fits), unless the manager said otherwise.
+    const status = auto ? undefined : this.devices.statuses().find((s) => s.deviceId === device.id);
+    const reported = status && status.overall !== 'ok' && status.overall !== 'unknown' ? status : undefined;
     insertIncident(this.db, id, {
       deviceId: device.id,
       openedAt,
@@ -132,7 +143,8 @@ export class IncidentsService {
       state: 'open',
       faultClass: input.faultClass ?? null,
       cause: input.cause ?? null,
-      symptoms: input.symptoms ?? '',
+      symptoms: input.symptoms ?? (reported ? symptomsOf(reported) : ''),
+      symptomsReported: auto || (input.symptoms === undefined && reported !== undefined),
       severity: input.severity ?? 'medium',
       fallbackUsed: input.fallbackUsed ?? '',
       partsUsed: input.partsUsed ?? '',
@@ -141,7 +153,7 @@ export class IncidentsService {
       vendorTicket: input.vendorTicket ?? '',
       autoOpened: auto,
       autoResolved: false,
-      guideId: input.guideId ?? null,
+      guideId: input.guideId ?? (reported ? suggestGuide(reported) : null),
     });
     return this.emit(this.get(id), 'opened');
   }
@@ -155,7 +167,9 @@ export class IncidentsService {
    */
   update(input: IncidentUpdate): Incident {
     const current = this.get(input.id);
-    const next: IncidentColumns = { ...current };
+    // The manager rewriting the symptoms makes them the manager's words.
+    const symptomsReported = this.stored(current.id).symptomsReported && (input.symptoms === undefined || input.symptoms === current.symptoms);
+    const next: IncidentColumns = { ...current, symptomsReported };
     const { id: _id, state: _state, openedAt: _opened, closedAt: _closed, ...changes } = input;
     for (const [key, value] of Object.entries(changes)) {
       if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
@@ -185,7 +199,7 @@ export class IncidentsService {
   }
 
   recordStep(input: { id: string; guideId?: string | null; nodeId?: string | null; prompt: string; answer: string; note?: string }): Incident {
-    const incident = this.get(input.id);
+    const incident = this.stored(input.id);
     insertStep(this.db, incident.id, {
       at: this.clock.now().toISOString(),
       guideId: input.guideId ?? null,
@@ -194,9 +208,23 @@ export class IncidentsService {
       answer: input.answer,
       note: input.note ?? '',
     });
-    // Answering the guide means the manager is diagnosing.
-    if (incident.state === 'open') updateIncident(this.db, incident.id, { ...incident, state: 'diagnosing', guideId: input.guideId ?? incident.guideId });
+    // Answering the guide means the manager is diagnosing; reaching the guide's end moves the
+    // incident with it: "solved" resolves it, "call the vendor" waits for the vendor.
+    const reached = this.guideEnd(input.guideId ?? incident.guideId, input.nodeId ?? null);
+    const state = reached === 'resolution' ? 'resolved' : reached === 'escalation' ? 'waitingVendor' : incident.state === 'open' ? 'diagnosing' : incident.state;
+    if (state !== incident.state && canMoveIncident(incident.state, state)) {
+      const closedAt = state === 'resolved' ? this.clock.now().toISOString() : null;
+      updateIncident(this.db, incident.id, { ...incident, state, closedAt, guideId: input.guideId ?? incident.guideId });
+      return this.emit(this.get(incident.id), closedAt ? 'resolved' : 'updated');
+    }
     return this.emit(this.get(incident.id), 'updated');
+  }
+
+  /** 'resolution' or 'escalation' when the node is an end of the guide, else null. */
+  private guideEnd(guideId: string | null, nodeId: string | null): 'resolution' | 'escalation' | null {
+    if (!guideId || !nodeId) return null;
+    const node = this.options.guides.find((g) => g.id === guideId)?.nodes[nodeId];
+    return node && (node.kind === 'resolution' || node.kind === 'escalation') ? node.kind : null;
   }
 
   /** Runs a guide's terminal command on the incident's device and records the live result. */
@@ -251,9 +279,11 @@ export class IncidentsService {
     return opened;
   }
 
-  private onStatus(status: DeviceStatus, previous: Overall | null): void {
+  private onStatus(status: DeviceStatus, previous: Overall | null, resumed: boolean): void {
     this.scheduleCheck(status);
     if (previous === null || !isDown(previous) || isDown(status.overall) || status.overall === 'unknown') return;
+    // Reachable again after an app start or a restore is not a repair: the manager closes it.
+    if (resumed) return;
     if (!this.settings().autoResolveOnRecovery) return;
     for (const record of openIncidentsOfDevice(this.db, status.deviceId)) {
       // Waiting for the vendor or parts: the manager closes those.

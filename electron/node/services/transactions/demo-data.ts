@@ -11,19 +11,33 @@ import { signedAmount } from './reconcile';
 export interface DemoOptions {
   transactions: number;
   terminals: number;
+  /**
+   * The terminals to write for, in order (registry device ids and their TIDs): the demo data then
+   * lines up with the devices the manager registered. Terminals past this list get T001, T002, ...
+   */
+  terminalIds?: readonly { id: string; tid?: string | null }[];
   days: number;
   /** The last business day (YYYY-MM-DD); the data ends there. */
   lastDay: string;
   seed?: number;
 }
 
+/**
+ * The card mix of a Chinese counter: UnionPay debit and credit cards (ZVT card type 198, CUP),
+ * Alipay (97), and a few foreign cards. `cardType` is the end-of-day totals group the capture
+ * stores (totalsGroupOfCardType: UnionPay and Alipay count as 'other', as the BMP 60 groups
+ * have none of their own). WeChat Pay has no ZVT card type id and is left out.
+ */
 const CARDS = [
-  { cardType: '05', cardName: 'girocard', aid: 'A0000003591010', weight: 40 },
-  { cardType: '06', cardName: 'Mastercard', aid: 'A0000000041010', weight: 20 },
-  { cardType: '0A', cardName: 'VISA', aid: 'A0000000031010', weight: 20 },
-  { cardType: '2E', cardName: 'UnionPay', aid: 'A000000333010101', weight: 15 },
-  { cardType: '08', cardName: 'American Express', aid: 'A00000002501', weight: 5 },
+  { cardType: 'other', cardName: '银联借记卡', aid: 'A000000333010101', weight: 45, pan: '621483' },
+  { cardType: 'other', cardName: '银联信用卡', aid: 'A000000333010102', weight: 25, pan: '625907' },
+  { cardType: 'other', cardName: '支付宝', aid: 'A000000790000001', weight: 20, pan: '280000' },
+  { cardType: 'visa', cardName: 'Visa', aid: 'A0000000031010', weight: 6, pan: '427020' },
+  { cardType: 'eurocard', cardName: 'Mastercard', aid: 'A0000000041010', weight: 4, pan: '520000' },
 ] as const;
+
+/** The receipt's words for each kind (a Chinese 签购单). */
+const RECEIPT_KIND: Record<TransactionKind, string> = { payment: '消费', reversal: '消费撤销', refund: '退货', declined: '交易失败' };
 
 /** A small fast PRNG (mulberry32): reproducible demo data without Math.random. */
 function prng(seed: number): () => number {
@@ -61,8 +75,9 @@ export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay
   for (let d = options.days - 1; d >= 0; d--) {
     const businessDay = dayBefore(options.lastDay, d);
     for (let t = 0; t < options.terminals; t++) {
-      const terminalId = `T${pad(t + 1, 3)}`;
-      const tid = pad(52_000_000 + t + 1, 8);
+      const known = options.terminalIds?.[t];
+      const terminalId = known?.id ?? `T${pad(t + 1, 3)}`;
+      const tid = known?.tid ?? pad(52_000_000 + t + 1, 8);
       const dayIndex = options.days - 1 - d;
       const quota = Math.min(
         Math.round(perDay * (dayIndex * options.terminals + t + 1)) - Math.round(perDay * (dayIndex * options.terminals + t)),
@@ -104,13 +119,13 @@ export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay
           amountCents,
           cardType: card.cardType,
           cardName: card.cardName,
-          maskedPan: `621483******${last4}`,
+          maskedPan: `${card.pan}******${last4}`,
           tid,
           vu: `45530000${pad(t + 1, 4)}`,
           aid: card.aid,
           resultCode: kind === 'declined' ? 5 : 0,
           originalReceiptNumber: original ? original.receipt : null,
-          receiptText: `${card.cardName}\nTID ${tid}  Trace ${pad(trace[t] ?? 0, 6)}  Beleg ${pad(receiptNumber, 4)}\n${occurredAt.replace('T', ' ')}\n${kind.toUpperCase()}  EUR ${yuan}\nKarte ************${last4}\n${kind === 'declined' ? 'Abgelehnt' : 'Zahlung erfolgt'}`,
+          receiptText: `POS签购单\n终端号 ${tid}  流水号 ${pad(trace[t] ?? 0, 6)}  凭证号 ${pad(receiptNumber, 4)}\n日期时间 ${occurredAt.replace('T', ' ')}\n卡种 ${card.cardName}  卡号 ${card.pan}******${last4}\n交易类型 ${RECEIPT_KIND[kind]}\n金额 RMB ${yuan}\n${kind === 'declined' ? '交易失败' : '交易成功'}`,
         };
       }
       onDayDone({ terminalId, businessDay, totals: [...totals.values()] });

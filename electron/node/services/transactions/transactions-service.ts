@@ -25,6 +25,7 @@ import {
   type TransactionExportResult,
   type TransactionPage,
   type TransactionRecord,
+  type TransactionTotals,
 } from '../../../../shared/domain/transactions';
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
@@ -43,6 +44,7 @@ import {
   replaceEndOfDay,
   searchTransactions,
   transactionBatch,
+  transactionTotals,
   type DaySums,
   type EndOfDayRow,
   type EndOfDayRunInput,
@@ -138,6 +140,23 @@ export class TransactionsService {
   search(input: TransactionQuery): TransactionPage {
     const query = parse(TransactionQuery, input);
     return searchTransactions(this.db, query);
+  }
+
+  /**
+   * Count and net amount of everything the search's filters match. One day at a time with a
+   * yield between days, like reconcile: a year at 10 million rows never stalls the main process.
+   */
+  async totals(input: TransactionQuery): Promise<TransactionTotals> {
+    const { limit: _limit, cursor: _cursor, ...query } = parse(TransactionQuery, input);
+    const totals: TransactionTotals = { count: 0, netCents: 0, declined: 0 };
+    for (let day = query.from; day <= query.to; day = nextDay(day)) {
+      await yieldToLoop();
+      const one = transactionTotals(this.db, { ...query, from: day, to: day });
+      totals.count += one.count;
+      totals.netCents += one.netCents;
+      totals.declined += one.declined;
+    }
+    return totals;
   }
 
   /**

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FaultGuide, type GuideNode } from '../../../../shared/domain/incidents';
-import type { DeviceStatus } from '../../../../shared/domain/status';
 import { resourcesDir } from '../../paths';
 
 export function guidesDir(): string {
@@ -70,16 +69,4 @@ export function parseGuide(text: string, source: string): FaultGuide {
 export function loadGuides(dir: string = guidesDir()): FaultGuide[] {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   return files.map((file) => parseGuide(fs.readFileSync(path.join(dir, file), 'utf8'), file));
-}
-
-/** The guide to suggest for a terminal's status when an incident opens by itself. */
-export function suggestGuide(status: DeviceStatus | undefined): string {
-  if (!status) return 'power';
-  if (status.overall === 'offline') return 'contacts';
-  if (status.hostReachable === false) return 'hostUnreachable';
-  if (status.temperature === 'overheat') return 'overheating';
-  if (status.printer === 'noPaper' || status.printer === 'jam' || status.printer === 'paperLow') return 'printer';
-  if (status.cardReader === 'fault') return 'contacts';
-  if (status.softwareCurrent === false) return 'outdatedSoftware';
-  return 'crashes';
 }

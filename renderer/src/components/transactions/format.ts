@@ -5,3 +5,12 @@ export function transactionAmount(row: Pick<TransactionRecord, 'kind' | 'amountC
   const sign = row.kind === 'reversal' || row.kind === 'refund' ? '-' : '';
   return `${sign}${(row.amountCents / 100).toFixed(2)}`;
 }
+
+/** The end-of-day totals groups (BMP 60, ZVT 3.1.3) a captured card type is counted in. */
+export const CARD_GROUPS = ['girocard', 'jcb', 'eurocard', 'amex', 'visa', 'diners', 'other'] as const;
+
+/** A card type as the manager reads it: the totals group's name, else the stored code itself. */
+export function cardGroupName(code: string | null | undefined, t: (key: string) => string): string {
+  if (!code) return '';
+  return (CARD_GROUPS as readonly string[]).includes(code) ? t(`transactions.cardGroups.${code}`) : code;
+}
