@@ -22,6 +22,7 @@ import { AnalyticsService } from './services/analytics/analytics-service';
 import { AttentionService } from './services/attention/attention-service';
 import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { PartsService } from './services/parts/parts-service';
+import { TrainingService } from './services/training/training-service';
 import { loadStarterParts } from './services/parts/starter';
 import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
@@ -131,6 +132,7 @@ export function createAppCore(options: AppOptions): AppCore {
     const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
     const analytics = new AnalyticsService(db, settings, clock);
     const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock);
+    const training = new TrainingService(db, bus, settings, clock);
     const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts });
 
     const transactions = new TransactionsService(db, logger, clock, {
@@ -188,12 +190,14 @@ export function createAppCore(options: AppOptions): AppCore {
     attention.register('transactions', () => transactions.attentionItems());
     attention.register('maintenance', () => maintenance.attentionItems());
     attention.register('parts', () => parts.attentionItems());
+    attention.register('training', () => training.attentionItems());
     const stopAttention = bus.subscribe((name, payload) => {
       if (name === 'devices.changed' || name === 'devices.statusChanged') attention.refresh('devices');
       else if (name === 'backup.progress' && ['done', 'failed'].includes((payload as BackupProgress).phase)) attention.refresh('backup');
       else if (name === 'transactions.attention') attention.refresh('transactions');
       else if (name === 'maintenance.changed') attention.refresh('maintenance');
       else if (name === 'parts.changed') attention.refresh('parts');
+      else if (name === 'training.changed') attention.refresh('training');
       else if (name === 'backup.restored') attention.refresh();
     });
     const updates = options.updater
@@ -223,6 +227,7 @@ export function createAppCore(options: AppOptions): AppCore {
       incidents,
       maintenance,
       parts,
+      training,
       analytics,
       transactions,
       backup,

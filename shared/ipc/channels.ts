@@ -91,8 +91,18 @@ export const METHOD_NAMES = [
   'parts.setBackupState',
   'parts.swap',
   'parts.swapBack',
+  'staff.list',
+  'staff.create',
+  'staff.update',
+  'staff.setArchived',
+  'training.overview',
+  'training.saveModule',
+  'training.setModuleArchived',
+  'training.assign',
+  'training.unassign',
+  'training.record',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed', 'parts.changed'] as const;
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed', 'parts.changed', 'training.changed'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
 

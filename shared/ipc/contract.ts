@@ -76,6 +76,7 @@ import {
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import * as M from '../domain/maintenance';
 import * as P from '../domain/parts';
+import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffFields, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -194,6 +195,17 @@ export const contract = {
   'parts.setBackupState': method(P.BackupSetState, z.array(P.BackupTerminal)),
   'parts.swap': method(P.BackupSwap, P.BackupSwapResult),
   'parts.swapBack': method(z.object({ backupDeviceId: z.string().min(1) }).strict(), z.array(P.BackupTerminal)),
+  /** The staff roster: who is trained, and who "did it" in incidents and maintenance. */
+  'staff.list': method(StaffList, z.array(StaffMember)),
+  'staff.create': method(StaffFields, StaffMember),
+  'staff.update': method(StaffUpdate, StaffMember),
+  'staff.setArchived': method(StaffId.extend({ archived: z.boolean() }), StaffMember),
+  'training.overview': method(NoInput, TrainingOverview),
+  'training.saveModule': method(ModuleSave, TrainingModule),
+  'training.setModuleArchived': method(ModuleId.extend({ archived: z.boolean() }), TrainingModule),
+  'training.assign': method(AssignmentFields, Assignment),
+  'training.unassign': method(AssignmentId, z.object({})),
+  'training.record': method(RecordFields, TrainingRecord),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -225,6 +237,8 @@ export const events = {
   'maintenance.changed': M.MaintenanceChangedEvent,
   /** A spare part was created, changed or moved (its new on hand). */
   'parts.changed': P.Part,
+  /** The roster, a training module, an assignment or a record changed. */
+  'training.changed': TrainingChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

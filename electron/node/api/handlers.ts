@@ -115,5 +115,15 @@ export function createHandlers(services: Services): Handlers {
     'parts.setBackupState': (input) => services.parts.setBackupState(input.deviceId, input.state),
     'parts.swap': (input) => services.parts.swap(input),
     'parts.swapBack': (input) => services.parts.swapBack(input.backupDeviceId),
+    'staff.list': (input) => services.training.listStaff(input.includeArchived),
+    'staff.create': (input) => services.training.createStaff(input),
+    'staff.update': ({ id, ...fields }) => services.training.updateStaff(id, fields),
+    'staff.setArchived': (input) => services.training.setStaffArchived(input.id, input.archived),
+    'training.overview': () => services.training.overview(),
+    'training.saveModule': (input) => services.training.saveModule(input),
+    'training.setModuleArchived': (input) => services.training.setModuleArchived(input.id, input.archived),
+    'training.assign': (input) => services.training.assign(input),
+    'training.unassign': (input) => (services.training.unassign(input.id), {}),
+    'training.record': (input) => services.training.record(input),
   };
 }

@@ -9,6 +9,7 @@ import type { BackupService } from '../services/backup/backup-service';
 import type { DevicesService } from '../services/devices/devices-service';
 import type { MaintenanceService } from '../services/maintenance/maintenance-service';
 import type { PartsService } from '../services/parts/parts-service';
+import type { TrainingService } from '../services/training/training-service';
 import type { IncidentsService } from '../services/incidents/incidents-service';
 import type { SettingsService } from '../services/settings/settings-service';
 import type { TerminalManager } from '../services/terminals/terminal-manager';
@@ -36,6 +37,8 @@ export interface Services {
   incidents: IncidentsService;
   maintenance: MaintenanceService;
   parts: PartsService;
+  /** Staff roster and training. */
+  training: TrainingService;
   analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;

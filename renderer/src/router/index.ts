@@ -10,6 +10,9 @@ import PartsView from '../views/PartsView.vue';
 import BackupView from '../views/BackupView.vue';
 import SettingsView from '../views/SettingsView.vue';
 import TransactionsView from '../views/TransactionsView.vue';
+import TrainingCertificateView from '../views/TrainingCertificateView.vue';
+import TrainingPersonView from '../views/TrainingPersonView.vue';
+import TrainingView from '../views/TrainingView.vue';
 
 /** The sections of the console, in menu order; `nav.<name>` is the menu text. */
 export const SECTIONS = [
@@ -35,7 +38,9 @@ const routes: RouteRecordRaw[] = [
   { name: 'maintenance', path: '/maintenance', component: MaintenanceView },
   { name: 'parts', path: '/parts', component: PartsView },
   { name: 'part', path: '/parts/:id', component: PartDetailView, props: true },
-  { name: 'training', path: '/training', component: SectionEmptyView, props: { section: 'training' } },
+  { name: 'training', path: '/training', component: TrainingView },
+  { name: 'training-person', path: '/training/people/:id', component: TrainingPersonView, props: true },
+  { name: 'training-certificate', path: '/training/certificate/:id', component: TrainingCertificateView, props: true },
   { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
   { name: 'transactions', path: '/transactions', component: TransactionsView },
   { name: 'backup', path: '/backup', component: BackupView },
