@@ -21,7 +21,9 @@ export const StaffFields = z.object({
 export type StaffFieldsInput = z.input<typeof StaffFields>;
 export const StaffMember = StaffFields.extend({ id: z.string(), archived: z.boolean(), createdAt: z.string(), updatedAt: z.string() });
 export type StaffMember = z.infer<typeof StaffMember>;
-export const StaffUpdate = StaffFields.extend({ id: z.string().min(1) });
+export const StaffUpdate = StaffFields.extend({ id: z.string().min(1) }).strict();
+/** A new person: the fields and nothing else (an unknown key is refused, as everywhere). */
+export const StaffCreate = StaffFields.strict();
 export const StaffId = z.object({ id: z.string().min(1) }).strict();
 export const StaffList = z.object({ includeArchived: z.boolean().default(false) }).strict().optional().default({ includeArchived: false });
 
@@ -73,7 +75,7 @@ export type ModuleFieldsInput = z.input<typeof ModuleFields>;
 export const TrainingModule = ModuleFields.extend({ id: z.string(), shipped: z.boolean(), archived: z.boolean(), updatedAt: z.string() });
 export type TrainingModule = z.infer<typeof TrainingModule>;
 /** Without id: a new module; with id: an update of that module. */
-export const ModuleSave = ModuleFields.extend({ id: z.string().min(1).optional() });
+export const ModuleSave = ModuleFields.extend({ id: z.string().min(1).optional() }).strict();
 export const ModuleId = z.object({ id: z.string().min(1) }).strict();
 
 export const AssignmentFields = z

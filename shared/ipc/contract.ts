@@ -76,7 +76,7 @@ import {
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import * as M from '../domain/maintenance';
 import * as P from '../domain/parts';
-import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffFields, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
+import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffCreate, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -197,7 +197,7 @@ export const contract = {
   'parts.swapBack': method(z.object({ backupDeviceId: z.string().min(1) }).strict(), z.array(P.BackupTerminal)),
   /** The staff roster: who is trained, and who "did it" in incidents and maintenance. */
   'staff.list': method(StaffList, z.array(StaffMember)),
-  'staff.create': method(StaffFields, StaffMember),
+  'staff.create': method(StaffCreate, StaffMember),
   'staff.update': method(StaffUpdate, StaffMember),
   'staff.setArchived': method(StaffId.extend({ archived: z.boolean() }), StaffMember),
   'training.overview': method(NoInput, TrainingOverview),

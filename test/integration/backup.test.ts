@@ -86,7 +86,7 @@ describe('creating a backup', () => {
 
   it('fails cleanly when the destination folder does not exist, leaving the live database as it was', async () => {
     const before = liveBytes();
-    await expect(core.services.backup.create({ folder: path.join(temp.dir, 'unplugged'), passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(core.services.backup.create({ folder: path.join(temp.dir, 'unplugged'), passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'folder_missing' });
     expect(liveBytes().equals(before)).toBe(true);
   });
 

@@ -99,13 +99,18 @@ describe('the poscare command', () => {
     expect(result.stderr).toContain('not writable');
   });
 
-  it('serve refuses a damaged database with one clear line', () => {
+  it('serve on a damaged database starts in recovery, offering only a restore, instead of dying', async () => {
     const temp = tempDir();
     cleanups.push(temp.cleanup);
     fs.writeFileSync(path.join(temp.dir, 'poscare.db'), Buffer.alloc(4096, 0x42));
-    const result = run(['serve', '--data', temp.dir, '--port', '0']);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('damaged');
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    const server = await serve(['--data', temp.dir, '--port', '0', '--token', 'recovery-token']);
+    const url = new URL(/http:\/\/\S+/.exec(server.line)![0]);
+    const call = async (method: string) => {
+      const response = await fetch(`${url.origin}/api/${method}`, { method: 'POST', headers: { authorization: 'Bearer recovery-token', 'content-type': 'application/json' }, body: '{}' });
+      return (await response.json()) as { ok: boolean; value?: { recovery?: unknown }; error?: { code: string } };
+    };
+    expect((await call('app.info')).value?.recovery).toBeTruthy();
+    expect(await call('devices.list')).toMatchObject({ ok: false, error: { code: 'database_corrupt' } });
+    expect(await server.stop()).toBe(0);
   });
 });

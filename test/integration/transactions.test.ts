@@ -411,20 +411,23 @@ describe('export', () => {
   it('writes a date range as CSV and as XLSX with every row', async () => {
     fill(300, 1, 3);
     const expected = (db.prepare("SELECT count(*) AS n FROM transactions WHERE business_day BETWEEN '2026-03-04' AND '2026-03-05'").get() as { n: number }).n;
-    const csv = await service.export({ from: '2026-03-04', to: '2026-03-05', format: 'csv', out: path.join(temp.dir, 'tx.csv') });
+    // Exports go outside the data folder (the database's folder): a USB drive, the desktop.
+    const usb = tempDir();
+    const csv = await service.export({ from: '2026-03-04', to: '2026-03-05', format: 'csv', out: path.join(usb.dir, 'tx.csv') });
     expect(csv.rows).toBe(expected);
     const lines = fs.readFileSync(csv.file, 'utf8').trim().split('\r\n');
     expect(lines).toHaveLength(expected + 1);
     expect(lines[0]).toContain('occurred_at,business_day,terminal_id');
 
-    const xlsx = await service.export({ from: '2026-03-04', to: '2026-03-05', format: 'xlsx', out: path.join(temp.dir, 'tx.xlsx') });
+    const xlsx = await service.export({ from: '2026-03-04', to: '2026-03-05', format: 'xlsx', out: path.join(usb.dir, 'tx.xlsx') });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsx.file);
     expect(workbook.getWorksheet('transactions')?.rowCount).toBe(expected + 1);
-    expect(fs.readdirSync(temp.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(fs.readdirSync(usb.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    usb.cleanup();
   });
 
   it('refuses a folder that does not exist', async () => {
-    await expect(service.export({ from: '2026-03-04', to: '2026-03-05', format: 'csv', out: path.join(temp.dir, 'nope', 'x.csv') })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.export({ from: '2026-03-04', to: '2026-03-05', format: 'csv', out: path.join(temp.dir, '..', 'nope-poscare-missing', 'x.csv') })).rejects.toMatchObject({ code: 'folder_missing' });
   });
 });

@@ -38,6 +38,12 @@ const DAMAGE: Record<string, (db: Buffer) => Buffer> = {
 };
 
 /** A data folder with demo data and a verified backup of it; answers the folder, the backup and the content hash. */
+/** The app adds the shipped training modules when it starts; the backup was made without the app. */
+function withoutSeeds(hash: Record<string, string>): Record<string, string> {
+  const { training_modules: _seeded, ...rest } = hash;
+  return rest;
+}
+
 function prepared() {
   const temp = tempDir();
   cleanups.push(temp.cleanup);
@@ -99,7 +105,7 @@ describe('restoring over a damaged database', () => {
     expect(await app.dispatch('app.info', undefined)).not.toMatchObject({ value: { recovery: expect.anything() } });
     expect(await app.dispatch('transactions.search', { from: '2020-01-01', to: '2030-01-01' })).toMatchObject({ ok: true });
     app.core()!.db.pragma('wal_checkpoint(TRUNCATE)');
-    expect(contentHash(live)).toEqual(hash);
+    expect(withoutSeeds(contentHash(live))).toEqual(withoutSeeds(hash));
   }, 120_000);
 
   it('a restore in the running app over a database with damaged pages keeps the damaged file', async () => {
@@ -114,6 +120,6 @@ describe('restoring over a damaged database', () => {
     const value = (restored as { value: { damagedFile?: string } }).value;
     expect(value.damagedFile && fs.existsSync(value.damagedFile)).toBeTruthy();
     app.core()!.db.pragma('wal_checkpoint(TRUNCATE)');
-    expect(contentHash(live)).toEqual(hash);
+    expect(withoutSeeds(contentHash(live))).toEqual(withoutSeeds(hash));
   }, 120_000);
 });
