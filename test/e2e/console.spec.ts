@@ -15,7 +15,7 @@ const SECTIONS_ZH: [string, string][] = [
 const SECTIONS_EN: [string, string][] = [
   ['devices', 'Devices'],
   ['incidents', 'Incidents'],
-  ['maintenance', 'Maintenance'],
+  ['maintenance', 'Maintenance calendar'],
   ['parts', 'Spare parts'],
   ['training', 'Training'],
   ['contingency', 'Contingency'],

@@ -42,7 +42,7 @@ test.describe('maintenance calendar', () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto(server.url);
     await page.getByTestId('nav-maintenance').click();
-    await expect(page.getByTestId('maintenance-empty')).toBeVisible();
+    await expect(page.getByTestId('empty-state')).toBeVisible();
     await page.screenshot({ path: 'test-results/maintenance-empty-zh.png' });
 
     await page.getByTestId('maintenance-new-plan').click();
