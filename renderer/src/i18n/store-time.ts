@@ -4,7 +4,7 @@
  */
 import { useI18n } from 'vue-i18n';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/settings';
-import { formatStoreTime } from '../../../shared/domain/time';
+import { formatStoreTime, zonedDateTime, zonedDay, zonedInstant } from '../../../shared/domain/time';
 import { useSettingsStore } from '../stores/settings';
 
 export function useStoreTime() {
@@ -15,6 +15,12 @@ export function useStoreTime() {
     dateTime: (value: string | number | null | undefined) => formatStoreTime(value, locale.value, zone(), 'dateTime'),
     date: (value: string | number | null | undefined) => formatStoreTime(value, locale.value, zone(), 'date'),
     time: (value: string | number | null | undefined) => formatStoreTime(value, locale.value, zone(), 'time'),
+    /** A floating store wall-clock time ("YYYY-MM-DDTHH:mm:ss", e.g. a maintenance occurrence) shown like `dateTime`. */
+    wallClock: (value: string | null | undefined) => (value ? formatStoreTime(zonedInstant(value, zone()), locale.value, zone(), 'dateTime') : ''),
+    /** The store-local calendar day (YYYY-MM-DD) `daysBack` days before now: default date pickers. */
+    day: (daysBack = 0) => zonedDay(Date.now() - daysBack * 86_400_000, zone()),
+    /** The store's wall clock now, as a floating "YYYY-MM-DDTHH:mm:ss". */
+    now: () => zonedDateTime(Date.now(), zone()),
     timeZone: zone,
   };
 }
