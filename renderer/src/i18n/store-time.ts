@@ -17,6 +17,12 @@ export function useStoreTime() {
     time: (value: string | number | null | undefined) => formatStoreTime(value, locale.value, zone(), 'time'),
     /** A floating store wall-clock time ("YYYY-MM-DDTHH:mm:ss", e.g. a maintenance occurrence) shown like `dateTime`. */
     wallClock: (value: string | null | undefined) => (value ? formatStoreTime(zonedInstant(value, zone()), locale.value, zone(), 'dateTime') : ''),
+    /** The same with seconds (captured transactions, where the second tells receipts apart). */
+    wallClockSeconds: (value: string | null | undefined) => {
+      if (!value) return '';
+      const at = zonedInstant(value, zone());
+      return `${formatStoreTime(at, locale.value, zone(), 'date')} ${formatStoreTime(at, locale.value, zone(), 'time')}`;
+    },
     /** The store-local calendar day (YYYY-MM-DD) `daysBack` days before now: default date pickers. */
     day: (daysBack = 0) => zonedDay(Date.now() - daysBack * 86_400_000, zone()),
     /** The store's wall clock now, as a floating "YYYY-MM-DDTHH:mm:ss". */
