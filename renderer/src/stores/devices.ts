@@ -29,6 +29,8 @@ export const useDevicesStore = defineStore('devices', () => {
   let noticeId = 0;
 
   const byId = computed(() => new Map(devices.value.map((d) => [d.id, d])));
+  /** The registry's models, one spelling per modelKey, sorted: offered wherever a model is picked. */
+  const models = computed(() => [...new Map(devices.value.filter((d) => d.model).map((d) => [modelKey(d.model), d.model])).values()].sort());
 
   /** A terminal id as the manager knows it: the device's name, or the id itself (imported data). */
   function nameOf(terminalId: string): string {
@@ -173,5 +175,5 @@ export const useDevicesStore = defineStore('devices', () => {
     importErrors.value = [];
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, dismiss };
+  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, models, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, dismiss };
 });

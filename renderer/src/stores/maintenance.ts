@@ -111,5 +111,15 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     current.value = undefined;
   }
 
-  return { plans, templates, occurrences, truncated, attention, current, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident };
+  /** The window's occurrences for one device and/or plan (none picked = all). */
+  function filtered(deviceId?: string, planId?: string): Occurrence[] {
+    return occurrences.value.filter((o) => (!deviceId || o.deviceId === deviceId) && (!planId || o.planId === planId));
+  }
+
+  /** How many occurrences an attention kind counts ('maintenance.overdue', 'maintenance.dueToday'); 0 when none. */
+  function attentionCount(kind: string): number {
+    return attention.value.find((a) => a.kind === kind)?.count ?? 0;
+  }
+
+  return { plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident };
 });

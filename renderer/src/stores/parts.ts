@@ -17,6 +17,8 @@ export const usePartsStore = defineStore('parts', () => {
   let subscribed = false;
 
   const byId = computed(() => new Map(parts.value.map((p) => [p.id, p])));
+  /** The estimated cost of the whole reorder list, in yuan. */
+  const reorderTotal = computed(() => reorder.value.reduce((sum, l) => sum + l.estimatedCost, 0));
 
   async function refreshDerived(): Promise<void> {
     const [lines, items, spare] = await Promise.all([call('parts.reorderList'), call('parts.attention'), call('parts.backups')]);
@@ -104,5 +106,5 @@ export const usePartsStore = defineStore('parts', () => {
     return undefined;
   }
 
-  return { parts, reorder, attention, backups, loadError, loaded, byId, subscribe, load, save, move, reverse, movements, lookup, importStarter, exportReorder, swap, swapBack };
+  return { parts, reorder, reorderTotal, attention, backups, loadError, loaded, byId, subscribe, load, save, move, reverse, movements, lookup, importStarter, exportReorder, swap, swapBack };
 });
