@@ -27,6 +27,8 @@ export function useStoreTime() {
     day: (daysBack = 0) => zonedDay(Date.now() - daysBack * 86_400_000, zone()),
     /** The store's wall clock now, as a floating "YYYY-MM-DDTHH:mm:ss". */
     now: () => zonedDateTime(Date.now(), zone()),
+    /** A calendar day (YYYY-MM-DD: a due date, a start date) written the way the language writes dates; it has no time zone. */
+    calendarDay: (value: string | null | undefined) => (value ? formatStoreTime(`${value}T12:00:00Z`, locale.value, 'UTC', 'date') : ''),
     timeZone: zone,
   };
 }
