@@ -7,7 +7,7 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
-  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  /** Starts listening for SIGINT/SIGTERM at once; resolves when the process is asked to stop. Call it before announcing readiness. */
   untilStopped(): Promise<void>;
 }
 

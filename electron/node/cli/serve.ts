@@ -34,6 +34,9 @@ Prints one line: PosCare listening on http://127.0.0.1:<port>/#token=<token>`,
     // characters there: anything else would print an address that can never log in.
     if (!TOKEN_PATTERN.test(token)) throw new CliError('--token (or POSCARE_TOKEN) may contain only letters, digits and _ . ~ -');
 
+    // Listens for Ctrl-C / SIGTERM before anything starts: a stop that arrives while starting, or
+    // the moment the address is printed, still ends in the orderly shutdown that gives the lock back.
+    const stopped = io.untilStopped();
     const logger = createLogger({ scope: 'serve' });
     // Takes the data folder's lock; a damaged database starts the console in recovery.
     const app = startApp({ dataDir: resolveDataDir(values.data), mode: 'browser', logger });
@@ -46,7 +49,7 @@ Prints one line: PosCare listening on http://127.0.0.1:<port>/#token=<token>`,
     }
     if (!app.core()) io.stderr('poscare serve: the database is damaged; the console offers "restore from a backup"\n');
     io.stdout(`PosCare listening on ${host.url}\n`);
-    await io.untilStopped();
+    await stopped;
     // The at-quit backup, as the desktop app does on quit (a second Ctrl-C skips it).
     const atQuit = (await app.core()?.services.backup.scheduler.beforeQuitWithin(QUIT_BACKUP_CAP_MS)) ?? 'none';
     if (atQuit !== 'none') logger.info('at-quit backup', { outcome: atQuit });

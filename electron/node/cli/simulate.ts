@@ -75,6 +75,8 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       deviations.push(name);
     }
 
+    // Listens for the stop before announcing readiness, so a stop right after "ready" closes the ports.
+    const stopped = io.untilStopped();
     const logger = createLogger({ scope: 'simulate' });
     const simulator = await startSimulator({
       ...(tcp ? { tcp } : {}),
@@ -92,7 +94,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
     if (simulator.controlPort !== undefined) ready.controlPort = simulator.controlPort;
     io.stdout(JSON.stringify(ready) + '\n');
     logger.info('simulated terminal running', ready);
-    await io.untilStopped();
+    await stopped;
     await simulator.close();
     return 0;
   },
