@@ -24,6 +24,7 @@ import {
   type PreviewResult,
 } from '../../../../shared/domain/maintenance';
 import type { Language } from '../../../../shared/domain/settings';
+import { zonedDay } from '../../../../shared/domain/time';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getOccurrenceRecord, getPlan, listOccurrenceRecords, listPlans, saveOccurrenceRecord, savePlan, STORE_TARGET } from '../../db/maintenance';
@@ -85,7 +86,7 @@ export class MaintenanceService {
 
   /** The store's wall time now (floating). */
   private today(): string {
-    return formatLocalDate(localNow(new Date(this.clock.now()), this.settings.get().store.timezone));
+    return zonedDay(this.clock.now(), this.settings.get().store.timezone);
   }
 
   // ------------------------------------------------------------------ plans
