@@ -37,7 +37,7 @@ import type { SettingsService } from '../settings/settings-service';
 import { addInterval, compileRule, dayWindow, formatLocal, formatLocalDate, localNow, occurrencesIn, parseLocal, preview, type Window } from './recurrence';
 
 /** What a terminal-driven step records when the terminal is offline (the renderer translates it). */
-export const NOT_REACHABLE = 'notReachable';
+const NOT_REACHABLE = 'notReachable';
 
 function fieldError(pathText: string, messageKey: string, message: string): AppError {
   return new AppError('validation', message, { issues: [{ path: pathText, code: 'custom', messageKey }] });
@@ -56,7 +56,7 @@ function underPath<T>(prefix: string, run: () => T): T {
   }
 }
 
-export function templatesDir(): string {
+function templatesDir(): string {
   return path.join(resourcesDir(), 'maintenance-templates');
 }
 

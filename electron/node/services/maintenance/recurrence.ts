@@ -20,7 +20,7 @@ type RRule = RRuleType;
 /** The most occurrences one answer holds (one plan, one window). */
 export const OCCURRENCE_CAP = 500;
 /** The longest window asked for at once, in days (three years and a leap day). */
-export const MAX_WINDOW_DAYS = 3 * 366;
+const MAX_WINDOW_DAYS = 3 * 366;
 const DAY_MS = 86_400_000;
 /** Frequencies a maintenance plan may have: at most daily. */
 const ALLOWED_FREQS = [RRule.YEARLY, RRule.MONTHLY, RRule.WEEKLY, RRule.DAILY];

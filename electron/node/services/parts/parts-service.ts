@@ -52,7 +52,7 @@ import { finish, tempName } from '../transactions/export';
 
 const DAY_MS = 86_400_000;
 /** Days of consumption that "days of cover" is computed from. */
-export const COVER_WINDOW_DAYS = 90;
+const COVER_WINDOW_DAYS = 90;
 
 function fieldError(code: ErrorCode, path: string, messageKey: string, message: string): AppError {
   return new AppError(code, message, { issues: [{ path, code: 'custom', messageKey }] });
