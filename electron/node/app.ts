@@ -138,14 +138,7 @@ export function createAppCore(options: AppOptions): AppCore {
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
       hold: { spillDir: options.spillDir ?? defaultSpillDir(options.dataDir), ...(options.captureRetryMs === undefined ? {} : { retryMs: options.captureRetryMs }) },
-      openIncident: (terminalId, held) => {
-        incidents.open({
-          deviceId: terminalId,
-          faultClass: 'transaction',
-          severity: 'critical',
-          symptoms: `${held} 笔交易已从终端采集但无法写入数据库（磁盘已满或故障），已暂存并持续重试。\n${held} transaction(s) captured from the terminal could not be stored in the database (disk full or failing); held and retried until stored.`,
-        });
-      },
+      openIncident: (terminalId, held) => incidents.openCaptureHeld(terminalId, held),
       onAttention: (items) => bus.emit('transactions.attention', items),
     });
     const backup = new BackupService(database, options.dataDir, bus, logger, clock);

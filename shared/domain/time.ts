@@ -127,6 +127,16 @@ export function zonedDateTime(instantMs: number, timeZone: string): string {
   return new Date(wallClockMs(timeZone, instantMs)).toISOString().slice(0, 19);
 }
 
+/** A calendar date (YYYY-MM-DD) plus whole months; the day is clamped to the month's end (08-31 + 6 = 02-28). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
 export type StoreTimeStyle = 'dateTime' | 'date' | 'time';
 
 const STYLE_OPTIONS: Record<StoreTimeStyle, Intl.DateTimeFormatOptions> = {

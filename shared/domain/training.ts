@@ -4,7 +4,7 @@
  * computation (done, due, overdue, expired) in the store's timezone.
  */
 import { z } from 'zod';
-import { isCalendarDate } from './time';
+import { addMonths, isCalendarDate, zonedDay } from './time';
 
 export const STAFF_ROLES = ['manager', 'cashier', 'technician'] as const;
 export const StaffRole = z.enum(STAFF_ROLES, { error: 'training.invalidRole' });
@@ -149,22 +149,13 @@ export const TrainingChangedEvent = z.object({ what: z.enum(['staff', 'module', 
 
 // ---- Pure date and status computations ----
 
-/** The calendar date "YYYY-MM-DD" of an instant in a timezone. */
+/** The calendar date "YYYY-MM-DD" of an instant in a timezone (time.ts: zonedDay). */
 export function dateInZone(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return zonedDay(instant.getTime(), timeZone);
 }
 
-/** A calendar date plus whole months; the day is clamped to the month's end (08-31 + 6 = 02-28). */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = index - year * 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
+/** A calendar date plus whole months (time.ts). */
+export { addMonths };
 
 /**
  * A person's status in one module on `today` (a calendar date in the store's timezone).

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { AppError, type ErrorCode } from '../../../shared/ipc/result';
 
 /** The files of a data folder that are the database, whatever path reaches them. */
-export const DATA_FOLDER_FILES = ['poscare.db', 'poscare.db-wal', 'poscare.db-shm', 'poscare.db-journal', 'poscare.lock'];
+const DATA_FOLDER_FILES = ['poscare.db', 'poscare.db-wal', 'poscare.db-shm', 'poscare.db-journal', 'poscare.lock'];
 
 export interface WriteTargetOptions {
   /** The data folder this process owns (the database's folder). */

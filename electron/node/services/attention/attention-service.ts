@@ -35,7 +35,7 @@ import type { Logger } from '../../log/logger';
 
 const SETTINGS_KEY = 'attention';
 /** How often registered sources are read again (time-driven items: due, overdue, expired). */
-export const ATTENTION_TICK_MS = 60_000;
+const ATTENTION_TICK_MS = 60_000;
 
 export type ClearedText = (item: AttentionItem) => { textKey: string; params: AttentionItem['params'] } | undefined;
 

@@ -34,6 +34,7 @@ import type { DevicesService } from '../devices/devices-service';
 import { describeErrorCode } from '../devices/status-model';
 import { buildPack } from './escalation';
 import { suggestGuide } from '../../../../shared/domain/guides';
+import { attentionText } from '../attention/texts';
 
 const SETTINGS_KEY = 'incidents';
 /** How many of the terminal's last event log lines go into the escalation pack. */
@@ -165,6 +166,15 @@ export class IncidentsService {
    * time the form still sends. Without a state, an end time closes the incident as resolved and
    * `closedAt: null` reopens a closed one.
    */
+  /**
+   * The incident for captures the database could not take (held outside it and retried): a
+   * critical transaction fault whose symptoms are the locale text in both languages.
+   */
+  openCaptureHeld(terminalId: string, held: number): Incident {
+    const symptoms = (['zh-CN', 'en'] as const).map((language) => attentionText(language, 'incidents.captureHeldSymptoms', { held })).join('\n');
+    return this.open({ deviceId: terminalId, faultClass: 'transaction', severity: 'critical', symptoms });
+  }
+
   update(input: IncidentUpdate): Incident {
     const current = this.get(input.id);
     // The manager rewriting the symptoms makes them the manager's words.

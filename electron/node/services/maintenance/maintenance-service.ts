@@ -24,6 +24,7 @@ import {
   type PreviewResult,
 } from '../../../../shared/domain/maintenance';
 import type { Language } from '../../../../shared/domain/settings';
+import { zonedDay } from '../../../../shared/domain/time';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getOccurrenceRecord, getPlan, listOccurrenceRecords, listPlans, saveOccurrenceRecord, savePlan, STORE_TARGET } from '../../db/maintenance';
@@ -36,7 +37,7 @@ import type { SettingsService } from '../settings/settings-service';
 import { addInterval, compileRule, dayWindow, formatLocal, formatLocalDate, localNow, occurrencesIn, parseLocal, preview, type Window } from './recurrence';
 
 /** What a terminal-driven step records when the terminal is offline (the renderer translates it). */
-export const NOT_REACHABLE = 'notReachable';
+const NOT_REACHABLE = 'notReachable';
 
 function fieldError(pathText: string, messageKey: string, message: string): AppError {
   return new AppError('validation', message, { issues: [{ path: pathText, code: 'custom', messageKey }] });
@@ -55,7 +56,7 @@ function underPath<T>(prefix: string, run: () => T): T {
   }
 }
 
-export function templatesDir(): string {
+function templatesDir(): string {
   return path.join(resourcesDir(), 'maintenance-templates');
 }
 
@@ -85,7 +86,7 @@ export class MaintenanceService {
 
   /** The store's wall time now (floating). */
   private today(): string {
-    return formatLocalDate(localNow(new Date(this.clock.now()), this.settings.get().store.timezone));
+    return zonedDay(this.clock.now(), this.settings.get().store.timezone);
   }
 
   // ------------------------------------------------------------------ plans

@@ -11,6 +11,7 @@ import * as rruleModule from 'rrule';
 import type { Options, RRule as RRuleType } from 'rrule';
 import type { FieldIssue } from '../../../../shared/ipc/result';
 import { AppError } from '../../../../shared/ipc/result';
+import { addMonths, zonedDateTime, zonedInstant } from '../../../../shared/domain/time';
 
 // rrule ships CommonJS (UMD): Node's ESM loader (the CLI, `serve`) sees only its default export.
 const { RRule } = ('RRule' in rruleModule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default);
@@ -19,7 +20,7 @@ type RRule = RRuleType;
 /** The most occurrences one answer holds (one plan, one window). */
 export const OCCURRENCE_CAP = 500;
 /** The longest window asked for at once, in days (three years and a leap day). */
-export const MAX_WINDOW_DAYS = 3 * 366;
+const MAX_WINDOW_DAYS = 3 * 366;
 const DAY_MS = 86_400_000;
 /** Frequencies a maintenance plan may have: at most daily. */
 const ALLOWED_FREQS = [RRule.YEARLY, RRule.MONTHLY, RRule.WEEKLY, RRule.DAILY];
@@ -48,28 +49,14 @@ export function formatLocalDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** The store's wall time now, as a floating Date. */
+/** The store's wall time at an instant, as a floating Date (time.ts: zonedDateTime). */
 export function localNow(now: Date, timeZone: string): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return new Date(Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')));
+  return new Date(`${zonedDateTime(now.getTime(), timeZone)}Z`);
 }
 
-/** A floating local date-time as the UTC instant it is in `timeZone` (for calendar export). */
+/** A floating local date-time as the UTC instant it is in `timeZone` (time.ts: zonedInstant). */
 export function instantOf(local: Date, timeZone: string): Date {
-  // Two passes settle DST edges: the offset at the guessed instant, then at the corrected one.
-  let guess = local.getTime();
-  for (let i = 0; i < 2; i++) guess = local.getTime() - (localNow(new Date(guess), timeZone).getTime() - guess);
-  return new Date(guess);
+  return new Date(zonedInstant(formatLocal(local), timeZone));
 }
 
 /**
@@ -188,8 +175,6 @@ export function preview(input: { rule: string; start: string; from: string; to: 
 export function addInterval(date: Date, every: number, unit: 'days' | 'weeks' | 'months'): Date {
   if (unit === 'days') return new Date(date.getTime() + every * DAY_MS);
   if (unit === 'weeks') return new Date(date.getTime() + every * 7 * DAY_MS);
-  const y = date.getUTCFullYear();
-  const m = date.getUTCMonth() + every;
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(date.getUTCDate(), last), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()));
+  const local = formatLocal(date);
+  return new Date(`${addMonths(local.slice(0, 10), every)}${local.slice(10)}Z`);
 }

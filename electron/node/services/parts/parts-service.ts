@@ -45,14 +45,14 @@ import {
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import type { DevicesService } from '../devices/devices-service';
-import type { Clock } from '../../clock';
+import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
 import { finish, tempName } from '../transactions/export';
 
 const DAY_MS = 86_400_000;
 /** Days of consumption that "days of cover" is computed from. */
-export const COVER_WINDOW_DAYS = 90;
+const COVER_WINDOW_DAYS = 90;
 
 function fieldError(code: ErrorCode, path: string, messageKey: string, message: string): AppError {
   return new AppError(code, message, { issues: [{ path, code: 'custom', messageKey }] });
@@ -84,10 +84,6 @@ export class PartsService {
     private readonly options: PartsServiceOptions,
   ) {}
 
-  private now(): Date {
-    return new Date(this.options.clock.now());
-  }
-
   /** Registry models by modelKey, in the registry's spelling. */
   private registryModels(): Map<string, string> {
     const models = new Map<string, string>();
@@ -107,7 +103,7 @@ export class PartsService {
   }
 
   private usedRecently(): Map<string, number> {
-    return consumedSince(this.db, new Date(this.now().getTime() - COVER_WINDOW_DAYS * DAY_MS).toISOString());
+    return consumedSince(this.db, new Date(this.options.clock.now() - COVER_WINDOW_DAYS * DAY_MS).toISOString());
   }
 
   list(): Part[] {
@@ -149,13 +145,13 @@ export class PartsService {
   create(input: PartFields): Part {
     const fields = this.prepare(input);
     const id = randomUUID();
-    insertPart(this.db, id, fields, this.now().toISOString(), this.crossingAtCreation(fields));
+    insertPart(this.db, id, fields, isoNow(this.options.clock), this.crossingAtCreation(fields));
     return this.changed(id);
   }
 
   /** Crossings not started by a movement (creation, a new minimum) are marked by a negative time. */
   private crossingAtCreation(fields: PartFields): number | null {
-    return fields.minimumStock > 0 ? -this.now().getTime() : null;
+    return fields.minimumStock > 0 ? -this.options.clock.now() : null;
   }
 
   update(id: string, input: PartFields): Part {
@@ -163,8 +159,8 @@ export class PartsService {
     const fields = this.prepare(input, id);
     // A new minimum can start (or end) a low-stock crossing without a movement.
     const low = before.onHand < fields.minimumStock;
-    const lowSince = low ? (before.lowSince ?? -this.now().getTime()) : null;
-    updatePart(this.db, id, fields, this.now().toISOString(), lowSince);
+    const lowSince = low ? (before.lowSince ?? -this.options.clock.now()) : null;
+    updatePart(this.db, id, fields, isoNow(this.options.clock), lowSince);
     return this.changed(id);
   }
 
@@ -188,7 +184,7 @@ export class PartsService {
     return this.record(
       {
         partId: part.id,
-        at: this.now().toISOString(),
+        at: isoNow(this.options.clock),
         kind: input.kind,
         delta: sign * input.quantity,
         unitCostCents: Math.round(cost * 100),
@@ -211,7 +207,7 @@ export class PartsService {
     return this.record(
       {
         partId: original.partId,
-        at: this.now().toISOString(),
+        at: isoNow(this.options.clock),
         kind: 'reversal',
         delta: -original.delta,
         unitCostCents: Math.round(original.unitCost * 100),
@@ -312,7 +308,7 @@ export class PartsService {
           continue;
         }
         const fields = PartFields.parse({ name: item.name[language], partNumber: item.partNumber, category: item.category, minimumStock: item.minimumStock, reorderQuantity: item.reorderQuantity, unitCost: item.unitCost });
-        insertPart(this.db, randomUUID(), fields, this.now().toISOString(), this.crossingAtCreation(fields));
+        insertPart(this.db, randomUUID(), fields, isoNow(this.options.clock), this.crossingAtCreation(fields));
         created += 1;
       }
     })();
@@ -348,7 +344,7 @@ export class PartsService {
     this.devices.get(deviceId);
     const current = this.backups().find((b) => b.deviceId === deviceId);
     if (!current) throw fieldError('validation', 'deviceId', 'parts.notABackup', `Device ${deviceId} is not a backup terminal`);
-    setBackupState(this.db, deviceId, state, state === 'in_service' ? current.replacesDeviceId : null, this.now().toISOString());
+    setBackupState(this.db, deviceId, state, state === 'in_service' ? current.replacesDeviceId : null, isoNow(this.options.clock));
     return this.backups();
   }
 
@@ -370,7 +366,7 @@ export class PartsService {
     const backupDevice = this.devices.get(backup.deviceId);
     const failed = this.devices.get(incident.deviceId);
     const record = await this.devices.runCommand(backupDevice.id, 'statusEnquiry');
-    const now = this.now().toISOString();
+    const now = isoNow(this.options.clock);
     this.db.transaction(() => {
       setBackupState(this.db, backupDevice.id, 'in_service', failed.id, now);
       setBackupState(this.db, failed.id, 'in_repair', null, now);
@@ -394,7 +390,7 @@ export class PartsService {
     if (backup.state !== 'in_service') throw fieldError('conflict', 'backupDeviceId', 'parts.backupNotInService', `Backup ${backupDeviceId} is not in service`);
     this.db.transaction(() => {
       if (backup.replacesDeviceId) clearBackupState(this.db, backup.replacesDeviceId);
-      setBackupState(this.db, backupDeviceId, 'ready', null, this.now().toISOString());
+      setBackupState(this.db, backupDeviceId, 'ready', null, isoNow(this.options.clock));
     })();
     return this.backups();
   }

@@ -14,7 +14,6 @@ import {
   type ModuleSave,
   type RecordFields,
   type StaffFields,
-  dateInZone,
   selfCheckScore,
   trainingStatus,
   type Assignment,
@@ -24,6 +23,7 @@ import {
   type TrainingOverview,
   type TrainingRecord,
 } from '../../../../shared/domain/training';
+import { zonedDay } from '../../../../shared/domain/time';
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import * as sql from '../../db/training';
@@ -57,7 +57,7 @@ export class TrainingService {
 
   /** Today as a calendar date in the store's timezone. */
   today(): string {
-    return dateInZone(new Date(this.clock.now()), this.settings.get().store.timezone);
+    return zonedDay(this.clock.now(), this.settings.get().store.timezone);
   }
 
   private changed(what: 'staff' | 'module' | 'assignment' | 'record', id: string): void {
