@@ -170,4 +170,15 @@ export const PlanTemplate = Plan.pick({ id: true, title: true, purpose: true, st
 });
 export type PlanTemplate = z.infer<typeof PlanTemplate>;
 
+/** A file the manager exports to (absolute path); `overwrite` only after the manager confirmed replacing it. */
+const ExportTarget = { out: z.string().trim().min(1).max(1000), overwrite: z.boolean().optional() };
+/** The schedule (every active plan on every target) as an iCalendar file. */
+export const CalendarExportInput = z.object(ExportTarget).strict();
+export type CalendarExportInput = z.infer<typeof CalendarExportInput>;
+/** The work done (and skipped) between two store days, inclusive, as XLSX. */
+export const DoneExportInput = z.object({ from: LocalDate, to: LocalDate, ...ExportTarget }).strict();
+export type DoneExportInput = z.infer<typeof DoneExportInput>;
+export const ExportResult = z.object({ file: z.string(), rows: z.number().int(), bytes: z.number().int() });
+export type ExportResult = z.infer<typeof ExportResult>;
+
 export const MaintenanceChangedEvent = z.object({ planId: z.string(), reason: z.enum(['planCreated', 'planUpdated', 'planArchived', 'occurrence']) });

@@ -152,7 +152,8 @@ export function quantityToOrder(part: Pick<Part, 'onHand' | 'minimumStock' | 're
   return Math.max(part.reorderQuantity, part.minimumStock - part.onHand);
 }
 
-export const PartsExportInput = z.object({ out: z.string().trim().min(1).max(1000) }).strict();
+/** `overwrite`: replace an existing file, only after the manager confirmed it. */
+export const PartsExportInput = z.object({ out: z.string().trim().min(1).max(1000), overwrite: z.boolean().optional() }).strict();
 export const PartsExportResult = z.object({ file: z.string(), rows: z.number().int(), bytes: z.number().int() });
 
 export const PartsStarterImport = z.object({ language: z.enum(['zh-CN', 'en']) }).strict();

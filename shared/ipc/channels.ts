@@ -75,6 +75,8 @@ export const METHOD_NAMES = [
   'maintenance.openIncident',
   'maintenance.complete',
   'maintenance.attention',
+  'maintenance.exportCalendar',
+  'maintenance.exportDone',
   'parts.list',
   'parts.get',
   'parts.create',

@@ -178,6 +178,8 @@ export const contract = {
   'maintenance.openIncident': method(M.StepIncidentInput, z.object({ detail: M.OccurrenceDetail, incident: Incident })),
   'maintenance.complete': method(M.CompleteInput, M.OccurrenceDetail),
   'maintenance.attention': method(NoInput, z.array(AttentionItem)),
+  'maintenance.exportCalendar': method(M.CalendarExportInput, M.ExportResult),
+  'maintenance.exportDone': method(M.DoneExportInput, M.ExportResult),
   'parts.list': method(NoInput, z.array(P.Part)),
   'parts.get': method(P.PartId, P.Part),
   'parts.create': method(P.PartCreate, P.Part),

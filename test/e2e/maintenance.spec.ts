@@ -4,6 +4,9 @@
  * on the terminal, a "problem" step opens an incident, and completing it leaves the occurrence
  * done with the next one planned.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
 import { ServeProcess } from './server';
@@ -94,5 +97,40 @@ test.describe('maintenance calendar', () => {
     next.setUTCMonth(next.getUTCMonth() + 2);
     const window = (await api('maintenance.occurrences', { from: today, to: next.toISOString().slice(0, 10) })) as { occurrences: { state: string; at: string }[] };
     expect(window.occurrences.map((o) => o.state)).toEqual(['done', 'planned', 'planned']);
+  });
+
+  test('exports the schedule as .ics and the work done as XLSX into a folder, asking before it replaces a file', async ({ page }) => {
+    const api = (method: string, input: unknown) => server.api(method, input);
+    const device = (await api('devices.create', { name: '收银台 7', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } })) as { id: string };
+    await api('maintenance.createPlan', { title: '每月巡检', steps: [{ text: '检查线缆' }], target: { kind: 'devices', deviceIds: [device.id] }, schedule: { kind: 'rule', rule: 'FREQ=MONTHLY;BYDAY=1MO', start: '2026-01-05T09:00:00' } });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-maintenance-export-'));
+    try {
+      await page.goto(server.url);
+      await page.getByTestId('nav-maintenance').click();
+      await page.getByTestId('maintenance-export-open').click();
+      await field(page, 'maintenance-export-folder').fill(folder);
+      await page.getByTestId('maintenance-export-ics').click();
+      await expect(page.locator('.el-message--success').last()).toContainText('.ics');
+      const [ics] = fs.readdirSync(folder);
+      const text = fs.readFileSync(path.join(folder, ics!), 'utf8');
+      expect(text).toContain('SUMMARY:每月巡检 · 收银台 7');
+      expect(text).toContain('RRULE:FREQ=MONTHLY;BYDAY=+1MO');
+
+      // The same file again: the manager is asked; cancelling keeps the file as it was.
+      fs.writeFileSync(path.join(folder, ics!), 'the manager\'s own calendar');
+      await page.getByTestId('maintenance-export-ics').click();
+      const dialog = page.locator('.el-message-box');
+      await expect(dialog).toContainText(ics!);
+      await dialog.getByRole('button', { name: '取消' }).click();
+      expect(fs.readFileSync(path.join(folder, ics!), 'utf8')).toBe('the manager\'s own calendar');
+
+      await page.getByTestId('maintenance-export-xlsx').click();
+      await expect(page.locator('.el-message--success').last()).toContainText('.xlsx');
+      const xlsx = fs.readdirSync(folder).find((name) => name.endsWith('.xlsx'))!;
+      expect(fs.readFileSync(path.join(folder, xlsx)).subarray(0, 2).toString()).toBe('PK');
+      await page.screenshot({ path: 'test-results/maintenance-export-zh.png' });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -111,6 +111,10 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     current.value = undefined;
   }
 
+  /** The schedule as an .ics file, and the work done between two store days as XLSX. */
+  const exportCalendar = (input: MethodInput<'maintenance.exportCalendar'>) => act('maintenance.exportCalendar', input);
+  const exportDone = (input: MethodInput<'maintenance.exportDone'>) => act('maintenance.exportDone', input);
+
   /** The window's occurrences for one device and/or plan (none picked = all). */
   function filtered(deviceId?: string, planId?: string): Occurrence[] {
     return occurrences.value.filter((o) => (!deviceId || o.deviceId === deviceId) && (!planId || o.planId === planId));
@@ -121,5 +125,5 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     return attention.value.find((a) => a.kind === kind)?.count ?? 0;
   }
 
-  return { plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident };
+  return { plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident, exportCalendar, exportDone };
 });

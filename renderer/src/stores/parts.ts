@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import type { AttentionItem } from '../../../shared/domain/attention';
 import type { BackupTerminal, Movement, Part, PartCreateInput, PartMoveInput, ReorderLine } from '../../../shared/domain/parts';
 import type { Language } from '../../../shared/domain/settings';
+import type { MethodOutput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
 
@@ -87,9 +88,9 @@ export const usePartsStore = defineStore('parts', () => {
     return result.value;
   }
 
-  async function exportReorder(out: string): Promise<{ file?: string; rows?: number; error?: ApiError }> {
-    const result = await call('parts.exportReorder', { out });
-    return result.ok ? result.value : { error: result.error };
+  async function exportReorder(out: string, overwrite = false): Promise<{ value?: MethodOutput<'parts.exportReorder'>; error?: ApiError }> {
+    const result = await call('parts.exportReorder', { out, ...(overwrite ? { overwrite } : {}) });
+    return result.ok ? { value: result.value } : { error: result.error };
   }
 
   async function swap(incidentId: string, backupDeviceId: string): Promise<{ enquiryOk?: boolean; summary?: string; error?: ApiError }> {

@@ -5,7 +5,6 @@
  * transaction as each movement; going below zero needs `override`, which the movement records.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { AttentionItem } from '../../../../shared/domain/attention';
@@ -48,7 +47,8 @@ import type { DevicesService } from '../devices/devices-service';
 import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
-import { finish, tempName } from '../transactions/export';
+import { replaceFile } from '../../files/replace-file';
+import { checkWriteFile } from '../../files/write-target';
 
 const DAY_MS = 86_400_000;
 /** Days of consumption that "days of cover" is computed from. */
@@ -267,10 +267,9 @@ export class PartsService {
       });
   }
 
-  /** Writes the reorder list as XLSX (to a temp file beside it, renamed into place when complete). */
-  async exportReorderList(out: string): Promise<{ file: string; rows: number; bytes: number }> {
-    const file = path.resolve(out);
-    if (!fs.existsSync(path.dirname(file))) throw fieldError('not_found', 'out', 'parts.exportFolderMissing', `The folder ${path.dirname(file)} does not exist`);
+  /** Writes the reorder list as XLSX, through the write-target check (never into the data folder, never over a file unasked). */
+  async exportReorderList(out: string, overwrite = false): Promise<{ file: string; rows: number; bytes: number }> {
+    const file = checkWriteFile(out, { dataDir: path.dirname(this.db.name), field: 'out', overwrite });
     const lines = this.reorderList();
     const texts = (this.settings.get().language === 'en' ? en : zhCN).parts.reorder;
     const workbook = new ExcelJS.Workbook();
@@ -287,14 +286,7 @@ export class PartsService {
       { header: texts.estimatedCost, key: 'estimatedCost', width: 14 },
     ];
     for (const line of lines) sheet.addRow(line);
-    const temp = tempName(file);
-    try {
-      await workbook.xlsx.writeFile(temp);
-      return { file, rows: lines.length, bytes: await finish(temp, file) };
-    } catch (error) {
-      await fs.promises.rm(temp, { force: true });
-      throw error;
-    }
+    return { file, rows: lines.length, bytes: await replaceFile(file, (temp) => workbook.xlsx.writeFile(temp)) };
   }
 
   /** Adds the shipped starter items whose part number is not yet in the catalogue. */
