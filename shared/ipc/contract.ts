@@ -188,7 +188,7 @@ export const contract = {
   'parts.lookup': method(P.PartsLookup, P.Part.nullable()),
   'parts.move': method(P.PartMove, P.PartMoveResult),
   'parts.reverse': method(P.PartReverse, P.PartMoveResult),
-  'parts.movements': method(z.object({ partId: z.string().min(1).optional(), incidentId: z.string().min(1).optional() }).strict().refine((f) => (f.partId === undefined) !== (f.incidentId === undefined), { error: 'parts.unknownPart', path: ['partId'] }), z.array(P.Movement)),
+  'parts.movements': method(P.MovementFilter, z.array(P.Movement)),
   'parts.reorderList': method(NoInput, z.array(P.ReorderLine)),
   'parts.exportReorder': method(P.PartsExportInput, P.PartsExportResult),
   'parts.importStarter': method(P.PartsStarterImport, P.PartsStarterResult),

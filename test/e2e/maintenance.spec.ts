@@ -41,6 +41,8 @@ test.describe('maintenance calendar', () => {
     const api = (method: string, input: unknown) => server.api(method, input);
     const device = (await api('devices.create', { name: '收银台 7', model: 'VX 520', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } })) as { id: string };
     const today = storeToday();
+    const paper = (await api('parts.create', { name: '打印纸 57×40', partNumber: 'PAPER-57', category: 'paper_roll', minimumStock: 2, reorderQuantity: 20 })) as { id: string };
+    await api('parts.move', { partId: paper.id, kind: 'receive', quantity: 10 });
 
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto(server.url);
@@ -86,7 +88,19 @@ test.describe('maintenance calendar', () => {
     const incidents = (await api('incidents.list', { openOnly: true })) as { deviceId: string; symptoms: string }[];
     expect(incidents).toEqual([expect.objectContaining({ deviceId: device.id, symptoms: expect.stringContaining('每月巡检') })]);
 
-    await field(page, 'maintenance-done-by').fill('李经理');
+    // A part taken from stock for this occurrence fills in "parts used".
+    await page.getByTestId('use-part-select').click();
+    await page.getByRole('option', { name: /打印纸/ }).click();
+    await page.getByTestId('use-part').click();
+    await page.getByTestId('move-submit').click();
+    await expect(page.getByTestId('parts-used')).toContainText('打印纸 57×40 × 1');
+    await expect(field(page, 'maintenance-parts-used')).toHaveValue('打印纸 57×40 × 1');
+
+    // Who did it: picked from the staff roster, or typed (someone not on it).
+    await page.getByTestId('maintenance-done-by').click();
+    await page.keyboard.type('李经理');
+    await page.keyboard.press('Enter');
+    await page.screenshot({ path: 'test-results/maintenance-complete-zh.png' });
     await page.getByTestId('maintenance-complete').click();
     await expect(page.getByTestId('occurrence-state-done')).toBeVisible();
     await page.keyboard.press('Escape');
@@ -97,6 +111,7 @@ test.describe('maintenance calendar', () => {
     next.setUTCMonth(next.getUTCMonth() + 2);
     const window = (await api('maintenance.occurrences', { from: today, to: next.toISOString().slice(0, 10) })) as { occurrences: { state: string; at: string }[] };
     expect(window.occurrences.map((o) => o.state)).toEqual(['done', 'planned', 'planned']);
+    expect(((await api('parts.get', { id: paper.id })) as { onHand: number }).onHand).toBe(9);
   });
 
   test('exports the schedule as .ics and the work done as XLSX into a folder, asking before it replaces a file', async ({ page }) => {

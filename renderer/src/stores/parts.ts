@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AttentionItem } from '../../../shared/domain/attention';
-import type { BackupTerminal, Movement, Part, PartCreateInput, PartMoveInput, ReorderLine } from '../../../shared/domain/parts';
+import type { BackupTerminal, Movement, MovementFilter, Part, PartCreateInput, PartMoveInput, ReorderLine } from '../../../shared/domain/parts';
 import type { Language } from '../../../shared/domain/settings';
 import type { MethodOutput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
@@ -70,7 +70,7 @@ export const usePartsStore = defineStore('parts', () => {
     return undefined;
   }
 
-  async function movements(filter: { partId?: string; incidentId?: string }): Promise<Movement[]> {
+  async function movements(filter: MovementFilter): Promise<Movement[]> {
     const result = await call('parts.movements', filter);
     return result.ok ? result.value : [];
   }

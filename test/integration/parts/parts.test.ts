@@ -165,6 +165,12 @@ describe('the stock ledger', () => {
     expect(used).toEqual([expect.objectContaining({ delta: -2, incidentId: incident.id })]);
     const all = value<{ maintenance: string | null }[]>(await core.dispatch('parts.movements', { partId: part.id }));
     expect(all[0]!.maintenance).toBe('occurrence:quarterly-clean:2026-03-01');
+    // The maintenance checklist lists what went into its occurrence, and only that.
+    const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: 'occurrence:quarterly-clean:2026-03-01' }));
+    expect(forOccurrence.map((m) => m.delta)).toEqual([-1]);
+    // One filter at a time.
+    const both = await core.dispatch('parts.movements', { incidentId: incident.id, maintenance: 'occurrence:quarterly-clean:2026-03-01' });
+    expect(both.ok).toBe(false);
   });
 });
 

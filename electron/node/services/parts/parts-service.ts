@@ -15,6 +15,7 @@ import {
   type BackupState,
   type BackupTerminal,
   type Movement,
+  type MovementFilter,
   type Part,
   type PartMoveFields,
   type ReorderLine,
@@ -170,7 +171,7 @@ export class PartsService {
     return part;
   }
 
-  movements(filter: { partId?: string; incidentId?: string }): Movement[] {
+  movements(filter: MovementFilter): Movement[] {
     if (filter.partId !== undefined) this.stored(filter.partId);
     return listMovements(this.db, filter);
   }
