@@ -87,6 +87,8 @@ export const METHOD_NAMES = [
   'parts.movements',
   'parts.reorderList',
   'parts.exportReorder',
+  'parts.exportCsv',
+  'parts.importCsv',
   'parts.importStarter',
   'parts.attention',
   'parts.backups',

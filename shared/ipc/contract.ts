@@ -75,6 +75,7 @@ import {
 } from '../domain/terminals';
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import * as M from '../domain/maintenance';
+import { CsvImport, CsvImportResult } from '../domain/csv';
 import * as P from '../domain/parts';
 import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffCreate, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
@@ -191,6 +192,8 @@ export const contract = {
   'parts.movements': method(P.MovementFilter, z.array(P.Movement)),
   'parts.reorderList': method(NoInput, z.array(P.ReorderLine)),
   'parts.exportReorder': method(P.PartsExportInput, P.PartsExportResult),
+  'parts.exportCsv': method(NoInput, z.object({ csv: z.string() })),
+  'parts.importCsv': method(CsvImport, CsvImportResult),
   'parts.importStarter': method(P.PartsStarterImport, P.PartsStarterResult),
   'parts.attention': method(NoInput, z.array(AttentionItem)),
   'parts.backups': method(NoInput, z.array(P.BackupTerminal)),

@@ -89,6 +89,24 @@ test.describe('spare parts', () => {
     }
   });
 
+  test('imports a catalogue CSV only when every line is right, naming the bad ones in the manager’s language', async ({ page }) => {
+    await page.goto(server.url);
+    await page.getByTestId('nav-parts').click();
+    const file = (body: string) => ({ name: '备件目录.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFFpartNumber,name,category,minimumStock\n${body}`) });
+    await page.getByTestId('parts-import-file').setInputFiles(file('PSU-12V,电源适配器 12V,电源适配器,3\nPAPER-57,,打印纸,-2\n'));
+    const errors = page.getByTestId('import-errors');
+    await expect(errors).toContainText('第 3 行');
+    await expect(errors).toContainText('名称');
+    await expect(errors).toContainText('最低库存');
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await page.screenshot({ path: 'test-results/parts-import-errors-zh.png' });
+
+    await page.getByTestId('parts-import-file').setInputFiles(file('PSU-12V,电源适配器 12V,电源适配器,3\nPAPER-57,打印纸 57×40,打印纸,2\n'));
+    await expect(errors).toHaveCount(0);
+    await expect(page.getByTestId('parts-table')).toContainText('打印纸 57×40');
+    await expect(page.getByTestId('parts-table')).toContainText('电源适配器 12V');
+  });
+
   test('a scanner typing a barcode and Enter opens the part', async ({ page }) => {
     await api('parts.create', { name: 'Receipt paper 57x40', partNumber: 'PAPER-57', category: 'paper_roll', minimumStock: 10, reorderQuantity: 50, barcode: '6920000000019' });
     const cable = await api('parts.create', { name: 'USB cable', partNumber: 'CBL-USB', category: 'cable', minimumStock: 1, reorderQuantity: 2, barcode: '6920000000026' });

@@ -111,6 +111,8 @@ export function createHandlers(services: Services): Handlers {
     'parts.movements': (input) => services.parts.movements(input),
     'parts.reorderList': () => services.parts.reorderList(),
     'parts.exportReorder': (input) => services.parts.exportReorderList(input.out, input.overwrite === true),
+    'parts.exportCsv': () => ({ csv: services.parts.exportCsv() }),
+    'parts.importCsv': (input) => services.parts.importCsv(input.csv),
     'parts.importStarter': (input) => services.parts.importStarter(input.language),
     'parts.attention': () => services.parts.attentionItems(),
     'parts.backups': () => services.parts.backups(),

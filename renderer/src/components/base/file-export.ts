@@ -57,3 +57,12 @@ export function useFileExport() {
 
   return { exporting, run };
 }
+
+/** Hands `csv` to the browser (or the app's save dialog) as a UTF-8 file with a BOM, which spreadsheet programs read right. */
+export function downloadCsv(name: string, csv: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
