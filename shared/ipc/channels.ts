@@ -75,6 +75,7 @@ export const METHOD_NAMES = [
   'maintenance.openIncident',
   'maintenance.complete',
   'maintenance.attention',
+  'maintenance.forecast',
   'maintenance.exportCalendar',
   'maintenance.exportDone',
   'parts.list',

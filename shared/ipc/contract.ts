@@ -179,6 +179,7 @@ export const contract = {
   'maintenance.openIncident': method(M.StepIncidentInput, z.object({ detail: M.OccurrenceDetail, incident: Incident })),
   'maintenance.complete': method(M.CompleteInput, M.OccurrenceDetail),
   'maintenance.attention': method(NoInput, z.array(AttentionItem)),
+  'maintenance.forecast': method(NoInput, z.array(M.FailureForecast)),
   'maintenance.exportCalendar': method(M.CalendarExportInput, M.ExportResult),
   'maintenance.exportDone': method(M.DoneExportInput, M.ExportResult),
   'parts.list': method(NoInput, z.array(P.Part)),

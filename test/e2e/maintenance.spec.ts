@@ -148,4 +148,24 @@ test.describe('maintenance calendar', () => {
       fs.rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  test('flags a terminal whose estimated next failure comes before its next inspection', async ({ page }) => {
+    const api = (method: string, input: unknown) => server.api(method, input);
+    const device = (await api('devices.create', { name: '收银台 9', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } })) as { id: string };
+    const now = Date.now();
+    for (const daysAgo of [20, 10]) {
+      const opened = (await api('incidents.open', { deviceId: device.id, openedAt: new Date(now - daysAgo * 86_400_000).toISOString(), faultClass: 'hardware' })) as { id: string };
+      await api('incidents.update', { id: opened.id, closedAt: new Date(now - daysAgo * 86_400_000 + 3_600_000).toISOString() });
+    }
+    const [estimate] = (await api('maintenance.forecast', {})) as { deviceId: string; inspectEarlier: boolean }[];
+    expect(estimate).toMatchObject({ deviceId: device.id, inspectEarlier: true });
+    await api('maintenance.createPlan', { title: '季度深度保养', steps: [{ text: '清洁' }], target: { kind: 'devices', deviceIds: [device.id] }, schedule: { kind: 'rule', rule: 'FREQ=YEARLY', start: `${new Date(now + 200 * 86_400_000).toISOString().slice(0, 10)}T09:00:00` } });
+
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(server.url);
+    await page.getByTestId('nav-maintenance').click();
+    await expect(page.getByTestId('maintenance-inspect-earlier')).toContainText('收银台 9');
+    await expect(page.getByTestId('maintenance-inspect-earlier')).toContainText('下次检查');
+    await page.screenshot({ path: 'test-results/maintenance-forecast-zh.png' });
+  });
 });

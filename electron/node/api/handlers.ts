@@ -99,6 +99,7 @@ export function createHandlers(services: Services): Handlers {
     'maintenance.openIncident': ({ index, ...ref }) => services.maintenance.openIncident(ref, index),
     'maintenance.complete': ({ doneBy, minutesSpent, partsUsed, ...ref }) => services.maintenance.complete(ref, { doneBy, minutesSpent, partsUsed }),
     'maintenance.attention': () => services.maintenance.attentionItems(),
+    'maintenance.forecast': () => services.maintenance.forecast(),
     'maintenance.exportCalendar': (input) => services.maintenance.exportCalendar(input),
     'maintenance.exportDone': (input) => services.maintenance.exportDone(input),
     'parts.list': () => services.parts.list(),

@@ -15,6 +15,7 @@ import {
   type CalendarExportInput,
   type DoneExportInput,
   type ExportResult,
+  type FailureForecast,
   type Occurrence,
   type OccurrenceDetail,
   type OccurrenceQuery,
@@ -88,6 +89,8 @@ export class MaintenanceService {
     private readonly incidents: IncidentsService,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
+    /** Each device's estimated next failure (the reliability analytics: last failure + MTBF). */
+    private readonly reliability: () => { deviceId: string; expectedNextFailureAt: string | null }[] = () => [],
   ) {}
 
   preview(input: PreviewInput): PreviewResult {
@@ -385,6 +388,28 @@ export class MaintenanceService {
     const { plan, record } = this.recordOf(ref);
     this.openOnly(record);
     return this.save(plan, { ...record, state: 'done', doneBy: done.doneBy, minutesSpent: done.minutesSpent, partsUsed: done.partsUsed, doneAt: isoNow(this.clock) });
+  }
+
+  // ------------------------------------------------------------------ forecast
+
+  /** Active devices with an estimated next failure, and whether it falls before their next inspection. */
+  forecast(): FailureForecast[] {
+    const timeZone = this.settings.get().store.timezone;
+    const active = new Set(this.devices.list().map((d) => d.id));
+    const estimates = this.reliability().filter((d) => d.expectedNextFailureAt !== null && active.has(d.deviceId));
+    if (estimates.length === 0) return [];
+    const today = Date.parse(`${this.today()}T00:00:00Z`);
+    const { occurrences } = this.occurrences({ from: formatLocalDate(new Date(today - 365 * 86_400_000)), to: formatLocalDate(new Date(today + 366 * 86_400_000)) });
+    const next = new Map<string, string>();
+    for (const o of occurrences) {
+      if (o.deviceId === null || o.state === 'done' || o.state === 'skipped') continue;
+      if (!next.has(o.deviceId) || o.at < next.get(o.deviceId)!) next.set(o.deviceId, o.at);
+    }
+    return estimates.map((d) => {
+      const expectedDay = zonedDay(Date.parse(d.expectedNextFailureAt!), timeZone);
+      const nextInspection = next.get(d.deviceId) ?? null;
+      return { deviceId: d.deviceId, expectedFailureAt: d.expectedNextFailureAt!, expectedDay, nextInspection, inspectEarlier: nextInspection === null || expectedDay < nextInspection.slice(0, 10) };
+    });
   }
 
   // ------------------------------------------------------------------ export
