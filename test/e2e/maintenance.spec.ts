@@ -122,6 +122,12 @@ test.describe('maintenance calendar', () => {
     try {
       await page.goto(server.url);
       await page.getByTestId('nav-maintenance').click();
+      // The plan started in January: the occurrences since are past due, and the menu says how many.
+      const attention = (await api('maintenance.attention', {})) as { kind: string; count: number }[];
+      const overdue = attention.find((item) => item.kind === 'maintenance.overdue')!.count;
+      expect(overdue).toBeGreaterThan(0);
+      await expect(page.getByTestId('nav-badge-maintenance')).toHaveText(String(attention.reduce((sum, item) => sum + item.count, 0)));
+      await expect(page.getByTestId('maintenance-overdue-count')).toContainText(String(overdue));
       await page.getByTestId('maintenance-export-open').click();
       await field(page, 'maintenance-export-folder').fill(folder);
       await page.getByTestId('maintenance-export-ics').click();
