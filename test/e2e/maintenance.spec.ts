@@ -81,8 +81,14 @@ test.describe('maintenance calendar', () => {
     await expect(page.getByTestId('maintenance-result-1')).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: 'test-results/maintenance-occurrence-zh.png' });
 
-    // A problem step opens an incident for that terminal.
+    // A problem step opens an incident for that terminal, with a photo of what was found.
     await page.getByTestId('maintenance-answer-4-problem').click();
+    await page.getByTestId('maintenance-photo-4-input').setInputFiles({
+      name: 'cable.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+    });
+    await expect(page.getByTestId('maintenance-photo-4-image')).toBeVisible();
     await page.getByTestId('maintenance-incident-4').click();
     await expect(page.getByTestId('maintenance-incident-link-4')).toBeVisible();
     const incidents = (await api('incidents.list', { openOnly: true })) as { deviceId: string; symptoms: string }[];
