@@ -23,6 +23,7 @@ import { AttentionService } from './services/attention/attention-service';
 import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { PartsService } from './services/parts/parts-service';
 import { TrainingService } from './services/training/training-service';
+import { ChecksService } from './services/checks/checks-service';
 import { loadStarterParts } from './services/parts/starter';
 import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
@@ -133,6 +134,7 @@ export function createAppCore(options: AppOptions): AppCore {
     const analytics = new AnalyticsService(db, settings, clock);
     const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
     const training = new TrainingService(db, bus, settings, clock);
+    const checks = new ChecksService(db, devices, incidents, settings, clock);
     const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts });
 
     const transactions = new TransactionsService(db, logger, clock, {
@@ -178,7 +180,7 @@ export function createAppCore(options: AppOptions): AppCore {
       tick: !options.clock,
       ...(native ? { notify: (notice) => native.notify('PosCare', attentionText(settings.get().language, notice.textKey, notice.params)) } : {}),
     });
-    attention.register('devices', () => devices.attentionItems(), { cleared: (item) => devices.attentionCleared(item) });
+    attention.register('devices', () => [...devices.attentionItems(), ...checks.attentionItems()], { cleared: (item) => devices.attentionCleared(item) });
     attention.register('backup', () => backup.attentionItems());
     attention.register('transactions', () => transactions.attentionItems());
     attention.register('maintenance', () => maintenance.attentionItems());
@@ -217,6 +219,7 @@ export function createAppCore(options: AppOptions): AppCore {
       native: options.native,
       settings,
       devices,
+      checks,
       incidents,
       maintenance,
       parts,

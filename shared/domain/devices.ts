@@ -27,8 +27,26 @@ export const TcpConnection = z.object({
   port: z.number().int().min(1, { error: 'devices.invalidPort' }).max(65535, { error: 'devices.invalidPort' }).default(20007),
 });
 
-export const DeviceConnection = z.discriminatedUnion('type', [SerialConnection, TcpConnection]);
+/** A standalone terminal (4G/Wi-Fi to its payment host, no cable to this PC): never linked or polled, checked by staff. */
+export const NoConnection = z.object({ type: z.literal('none') });
+
+export const DeviceConnection = z.discriminatedUnion('type', [SerialConnection, TcpConnection, NoConnection]);
 export type DeviceConnection = z.infer<typeof DeviceConnection>;
+/** A connection PosCare opens a link over. */
+export type LinkedConnection = Exclude<DeviceConnection, { type: 'none' }>;
+
+export function isStandalone(device: { connection: DeviceConnection }): boolean {
+  return device.connection.type === 'none';
+}
+
+/** How a standalone terminal reaches its payment host ('' not said). */
+export const NETWORK_TYPES = ['4g', 'wifi', 'lan'] as const;
+const Network = z.union([z.literal(''), z.enum(NETWORK_TYPES)], { error: 'devices.invalidNetwork' });
+
+/** Pick lists of the form (free text allowed): the terminals of Chinese counters and their acquirers. */
+export const COMMON_VENDORS = ['拉卡拉 Lakala', '美团 Meituan', '银联商务 Chinaums', '收钱吧', '新大陆 Newland', '联迪 Landi', '百富 PAX', '证通 Szzt', '惠尔丰 Verifone', 'Ingenico'] as const;
+export const COMMON_MODELS = ['拉卡拉 电签 K2', '拉卡拉 智能POS A8', '美团 POS N910', '新大陆 ME31', '新大陆 N910', '联迪 A8', '百富 A920', '百富 S90', '证通 E350'] as const;
+export const COMMON_ACQUIRERS = ['拉卡拉', '银联商务', '美团', '收钱吧', '中国银联', '工商银行', '建设银行', '农业银行', '中国银行', '招商银行'] as const;
 
 /** The largest photo file the form accepts (bytes); its data: URL stays under the schema's limit. */
 export const PHOTO_MAX_BYTES = 1_000_000;
@@ -57,6 +75,10 @@ const DeviceFieldsBase = z.object({
   warrantyEnd: OptionalDate,
   softwareVersion: Text(60),
   supportContact: Text(200),
+  network: Network.optional().transform((v) => v ?? ''),
+  /** Who settles the terminal's payments, and their merchant hotline (the escalation pack names both). */
+  acquirer: Text(100),
+  acquirerHotline: z.string().trim().regex(/^[0-9+\-() ]{0,30}$/, { error: 'devices.invalidHotline' }).default(''),
   notes: Text(2000),
   /** A small photo as a data: URL, optional. */
   photo: PhotoDataUrl.nullable().optional().transform((v) => v ?? null),
@@ -138,10 +160,12 @@ export const DeviceSettingsUpdate = DeviceSettings.partial().strict();
 export const DEVICE_CSV_COLUMNS = [
   'id', 'name', 'model', 'vendor', 'serialNumber', 'tid', 'location', 'connectionType', 'serialPath', 'baudRate',
   'dataBits', 'parity', 'stopBits', 'host', 'port', 'purchaseDate', 'warrantyEnd', 'softwareVersion', 'supportContact', 'notes', 'archived',
+  'network', 'acquirer', 'acquirerHotline',
 ] as const;
 
-/** A human label of the connection ("COM3 9600 8N2" or "10.0.0.5:20007"). */
+/** A human label of the connection ("COM3 9600 8N2", "10.0.0.5:20007", "" for a standalone terminal: the UI names it). */
 export function connectionLabel(connection: DeviceConnection): string {
+  if (connection.type === 'none') return '';
   if (connection.type === 'tcp') return `${connection.host}:${connection.port}`;
   return `${connection.path} ${connection.baudRate} ${connection.dataBits}${connection.parity[0]?.toUpperCase() ?? 'N'}${connection.stopBits}`;
 }

@@ -7,13 +7,17 @@
 import type { DeviceStatus } from './status';
 
 /** Every shipped guide id, least specific last: the order used when the status says nothing. */
-const GENERAL_ORDER = ['power', 'contacts', 'crashes', 'hostUnreachable', 'printer', 'display', 'overheating', 'outdatedSoftware', 'memoryLeak', 'corruptedFiles', 'scanner', 'brokenParts', 'interference', 'lostRecords', 'wrongAmount', 'tamperAlert'];
+const GENERAL_ORDER = ['power', 'contacts', 'crashes', 'hostUnreachable', 'printer', 'display', 'overheating', 'outdatedSoftware', 'memoryLeak', 'corruptedFiles', 'scanner', 'brokenParts', 'interference', 'lostRecords', 'wrongAmount', 'tamperAlert'] as const;
 
 /** Guide ids most likely first for this status (unknown ids of manager-made guides keep their place after these). */
-export function likelyGuideIds(status: Pick<DeviceStatus, 'overall' | 'hostReachable' | 'temperature' | 'printer' | 'cardReader' | 'softwareCurrent'> | undefined): string[] {
+export function likelyGuideIds(status: (Pick<DeviceStatus, 'overall' | 'hostReachable' | 'temperature' | 'printer' | 'cardReader' | 'softwareCurrent'> & Partial<Pick<DeviceStatus, 'staffCheck'>>) | undefined): string[] {
   const first: string[] = [];
   if (!status) first.push('power', 'contacts');
   else {
+    // What staff saw at a check of a standalone terminal (shared/domain/checks).
+    const failed = status.staffCheck?.failed ?? [];
+    if (failed.includes('powersOn')) first.push('power');
+    if (failed.includes('screen')) first.push('display', 'crashes');
     // In order of what can be known: an offline terminal's other fields are from before it went away.
     if (status.overall === 'offline') first.push('contacts', 'power', 'crashes');
     if (status.hostReachable === false) first.push('hostUnreachable', 'interference');
@@ -23,7 +27,7 @@ export function likelyGuideIds(status: Pick<DeviceStatus, 'overall' | 'hostReach
     if (status.softwareCurrent === false) first.push('outdatedSoftware');
     if (first.length === 0) first.push('crashes', 'memoryLeak');
   }
-  return [...new Set([...first, ...GENERAL_ORDER])];
+  return [...new Set<string>([...first, ...GENERAL_ORDER])];
 }
 
 /** The guide an incident opens with for this status. */
@@ -40,3 +44,22 @@ export function rankGuides<G extends { id: string }>(guides: readonly G[], statu
   };
   return [...guides].sort((a, b) => rank(a.id) - rank(b.id));
 }
+
+/**
+ * The symptoms a manager reports by hand ("报告故障"), in the words of the seeds, and the guide
+ * each one opens with (the rest of the ranking follows it).
+ */
+export const REPORTED_SYMPTOMS = {
+  blackScreen: 'display',
+  noPower: 'power',
+  noPrint: 'printer',
+  cardNoResponse: 'contacts',
+  networkFailed: 'hostUnreachable',
+  transactionFailed: 'hostUnreachable',
+  freezeCrash: 'crashes',
+  overheating: 'overheating',
+  wrongAmount: 'wrongAmount',
+  scannerFailed: 'scanner',
+} as const satisfies Record<string, (typeof GENERAL_ORDER)[number]>;
+export type ReportedSymptom = keyof typeof REPORTED_SYMPTOMS;
+export const REPORTED_SYMPTOM_IDS = Object.keys(REPORTED_SYMPTOMS) as ReportedSymptom[];

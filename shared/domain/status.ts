@@ -8,8 +8,8 @@ export const OVERALL_STATES = ['ok', 'degraded', 'fault', 'offline', 'unknown'] 
 export const Overall = z.enum(OVERALL_STATES);
 export type Overall = z.infer<typeof Overall>;
 
-/** The link states of the terminal connection manager, plus 'unknown' before it reported. */
-export const LINK_STATES = ['unknown', 'disconnected', 'connecting', 'registering', 'ready', 'busy', 'degraded', 'failed'] as const;
+/** The link states of the terminal connection manager, plus 'unknown' before it reported and 'standalone' (no link: staff checks it). */
+export const LINK_STATES = ['unknown', 'disconnected', 'connecting', 'registering', 'ready', 'busy', 'degraded', 'failed', 'standalone'] as const;
 export const LinkKind = z.enum(LINK_STATES);
 export type LinkKind = z.infer<typeof LinkKind>;
 
@@ -22,6 +22,12 @@ export const ComponentState = z.enum(COMPONENT_STATES);
 
 export const TEMPERATURE_STATES = ['ok', 'overheat', 'unknown'] as const;
 export const TemperatureState = z.enum(TEMPERATURE_STATES);
+
+/** What a failed staff check names as failed (shared/domain/checks): its questions, and the paper. */
+export const CHECK_FAULTS = ['powersOn', 'screen', 'network', 'testSlip', 'payment', 'paper'] as const;
+/** What the status keeps of a standalone terminal's last staff check. */
+export const StaffCheckSummary = z.object({ at: z.string(), failed: z.array(z.enum(CHECK_FAULTS)) });
+export type StaffCheckSummary = z.infer<typeof StaffCheckSummary>;
 
 export const CodeText = z.object({ zh: z.string(), en: z.string() });
 export type CodeText = z.infer<typeof CodeText>;
@@ -42,6 +48,8 @@ export const StatusFields = z.object({
   /** 'result:0x64' or 'terminal:0xCC'. */
   lastErrorCode: z.string().nullable(),
   lastErrorText: CodeText.nullable(),
+  /** A standalone terminal's last staff check (shared/domain/checks), absent for linked ones. */
+  staffCheck: StaffCheckSummary.nullable().optional(),
 });
 export type StatusFields = z.infer<typeof StatusFields>;
 

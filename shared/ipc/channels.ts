@@ -22,6 +22,8 @@ export const METHOD_NAMES = [
   'devices.runCommand',
   'devices.settings',
   'devices.updateSettings',
+  'checks.record',
+  'checks.list',
   'incidents.list',
   'incidents.get',
   'incidents.open',

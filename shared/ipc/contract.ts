@@ -38,6 +38,7 @@ import {
 } from '../domain/incidents';
 import { Language } from '../domain/settings';
 import { DeviceStatus, StatusChange, StatusChangedEvent, StatusHistoryQuery } from '../domain/status';
+import { CheckListQuery, CheckRecordInput, StaffCheck } from '../domain/checks';
 import {
   BackupCreateInput,
   BackupEntry,
@@ -115,6 +116,8 @@ export const contract = {
   /** The current software version per model ("is the terminal's software current?"). */
   'devices.settings': method(NoInput, DeviceSettings),
   'devices.updateSettings': method(DeviceSettingsUpdate, DeviceSettings),
+  'checks.record': method(CheckRecordInput, StaffCheck),
+  'checks.list': method(CheckListQuery, z.array(StaffCheck)),
   'incidents.list': method(IncidentListQuery, z.array(Incident)),
   'incidents.get': method(IncidentId, Incident),
   'incidents.open': method(IncidentOpen, Incident),

@@ -39,6 +39,8 @@ export function createHandlers(services: Services): Handlers {
     'devices.runCommand': (input) => services.devices.runCommand(input.id, input.command),
     'devices.settings': () => services.devices.settings(),
     'devices.updateSettings': (input) => services.devices.updateSettings(input),
+    'checks.record': (input) => services.checks.record(input),
+    'checks.list': (input) => services.checks.list(input.deviceId, input.limit),
     'incidents.list': (input) => services.incidents.list(input),
     'incidents.get': (input) => services.incidents.get(input.id),
     'incidents.open': (input) => services.incidents.open(input),

@@ -7,6 +7,7 @@ import type { AttentionService } from '../services/attention/attention-service';
 import type { AnalyticsService } from '../services/analytics/analytics-service';
 import type { BackupService } from '../services/backup/backup-service';
 import type { DevicesService } from '../services/devices/devices-service';
+import type { ChecksService } from '../services/checks/checks-service';
 import type { MaintenanceService } from '../services/maintenance/maintenance-service';
 import type { PartsService } from '../services/parts/parts-service';
 import type { TrainingService } from '../services/training/training-service';
@@ -34,6 +35,8 @@ export interface Services {
   native: NativeShell | undefined;
   settings: SettingsService;
   devices: DevicesService;
+  /** Staff checks of standalone terminals. */
+  checks: ChecksService;
   incidents: IncidentsService;
   maintenance: MaintenanceService;
   parts: PartsService;

@@ -19,13 +19,17 @@ interface DeviceRow {
   photo: string | null;
   terminal_password: string;
   vendor_profile: string;
+  network: string;
+  acquirer: string;
+  acquirer_hotline: string;
   archived: number;
   created_at: string;
   updated_at: string;
 }
 
-/** The key two devices may not share: the same serial port, or the same host and port. */
+/** The key two devices may not share: the same serial port, or the same host and port ('none': standalone terminals share nothing). */
 export function connectionKey(connection: DeviceConnection): string {
+  if (connection.type === 'none') return 'none';
   return connection.type === 'serial' ? `serial:${connection.path.toUpperCase()}` : `tcp:${connection.host.toLowerCase()}:${connection.port}`;
 }
 
@@ -48,6 +52,9 @@ function toDevice(row: DeviceRow): Device {
     terminalPassword: row.terminal_password,
     // Written only through the DeviceFields schema, so one of VENDOR_PROFILE_IDS (a newer app's database is refused).
     profileId: row.vendor_profile as Device['profileId'],
+    network: row.network as Device['network'],
+    acquirer: row.acquirer,
+    acquirerHotline: row.acquirer_hotline,
     archived: row.archived === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -68,6 +75,7 @@ export function getDevice(db: Db, id: string): Device | undefined {
 
 /** The active device (other than `exceptId`) already using this connection, if any. */
 export function deviceUsingConnection(db: Db, connection: DeviceConnection, exceptId?: string): Device | undefined {
+  if (connection.type === 'none') return undefined;
   const row = db
     .prepare('SELECT * FROM devices WHERE connection_key = ? AND archived = 0 AND id IS NOT ? LIMIT 1')
     .get(connectionKey(connection), exceptId ?? null) as DeviceRow | undefined;
@@ -92,15 +100,18 @@ function params(fields: DeviceFields) {
     photo: fields.photo,
     terminal_password: fields.terminalPassword,
     vendor_profile: fields.profileId,
+    network: fields.network,
+    acquirer: fields.acquirer,
+    acquirer_hotline: fields.acquirerHotline,
   };
 }
 
 export function insertDevice(db: Db, id: string, fields: DeviceFields, now: string): void {
   db.prepare(
     `INSERT INTO devices (id, name, model, vendor, serial_number, tid, location, connection, connection_key, purchase_date, warranty_end,
-       software_version, support_contact, notes, photo, terminal_password, vendor_profile, archived, created_at, updated_at)
+       software_version, support_contact, notes, photo, terminal_password, vendor_profile, network, acquirer, acquirer_hotline, archived, created_at, updated_at)
      VALUES (@id, @name, @model, @vendor, @serial_number, @tid, @location, @connection, @connection_key, @purchase_date, @warranty_end,
-       @software_version, @support_contact, @notes, @photo, @terminal_password, @vendor_profile, 0, @now, @now)`,
+       @software_version, @support_contact, @notes, @photo, @terminal_password, @vendor_profile, @network, @acquirer, @acquirer_hotline, 0, @now, @now)`,
   ).run({ id, now, ...params(fields) });
 }
 
@@ -109,7 +120,8 @@ export function updateDevice(db: Db, id: string, fields: DeviceFields, now: stri
     `UPDATE devices SET name = @name, model = @model, vendor = @vendor, serial_number = @serial_number, tid = @tid, location = @location,
        connection = @connection, connection_key = @connection_key, purchase_date = @purchase_date, warranty_end = @warranty_end,
        software_version = @software_version, support_contact = @support_contact, notes = @notes, photo = @photo,
-       terminal_password = @terminal_password, vendor_profile = @vendor_profile, updated_at = @now
+       terminal_password = @terminal_password, vendor_profile = @vendor_profile, network = @network, acquirer = @acquirer,
+       acquirer_hotline = @acquirer_hotline, updated_at = @now
      WHERE id = @id`,
   ).run({ id, now, ...params(fields) });
 }

@@ -4,6 +4,8 @@ import { modelKey, type Device, type DeviceCommandRecord, type DeviceCsvImportRe
 import type { GuideCommand } from '../../../shared/domain/terminals';
 import type { DeviceStatus, Overall, StatusChange } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
+import type { StaffCheck } from '../../../shared/domain/checks';
+import type { MethodInput } from '../../../shared/ipc/contract';
 import { call, on } from '../api/client';
 
 export interface StatusNotice {
@@ -132,6 +134,15 @@ export const useDevicesStore = defineStore('devices', () => {
     return result;
   }
 
+  /** A staff check of a standalone terminal; its status arrives as an event, set here too so the board shows it at once. */
+  async function recordCheck(input: MethodInput<'checks.record'>): Promise<{ check?: StaffCheck; error?: ApiError }> {
+    const result = await call('checks.record', input);
+    if (!result.ok) return { error: result.error };
+    const status = await call('devices.statuses');
+    if (status.ok) statuses.value = Object.fromEntries(status.value.map((s) => [s.deviceId, s]));
+    return { check: result.value };
+  }
+
   function dismiss(id: number): void {
     notices.value = notices.value.filter((n) => n.id !== id);
   }
@@ -175,5 +186,5 @@ export const useDevicesStore = defineStore('devices', () => {
     importErrors.value = [];
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, models, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, dismiss };
+  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, models, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, recordCheck, dismiss };
 });

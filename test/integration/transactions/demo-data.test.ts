@@ -46,9 +46,18 @@ describe('poscare demo-data', () => {
   it('adds demo terminals after the registered ones when asked for more', async () => {
     const temp = tempDir();
     cleanups.push(temp.cleanup);
-    expect(await demo(temp.dir, ['--terminals', '2'])).toMatchObject({ terminals: 2, registered: 0 });
+    // An empty registry gets the demo shop's standalone Lakala terminal first.
+    expect(await demo(temp.dir, ['--terminals', '2'])).toMatchObject({ terminals: 2, registered: 1 });
     const db = openDatabase(`${temp.dir}/poscare.db`);
     cleanups.push(() => db.close());
-    expect((db.prepare('SELECT DISTINCT terminal_id AS id FROM transactions ORDER BY id').all() as { id: string }[]).map((r) => r.id)).toEqual(['T001', 'T002']);
+    const lakala = db.prepare('SELECT id, connection, acquirer, acquirer_hotline AS hotline FROM devices').get() as { id: string; connection: string; acquirer: string; hotline: string };
+    expect(lakala).toMatchObject({ connection: '{"type":"none"}', acquirer: '拉卡拉', hotline: '95016' });
+    expect((db.prepare('SELECT DISTINCT terminal_id AS id FROM transactions ORDER BY id').all() as { id: string }[]).map((r) => r.id).sort()).toEqual([lakala.id, 'T002'].sort());
+    // The payments of a Chinese counter: UnionPay cards, 云闪付, WeChat Pay and Alipay QR codes (no card number), foreign cards rare.
+    const mix = db.prepare('SELECT card_name AS name, COUNT(*) AS n, MAX(masked_pan) AS pan FROM transactions GROUP BY card_name').all() as { name: string; n: number; pan: string }[];
+    expect(mix.map((r) => r.name)).toEqual(expect.arrayContaining(['银联借记卡', '银联贷记卡', '云闪付', '微信支付', '支付宝']));
+    expect(mix.find((r) => r.name === '微信支付')?.pan).toBe('');
+    const foreign = mix.filter((r) => r.name === 'Visa' || r.name === 'Mastercard').reduce((sum, r) => sum + r.n, 0);
+    expect(foreign).toBeLessThan(600 * 0.1);
   });
 });

@@ -20,7 +20,7 @@ import {
 import type { AttentionItem } from '../../../../shared/domain/attention';
 import type { GuideCommand } from '../../../../shared/domain/terminals';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
-import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusObservation } from '../../../../shared/domain/status';
+import { UNKNOWN_STATUS, isDown, type DeviceStatus, type Overall, type StatusChange, type StatusFields, type StatusObservation } from '../../../../shared/domain/status';
 import type { Db } from '../../db/connection';
 import {
   connectionKey,
@@ -42,7 +42,7 @@ import { isoNow, systemClock, type Clock } from '../../clock';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { parseCsv, toCsvLine } from './csv';
-import { compareVersions, nextStatus, sameStatus } from './status-model';
+import { compareVersions, nextStatus, overallOf, sameStatus } from './status-model';
 import { NoTerminalLinks, type CommandOutcome, type LinkReport, type TerminalLinks } from './terminal-links';
 
 /** Answers whether a host name resolves (IP literals always do). */
@@ -154,6 +154,8 @@ export class DevicesService {
   }
 
   private async addLink(device: Device): Promise<void> {
+    // A standalone terminal is never linked nor polled: staff checks are its status.
+    if (device.connection.type === 'none') return;
     try {
       await this.links.add({
         id: device.id,
@@ -194,6 +196,7 @@ export class DevicesService {
 
   /** Checks what zod cannot: the connection not used by another device, the host resolving. */
   private async checkConnection(fields: DeviceFields, exceptId?: string): Promise<void> {
+    if (fields.connection.type === 'none') return;
     const other = deviceUsingConnection(this.db, fields.connection, exceptId);
     if (other) throw fieldError(connectionPath(fields.connection), 'devices.portInUse', `The connection is already used by device "${other.name}"`);
     if (fields.connection.type === 'tcp' && !(await this.resolveHost(fields.connection.host))) {
@@ -237,6 +240,11 @@ export class DevicesService {
     if (relink) {
       await this.removeLink(device.id);
       await this.addLink(device);
+      const status = readStatus(this.db, device.id);
+      if (device.connection.type === 'none' && status && status.link !== 'standalone') {
+        // No longer linked: what the link said is void until staff check it.
+        this.observeCheck(device.id, { link: 'standalone', staffCheck: null, hostReachable: null, printer: 'unknown', cardReader: 'unknown', temperature: 'unknown', terminalStatus: null });
+      }
     }
     return device;
   }
@@ -259,7 +267,7 @@ export class DevicesService {
           d.id, d.name, d.model, d.vendor, d.serialNumber, d.tid, d.location, c.type,
           c.type === 'serial' ? c.path : '', c.type === 'serial' ? c.baudRate : '', c.type === 'serial' ? c.dataBits : '',
           c.type === 'serial' ? c.parity : '', c.type === 'serial' ? c.stopBits : '', c.type === 'tcp' ? c.host : '', c.type === 'tcp' ? c.port : '',
-          d.purchaseDate, d.warrantyEnd, d.softwareVersion, d.supportContact, d.notes, d.archived ? 1 : 0,
+          d.purchaseDate, d.warrantyEnd, d.softwareVersion, d.supportContact, d.notes, d.archived ? 1 : 0, d.network, d.acquirer, d.acquirerHotline,
         ]),
       );
     }
@@ -286,14 +294,18 @@ export class DevicesService {
       const line = index + 1;
       const value = (column: string): string => (cells[header.indexOf(column)] ?? '').trim();
       const number = (column: string, fallback: number): number => (value(column) === '' ? fallback : Number(value(column)));
+      const connectionType = value('connectionType');
       const connection =
-        value('connectionType') === 'tcp'
+        connectionType === 'none'
+          ? { type: 'none' as const }
+          : connectionType === 'tcp'
           ? { type: 'tcp' as const, host: value('host'), port: number('port', 20007) }
           : { type: 'serial' as const, path: value('serialPath'), baudRate: number('baudRate', 9600), dataBits: number('dataBits', 8), parity: value('parity') || 'none', stopBits: number('stopBits', 2) };
       const candidate: Record<string, unknown> = {
         name: value('name'), model: value('model'), vendor: value('vendor'), serialNumber: value('serialNumber'), tid: value('tid'),
         location: value('location'), connection, purchaseDate: value('purchaseDate') || null, warrantyEnd: value('warrantyEnd') || null,
         softwareVersion: value('softwareVersion'), supportContact: value('supportContact'), notes: value('notes'),
+        network: value('network'), acquirer: value('acquirer'), acquirerHotline: value('acquirerHotline'),
       };
       const archivedLine = ['1', 'true', 'yes'].includes(value('archived').toLowerCase());
       const existing = value('id') ? getDevice(this.db, value('id')) : undefined;
@@ -347,7 +359,7 @@ export class DevicesService {
    * a host must resolve (each host looked up once).
    */
   private async checkImportConnections(planned: PlannedLine[]): Promise<void> {
-    const active = planned.filter((p) => !p.archived && p.connection);
+    const active = planned.filter((p) => !p.archived && p.connection && p.connection.type !== 'none');
     const movedIds = new Set(active.map((p) => p.id).filter((id): id is string => id !== undefined));
     const firstLineOf = new Map<string, number>();
     for (const item of active) {
@@ -464,12 +476,29 @@ export class DevicesService {
 
   /** Feeds one observation to the status model; stores and announces a change. */
   observe(observation: StatusObservation): DeviceStatus {
-    const device = this.get(observation.deviceId);
-    const { deviceId: _id, ...facts } = observation;
+    const { deviceId, ...facts } = observation;
+    const settled = observation.link !== undefined && SETTLED_LINKS.has(observation.link);
+    return this.commitStatus(deviceId, (before) => nextStatus(before, facts, { latestSoftwareVersion: this.latestVersionOf(this.get(deviceId)) }), settled);
+  }
+
+  /**
+   * A staff check of a standalone terminal (shared/domain/checks statusFromCheck): its fields
+   * replace the observed ones, the overall state follows from them as for a live terminal.
+   */
+  observeCheck(deviceId: string, observed: Partial<StatusFields>): DeviceStatus {
+    return this.commitStatus(deviceId, (before) => {
+      const fields = { ...before, ...observed };
+      return { ...fields, overall: overallOf(fields) };
+    }, true);
+  }
+
+  /** `settled`: the observation says what the terminal really does now (a settled link, a check), which ends a carried-over down state. */
+  private commitStatus(deviceId: string, next: (before: StatusFields) => StatusFields, settled: boolean): DeviceStatus {
+    const device = this.get(deviceId);
     const previous = readStatus(this.db, device.id);
     const before = previous ?? { ...UNKNOWN_STATUS, deviceId: device.id, since: device.createdAt, updatedAt: device.createdAt };
     const { deviceId: _d, since: _s, updatedAt: _u, ...beforeFields } = before;
-    const fields = nextStatus(beforeFields, facts, { latestSoftwareVersion: this.latestVersionOf(device) });
+    const fields = next(beforeFields);
     const now = isoNow(this.clock);
     const changed = !sameStatus(beforeFields, fields);
     // A new last transaction updates the board but is not a status change for the history.
@@ -478,7 +507,7 @@ export class DevicesService {
     const previousOverall = previous ? previous.overall : null;
     writeStatus(this.db, status, previousOverall, changed || !previous);
     const resumed = this.carriedOver.has(device.id) && !isDown(status.overall) && status.overall !== 'unknown';
-    if (observation.link !== undefined && SETTLED_LINKS.has(observation.link)) this.carriedOver.delete(device.id);
+    if (settled) this.carriedOver.delete(device.id);
     if (announce || !previous) {
       let notify: 'down' | 'recovered' | null = null;
       if (isDown(status.overall) && previousOverall !== null && !isDown(previousOverall) && previousOverall !== 'unknown') notify = 'down';

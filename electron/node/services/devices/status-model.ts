@@ -5,6 +5,7 @@
  */
 import type { CodeText, LinkKind, Overall, StatusFields, StatusObservation } from '../../../../shared/domain/status';
 import { describeResultCode, describeTerminalStatus } from '../../protocol/zvt/codes';
+import { describeCheckCode, standaloneOverall } from '../../../../shared/domain/checks';
 
 /** Terminal status bytes (ZVT chapter 11) that say something about a component. */
 const PRINTER_NOT_READY = 0xcc;
@@ -43,6 +44,7 @@ function hex(code: number): string {
 
 /** The texts of a stored error code ('terminal:0xCC', 'result:0x64'); null for anything else. */
 export function describeErrorCode(code: string): CodeText | null {
+  if (code.startsWith('check:')) return describeCheckCode(code);
   const match = /^(terminal|result):0x([0-9A-Fa-f]{2})$/.exec(code);
   if (!match || !match[2]) return null;
   const info = match[1] === 'terminal' ? describeTerminalStatus(parseInt(match[2], 16)) : describeResultCode(parseInt(match[2], 16));
@@ -56,6 +58,8 @@ export interface StatusContext {
 
 /** The overall state from the other fields; the order of the checks is the order of severity. */
 export function overallOf(fields: Omit<StatusFields, 'overall'>): Overall {
+  const standalone = standaloneOverall(fields);
+  if (standalone) return standalone;
   if (fields.link === 'unknown') return 'unknown';
   if (OFFLINE_LINKS.has(fields.link)) return 'offline';
   const code = fields.terminalStatus;

@@ -3,14 +3,14 @@
  * keep the manager's list equal to the registry, run commands, and hear link changes.
  * app.ts adapts the real manager to this; tests pass a fake.
  */
-import type { DeviceConnection } from '../../../../shared/domain/devices';
+import type { LinkedConnection } from '../../../../shared/domain/devices';
 import type { GuideCommand } from '../../../../shared/domain/terminals';
 import type { LinkKind, PrinterState } from '../../../../shared/domain/status';
 
 export interface TerminalSpec {
   id: string;
   name?: string;
-  connection: DeviceConnection;
+  connection: LinkedConnection;
   /** The terminal's six-digit password (PA00P015 1.2) for registration, end-of-day, reversal; default 000000. */
   password?: string;
   /** Vendor profile id (shared/domain/terminals VENDOR_PROFILE_IDS); absent: generic. The manager refuses an id it does not know. */

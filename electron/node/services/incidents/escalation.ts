@@ -114,6 +114,8 @@ export function buildPack(input: PackInput): { html: string; text: string } {
     [M.devices.tid, device.tid || none],
     [M.devices.softwareVersion, device.softwareVersion || none],
     [M.devices.location, device.location || none],
+    [M.devices.acquirer, device.acquirer || none],
+    [M.devices.acquirerHotline, device.acquirerHotline || none],
     [P.start, incident.openedAt],
     [P.end, incident.closedAt ?? M.incidents.ongoing],
     [M.incidents.duration, formatDuration(incident.durationMs, translator(input.language))],

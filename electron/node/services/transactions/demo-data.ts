@@ -23,17 +23,20 @@ export interface DemoOptions {
 }
 
 /**
- * The card mix of a Chinese counter: UnionPay debit and credit cards (ZVT card type 198, CUP),
- * Alipay (97), and a few foreign cards. `cardType` is the end-of-day totals group the capture
- * stores (totalsGroupOfCardType: UnionPay and Alipay count as 'other', as the BMP 60 groups
- * have none of their own). WeChat Pay has no ZVT card type id and is left out.
+ * The payment mix of a Chinese counter: UnionPay debit and credit cards and 云闪付 (ZVT card type
+ * 198, CUP), 微信支付 and 支付宝 QR codes taken on the terminal (Alipay is card type 97; WeChat Pay
+ * has no ZVT id), and rare foreign cards. `cardType` is the end-of-day totals group the capture
+ * stores (totalsGroupOfCardType: UnionPay, Alipay and WeChat Pay count as 'other', as the BMP 60
+ * groups have none of their own). QR payments have no card number.
  */
 const CARDS = [
-  { cardType: 'other', cardName: '银联借记卡', aid: 'A000000333010101', weight: 45, pan: '621483' },
-  { cardType: 'other', cardName: '银联信用卡', aid: 'A000000333010102', weight: 25, pan: '625907' },
-  { cardType: 'other', cardName: '支付宝', aid: 'A000000790000001', weight: 20, pan: '280000' },
-  { cardType: 'visa', cardName: 'Visa', aid: 'A0000000031010', weight: 6, pan: '427020' },
-  { cardType: 'eurocard', cardName: 'Mastercard', aid: 'A0000000041010', weight: 4, pan: '520000' },
+  { cardType: 'other', cardName: '银联借记卡', aid: 'A000000333010101', weight: 36, pan: '621483' },
+  { cardType: 'other', cardName: '银联贷记卡', aid: 'A000000333010102', weight: 18, pan: '625907' },
+  { cardType: 'other', cardName: '云闪付', aid: 'A000000333010108', weight: 8, pan: '623456' },
+  { cardType: 'other', cardName: '微信支付', aid: '', weight: 20, pan: '' },
+  { cardType: 'other', cardName: '支付宝', aid: '', weight: 15, pan: '' },
+  { cardType: 'visa', cardName: 'Visa', aid: 'A0000000031010', weight: 2, pan: '427020' },
+  { cardType: 'eurocard', cardName: 'Mastercard', aid: 'A0000000041010', weight: 1, pan: '520000' },
 ] as const;
 
 /** The receipt's words for each kind (a Chinese 签购单). */
@@ -107,6 +110,7 @@ export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay
           totals.set(card.cardType, total);
         }
         const last4 = pad(Math.floor(random() * 10_000), 4);
+        const maskedPan = card.pan ? `${card.pan}******${last4}` : '';
         const yuan = (amountCents / 100).toFixed(2);
         produced++;
         yield {
@@ -119,13 +123,13 @@ export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay
           amountCents,
           cardType: card.cardType,
           cardName: card.cardName,
-          maskedPan: `${card.pan}******${last4}`,
+          maskedPan,
           tid,
           vu: `45530000${pad(t + 1, 4)}`,
           aid: card.aid,
           resultCode: kind === 'declined' ? 5 : 0,
           originalReceiptNumber: original ? original.receipt : null,
-          receiptText: `POS签购单\n终端号 ${tid}  流水号 ${pad(trace[t] ?? 0, 6)}  凭证号 ${pad(receiptNumber, 4)}\n日期时间 ${occurredAt.replace('T', ' ')}\n卡种 ${card.cardName}  卡号 ${card.pan}******${last4}\n交易类型 ${RECEIPT_KIND[kind]}\n金额 RMB ${yuan}\n${kind === 'declined' ? '交易失败' : '交易成功'}`,
+          receiptText: `POS签购单\n终端号 ${tid}  流水号 ${pad(trace[t] ?? 0, 6)}  凭证号 ${pad(receiptNumber, 4)}\n日期时间 ${occurredAt.replace('T', ' ')}\n${maskedPan ? `卡种 ${card.cardName}  卡号 ${maskedPan}` : `支付方式 ${card.cardName}（扫码）`}\n交易类型 ${RECEIPT_KIND[kind]}\n金额 RMB ${yuan}\n${kind === 'declined' ? '交易失败' : '交易成功'}`,
         };
       }
       onDayDone({ terminalId, businessDay, totals: [...totals.values()] });
