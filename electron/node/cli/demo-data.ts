@@ -1,11 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../app';
-import { bulkInsertTransactions } from '../db/bulk';
-import { ensureDataDir } from '../db/connection';
-import { withLockedDatabase } from './locked-database';
-import { listDevices } from '../db/devices';
-import { demoTransactions, type DemoDay } from '../services/transactions/demo-data';
-import { localDay } from '../services/transactions/transactions-service';
+import { withAppCore } from './app-core';
 import { CliError, printJson, type Command } from './command';
 
 function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
@@ -46,24 +41,11 @@ Prints JSON: { transactions, created, terminals, registered, days, seconds, rows
     const transactions = positiveInt('transactions', values.transactions, 0, 50_000_000);
     const days = positiveInt('days', values.days, 30, 3650);
     const seed = positiveInt('seed', values.seed, 20_240_501, 2 ** 31);
+    const terminals = values.terminals === undefined ? undefined : positiveInt('terminals', values.terminals, 0, 1000);
     const dataDir = resolveDataDir(values.data);
-    ensureDataDir(dataDir);
-    return withLockedDatabase(dataDir, 'poscare demo-data', (db) => {
-      // The terminals the manager registered come first: the data shows under their names.
-      const registered = listDevices(db).map((device) => ({ id: device.id, tid: device.tid || null }));
-      const terminals = positiveInt('terminals', values.terminals, registered.length || 3, 1000);
-      const terminalIds = registered.slice(0, terminals);
-      const yesterday = localDay(new Date(Date.now() - 86_400_000));
-      const endOfDay: DemoDay[] = [];
-      const started = performance.now();
-      const created = bulkInsertTransactions(
-        db,
-        demoTransactions({ transactions, terminals, terminalIds, days, lastDay: yesterday, seed }, (day) => endOfDay.push(day)),
-        () => endOfDay,
-        new Date().toISOString(),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      printJson(io, { transactions, created, terminals, registered: terminalIds.length, days, seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(transactions / seconds) });
+    // Not a contract method (the console never fills itself with demo data): the service, through the same core.
+    return withAppCore(dataDir, 'poscare demo-data', 'demo-data', async ({ services }) => {
+      printJson(io, services.transactions.fillDemo({ transactions, days, seed, ...(terminals === undefined ? {} : { terminals }) }));
       return 0;
     });
   },

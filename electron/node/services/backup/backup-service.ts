@@ -9,16 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BACKUP_EXTENSION,
-  BackupCreateInput,
-  BackupFileInput,
-  BackupRestoreInput,
   BackupSettings,
-  BackupSettingsUpdate,
   DEFAULT_BACKUP_SETTINGS,
   failureText,
   missedAutomaticRun,
   skipReasonOf,
+  type BackupCreateInput,
   type BackupEntry,
+  type BackupFileInput,
+  type BackupRestoreInput,
+  type BackupSettingsUpdate,
   type BackupFailureReason,
   type BackupHeader,
   type BackupInspectResult,
@@ -185,8 +185,7 @@ export async function setAsideDamaged(dataDir: string): Promise<string> {
  * (kept, named) and the candidate takes their place. The caller owns the data folder's lock and
  * has no connection open.
  */
-export async function restoreOverDamaged(dataDir: string, input: unknown, logger: Logger): Promise<RestoreResult> {
-  const request = parse(BackupRestoreInput, input);
+export async function restoreOverDamaged(dataDir: string, request: BackupRestoreInput, logger: Logger): Promise<RestoreResult> {
   const file = path.resolve(request.file);
   await assertBackupFile(file);
   const { header } = await readBackupHeader(file);
@@ -212,8 +211,7 @@ export async function restoreOverDamaged(dataDir: string, input: unknown, logger
 }
 
 /** Verifies a backup without a database of its own (the recovery start): scratch copy in the data folder's backup-work. */
-export async function verifyWithoutDatabase(dataDir: string, input: unknown): Promise<BackupVerifyResult> {
-  const request = parse(BackupFileInput, input);
+export async function verifyWithoutDatabase(dataDir: string, request: BackupFileInput): Promise<BackupVerifyResult> {
   const file = path.resolve(request.file);
   await assertBackupFile(file);
   const started = performance.now();
@@ -316,13 +314,6 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: 'custom', messageKey: i.message }));
-  throw new AppError('validation', `Invalid input: ${issues.map((i) => `${i.path}: ${i.messageKey}`).join('; ')}`, { issues });
 }
 
 export class BackupService {
@@ -428,10 +419,10 @@ export class BackupService {
     return this.stored.get();
   }
 
-  updateSettings(update: unknown): BackupList {
+  updateSettings(update: BackupSettingsUpdate): BackupList {
     if (this.restoring) throw new AppError('backup_busy', 'A restore is running; change the backup settings after it');
     // A drive that is not plugged in now may still be chosen; the data folder never.
-    this.stored.update(parse(BackupSettingsUpdate, update), (next) =>
+    this.stored.update(update, (next) =>
       next.folder ? { ...next, folder: checkWriteFolder(next.folder, { dataDir: this.dataDir, field: 'folder', mustExist: false }) } : next,
     );
     this.scheduler.start();
@@ -514,13 +505,13 @@ export class BackupService {
   }
 
   /** Writes, verifies and records one backup; applies retention in its folder. */
-  create(input: unknown): Promise<BackupEntry> {
-    return this.createBackup(input, 'manual');
+  create(input: BackupCreateInput): Promise<BackupEntry> {
+    const { fileName, ...request } = input;
+    return this.createBackup(request, 'manual', fileName === undefined ? {} : { fileName });
   }
 
   /** `options.fileName`: the CLI's `--out FILE` name, recorded as written (no rename afterwards). */
-  async createBackup(input: unknown, trigger: BackupTrigger, options: { fileName?: string } = {}): Promise<BackupEntry> {
-    const request = parse(BackupCreateInput, input);
+  async createBackup(request: Omit<BackupCreateInput, 'fileName'>, trigger: BackupTrigger, options: { fileName?: string } = {}): Promise<BackupEntry> {
     if (!request.folder && !this.settings().folder) throw new AppError('not_found', 'No backup folder is set');
     const folder = checkWriteFolder(request.folder ?? this.settings().folder, { dataDir: this.dataDir, field: 'folder' });
     // The CLI's --out FILE: a new file outside the data folder, never over an existing one.
@@ -602,8 +593,7 @@ export class BackupService {
     return verifyBackupInto(file, passphrase, keepAs ?? path.join(this.scratchDir(), `verify-${process.pid}-${Date.now()}.db`), onProgress, keepAs !== undefined);
   }
 
-  async verify(input: unknown): Promise<BackupVerifyResult> {
-    const request = parse(BackupFileInput, input);
+  async verify(request: BackupFileInput): Promise<BackupVerifyResult> {
     const file = path.resolve(request.file);
     await assertBackupFile(file);
     return this.exclusive(async () => {
@@ -623,7 +613,7 @@ export class BackupService {
 
   /** The header of a backup: what it contains, readable without the passphrase. */
   async inspect(input: { file: string }): Promise<BackupInspectResult> {
-    const file = path.resolve(parse(BackupFileInput, input).file);
+    const file = path.resolve(input.file);
     await assertBackupFile(file);
     const { header, bytes } = await readBackupHeader(file);
     return { file, bytes, header };
@@ -647,8 +637,8 @@ export class BackupService {
   }
 
   /** Restores a backup over the live database (or, as a drill, into a temporary folder only). */
-  async restore(input: unknown, options: { drill: boolean }): Promise<RestoreResult> {
-    const request = options.drill ? parse(BackupFileInput, input) : parse(BackupRestoreInput, input);
+  /** `request` was validated by dispatch: a restore (not a drill) carries `confirm: true`. */
+  async restore(request: BackupFileInput | BackupRestoreInput, options: { drill: boolean }): Promise<RestoreResult> {
     const file = path.resolve(request.file);
     await assertBackupFile(file);
     const operation = options.drill ? 'drill' : 'restore';
@@ -780,7 +770,7 @@ export class BackupService {
   }
 
   /** Restores into a temporary folder only, to prove the backup works; live data is untouched. */
-  drill(input: unknown): Promise<RestoreResult> {
+  drill(input: BackupFileInput): Promise<RestoreResult> {
     return this.restore(input, { drill: true });
   }
 

@@ -5,6 +5,9 @@
  * Deterministic for a given seed.
  */
 import type { CardTypeTotal, TransactionKind } from '../../../../shared/domain/transactions';
+import { bulkInsertTransactions } from '../../db/bulk';
+import type { Db } from '../../db/connection';
+import { listDevices } from '../../db/devices';
 import type { StoredTransaction } from '../../db/transactions';
 import { signedAmount } from './reconcile';
 
@@ -131,4 +134,43 @@ export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay
       onDayDone({ terminalId, businessDay, totals: [...totals.values()] });
     }
   }
+}
+
+export interface DemoFillRequest {
+  transactions: number;
+  /** Default: the registered terminals, else 3. */
+  terminals?: number;
+  days: number;
+  seed: number;
+}
+
+export interface DemoFillResult {
+  transactions: number;
+  created: number;
+  terminals: number;
+  registered: number;
+  days: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/**
+ * Fills a database with demo transactions ending yesterday (`poscare demo-data`). The terminals
+ * the manager registered come first: the data shows under their names.
+ */
+export function fillDemoData(db: Db, request: DemoFillRequest & { lastDay: string; capturedAt: string }): DemoFillResult {
+  const { transactions, days, seed, lastDay, capturedAt } = request;
+  const registered = listDevices(db).map((device) => ({ id: device.id, tid: device.tid || null }));
+  const terminals = request.terminals ?? (registered.length || 3);
+  const terminalIds = registered.slice(0, terminals);
+  const endOfDay: DemoDay[] = [];
+  const started = performance.now();
+  const created = bulkInsertTransactions(
+    db,
+    demoTransactions({ transactions, terminals, terminalIds, days, lastDay, seed }, (day) => endOfDay.push(day)),
+    () => endOfDay,
+    capturedAt,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { transactions, created, terminals, registered: terminalIds.length, days, seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(transactions / seconds) };
 }
