@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppCore } from '../../../electron/node/app';
 import { createHandlers } from '../../../electron/node/api/handlers';
 import { DeviceCreate } from '../../../shared/domain/devices';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
