@@ -45,6 +45,8 @@ const BAN = {
   entryPoints: globs([...folder('api', 'host', 'cli'), '**/../app'], 'Services are called by api/, host/ and cli/ through app.ts, never the other way round.'),
   outerLayers: globs([...folder('api', 'host', 'cli', 'simulator'), '**/../app'], 'This layer knows nothing of the entry points (api/, host/, cli/, app.ts) or the simulator.'),
   simulator: globs(folder('simulator'), 'The terminal simulator is a tool of the CLI and the tests.'),
+  // The terminal tools (poscare terminal, poscare zvt) talk to a terminal, not to a data folder.
+  dataServices: { patterns: [{ regex: '(^|/)services(/(?!terminals/)|$)', message: 'A CLI command reaches the data folder through the app core (cli/app-core.ts: headless createAppCore and its dispatch), never a service of its own.' }] },
 };
 
 /** The options of one no-restricted-imports entry: the union of the named bans. */
@@ -77,10 +79,8 @@ export const LAYERS = [
   { files: ['electron/node/services/**'], bans: [...NODE, 'entryPoints', 'simulator'] },
   { files: ['electron/node/host/**'], bans: [...NODE, 'db', 'protocol', 'transport', 'services', 'simulator'] },
   { files: ['electron/node/simulator/**'], bans: [...NODE, 'db', 'services', 'entryPoints'] },
-  // TODO(issue 10 item 1): the CLI still builds its own services and opens the database
-  // (cli/backup.ts, cli/transactions.ts, cli/demo-data.ts); once its commands go through the
-  // app core's dispatch, add 'db' and 'services' here. Until then it has the Node core's bans only.
-  { files: ['electron/node/cli/**'], bans: NODE },
+  // Commands that work on a data folder go through the app core (headless) and its dispatch.
+  { files: ['electron/node/cli/**'], bans: [...NODE, 'db', 'dataServices'] },
 ];
 
 export default tseslint.config(

@@ -19,7 +19,8 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  define: { __POSCARE_VERSION__: JSON.stringify(pkg.version) },
+  // The backup worker's built file (relative to the package root); without it db/backup.ts bundles the worker from sources.
+  define: { __POSCARE_VERSION__: JSON.stringify(pkg.version), __POSCARE_BACKUP_WORKER__: JSON.stringify('dist/node/backup-worker.cjs') },
 };
 
 if (only.length === 0) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
@@ -60,6 +61,21 @@ if (wants('cli')) {
       outExtension: { '.js': '.mjs' },
       format: 'esm',
       packages: 'external',
+    }),
+  );
+}
+if (wants('main') || wants('cli')) {
+  // The backup worker thread (electron/node/db/backup-worker.ts): db/backup.ts reads this file and
+  // runs it as the worker's code, in the app (dist/main) and the CLI (dist/node) alike.
+  jobs.push(
+    esbuild({
+      ...common,
+      entryPoints: [path.join(root, 'electron/node/db/backup-worker.ts')],
+      outfile: path.join(root, 'dist/node/backup-worker.cjs'),
+      format: 'cjs',
+      packages: 'external',
+      // Run from a string (eval), where a source map comment points nowhere.
+      sourcemap: false,
     }),
   );
 }

@@ -4,10 +4,11 @@
  * constructs services.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, PickFolderInput } from '../../shared/domain/app';
-import type { BackupProgress } from '../../shared/domain/backup';
+import type { BackupFileInput, BackupProgress, BackupRestoreInput } from '../../shared/domain/backup';
 import { AppError } from '../../shared/ipc/result';
 import { createDispatch, type Dispatch } from './api/dispatch';
 import { createHandlers, type Handlers } from './api/handlers';
@@ -70,6 +71,11 @@ export interface AppOptions {
   spillDir?: string;
   /** First retry of held captures after this many ms (default 5 s, doubling to 60 s). */
   captureRetryMs?: number;
+  /**
+   * A CLI command's core: the same services and dispatch, but no terminal links, no backup
+   * schedule, no update checks and no background ticks. `command` names the process in the lock file.
+   */
+  headless?: { command: string };
 }
 
 /** The spill folder of a data folder: under the OS temp folder, one per data folder. */
@@ -99,6 +105,11 @@ export function resolveDataDir(explicit?: string): string {
   return path.resolve(chosen && chosen.length > 0 ? chosen : path.join(os.homedir(), '.poscare'));
 }
 
+/** Whether a data folder holds a PosCare database (the CLI refuses to back up or export an empty folder). */
+export function databaseExists(dataDir: string): boolean {
+  return fs.existsSync(databasePath(dataDir));
+}
+
 /** How the lock file names this process to a second one. */
 export function lockCommand(mode: AppInfo['mode']): string {
   return mode === 'electron' ? 'PosCare desktop app' : 'poscare serve';
@@ -108,7 +119,7 @@ export function createAppCore(options: AppOptions): AppCore {
   const logger = options.logger ?? createLogger();
   ensureDataDir(options.dataDir);
   // One process owns a data folder: a second serve, app or writing CLI command is refused.
-  const lock = options.lock ?? acquireDataLock(options.dataDir, lockCommand(options.mode));
+  const lock = options.lock ?? acquireDataLock(options.dataDir, options.headless?.command ?? lockCommand(options.mode));
   let database: ReturnType<typeof swappableDatabase>;
   try {
     database = swappableDatabase(() => openDatabase(databasePath(options.dataDir)));
@@ -123,6 +134,8 @@ export function createAppCore(options: AppOptions): AppCore {
     const bus = options.bus ?? new EventBus();
     // The one real clock (tests pass their fake): every service that reads the time or sets a timer gets it.
     const clock = options.clock ?? systemClock;
+    // Background work (ticks, schedule, links, updates) runs in the app and serve, never in a CLI command.
+    const background = !options.headless;
     const settings = new SettingsService(db, bus);
     const devices = new DevicesService(db, bus, {
       logger,
@@ -130,7 +143,7 @@ export function createAppCore(options: AppOptions): AppCore {
       ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
       clock,
     });
-    const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
+    const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock || !background ? 0 : 15_000, logger });
     const analytics = new AnalyticsService(db, settings, clock);
     const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
     const training = new TrainingService(db, bus, settings, clock);
@@ -158,8 +171,8 @@ export function createAppCore(options: AppOptions): AppCore {
       return outcome === undefined ? undefined : outcome.stored ? 'stored' : 'held';
     });
     // The registry owns the list of terminals: it adds every active device to the manager now and on each change.
-    const links = options.terminalLinks ?? new ManagerLinks(terminals);
-    if (!options.terminalLinks) devices.attach(links);
+    const links = options.terminalLinks ?? (background ? new ManagerLinks(terminals) : undefined);
+    if (links && !options.terminalLinks) devices.attach(links);
     // A restore swaps the database under the services. The terminal links go quiet before the swap
     // (their event log belongs in the old file and its safety snapshot) and are attached again from
     // the restored device registry after it; the other services read the database on every call.
@@ -168,16 +181,18 @@ export function createAppCore(options: AppOptions): AppCore {
         for (const link of terminals.list()) await terminals.remove(link.id);
         terminals.flush();
       },
-      afterSwap: () => devices.attach(links),
+      afterSwap: () => {
+        if (links) devices.attach(links);
+      },
     });
-    backup.scheduler.start();
+    if (background) backup.scheduler.start();
     // What needs the manager: each section registers its items (attention-service.ts says how).
     // Desktop notifications here; browser mode shows the event's notices in the renderer.
     const native = options.native;
     const attention = new AttentionService(() => db, bus, {
       clock,
       logger,
-      tick: !options.clock,
+      tick: !options.clock && background,
       ...(native ? { notify: (notice) => native.notify('PosCare', attentionText(settings.get().language, notice.textKey, notice.params)) } : {}),
     });
     attention.register('devices', () => [...devices.attentionItems(), ...checks.attentionItems()], { cleared: (item) => devices.attentionCleared(item) });
@@ -195,7 +210,8 @@ export function createAppCore(options: AppOptions): AppCore {
       else if (name === 'training.changed') attention.refresh('training');
       else if (name === 'backup.restored') attention.refresh();
     });
-    const updates = options.updater
+    // Update checks are the desktop app's (a CLI command never has an updater to check with).
+    const updates = options.updater && background
       ? new UpdatesService(options.updater, bus, logger, {
           currentVersion: APP_VERSION,
           ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
@@ -291,7 +307,7 @@ export interface AppRuntime {
 export function startApp(options: AppOptions): AppRuntime {
   const logger = options.logger ?? createLogger();
   ensureDataDir(options.dataDir);
-  const lock = acquireDataLock(options.dataDir, lockCommand(options.mode));
+  const lock = acquireDataLock(options.dataDir, options.headless?.command ?? lockCommand(options.mode));
   const bus = new EventBus();
   let core: AppCore | undefined;
   let recovery: { file: string; message: string } | undefined;
@@ -303,7 +319,8 @@ export function startApp(options: AppOptions): AppRuntime {
       throw error;
     }
     recovery = { file: databasePath(options.dataDir), message: (error as Error).message };
-    logger.error('the database cannot be opened; starting in recovery', { error: recovery.message });
+    // A headless start is a CLI restore: replacing the damaged file is what it is for, no error of its own.
+    (options.headless ? logger.info : logger.error)('the database cannot be opened; starting in recovery', { error: recovery.message });
   }
   const damaged = (): never => {
     throw new AppError('database_corrupt', `The database ${recovery?.file ?? ''} is damaged; restore it from a backup`, { file: recovery?.file ?? '' });
@@ -329,8 +346,8 @@ export function startApp(options: AppOptions): AppRuntime {
         const { header, bytes } = await readBackupHeader(file);
         return { file, bytes, header };
       },
-      'backup.verify': (input: unknown) => verifyWithoutDatabase(options.dataDir, input),
-      'backup.restore': async (input: unknown) => {
+      'backup.verify': (input: BackupFileInput) => verifyWithoutDatabase(options.dataDir, input),
+      'backup.restore': async (input: BackupRestoreInput) => {
         const result = await restoreOverDamaged(options.dataDir, input, logger);
         core = createAppCore({ ...options, logger, lock, bus });
         recovery = undefined;

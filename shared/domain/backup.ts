@@ -133,6 +133,7 @@ export const DEFAULT_BACKUP_SETTINGS: BackupSettings = {
 };
 
 export const BackupSettingsUpdate = BackupSettings.partial().strict();
+export type BackupSettingsUpdate = z.input<typeof BackupSettingsUpdate>;
 
 export const BackupCreateInput = z
   .object({
@@ -141,6 +142,14 @@ export const BackupCreateInput = z
     passphrase: Passphrase.optional(),
     /** Must be true (after the warning) to write without encryption. */
     noEncryption: z.boolean().default(false),
+    /** The CLI's `--out FILE`: the backup's own name in `folder` (a plain name, never a path); else a dated name. */
+    fileName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine((name) => !/[\\/\0]/.test(name) && name !== '.' && name !== '..', { error: 'backup.fileNameInvalid' })
+      .optional(),
   })
   .strict()
   .refine((i) => i.noEncryption || i.passphrase !== undefined, { error: 'backup.passphraseRequired', path: ['passphrase'] });
@@ -154,6 +163,7 @@ export type BackupFileInput = z.input<typeof BackupFileInput>;
 export const BackupRestoreInput = z
   .object({ file: z.string().trim().min(1).max(1000), passphrase: z.string().max(1024).optional(), confirm: z.literal(true) })
   .strict();
+export type BackupRestoreInput = z.input<typeof BackupRestoreInput>;
 
 export const BackupVerifyResult = z.object({
   file: z.string(),

@@ -107,6 +107,9 @@ export const EndOfDayInput = z
 export type EndOfDayInput = z.input<typeof EndOfDayInput>;
 
 /** A search over the transaction records; `cursor` continues after the last row of a page. */
+/** Rows per search page when the query names no limit. */
+export const TRANSACTION_PAGE_SIZE = 50;
+
 export const TransactionQuery = z
   .object({
     from: BusinessDay,
@@ -117,7 +120,7 @@ export const TransactionQuery = z
     minAmountCents: z.number().int().min(0).optional(),
     maxAmountCents: z.number().int().min(0).optional(),
     receiptNumber: z.number().int().min(0).max(9_999).optional(),
-    limit: z.number().int().min(1).max(500).default(50),
+    limit: z.number().int().min(1).max(500).default(TRANSACTION_PAGE_SIZE),
     cursor: z.string().max(100).optional(),
   })
   .strict()
@@ -210,6 +213,7 @@ export const ReconciliationList = z.object({ days: z.array(ReconciliationDay), a
 export type ReconciliationList = z.infer<typeof ReconciliationList>;
 
 export const ReconciliationDayQuery = z.object({ terminalId: z.string().trim().min(1).max(64), businessDay: BusinessDay }).strict();
+export type ReconciliationDayQuery = z.input<typeof ReconciliationDayQuery>;
 
 export const CardTypeComparison = z.object({
   cardType: z.string(),

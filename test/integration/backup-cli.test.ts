@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/node/db/connection';
 import { tempDir } from '../helpers/temp';
-import { contentHash } from './backup-helpers';
+import { contentHash } from '../helpers/backup';
 
 // The built CLI, as a technician runs it (npm test builds first).
 const root = path.resolve(__dirname, '../..');

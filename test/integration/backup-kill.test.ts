@@ -25,7 +25,7 @@ import { BackupService } from '../../electron/node/services/backup/backup-servic
 import { readBackupFile } from '../../electron/node/services/backup/format';
 import { demoTransactions } from '../../electron/node/services/transactions/demo-data';
 import { tempDir } from '../helpers/temp';
-import { contentHash } from './backup-helpers';
+import { contentHash } from '../helpers/backup';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

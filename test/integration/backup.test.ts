@@ -10,7 +10,7 @@ import { MAGIC, readBackupFile } from '../../electron/node/services/backup/forma
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import type { BackupProgress } from '../../shared/domain/backup';
 import { tempDir } from '../helpers/temp';
-import { contentHash } from './backup-helpers';
+import { contentHash } from '../helpers/backup';
 
 const PASSPHRASE = 'correct horse battery';
 const quiet = createLogger({ sink: { write: () => undefined } });

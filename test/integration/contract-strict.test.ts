@@ -11,7 +11,7 @@ import { isCalendarDate, isInstant, isLocalDateTime } from '../../shared/domain/
 import { contract, METHOD_NAMES } from '../../shared/ipc/contract';
 import { tempDir } from '../helpers/temp';
 import { FakeClock } from '../helpers/clock';
-import { FakeLinks } from './devices/fakes';
+import { FakeLinks } from '../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

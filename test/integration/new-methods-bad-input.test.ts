@@ -9,7 +9,7 @@ import { silentLogger } from '../../electron/node/log/logger';
 import { METHOD_NAMES } from '../../shared/ipc/contract';
 import { tempDir } from '../helpers/temp';
 import { FakeClock } from '../helpers/clock';
-import { FakeLinks } from './devices/fakes';
+import { FakeLinks } from '../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

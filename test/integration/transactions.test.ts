@@ -14,6 +14,8 @@ import {
   dayProbeSql,
   searchSql,
 } from '../../electron/node/db/transactions';
+import { createDispatch } from '../../electron/node/api/dispatch';
+import type { Handlers } from '../../electron/node/api/handlers';
 import { createLogger } from '../../electron/node/log/logger';
 import { demoTransactions, type DemoDay } from '../../electron/node/services/transactions/demo-data';
 import { TransactionsService } from '../../electron/node/services/transactions/transactions-service';
@@ -129,14 +131,10 @@ describe('search', () => {
   });
 
   it('refuses an amount range whose lowest amount is above its highest, naming the field', async () => {
-    const refused = (() => {
-      try {
-        service.search({ from: '2026-03-01', to: '2026-03-05', minAmountCents: 5000, maxAmountCents: 100 });
-        return undefined;
-      } catch (error) {
-        return error as { code: string; details: { issues: { path: string; messageKey: string }[] } };
-      }
-    })();
+    // Input is validated once, by dispatch, before the service sees it.
+    const dispatch = createDispatch({ 'transactions.search': (input: TransactionQuery) => service.search(input) } as unknown as Handlers, logger);
+    const result = await dispatch('transactions.search', { from: '2026-03-01', to: '2026-03-05', minAmountCents: 5000, maxAmountCents: 100 });
+    const refused = result.ok ? undefined : (result.error as { code: string; details: { issues: { path: string; messageKey: string }[] } });
     expect(refused?.code).toBe('validation');
     expect(refused?.details.issues).toEqual([expect.objectContaining({ path: 'maxAmountCents', messageKey: 'transactions.amountReversed' })]);
   });

@@ -76,9 +76,9 @@ const LAYERS: Record<string, Layer> = {
   },
   'electron/node/cli/': {
     probe: 'electron/node/cli/probe.ts',
-    forbidden: ['electron', 'vue', 'serialport', 'better-sqlite3', '../../../renderer/src/main', '../../main/index'],
-    // '../services/…' and '../db/…' stay allowed until the CLI goes through dispatch (issue 10 item 1).
-    allowed: ['node:fs', '../app', '../api/dispatch', '../host/server', './main', '../services/backup/backup-service', '../db/connection'],
+    forbidden: ['electron', 'vue', 'serialport', 'better-sqlite3', '../../../renderer/src/main', '../../main/index', '../db/connection', '../db/bulk', '../services/backup/backup-service', '../services/transactions/transactions-service', '../services'],
+    // A data folder is reached through the app core; the terminal tools use the link code directly.
+    allowed: ['node:fs', '../app', '../api/dispatch', '../host/server', './main', './app-core', '../services/terminals/link', '../services/terminals/commands'],
   },
   'test/ (no layer)': {
     probe: 'test/unit/probe.ts',

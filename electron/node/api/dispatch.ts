@@ -5,26 +5,14 @@
  */
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName } from '../../../shared/ipc/contract';
-import { AppError, fail, type ApiError, type FieldIssue, type Result } from '../../../shared/ipc/result';
+import { AppError, fail, type ApiError, type Result } from '../../../shared/ipc/result';
+import { invalidInputMessage, issuesOf } from '../../../shared/ipc/validate';
 import type { Logger } from '../log/logger';
 import type { Handlers } from './handlers';
 
-const LOCALE_KEY = /^[a-z][a-zA-Z]*\.[a-zA-Z.]+$/;
-
-export function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const field: FieldIssue = { path: issue.path.map(String).join('.'), code: issue.code };
-    if (LOCALE_KEY.test(issue.message)) field.messageKey = issue.message;
-    if ('minimum' in issue && typeof issue.minimum === 'number') field.minimum = issue.minimum;
-    if ('maximum' in issue && typeof issue.maximum === 'number') field.maximum = issue.maximum;
-    return field;
-  });
-}
-
 export function validationError(error: z.ZodError): { ok: false; error: ApiError } {
   const issues = issuesOf(error);
-  const summary = issues.map((i) => `${i.path || '(input)'}: ${i.messageKey ?? i.code}`).join('; ');
-  return fail('validation', `Invalid input: ${summary}`, { issues });
+  return fail('validation', invalidInputMessage(issues), { issues });
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<Result<unknown>>;

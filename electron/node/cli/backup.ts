@@ -1,14 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/ipc/result';
-import { resolveDataDir } from '../app';
-import { swappableDatabase } from '../db/backup';
-import { databasePath, ensureDataDir, openDatabase } from '../db/connection';
-import { acquireDataLock } from '../files/data-lock';
-import { createLogger } from '../log/logger';
-import type { RestoreResult } from '../../../shared/domain/backup';
-import { BackupService, isCorruption, restoreOverDamaged } from '../services/backup/backup-service';
+import type { Dispatch } from '../api/dispatch';
+import { databaseExists, resolveDataDir } from '../app';
+import { call, withAppCore, withAppRuntime } from './app-core';
 import { CliError, printJson, type CliIo, type Command } from './command';
 
 function passphraseFrom(io: CliIo, variable: string | undefined): string | undefined {
@@ -18,57 +15,11 @@ function passphraseFrom(io: CliIo, variable: string | undefined): string | undef
   return value;
 }
 
-/** A backup service on a data folder, without the rest of the app (no terminals are started). */
-function openService(dataDir: string, command: string): { service: BackupService; close(): void } {
-  ensureDataDir(dataDir);
-  // The data folder is this command's alone while it runs: never a restore under a running serve.
-  const lock = acquireDataLock(dataDir, command);
+/** Verify, drill and list need no data folder of the user's: they work in a scratch folder. */
+async function withScratch<T>(work: (dispatch: Dispatch) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-verify-'));
   try {
-    const database = swappableDatabase(() => openDatabase(databasePath(dataDir)));
-    const service = new BackupService(database, dataDir, undefined, createLogger({ scope: 'backup', level: 'warn' }));
-    return {
-      service,
-      close() {
-        service.dispose();
-        database.close();
-        lock.release();
-      },
-    };
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-}
-
-async function withService<T>(dataDir: string, command: string, work: (service: BackupService) => Promise<T>): Promise<T> {
-  const { service, close } = openService(dataDir, command);
-  try {
-    return await work(service);
-  } finally {
-    close();
-  }
-}
-
-/** A restore over a database that cannot be opened moves the damaged file aside (kept) and restores. */
-async function restoreInto(dataDir: string, input: { file: string; passphrase: string | undefined; confirm: true }): Promise<RestoreResult> {
-  try {
-    return await withService(dataDir, 'poscare backup restore', (service) => service.restore(input, { drill: false }));
-  } catch (error) {
-    if (!isCorruption(error)) throw error;
-    const lock = acquireDataLock(dataDir, 'poscare backup restore');
-    try {
-      return await restoreOverDamaged(dataDir, input, createLogger({ scope: 'backup', level: 'warn' }));
-    } finally {
-      lock.release();
-    }
-  }
-}
-
-/** Verify and inspect need no data folder of the user's: they work in a scratch folder. */
-async function withScratch<T>(work: (service: BackupService) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'poscare-verify-'));
-  try {
-    return await withService(dir, 'poscare backup', work);
+    return await withAppCore(dir, 'poscare backup', 'backup', (core) => work(core.dispatch));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -115,27 +66,27 @@ export const backupCommand: Command = {
         if (!passphrase && !values['no-encryption']) throw new CliError('give --passphrase-env VAR, or --no-encryption to write an unencrypted backup');
         if (passphrase && values['no-encryption']) throw new CliError('--passphrase-env and --no-encryption exclude each other');
         const dataDir = resolveDataDir(values.data);
-        if (!fs.existsSync(databasePath(dataDir))) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
+        if (!databaseExists(dataDir)) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
         const out = path.resolve(values.out);
         const isFolder = fs.existsSync(out) && fs.statSync(out).isDirectory();
         if (!isFolder && fs.existsSync(out)) throw new CliError(`${out} already exists; choose another --out FILE or a folder`);
         const folder = isFolder ? out : path.dirname(out);
         // --out FILE is written under that name from the start (temp name, fsync, rename, fsync of
         // the folder): the history records the file that exists, never a name renamed away later.
-        const entry = await withService(dataDir, 'poscare backup create', (service) =>
-          service.createBackup({ folder, passphrase, noEncryption: values['no-encryption'] === true }, 'manual', isFolder ? {} : { fileName: path.basename(out) }),
+        const entry = await withAppCore(dataDir, 'poscare backup create', 'backup', (core) =>
+          call(core.dispatch, 'backup.create', { folder, passphrase, noEncryption: values['no-encryption'] === true, ...(isFolder ? {} : { fileName: path.basename(out) }) }),
         );
         printJson(io, entry);
         return 0;
       }
       case 'verify': {
         if (!file) throw new CliError('give the backup FILE to verify');
-        printJson(io, await withScratch((service) => service.verify({ file, passphrase })));
+        printJson(io, await withScratch((dispatch) => call(dispatch, 'backup.verify', { file, passphrase })));
         return 0;
       }
       case 'drill': {
         if (!file) throw new CliError('give the backup FILE to drill');
-        printJson(io, await withScratch((service) => service.drill({ file, passphrase })));
+        printJson(io, await withScratch((dispatch) => call(dispatch, 'backup.drill', { file, passphrase })));
         return 0;
       }
       case 'restore': {
@@ -143,13 +94,14 @@ export const backupCommand: Command = {
         if (!values.data) throw new CliError('--data DIR is required');
         if (!values.yes) throw new CliError('restoring replaces the data in --data DIR: add --yes to confirm');
         const dataDir = resolveDataDir(values.data);
-        printJson(io, await restoreInto(dataDir, { file, passphrase, confirm: true }));
+        // A database that cannot even be opened is set aside (kept) and replaced, as the app's recovery does.
+        printJson(io, await withAppRuntime(dataDir, 'poscare backup restore', 'backup', (dispatch) => call(dispatch, 'backup.restore', { file, passphrase, confirm: true })));
         return 0;
       }
       case 'list': {
         if (!values.dir) throw new CliError('--dir DIR is required');
         const dir = values.dir;
-        printJson(io, await withScratch((service) => service.folder({ folder: dir })));
+        printJson(io, await withScratch((dispatch) => call(dispatch, 'backup.folder', { folder: dir })));
         return 0;
       }
       default:

@@ -1,13 +1,9 @@
-import { parseArgs } from 'node:util';
-import { resolveDataDir } from '../app';
-import { databasePath } from '../db/connection';
-import { withLockedDatabase } from './locked-database';
-import { createLogger } from '../log/logger';
-import { TransactionsService } from '../services/transactions/transactions-service';
-import { CliError, printJson, type Command } from './command';
-import { AppError } from '../../../shared/ipc/result';
-import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../../../shared/ipc/result';
+import { databaseExists, resolveDataDir } from '../app';
+import { call, withAppCore } from './app-core';
+import { CliError, printJson, type Command } from './command';
 
 export const transactionsCommand: Command = {
   name: 'transactions',
@@ -39,16 +35,15 @@ Prints JSON (export: { file, rows, bytes }; reconcile: { days, anomalies }).`,
     if (!values.data) throw new CliError('--data DIR is required');
     if (!values.from || !values.to) throw new CliError('--from and --to are required (YYYY-MM-DD)');
     const dataDir = resolveDataDir(values.data);
-    if (!fs.existsSync(databasePath(dataDir))) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
+    if (!databaseExists(dataDir)) throw new AppError('not_found', `There is no PosCare database in ${dataDir}`);
     const { from, to, format, terminal } = values;
     if (sub === 'export' && format !== 'csv' && format !== 'xlsx') throw new CliError('--format must be csv or xlsx');
     if (sub === 'export' && !values.out) throw new CliError('--out FILE is required');
     // A relative --out means the technician's current folder, said explicitly (the API refuses relative paths).
     const out = path.resolve(process.cwd(), values.out ?? '');
-    return withLockedDatabase(dataDir, `poscare transactions ${sub}`, async (db) => {
-      const service = new TransactionsService(db, createLogger({ scope: 'transactions', level: 'warn' }));
-      if (sub === 'reconcile') printJson(io, await service.reconcile({ from, to, terminalId: terminal }));
-      else printJson(io, await service.export({ from, to, format: format === 'csv' ? 'csv' : 'xlsx', out, terminalId: terminal, overwrite: values.overwrite === true }));
+    return withAppCore(dataDir, `poscare transactions ${sub}`, 'transactions', async ({ dispatch }) => {
+      if (sub === 'reconcile') printJson(io, await call(dispatch, 'transactions.reconcile', { from, to, terminalId: terminal }));
+      else printJson(io, await call(dispatch, 'transactions.export', { from, to, format: format === 'csv' ? 'csv' : 'xlsx', out, terminalId: terminal, overwrite: values.overwrite === true }));
       return 0;
     });
   },

@@ -4,10 +4,15 @@
  * (PRAGMA integrity_check on a big file takes seconds), the backup history, and a connection
  * that can be closed and reopened under the services when a restore swaps the file.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackupEntry, BackupStatus, BackupTrigger } from '../../../shared/domain/backup';
 import { AppError } from '../../../shared/ipc/result';
+import { packageRoot } from '../paths';
+import type * as Esbuild from 'esbuild';
+import type { BackupWorkerAnswer, BackupWorkerData, BackupWorkerRequest, BackupWorkerTask } from './backup-worker';
 import type { Db } from './connection';
 
 /**
@@ -30,61 +35,28 @@ export interface DatabaseFacts {
   rowCounts: Record<string, number>;
 }
 
-/**
- * Runs in the worker: for each request opens the file read-only and answers integrity, schema
- * version and row counts, closing the file before it answers.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-async function snapshot({ id, source, target }) {
-  let db;
-  let answer;
-  try {
-    db = new Database(source, { readonly: true, fileMustExist: true });
-    // One step (the page count is capped at 2^31-1): the whole copy inside one read transaction.
-    const result = await db.backup(target, { progress: () => 0x7fffffff });
-    answer = { ok: true, facts: { pages: result.totalPages } };
-  } catch (error) {
-    answer = { ok: false, code: error.code || '', message: String(error.message || error) };
-  }
-  try { if (db) db.close(); } catch (error) { answer = { ok: false, code: error.code || '', message: String(error.message || error) }; }
-  parentPort.postMessage({ id, ...answer });
-}
-parentPort.on('message', (request) => {
-  if (request.type === 'snapshot') {
-    void snapshot(request);
-    return;
-  }
-  const { id, file, integrity: withIntegrity } = request;
-  let db;
-  let answer;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    // The files checked here are PosCare's own scratch copies (snapshot, restored copy), which
-    // nothing else writes or truncates while they are open, so they can be memory-mapped: the
-    // check then reads pages without a system call each. Measured on the 444 MB demo database
-    // (median of 4): integrity_check 3.49 -> 3.28 s, system time 0.5 -> 0.03 s, user time
-    // +0.2 s (a mapped page is parsed again on each fetch); a bigger page cache did not help.
-    if (withIntegrity) db.pragma('mmap_size = ' + Math.min(2 ** 31, Math.max(0, workerData.mmapLimit)));
-    const integrity = withIntegrity
-      ? db.pragma('integrity_check', { simple: false }).map((r) => r.integrity_check).join('; ')
-      : 'skipped';
-    const schemaVersion = db.pragma('user_version', { simple: true });
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
-    const rowCounts = {};
-    for (const { name } of tables) rowCounts[name] = db.prepare('SELECT count(*) AS n FROM "' + name.replace(/"/g, '""') + '"').get().n;
-    answer = { ok: true, facts: { integrity, schemaVersion, rowCounts } };
-  } catch (error) {
-    answer = { ok: false, code: error.code || '', message: String(error.message || error) };
-  }
-  // Close before answering: the caller may rename or reopen the file as soon as it hears back.
-  try { if (db) db.close(); } catch (error) { answer = { ok: false, code: error.code || '', message: String(error.message || error) }; }
-  parentPort.postMessage({ id, ...answer });
-});
-`;
+/** Set by build/build.mjs: where the build emitted backup-worker.ts, relative to the package root. */
+declare const __POSCARE_BACKUP_WORKER__: string | undefined;
 
-type WorkerAnswer = { id: number } & ({ ok: true; facts: unknown } | { ok: false; code: string; message: string });
+/**
+ * The worker's code: in the built app and CLI the file the build emitted (read, not loaded by
+ * path: the packaged app keeps dist/ inside app.asar, which only the main thread's fs reads); from
+ * sources (vitest, tsx, the tests' own bundles) backup-worker.ts bundled now with esbuild, a dev
+ * dependency that is never part of the build.
+ */
+let workerCode: string | undefined;
+function backupWorkerCode(): string {
+  if (workerCode !== undefined) return workerCode;
+  if (typeof __POSCARE_BACKUP_WORKER__ === 'string') {
+    workerCode = fs.readFileSync(path.join(packageRoot(), __POSCARE_BACKUP_WORKER__), 'utf8');
+  } else {
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+    const entry = path.join(packageRoot(), 'electron', 'node', 'db', 'backup-worker.ts');
+    const built = esbuild.buildSync({ entryPoints: [entry], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
+    workerCode = built.outputFiles[0]!.text;
+  }
+  return workerCode;
+}
 
 interface Inspector {
   worker: Worker;
@@ -98,12 +70,12 @@ let inspector: Inspector | undefined;
 function sharedInspector(): Inspector {
   if (inspector) return inspector;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, {
+  const worker = new Worker(backupWorkerCode(), {
     eval: true,
-    // Plain JavaScript: no loader hooks (tsx under tests and benches) to boot in the worker.
+    // Built JavaScript: no loader hooks (tsx under tests and benches) to boot in the worker.
     execArgv: [],
     // A 32-bit process cannot map 2 GiB; there, pages are read as before.
-    workerData: { driver, mmapLimit: process.arch === 'ia32' || process.arch === 'arm' ? 0 : 2 ** 31 },
+    workerData: { driver, mmapLimit: process.arch === 'ia32' || process.arch === 'arm' ? 0 : 2 ** 31 } satisfies BackupWorkerData,
   });
   const created: Inspector = { worker, next: 1, pending: new Map() };
   const failAll = (error: Error) => {
@@ -111,7 +83,7 @@ function sharedInspector(): Inspector {
     for (const { reject } of created.pending.values()) reject(error);
     created.pending.clear();
   };
-  worker.on('message', (message: WorkerAnswer) => {
+  worker.on('message', (message: BackupWorkerAnswer) => {
     const waiting = created.pending.get(message.id);
     if (!waiting) return;
     created.pending.delete(message.id);
@@ -133,14 +105,14 @@ export function inspectDatabaseFile(file: string, options: { integrity: boolean 
   return askInspector<DatabaseFacts>({ type: 'inspect', file, integrity: options.integrity });
 }
 
-function askInspector<T>(request: Record<string, unknown>): Promise<T> {
+function askInspector<T>(request: BackupWorkerTask): Promise<T> {
   const shared = sharedInspector();
   const id = shared.next++;
   return new Promise<T>((resolve, reject) => {
     shared.pending.set(id, { resolve: (value) => resolve(value as T), reject, snapshot: request.type === 'snapshot' });
     // Referenced while a request is pending (the caller awaits it), unreferenced when idle.
     shared.worker.ref();
-    shared.worker.postMessage({ id, ...request });
+    shared.worker.postMessage({ id, ...request } satisfies BackupWorkerRequest);
   });
 }
 

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

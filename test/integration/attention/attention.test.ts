@@ -8,7 +8,7 @@ import type { AttentionChangedEvent, AttentionItem } from '../../../shared/domai
 import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { FakeClock } from '../../helpers/clock';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -14,7 +14,7 @@ import { demoTransactions } from '../../../electron/node/services/transactions/d
 import { failureOf, type BackupProgress } from '../../../shared/domain/backup';
 import { smallFilesystem } from '../../helpers/small-filesystem';
 import { tempDir } from '../../helpers/temp';
-import { contentHash } from '../backup-helpers';
+import { contentHash } from '../../helpers/backup';
 
 const quiet = createLogger({ sink: { write: () => undefined } });
 const cleanups: (() => void)[] = [];

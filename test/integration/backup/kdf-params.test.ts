@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey, MAGIC, readBackupFile, readBackupHeader, SCRYPT_PARAMS, writeBackupFile } from '../../../electron/node/services/backup/format';
 import { BACKUP_FORMAT_VERSION } from '../../../shared/domain/backup';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const PASSPHRASE = 'correct horse battery';
 const cleanups: (() => void)[] = [];

@@ -13,7 +13,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from '../..
 import { writeBackupFile } from '../../../electron/node/services/backup/format';
 import type { Device } from '../../../shared/domain/devices';
 import type { TransactionPage } from '../../../shared/domain/transactions';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const PASSPHRASE = 'an older passphrase';
 const OLD_SCHEMA = 50;

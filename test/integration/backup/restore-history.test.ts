@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppCore } from '../../../electron/node/app';
 import { DeviceCreate } from '../../../shared/domain/devices';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const PASSPHRASE = 'correct horse battery';
 const cleanups: (() => void)[] = [];

@@ -5,7 +5,7 @@ import type { AppCore } from '../../../electron/node/app';
 import { systemClock, type Clock } from '../../../electron/node/clock';
 import { BackupScheduler } from '../../../electron/node/services/backup/scheduler';
 import type { BackupProgress } from '../../../shared/domain/backup';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2026-11-30T18:00:00');

@@ -5,7 +5,7 @@ import { DeviceCreate } from '../../../shared/domain/devices';
 import type { EventName } from '../../../shared/ipc/contract';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from './fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@ import { DeviceCreate } from '../../../shared/domain/devices';
 import en from '../../../shared/locales/en.json';
 import zhCN from '../../../shared/locales/zh-CN.json';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

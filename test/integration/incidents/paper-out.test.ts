@@ -5,7 +5,7 @@ import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { rankGuides, suggestGuide } from '../../../shared/domain/guides';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -16,7 +16,7 @@ import { PlanCreate } from '../../../shared/domain/maintenance';
 import type { Result } from '../../../shared/ipc/result';
 import { FakeClock } from '../../helpers/clock';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -11,7 +11,7 @@ import { PlanCreate, type FailureForecast } from '../../../shared/domain/mainten
 import { zonedDay } from '../../../shared/domain/time';
 import { FakeClock } from '../../helpers/clock';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

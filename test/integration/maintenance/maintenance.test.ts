@@ -6,7 +6,7 @@ import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { PlanCreate, type PlanFields } from '../../../shared/domain/maintenance';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

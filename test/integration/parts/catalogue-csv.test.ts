@@ -11,7 +11,7 @@ import type { Part } from '../../../shared/domain/parts';
 import type { Result } from '../../../shared/ipc/result';
 import { FakeClock } from '../../helpers/clock';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -7,7 +7,7 @@ import { PartFields, PartMove } from '../../../shared/domain/parts';
 import { AppError } from '../../../shared/ipc/result';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 const temp = tempDir();
 const core = createAppCore({ dataDir: temp.dir, mode: 'browser', logger: silentLogger, terminalLinks: new FakeLinks(), clock: new FakeClock(), resolveHost: () => Promise.resolve(true) });

@@ -10,7 +10,7 @@ import type { Part } from '../../../shared/domain/parts';
 import type { Result } from '../../../shared/ipc/result';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

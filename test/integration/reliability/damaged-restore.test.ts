@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startApp } from '../../../electron/node/app';
 import { createLogger } from '../../../electron/node/log/logger';
 import { tempDir } from '../../helpers/temp';
-import { contentHash } from '../backup-helpers';
+import { contentHash } from '../../helpers/backup';
 
 const root = path.resolve(__dirname, '../../..');
 const bin = path.join(root, 'bin/poscare.js');

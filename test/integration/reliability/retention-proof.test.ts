@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finishBackupEntry, insertBackupEntry } from '../../../electron/node/db/backup';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -11,7 +11,7 @@ import type { AppCore } from '../../../electron/node/app';
 import { createHandlers } from '../../../electron/node/api/handlers';
 import { DeviceCreate } from '../../../shared/domain/devices';
 import { contract } from '../../../shared/ipc/contract';
-import { backupWorkspace } from '../backup-helpers';
+import { backupWorkspace } from '../../helpers/backup';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -4,7 +4,7 @@ import { loadShippedModules } from '../../../electron/node/services/training/tra
 import { silentLogger } from '../../../electron/node/log/logger';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@ import { openDatabase } from '../../../electron/node/db/connection';
 import { silentLogger } from '../../../electron/node/log/logger';
 import { DeviceCreate } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -9,16 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BACKUP_EXTENSION,
-  BackupCreateInput,
-  BackupFileInput,
-  BackupRestoreInput,
   BackupSettings,
-  BackupSettingsUpdate,
   DEFAULT_BACKUP_SETTINGS,
   failureText,
   missedAutomaticRun,
   skipReasonOf,
+  type BackupCreateInput,
   type BackupEntry,
+  type BackupFileInput,
+  type BackupRestoreInput,
+  type BackupSettingsUpdate,
   type BackupFailureReason,
   type BackupHeader,
   type BackupInspectResult,
@@ -41,22 +41,23 @@ import {
   listBackupEntries,
   markBackupRemoved,
   readBackupHistory,
-  replaceBackupHistory,
   snapshotDatabase,
-  type BackupHistoryRow,
 } from '../../db/backup';
 import { databasePath, openDatabase, type Db } from '../../db/connection';
-import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index';
-import { domainSettings, readSettings, writeSettings, type DomainSettings } from '../../db/settings';
+import { domainSettings, readSettings, type DomainSettings } from '../../db/settings';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { APP_VERSION } from '../../version';
-import { processAlive } from '../../files/data-lock';
 import { checkWriteFile, checkWriteFolder } from '../../files/write-target';
 import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
 import { backupsToDelete } from './retention';
 import { systemClock, type Clock } from '../../clock';
 import { BackupScheduler } from './scheduler';
+import { assertBackupFile, assertSchemaKnown, BACKUP_SETTINGS_KEY, carryHistory, isCorruption, setAsideDamaged, SkipSnapshot, verifyBackupInto, type LiveHistory } from './restore';
+import { fsyncDir, removeDatabaseFiles, scratchDir, stamp, sweepPartials, sweepScratch } from './scratch';
+
+// The recovery start (app.ts) restores and verifies without a service.
+export { isCorruption, restoreOverDamaged, verifyWithoutDatabase } from './restore';
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -72,32 +73,6 @@ export interface DatabaseHandle {
 export interface RestoreHooks {
   beforeSwap(): void | Promise<void>;
   afterSwap(): void | Promise<void>;
-}
-
-/** Scratch files a backup, verify or restore names `<kind>-<pid>-<ms>.db` (see scratchDir users). */
-const SCRATCH_FILE = /^(snapshot|verify|restore)-(\d+)-\d+\.db(-journal|-wal|-shm)?$/;
-/** The temporary name a backup is written under before its rename: `.poscare-<stamp>.pcbak.partial`. */
-const PARTIAL_FILE = /^\.poscare-[0-9_-]+\.pcbak\.partial$/;
-/** A partial file untouched this long belongs to no running backup (writes touch it continuously). */
-const STALE_PARTIAL_MS = 15 * 60_000;
-/** A drill's temporary folder (`drill-XXXXXX`, no pid in the name) this old belongs to no running drill. */
-const DRILL_DIR = /^drill-[A-Za-z0-9]{6}$/;
-const STALE_DRILL_MS = 6 * 3_600_000;
-
-/**
- * Removes a scratch database and its side files: opening a WAL-mode copy read-only (the
- * integrity worker) leaves -wal and -shm behind, which would otherwise pile up per backup.
- */
-async function removeDatabaseFiles(file: string, options: { sideFilesOnly?: boolean } = {}): Promise<void> {
-  const suffixes = options.sideFilesOnly ? ['-wal', '-shm'] : ['', '-wal', '-shm', '-journal'];
-  await Promise.all(suffixes.map((suffix) => fs.promises.rm(`${file}${suffix}`, { force: true }).catch(() => undefined)));
-}
-
-/** A clear error before any work: a typo'd path or an unplugged drive, or a folder given as the file. */
-async function assertBackupFile(file: string): Promise<void> {
-  const stat = await fs.promises.stat(file).catch(() => undefined);
-  if (!stat) throw new AppError('not_found', `The file ${file} does not exist (is the drive plugged in?)`, { path: file });
-  if (!stat.isFile()) throw new AppError('not_a_backup', `${file} is not a file`, { path: file });
 }
 
 /**
@@ -121,210 +96,6 @@ function destinationError(error: unknown, folder: string): Error {
   return error;
 }
 
-/**
- * Decrypts, decompresses and hashes a backup into `copy` and checks it (integrity, row counts
- * against the header); `keep`: the copy that passed stays (a restore's candidate), else it goes.
- */
-async function verifyBackupInto(
-  file: string,
-  passphrase: string | null,
-  copy: string,
-  onProgress: (phase: 'verify' | 'integrity', fraction: number) => void,
-  keep: boolean,
-): Promise<{ header: BackupHeader; rowCounts: Record<string, number>; schemaVersion: number }> {
-  let passed = false;
-  try {
-    const header = await readBackupFile(file, passphrase, copy, (f) => onProgress('verify', f * 0.7));
-    onProgress('integrity', 0.7);
-    const facts = await inspectDatabaseFile(copy, { integrity: true });
-    if (facts.integrity !== 'ok') throw new AppError('backup_damaged', `The database in ${file} fails its integrity check: ${facts.integrity}`, { file });
-    if (JSON.stringify(facts.rowCounts) !== JSON.stringify(header.rowCounts)) {
-      throw new AppError('backup_damaged', `The row counts in ${file} do not match its header`, { file });
-    }
-    onProgress('integrity', 1);
-    passed = true;
-    return { header, rowCounts: facts.rowCounts, schemaVersion: facts.schemaVersion };
-  } finally {
-    // A candidate that passed stays for the swap; the read-only check's side files do not.
-    await removeDatabaseFiles(copy, { sideFilesOnly: passed && keep });
-  }
-}
-
-const SETTINGS_KEY = 'backup';
-
-/** Thrown inside the safety-snapshot step to skip it (the damaged file itself is kept instead). */
-class SkipSnapshot extends Error {}
-
-/** SQLite's word that a file is not a (whole) database. */
-export function isCorruption(error: unknown): boolean {
-  if (error instanceof AppError) return error.code === 'database_corrupt';
-  const code = (error as { code?: string }).code ?? '';
-  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || /malformed|not a database/i.test((error as Error).message ?? '');
-}
-
-/**
- * Moves the damaged database and its side files aside, kept (never deleted) as
- * `poscare.db.damaged-<stamp>` (+ `-wal`, `-shm`, `-journal`), and answers the kept name. Runs
- * while no connection is open.
- */
-export async function setAsideDamaged(dataDir: string): Promise<string> {
-  const live = databasePath(dataDir);
-  const at = stamp(new Date());
-  let kept = `${live}.damaged-${at}`;
-  for (let n = 2; fs.existsSync(kept); n++) kept = `${live}.damaged-${at}-${n}`;
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
-    if (fs.existsSync(`${live}${suffix}`)) await fs.promises.rename(`${live}${suffix}`, `${kept}${suffix}`);
-  }
-  await fsyncDir(dataDir);
-  return kept;
-}
-
-/**
- * Restores a backup when the live database cannot even be opened (random bytes, a truncated or
- * broken first page): the backup is verified into a candidate, the damaged files are moved aside
- * (kept, named) and the candidate takes their place. The caller owns the data folder's lock and
- * has no connection open.
- */
-export async function restoreOverDamaged(dataDir: string, input: unknown, logger: Logger): Promise<RestoreResult> {
-  const request = parse(BackupRestoreInput, input);
-  const file = path.resolve(request.file);
-  await assertBackupFile(file);
-  const { header } = await readBackupHeader(file);
-  assertSchemaKnown(header);
-  const work = path.join(dataDir, 'backup-work');
-  await fs.promises.mkdir(work, { recursive: true });
-  const candidate = path.join(work, `restore-${process.pid}-${Date.now()}.db`);
-  try {
-    const verified = await verifyBackupInto(file, request.passphrase ?? null, candidate, () => undefined, true);
-    const migrated = openDatabase(candidate);
-    const schemaVersion = migrated.pragma('user_version', { simple: true }) as number;
-    migrated.pragma('journal_mode = DELETE');
-    migrated.close();
-    carryHistory(candidate, file, verified.header, { rows: [], settings: undefined });
-    const damagedFile = await setAsideDamaged(dataDir);
-    await fs.promises.rename(candidate, databasePath(dataDir));
-    await fsyncDir(dataDir);
-    logger.info('damaged database replaced from a backup', { file, damagedFile });
-    return { file, safetySnapshot: null, schemaVersion, migratedFrom: verified.schemaVersion, rowCounts: verified.rowCounts, drill: false, damagedFile };
-  } finally {
-    await removeDatabaseFiles(candidate);
-  }
-}
-
-/** Verifies a backup without a database of its own (the recovery start): scratch copy in the data folder's backup-work. */
-export async function verifyWithoutDatabase(dataDir: string, input: unknown): Promise<BackupVerifyResult> {
-  const request = parse(BackupFileInput, input);
-  const file = path.resolve(request.file);
-  await assertBackupFile(file);
-  const started = performance.now();
-  const work = path.join(dataDir, 'backup-work');
-  await fs.promises.mkdir(work, { recursive: true });
-  const result = await verifyBackupInto(file, request.passphrase ?? null, path.join(work, `verify-${process.pid}-${Date.now()}.db`), () => undefined, false);
-  return { file, header: result.header, rowCounts: result.rowCounts, integrity: 'ok', seconds: Math.round(performance.now() - started) / 1000 };
-}
-
-function assertSchemaKnown(header: BackupHeader): void {
-  if (header.schemaVersion > LATEST_SCHEMA_VERSION) {
-    throw new AppError(
-      'backup_newer',
-      `This backup comes from a newer PosCare (schema ${header.schemaVersion}, this version knows up to ${LATEST_SCHEMA_VERSION}). Update PosCare to restore it.`,
-      { schemaVersion: header.schemaVersion, latest: LATEST_SCHEMA_VERSION },
-    );
-  }
-}
-
-interface LiveHistory {
-  rows: BackupHistoryRow[];
-  settings: unknown;
-}
-
-/**
- * The history and the backup settings describe the drive and this installation, not the data
- * in the backup: the copy inside the backup is older (it even holds the backup's own row as
- * 'running', recorded before its snapshot) and would make retention delete the very file
- * restored from and forget the backups made after it. So the live rows and settings go into
- * the candidate before the swap; rows only the backup knows (a fresh PC) are kept, and the
- * restored-from file is recorded as verified, which it just was.
- */
-function carryHistory(candidate: string, restoredFile: string, header: BackupHeader, live: LiveHistory): void {
-  const liveRows = live.rows;
-  const liveSettings = live.settings;
-  const target = openDatabase(candidate);
-  try {
-    const merged: (Omit<BackupHistoryRow, 'id'> & { id: number | null })[] = liveRows.map((r) => ({ ...r }));
-    const known = new Set(liveRows.map((r) => path.resolve(r.file)));
-    let ownRow: BackupHistoryRow | undefined;
-    for (const r of readBackupHistory(target)) {
-      if (r.status === 'running' && r.created_at === header.createdAt) {
-        ownRow = r;
-        continue;
-      }
-      if (known.has(path.resolve(r.file))) continue;
-      known.add(path.resolve(r.file));
-      const interrupted = r.status === 'running';
-      merged.push({
-        ...r,
-        id: null,
-        status: interrupted ? 'failed' : r.status,
-        error: interrupted ? 'interrupted' : r.error,
-        // The backup's rows describe a drive as it was then; only files still there count.
-        present: r.present === 1 && fs.existsSync(r.file) ? 1 : 0,
-      });
-    }
-    const restored = {
-      status: 'verified' as const,
-      error: null,
-      present: 1,
-      bytes: fs.statSync(restoredFile).size,
-      row_counts: JSON.stringify(header.rowCounts),
-    };
-    const existing = merged.find((r) => path.resolve(r.file) === restoredFile);
-    if (existing) Object.assign(existing, restored);
-    else {
-      merged.push({
-        id: null,
-        file: restoredFile,
-        created_at: header.createdAt,
-        trigger: ownRow?.trigger ?? 'manual',
-        encrypted: header.encryption ? 1 : 0,
-        seconds: ownRow?.seconds ?? null,
-        ...restored,
-      });
-    }
-    replaceBackupHistory(target, merged);
-    if (liveSettings !== undefined) writeSettings(target, { [SETTINGS_KEY]: liveSettings });
-    target.pragma('journal_mode = DELETE');
-  } finally {
-    target.close();
-  }
-}
-
-
-
-/** "2026-11-22_012347" (UTC): sorts by time, and never looks like a card number to the log masking. */
-function stamp(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 10)}_${iso.slice(11, 19).replace(/:/g, '')}`;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Makes the rename durable; Windows cannot open a folder for fsync, and does not need it.
-  if (process.platform === 'win32') return;
-  const handle = await fs.promises.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: 'custom', messageKey: i.message }));
-  throw new AppError('validation', `Invalid input: ${issues.map((i) => `${i.path}: ${i.messageKey}`).join('; ')}`, { issues });
-}
-
 export class BackupService {
   private busy = false;
   /** The passphrase of this session's last manual backup, kept in memory only, for the schedule. */
@@ -342,7 +113,7 @@ export class BackupService {
     private readonly logger: Logger,
     clock: Clock = systemClock,
   ) {
-    this.stored = domainSettings(() => this.db, SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS, () => clock.now());
+    this.stored = domainSettings(() => this.db, BACKUP_SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS, () => clock.now());
     failInterruptedBackups(handle.db);
     this.sweepScratch();
     this.scheduler = new BackupScheduler(
@@ -366,72 +137,26 @@ export class BackupService {
   }
 
   /**
-   * Removes scratch files a killed backup, verify or restore left in the data folder: only names
-   * PosCare gives, and only those of processes that are gone (or of this one while it runs
-   * nothing), so a CLI run never pulls the snapshot from under the desktop app's backup.
+   * Removes scratch files a killed backup, verify or restore left in the data folder (scratch.ts):
+   * never those of a running process, nor this one's while it runs a backup.
    */
   sweepScratch(): string[] {
-    const dir = path.join(this.dataDir, 'backup-work');
-    const removed: string[] = [];
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      return removed;
-    }
-    for (const name of names) {
-      if (DRILL_DIR.test(name)) {
-        const drill = path.join(dir, name);
-        try {
-          if (Date.now() - fs.statSync(drill).mtimeMs < STALE_DRILL_MS) continue;
-          fs.rmSync(drill, { recursive: true, force: true });
-          removed.push(name);
-        } catch (error) {
-          this.logger.warn('cannot remove a leftover drill folder', { name, error: (error as Error).message });
-        }
-        continue;
-      }
-      const match = SCRATCH_FILE.exec(name);
-      if (!match) continue;
-      const pid = Number(match[2]);
-      if (pid === process.pid ? this.busy : processAlive(pid)) continue;
-      try {
-        fs.rmSync(path.join(dir, name), { force: true });
-        removed.push(name);
-      } catch (error) {
-        this.logger.warn('cannot remove a leftover scratch file', { name, error: (error as Error).message });
-      }
-    }
-    if (removed.length > 0) this.logger.info('removed leftover backup scratch files', { count: removed.length });
-    return removed;
+    return sweepScratch(this.dataDir, this.logger, this.busy);
   }
 
   /** Removes `.poscare-*.pcbak.partial` files a killed or unplugged backup left in `folder`. */
-  async sweepPartials(folder: string): Promise<string[]> {
-    const removed: string[] = [];
-    const now = Date.now();
-    for (const name of await fs.promises.readdir(folder).catch(() => [] as string[])) {
-      if (!PARTIAL_FILE.test(name)) continue;
-      const file = path.join(folder, name);
-      try {
-        if (now - (await fs.promises.stat(file)).mtimeMs < STALE_PARTIAL_MS) continue;
-        await fs.promises.rm(file, { force: true });
-        removed.push(name);
-      } catch (error) {
-        this.logger.warn('cannot remove a leftover partial backup', { file, error: (error as Error).message });
-      }
-    }
-    return removed;
+  sweepPartials(folder: string): Promise<string[]> {
+    return sweepPartials(folder, this.logger);
   }
 
   settings(): BackupSettings {
     return this.stored.get();
   }
 
-  updateSettings(update: unknown): BackupList {
+  updateSettings(update: BackupSettingsUpdate): BackupList {
     if (this.restoring) throw new AppError('backup_busy', 'A restore is running; change the backup settings after it');
     // A drive that is not plugged in now may still be chosen; the data folder never.
-    this.stored.update(parse(BackupSettingsUpdate, update), (next) =>
+    this.stored.update(update, (next) =>
       next.folder ? { ...next, folder: checkWriteFolder(next.folder, { dataDir: this.dataDir, field: 'folder', mustExist: false }) } : next,
     );
     this.scheduler.start();
@@ -473,9 +198,7 @@ export class BackupService {
   }
 
   private scratchDir(): string {
-    const dir = path.join(this.dataDir, 'backup-work');
-    fs.mkdirSync(dir, { recursive: true });
-    return dir;
+    return scratchDir(this.dataDir);
   }
 
   /**
@@ -514,13 +237,13 @@ export class BackupService {
   }
 
   /** Writes, verifies and records one backup; applies retention in its folder. */
-  create(input: unknown): Promise<BackupEntry> {
-    return this.createBackup(input, 'manual');
+  create(input: BackupCreateInput): Promise<BackupEntry> {
+    const { fileName, ...request } = input;
+    return this.createBackup(request, 'manual', fileName === undefined ? {} : { fileName });
   }
 
   /** `options.fileName`: the CLI's `--out FILE` name, recorded as written (no rename afterwards). */
-  async createBackup(input: unknown, trigger: BackupTrigger, options: { fileName?: string } = {}): Promise<BackupEntry> {
-    const request = parse(BackupCreateInput, input);
+  async createBackup(request: Omit<BackupCreateInput, 'fileName'>, trigger: BackupTrigger, options: { fileName?: string } = {}): Promise<BackupEntry> {
     if (!request.folder && !this.settings().folder) throw new AppError('not_found', 'No backup folder is set');
     const folder = checkWriteFolder(request.folder ?? this.settings().folder, { dataDir: this.dataDir, field: 'folder' });
     // The CLI's --out FILE: a new file outside the data folder, never over an existing one.
@@ -602,8 +325,7 @@ export class BackupService {
     return verifyBackupInto(file, passphrase, keepAs ?? path.join(this.scratchDir(), `verify-${process.pid}-${Date.now()}.db`), onProgress, keepAs !== undefined);
   }
 
-  async verify(input: unknown): Promise<BackupVerifyResult> {
-    const request = parse(BackupFileInput, input);
+  async verify(request: BackupFileInput): Promise<BackupVerifyResult> {
     const file = path.resolve(request.file);
     await assertBackupFile(file);
     return this.exclusive(async () => {
@@ -623,7 +345,7 @@ export class BackupService {
 
   /** The header of a backup: what it contains, readable without the passphrase. */
   async inspect(input: { file: string }): Promise<BackupInspectResult> {
-    const file = path.resolve(parse(BackupFileInput, input).file);
+    const file = path.resolve(input.file);
     await assertBackupFile(file);
     const { header, bytes } = await readBackupHeader(file);
     return { file, bytes, header };
@@ -647,8 +369,8 @@ export class BackupService {
   }
 
   /** Restores a backup over the live database (or, as a drill, into a temporary folder only). */
-  async restore(input: unknown, options: { drill: boolean }): Promise<RestoreResult> {
-    const request = options.drill ? parse(BackupFileInput, input) : parse(BackupRestoreInput, input);
+  /** `request` was validated by dispatch: a restore (not a drill) carries `confirm: true`. */
+  async restore(request: BackupFileInput | BackupRestoreInput, options: { drill: boolean }): Promise<RestoreResult> {
     const file = path.resolve(request.file);
     await assertBackupFile(file);
     const operation = options.drill ? 'drill' : 'restore';
@@ -771,7 +493,7 @@ export class BackupService {
 
   private liveHistory(): LiveHistory {
     try {
-      return { rows: readBackupHistory(this.db), settings: readSettings(this.db).get(SETTINGS_KEY) };
+      return { rows: readBackupHistory(this.db), settings: readSettings(this.db).get(BACKUP_SETTINGS_KEY) };
     } catch (error) {
       // A damaged database: the history comes from the backup alone (only files still there count).
       this.logger.warn('the backup history of the damaged database cannot be read', { error: (error as Error).message });
@@ -780,7 +502,7 @@ export class BackupService {
   }
 
   /** Restores into a temporary folder only, to prove the backup works; live data is untouched. */
-  drill(input: unknown): Promise<RestoreResult> {
+  drill(input: BackupFileInput): Promise<RestoreResult> {
     return this.restore(input, { drill: true });
   }
 

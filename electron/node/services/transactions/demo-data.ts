@@ -4,7 +4,12 @@
  * receipt text, and an end-of-day result per terminal and day that matches the captured sums.
  * Deterministic for a given seed.
  */
+import { randomUUID } from 'node:crypto';
+import { DeviceFields } from '../../../../shared/domain/devices';
 import type { CardTypeTotal, TransactionKind } from '../../../../shared/domain/transactions';
+import { bulkInsertTransactions } from '../../db/bulk';
+import type { Db } from '../../db/connection';
+import { insertDevice, listDevices } from '../../db/devices';
 import type { StoredTransaction } from '../../db/transactions';
 import { signedAmount } from './reconcile';
 
@@ -135,4 +140,59 @@ export function* demoTransactions(options: DemoOptions, onDayDone: (day: DemoDay
       onDayDone({ terminalId, businessDay, totals: [...totals.values()] });
     }
   }
+}
+
+export interface DemoFillRequest {
+  transactions: number;
+  /** Default: the registered terminals, else 3. */
+  terminals?: number;
+  days: number;
+  seed: number;
+}
+
+export interface DemoFillResult {
+  transactions: number;
+  created: number;
+  terminals: number;
+  registered: number;
+  days: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/** The demo shop's standalone terminal, added to an empty registry: a Lakala on 4G, checked by staff. */
+const DEMO_STANDALONE = DeviceFields.parse({
+  name: '前台拉卡拉',
+  model: '拉卡拉 电签 K2',
+  vendor: '拉卡拉 Lakala',
+  tid: '52010001',
+  location: '前台',
+  connection: { type: 'none' },
+  network: '4g',
+  acquirer: '拉卡拉',
+  acquirerHotline: '95016',
+});
+
+/**
+ * Fills a database with demo transactions ending `lastDay` (yesterday in the store's timezone;
+ * `poscare demo-data`). The terminals the manager registered come first: the data shows under
+ * their names; an empty registry gets the demo shop's standalone Lakala terminal first.
+ */
+export function fillDemoData(db: Db, request: DemoFillRequest & { lastDay: string; capturedAt: string }): DemoFillResult {
+  const { transactions, days, seed, lastDay, capturedAt } = request;
+  const emptyRegistry = listDevices(db, true).length === 0;
+  if (emptyRegistry) insertDevice(db, randomUUID(), DEMO_STANDALONE, capturedAt);
+  const registered = listDevices(db).map((device) => ({ id: device.id, tid: device.tid || null }));
+  const terminals = request.terminals ?? (emptyRegistry ? 3 : registered.length || 3);
+  const terminalIds = registered.slice(0, terminals);
+  const endOfDay: DemoDay[] = [];
+  const started = performance.now();
+  const created = bulkInsertTransactions(
+    db,
+    demoTransactions({ transactions, terminals, terminalIds, days, lastDay, seed }, (day) => endOfDay.push(day)),
+    () => endOfDay,
+    capturedAt,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { transactions, created, terminals, registered: terminalIds.length, days, seconds: Number(seconds.toFixed(3)), rowsPerSecond: Math.round(transactions / seconds) };
 }

@@ -10,15 +10,16 @@ import {
   CaptureResult,
   EndOfDayInput,
   LocalDateTime,
-  ReconciliationDayQuery,
-  ReconciliationQuery,
-  TransactionExportInput,
-  TransactionQuery,
+  TRANSACTION_PAGE_SIZE,
   TransactionRecordInput,
   maskPan,
   nextDay,
   previousDay,
   type Anomaly,
+  type ReconciliationDayQuery,
+  type ReconciliationQuery,
+  type TransactionExportInput,
+  type TransactionQuery,
   type ReconciliationDayDetail,
   type ReconciliationList,
   type TransactionExportResult,
@@ -27,6 +28,7 @@ import {
   type TransactionTotals,
 } from '../../../../shared/domain/transactions';
 import { AppError } from '../../../../shared/ipc/result';
+import { validated } from '../../../../shared/ipc/validate';
 import type { Db } from '../../db/connection';
 import {
   dayTransactions,
@@ -54,8 +56,10 @@ import type { Logger } from '../../log/logger';
 import type { AttentionItem } from '../../../../shared/domain/attention';
 import { CaptureHold, type CaptureHoldOptions, type HeldCapture } from './capture-hold';
 import { collectDays, dayKey, dayNumberAnomalies, orphanAnomalies, summarizeDay, totalAnomalies, type DayFacts } from './reconcile';
+import { fillDemoData, type DemoFillRequest, type DemoFillResult } from './demo-data';
 import { writeCsv, writeXlsx } from './export';
 import { checkWriteFile } from '../../files/write-target';
+import { zonedDay } from '../../../../shared/domain/time';
 
 /** What became of a capture: stored (new or a repeat), or held because the database could not take it. */
 export type CaptureOutcome = { stored: true; id: number; created: boolean } | { stored: false; held: number };
@@ -79,13 +83,6 @@ function beforeCutoff(localDateTime: string): boolean {
 export function localDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: 'custom', messageKey: i.message }));
-  throw new AppError('validation', `Invalid input: ${issues.map((i) => `${i.path}: ${i.messageKey}`).join('; ')}`, { issues });
 }
 
 export class TransactionsService {
@@ -117,7 +114,7 @@ export class TransactionsService {
    * never answered as stored. An invalid record is refused (thrown) as by `capture`.
    */
   captureOrHold(input: TransactionRecordInput): CaptureOutcome {
-    const record = parse(TransactionRecordInput, input);
+    const record = validated(TransactionRecordInput, input);
     let result: CaptureResult;
     try {
       result = this.capture(record);
@@ -208,7 +205,7 @@ export class TransactionsService {
    * first six and last four digits before it is stored.
    */
   capture(input: TransactionRecordInput): CaptureResult {
-    const record = parse(TransactionRecordInput, input);
+    const record = validated(TransactionRecordInput, input);
     const stored: StoredTransaction = {
       ...record,
       maskedPan: maskPan(record.maskedPan),
@@ -240,8 +237,8 @@ export class TransactionsService {
    * the cut-off closes the previous day and a later one its own date. Answers that day.
    */
   captureEndOfDayRun(terminalId: string, run: EndOfDayRunInput): string {
-    const closedAt = parse(LocalDateTime, run.closedAt);
-    const totals = parse(EndOfDayInput, { terminalId, businessDay: closedAt.slice(0, 10), totals: run.totals }).totals;
+    const closedAt = validated(LocalDateTime, run.closedAt);
+    const totals = validated(EndOfDayInput, { terminalId, businessDay: closedAt.slice(0, 10), totals: run.totals }).totals;
     // An empty batch closed no sales: it belongs to the day by the clock, never to the last day with sales.
     const empty = totals.every((total) => total.count === 0);
     const previous = empty ? undefined : previousEndOfDay(this.db, terminalId, closedAt);
@@ -253,13 +250,18 @@ export class TransactionsService {
 
   /** Stores an end-of-day result; a repeat for the same terminal and day replaces the totals. */
   captureEndOfDay(terminalId: string, businessDay: string, totals: EndOfDayInput['totals']): void {
-    const input = parse(EndOfDayInput, { terminalId, businessDay, totals });
+    const input = validated(EndOfDayInput, { terminalId, businessDay, totals });
     replaceEndOfDay(this.db, input.terminalId, input.businessDay, input.totals, isoNow(this.clock));
   }
 
-  search(input: TransactionQuery): TransactionPage {
-    const query = parse(TransactionQuery, input);
-    return searchTransactions(this.db, query);
+  /** Fills the database with demo transactions ending yesterday (`poscare demo-data`). */
+  /** Demo transactions ending yesterday in the store's timezone. */
+  fillDemo(request: DemoFillRequest, timeZone: string): DemoFillResult {
+    return fillDemoData(this.db, { ...request, lastDay: zonedDay(this.clock.now() - 86_400_000, timeZone), capturedAt: isoNow(this.clock) });
+  }
+
+  search(query: TransactionQuery): TransactionPage {
+    return searchTransactions(this.db, { ...query, limit: query.limit ?? TRANSACTION_PAGE_SIZE });
   }
 
   /**
@@ -267,7 +269,7 @@ export class TransactionsService {
    * yield between days, like reconcile: a year at 10 million rows never stalls the main process.
    */
   async totals(input: TransactionQuery): Promise<TransactionTotals> {
-    const { limit: _limit, cursor: _cursor, ...query } = parse(TransactionQuery, input);
+    const { limit: _limit, cursor: _cursor, ...query } = input;
     const totals: TransactionTotals = { count: 0, netCents: 0, declined: 0 };
     for (let day = query.from; day <= query.to; day = nextDay(day)) {
       await yieldToLoop();
@@ -285,7 +287,7 @@ export class TransactionsService {
    * loop between steps: the main process never stalls for long.
    */
   async reconcile(input: ReconciliationQuery): Promise<ReconciliationList> {
-    const { list } = await this.reconcileRange(parse(ReconciliationQuery, input));
+    const { list } = await this.reconcileRange(input);
     return list;
   }
 
@@ -318,8 +320,7 @@ export class TransactionsService {
     return { list: { days: list, anomalies }, days };
   }
 
-  async reconcileDay(input: { terminalId: string; businessDay: string }): Promise<ReconciliationDayDetail> {
-    const query = parse(ReconciliationDayQuery, input);
+  async reconcileDay(query: ReconciliationDayQuery): Promise<ReconciliationDayDetail> {
     const { list, days: facts } = await this.reconcileRange({ from: query.businessDay, to: query.businessDay, terminalId: query.terminalId });
     const { days, anomalies } = list;
     const day = days[0] ?? {
@@ -343,8 +344,7 @@ export class TransactionsService {
   }
 
   /** Writes a date range to a CSV or XLSX file, yielding to the event loop between batches. */
-  async export(input: TransactionExportInput): Promise<TransactionExportResult> {
-    const query = parse(TransactionExportInput, input);
+  async export(query: TransactionExportInput): Promise<TransactionExportResult> {
     // The database's folder is the data folder: nothing but the database is written there.
     const file = checkWriteFile(query.out, { dataDir: path.dirname(this.db.name), field: 'out', overwrite: query.overwrite === true });
     const filter = { from: query.from, to: query.to, terminalId: query.terminalId || undefined };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createAppCore, type AppCore } from '../../electron/node/app';
 import { openDatabase } from '../../electron/node/db/connection';
 import { createLogger } from '../../electron/node/log/logger';
-import { tempDir } from '../helpers/temp';
+import { tempDir } from './temp';
 
 const quiet = createLogger({ sink: { write: () => undefined } });
 

@@ -1,5 +1,5 @@
-import type { CommandOutcome, LinkReport, TerminalLinks, TerminalSpec } from '../../../electron/node/services/devices/terminal-links';
-import type { GuideCommand } from '../../../shared/domain/terminals';
+import type { CommandOutcome, LinkReport, TerminalLinks, TerminalSpec } from '../../electron/node/services/devices/terminal-links';
+import type { GuideCommand } from '../../shared/domain/terminals';
 
 /** A terminal manager stand-in: records add/remove, answers commands from a script, reports links on demand. */
 export class FakeLinks implements TerminalLinks {
