@@ -55,7 +55,7 @@ export const PlanFields = z.object({
   roles: z.array(PlanRole).max(10),
   reviewIntervalMonths: z.number({ error: 'contingency.reviewIntervalInvalid' }).int({ error: 'contingency.reviewIntervalInvalid' }).min(1, { error: 'contingency.reviewIntervalInvalid' }).max(36, { error: 'contingency.reviewIntervalInvalid' }),
   /** "Terminal down" opens by itself when every counter terminal is down this many minutes; 0 = never by itself. */
-  autoOpenAfterMinutes: z.number({ error: 'contingency.autoOpenInvalid' }).int({ error: 'contingency.autoOpenInvalid' }).min(0, { error: 'contingency.autoOpenInvalid' }).max(240, { error: 'contingency.autoOpenInvalid' }),
+  autoOpenAfterMinutes: z.number({ error: 'contingency.autoOpenInvalid' }).min(0, { error: 'contingency.autoOpenInvalid' }).max(240, { error: 'contingency.autoOpenInvalid' }),
 });
 export type PlanFields = z.infer<typeof PlanFields>;
 export const PlanUpdate = PlanFields.partial().strict();
@@ -75,7 +75,7 @@ export const StoredPlan = z.object({
   customerWording: z.string().default(''),
   roles: z.array(z.object({ duty: z.string(), staffId: z.string().nullable().default(null), name: z.string().default('') })).default([]),
   reviewIntervalMonths: z.number().int().min(1).max(36).catch(6).default(6),
-  autoOpenAfterMinutes: z.number().int().min(0).max(240).catch(3).default(3),
+  autoOpenAfterMinutes: z.number().min(0).max(240).catch(3).default(3),
 });
 
 /** The plan as read: what is stored (lenient), the day it was last reviewed, when it was saved. */

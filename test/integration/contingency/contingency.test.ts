@@ -81,15 +81,24 @@ describe('the contingency plan', () => {
     expect(core.services.parts.backups().map((b) => b.deviceId)).toEqual([backup.id]);
   });
 
-  it('asks for a review once the interval has passed since the last one', async () => {
+  it('asks for a review once the interval has passed since the last one (or since the first save of a plan never reviewed)', async () => {
     const { core, clock } = await setup();
-    expect(core.services.contingency.attentionItems().map((i) => i.textKey)).toEqual(['contingency.attention.neverReviewed']);
+    const day = 24 * 60 * 60_000;
+    // The untouched template: the page says to review it; no badge or notification yet.
+    expect(core.services.contingency.view().reviewDue).toBe(true);
+    expect(core.services.contingency.attentionItems()).toEqual([]);
     core.services.contingency.save({ reviewIntervalMonths: 2 });
+    clock.time += 61 * day;
+    expect(core.services.contingency.attentionItems()).toEqual([]);
+    clock.time += day;
+    expect(core.services.contingency.attentionItems().map((i) => i.textKey)).toEqual(['contingency.attention.neverReviewed']);
     core.services.contingency.review();
     expect(core.services.contingency.attentionItems()).toEqual([]);
-    clock.time += 62 * 24 * 60 * 60_000;
-    expect(core.services.contingency.attentionItems()).toMatchObject([{ kind: 'contingency.review', textKey: 'contingency.attention.reviewDue', params: { months: 2, reviewedOn: '2026-03-02' } }]);
+    expect(core.services.contingency.view()).toMatchObject({ reviewDue: false, nextReview: '2026-07-03' });
+    clock.time += 62 * day;
+    expect(core.services.contingency.attentionItems()).toMatchObject([{ kind: 'contingency.review', textKey: 'contingency.attention.reviewDue', params: { months: 2, reviewedOn: '2026-05-03' } }]);
     expect(issues(await core.dispatch('contingency.review', { reviewedOn: '2099-01-01' }))).toEqual(['reviewedOn:contingency.reviewInFuture']);
+    expect(issues(await core.dispatch('contingency.review', { reviewedOn: '3 May' }))).toEqual(['reviewedOn:contingency.reviewDateInvalid']);
   });
 });
 

@@ -155,7 +155,9 @@ export class ContingencyService {
   attentionItems(): AttentionItem[] {
     const items: AttentionItem[] = [];
     const plan = this.plan();
-    if (reviewDue(plan.reviewedOn, plan.reviewIntervalMonths, this.today())) {
+    // Counted from the last review, or from the first save of a plan never reviewed; the untouched template asks nothing (its page does).
+    const since = plan.reviewedOn ?? (plan.updatedAt ? zonedDay(Date.parse(plan.updatedAt), this.settings.get().store.timezone) : null);
+    if (since !== null && reviewDue(since, plan.reviewIntervalMonths, this.today())) {
       items.push({
         id: `contingency.review:${plan.reviewedOn ?? 'never'}`,
         section: 'contingency',
