@@ -88,15 +88,15 @@ describe('the contingency plan', () => {
     expect(core.services.contingency.view().reviewDue).toBe(true);
     expect(core.services.contingency.attentionItems()).toEqual([]);
     core.services.contingency.save({ reviewIntervalMonths: 2 });
-    clock.time += 61 * day;
+    clock.time += 60 * day;
     expect(core.services.contingency.attentionItems()).toEqual([]);
     clock.time += day;
     expect(core.services.contingency.attentionItems().map((i) => i.textKey)).toEqual(['contingency.attention.neverReviewed']);
     core.services.contingency.review();
     expect(core.services.contingency.attentionItems()).toEqual([]);
-    expect(core.services.contingency.view()).toMatchObject({ reviewDue: false, nextReview: '2026-07-03' });
+    expect(core.services.contingency.view()).toMatchObject({ reviewDue: false, nextReview: '2026-07-02' });
     clock.time += 62 * day;
-    expect(core.services.contingency.attentionItems()).toMatchObject([{ kind: 'contingency.review', textKey: 'contingency.attention.reviewDue', params: { months: 2, reviewedOn: '2026-05-03' } }]);
+    expect(core.services.contingency.attentionItems()).toMatchObject([{ kind: 'contingency.review', textKey: 'contingency.attention.reviewDue', params: { months: 2, reviewedOn: '2026-05-02' } }]);
     expect(issues(await core.dispatch('contingency.review', { reviewedOn: '2099-01-01' }))).toEqual(['reviewedOn:contingency.reviewInFuture']);
     expect(issues(await core.dispatch('contingency.review', { reviewedOn: '3 May' }))).toEqual(['reviewedOn:contingency.reviewDateInvalid']);
   });
