@@ -4,16 +4,12 @@
  * counter terminal stops, the checklist opens by itself, is worked through, a terminal comes
  * back, the mode is closed and the outage is an incident with its duration.
  */
-import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
-import { ServeProcess } from './server';
+import { screenshots, ServeProcess } from './server';
 
 async function shot(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [[1366, 768], [1024, 700]] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: path.join('test-results', `contingency-${name}-${width}x${height}.png`) });
-  }
+  await screenshots(page, `contingency-${name}`);
   await page.setViewportSize({ width: 1366, height: 768 });
 }
 
