@@ -40,6 +40,7 @@ test.describe('contingency', () => {
   });
 
   test('fill the plan and print it on one A4 page, in zh-CN and English', async ({ page, browser }) => {
+    test.setTimeout(150_000);
     await page.goto(server.url);
     await page.getByTestId('nav-contingency').click();
     await expect(page.getByTestId('plan-review-due')).toBeVisible();
