@@ -25,6 +25,7 @@ import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { PartsService } from './services/parts/parts-service';
 import { TrainingService } from './services/training/training-service';
 import { ChecksService } from './services/checks/checks-service';
+import { ContingencyService } from './services/contingency/contingency-service';
 import { loadStarterParts } from './services/parts/starter';
 import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
@@ -148,7 +149,9 @@ export function createAppCore(options: AppOptions): AppCore {
     const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
     const training = new TrainingService(db, bus, settings, clock);
     const checks = new ChecksService(db, devices, incidents, settings, clock);
-    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts });
+    // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
+    const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
+    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds });
 
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
@@ -201,6 +204,7 @@ export function createAppCore(options: AppOptions): AppCore {
     attention.register('maintenance', () => maintenance.attentionItems());
     attention.register('parts', () => parts.attentionItems());
     attention.register('training', () => training.attentionItems());
+    attention.register('contingency', () => contingency.attentionItems());
     const stopAttention = bus.subscribe((name, payload) => {
       if (name === 'devices.changed' || name === 'devices.statusChanged') attention.refresh('devices');
       else if (name === 'backup.progress' && ['done', 'failed'].includes((payload as BackupProgress).phase)) attention.refresh('backup');
@@ -208,6 +212,7 @@ export function createAppCore(options: AppOptions): AppCore {
       else if (name === 'maintenance.changed') attention.refresh('maintenance');
       else if (name === 'parts.changed') attention.refresh('parts');
       else if (name === 'training.changed') attention.refresh('training');
+      else if (name === 'contingency.changed') attention.refresh('contingency');
       else if (name === 'backup.restored') attention.refresh();
     });
     // Update checks are the desktop app's (a CLI command never has an updater to check with).
@@ -240,6 +245,7 @@ export function createAppCore(options: AppOptions): AppCore {
       maintenance,
       parts,
       training,
+      contingency,
       analytics,
       transactions,
       backup,
@@ -272,6 +278,7 @@ export function createAppCore(options: AppOptions): AppCore {
         stopAttention();
         attention.dispose();
         analytics.dispose();
+        contingency.dispose();
         incidents.dispose();
         devices.dispose();
         settings.dispose();

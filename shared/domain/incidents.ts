@@ -221,17 +221,11 @@ export const IncidentStepRecord = z
 
 export const IncidentChangedEvent = z.object({ incident: Incident, reason: z.enum(['opened', 'updated', 'resolved']) });
 
-/** Manager's incident preferences and the "keep selling" (fallback) data. */
+/** Manager's incident preferences (the "keep selling" data lives in the contingency plan, shared/domain/contingency.ts). */
 export const IncidentSettings = z.object({
   /** Open an incident when a terminal stays fault/offline this many minutes. 0 = never. */
   autoOpenAfterMinutes: z.number().min(0).max(1440).default(5),
   autoResolveOnRecovery: z.boolean().default(true),
-  /** Backup terminals picked from the registry (device ids, in the manager's order); their live status is shown beside them. */
-  backupDeviceIds: z.array(z.string().min(1)).max(20).default([]),
-  /** Other fallbacks in the manager's words: devices not in the registry, e.g. a phone showing the QR code. */
-  backupTerminals: z.string().trim().max(1000).default(''),
-  qrProcedure: z.string().trim().max(4000).default(''),
-  emergencyContacts: z.array(z.object({ name: z.string().trim().min(1).max(100), role: z.string().trim().max(100).default(''), phone: z.string().trim().max(50).default('') })).max(20).default([]),
 });
 export type IncidentSettings = z.infer<typeof IncidentSettings>;
 export const IncidentSettingsUpdate = IncidentSettings.partial().strict();

@@ -109,8 +109,17 @@ export const METHOD_NAMES = [
   'training.assign',
   'training.unassign',
   'training.record',
+  'contingency.get',
+  'contingency.save',
+  'contingency.review',
+  'contingency.sheet',
+  'contingency.exportPdf',
+  'contingency.start',
+  'contingency.step',
+  'contingency.end',
+  'contingency.sessions',
 ] as const;
-export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed', 'parts.changed', 'training.changed'] as const;
+export const EVENT_NAMES = ['settings.changed', 'devices.changed', 'devices.statusChanged', 'devices.command', 'incidents.changed', 'backup.progress', 'backup.restored', 'terminals.linkChanged', 'terminals.event', 'updates.state', 'transactions.attention', 'attention.changed', 'maintenance.changed', 'parts.changed', 'training.changed', 'contingency.changed'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];
 

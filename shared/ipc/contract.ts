@@ -78,6 +78,7 @@ import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import * as M from '../domain/maintenance';
 import { CsvImport, CsvImportResult } from '../domain/csv';
 import * as P from '../domain/parts';
+import * as C from '../domain/contingency';
 import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffCreate, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
 
@@ -216,6 +217,20 @@ export const contract = {
   'training.assign': method(AssignmentFields, Assignment),
   'training.unassign': method(AssignmentId, z.object({})),
   'training.record': method(RecordFields, TrainingRecord),
+  // ---- contingency plan (应急预案) and "terminal down"
+  /** The plan (the seed template in the store's language until saved), whether it is due for review, the open session. */
+  'contingency.get': method(NoInput, C.PlanView),
+  /** Saves the fields given, each checked in full. */
+  'contingency.save': method(C.PlanUpdate, C.PlanView),
+  'contingency.review': method(C.ReviewInput, C.PlanView),
+  /** The plan as one A4 page (HTML with its print stylesheet). */
+  'contingency.sheet': method(z.object({ language: Language.optional() }).strict().optional().default({}), z.object({ html: z.string() })),
+  /** Desktop app only: the one-page plan as a PDF the manager saves where they choose. */
+  'contingency.exportPdf': method(z.object({ language: Language.optional() }).strict().optional().default({}), PickFolderOutput),
+  'contingency.start': method(NoInput, C.DownSession),
+  'contingency.step': method(C.SessionStep, C.DownSession),
+  'contingency.end': method(C.SessionEnd, C.DownSession),
+  'contingency.sessions': method(NoInput, z.array(C.DownSession)),
 } as const satisfies { [M in MethodName]: MethodSpec };
 
 export const events = {
@@ -249,6 +264,8 @@ export const events = {
   'parts.changed': P.Part,
   /** The roster, a training module, an assignment or a record changed. */
   'training.changed': TrainingChangedEvent,
+  /** The contingency plan was saved or reviewed, or a "terminal down" session opened (by hand or by itself), moved or closed. */
+  'contingency.changed': C.ContingencyChangedEvent,
 } as const satisfies { [E in EventName]: z.ZodType };
 
 export type Contract = typeof contract;

@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { openDatabase } from '../../electron/node/db/connection';
 import { insertSkippedBackup } from '../../electron/node/db/backup';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
-import { ServeProcess } from './server';
+import { screenshots, ServeProcess } from './server';
 import { simulatorControl as control } from '../helpers/simulator';
 
 
@@ -29,10 +29,7 @@ function notices(page: Page, phase: 'appeared' | 'cleared'): Promise<number> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [[1366, 768], [1024, 700]] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: path.join('test-results', `attention-${name}-${width}x${height}.png`) });
-  }
+  await screenshots(page, `attention-${name}`);
 }
 
 test.describe('attention', () => {

@@ -123,7 +123,7 @@ test.describe('spare parts', () => {
   test('a failed counter terminal is replaced by the ready backup from the incident', async ({ page }) => {
     const counter = await terminal('Counter 1');
     const backup = await terminal('Backup A');
-    await api('incidents.updateSettings', { backupDeviceIds: [backup.id] });
+    await api('contingency.save', { backupDeviceIds: [backup.id] });
     const incident = await api('incidents.open', { deviceId: counter.id });
     await page.goto(server.url);
     await expect(page.getByTestId('navigation')).toBeVisible();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,5 +58,13 @@ export class ServeProcess {
 
   remove(): void {
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Screenshots of the page at the two window sizes the console is checked at (1366x768, 1024x700), into test-results/<name>-<size>.png. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [[1366, 768], [1024, 700]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: path.join('test-results', `${name}-${width}x${height}.png`) });
   }
 }

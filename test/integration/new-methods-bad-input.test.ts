@@ -17,7 +17,7 @@ afterEach(() => {
   cleanups = [];
 });
 
-const NEW_METHODS = METHOD_NAMES.filter((name) => /^(maintenance|parts|staff|training|attention)\./.test(name));
+const NEW_METHODS = METHOD_NAMES.filter((name) => /^(maintenance|parts|staff|training|attention|contingency)\./.test(name));
 
 /** Inputs no method takes: wrong types at the top and inside. */
 const MALFORMED: unknown[] = [42, 'x', [], { id: 123 }, { id: null, deviceId: 7, partId: [], from: 5 }];

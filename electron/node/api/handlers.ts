@@ -133,5 +133,19 @@ export function createHandlers(services: Services): Handlers {
     'training.assign': (input) => services.training.assign(input),
     'training.unassign': (input) => (services.training.unassign(input.id), {}),
     'training.record': (input) => services.training.record(input),
+    'contingency.get': () => services.contingency.view(),
+    'contingency.save': (input) => services.contingency.save(input),
+    'contingency.review': (input) => services.contingency.review(input.reviewedOn),
+    'contingency.sheet': (input) => services.contingency.sheet(input.language),
+    'contingency.exportPdf': (input) => {
+      const native = desktopOnly(services.native, 'PDF export');
+      return native.savePdf(services.contingency.sheet(input.language).html, 'PosCare-contingency-plan.pdf', (file) =>
+        checkWriteFile(file, { dataDir: services.info().dataDir, field: 'file', overwrite: true }),
+      );
+    },
+    'contingency.start': () => services.contingency.start(),
+    'contingency.step': (input) => services.contingency.step(input.step, input.done),
+    'contingency.end': (input) => services.contingency.end(input.cardPaymentBack),
+    'contingency.sessions': () => services.contingency.sessions(),
   };
 }

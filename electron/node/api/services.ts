@@ -11,6 +11,7 @@ import type { ChecksService } from '../services/checks/checks-service';
 import type { MaintenanceService } from '../services/maintenance/maintenance-service';
 import type { PartsService } from '../services/parts/parts-service';
 import type { TrainingService } from '../services/training/training-service';
+import type { ContingencyService } from '../services/contingency/contingency-service';
 import type { IncidentsService } from '../services/incidents/incidents-service';
 import type { SettingsService } from '../services/settings/settings-service';
 import type { TerminalManager } from '../services/terminals/terminal-manager';
@@ -42,6 +43,8 @@ export interface Services {
   parts: PartsService;
   /** Staff roster and training. */
   training: TrainingService;
+  /** The contingency plan and "terminal down" mode. */
+  contingency: ContingencyService;
   analytics: AnalyticsService;
   transactions: TransactionsService;
   backup: BackupService;

@@ -4,7 +4,6 @@ import DevicesView from '../views/DevicesView.vue';
 import IncidentDetailView from '../views/IncidentDetailView.vue';
 import IncidentsView from '../views/IncidentsView.vue';
 import MaintenanceView from '../views/MaintenanceView.vue';
-import SectionEmptyView from '../views/SectionEmptyView.vue';
 import PartDetailView from '../views/PartDetailView.vue';
 import PartsView from '../views/PartsView.vue';
 import BackupView from '../views/BackupView.vue';
@@ -13,6 +12,7 @@ import TransactionsView from '../views/TransactionsView.vue';
 import TrainingCertificateView from '../views/TrainingCertificateView.vue';
 import TrainingPersonView from '../views/TrainingPersonView.vue';
 import TrainingView from '../views/TrainingView.vue';
+import ContingencyView from '../views/ContingencyView.vue';
 
 /** The sections of the console, in menu order; `nav.<name>` is the menu text. */
 export const SECTIONS = [
@@ -41,7 +41,7 @@ const routes: RouteRecordRaw[] = [
   { name: 'training', path: '/training', component: TrainingView },
   { name: 'training-person', path: '/training/people/:id', component: TrainingPersonView, props: true },
   { name: 'training-certificate', path: '/training/certificate/:id', component: TrainingCertificateView, props: true },
-  { name: 'contingency', path: '/contingency', component: SectionEmptyView, props: { section: 'contingency' } },
+  { name: 'contingency', path: '/contingency', component: ContingencyView },
   { name: 'transactions', path: '/transactions', component: TransactionsView },
   { name: 'backup', path: '/backup', component: BackupView },
   { name: 'settings', path: '/settings', component: SettingsView },

@@ -1,13 +1,10 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { Device } from '../../../shared/domain/devices';
 import { CLOSED_STATES, type EscalationPack, type FaultGuide, type Incident, type IncidentSettings, type IncidentState, type IncidentUpdate } from '../../../shared/domain/incidents';
 import type { GuideCommand } from '../../../shared/domain/terminals';
 import type { MethodInput } from '../../../shared/ipc/contract';
-import type { Overall } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
-import { useDevicesStore } from './devices';
 
 /**
  * What the incident form sends on save: the end time only with a closed state (a reopened
@@ -26,7 +23,7 @@ export function incidentFormUpdate(id: string, form: Omit<IncidentUpdate, 'id'>,
   };
 }
 
-/** Incidents, the fault guides and the "keep selling" settings. */
+/** Incidents, the fault guides and the incident preferences. */
 export const useIncidentsStore = defineStore('incidents', () => {
   const incidents = ref<Incident[]>([]);
   const guides = ref<FaultGuide[]>([]);
@@ -99,26 +96,13 @@ export const useIncidentsStore = defineStore('incidents', () => {
     return result.ok ? { path: result.value.path } : { error: result.error };
   }
 
-  /** The picked backup terminals still in the registry, each with its live overall status; `downId`, the terminal that is down, is left out. */
-  function backupsFor(downId?: string): { device: Device; overall: Overall }[] {
-    const devices = useDevicesStore();
-    return (settings.value?.backupDeviceIds ?? []).flatMap((id) => {
-      const device = devices.byId.get(id);
-      return device && id !== downId ? [{ device, overall: devices.statuses[id]?.overall ?? 'unknown' }] : [];
-    });
-  }
-
-  /** Saves the settings; backup ids of terminals archived since they were picked are dropped rather than refused. */
+  /** Saves the incident preferences (the keep-selling data is the contingency plan's, stores/contingency.ts). */
   async function saveSettings(update: Partial<IncidentSettings>): Promise<ApiError | undefined> {
-    if (update.backupDeviceIds) {
-      const devices = useDevicesStore();
-      update = { ...update, backupDeviceIds: update.backupDeviceIds.filter((id) => devices.byId.has(id)) };
-    }
     const result = await call('incidents.updateSettings', update);
     if (!result.ok) return result.error;
     settings.value = result.value;
     return undefined;
   }
 
-  return { incidents, guides, settings, loadError, subscribe, load, open, update, recordStep, runCommand, escalate, exportPdf, backupsFor, saveSettings };
+  return { incidents, guides, settings, loadError, subscribe, load, open, update, recordStep, runCommand, escalate, exportPdf, saveSettings };
 });

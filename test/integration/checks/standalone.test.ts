@@ -7,7 +7,7 @@ import type { AnalyticsSummary } from '../../../shared/domain/analytics';
 import type { EscalationPack, Incident } from '../../../shared/domain/incidents';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

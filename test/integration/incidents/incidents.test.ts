@@ -227,18 +227,4 @@ describe('incidents', () => {
     expect(edited.autoSymptoms).toBeNull();
     expect(core.services.incidents.escalate(incident!.id, 'zh-CN').text).toContain('故障现象:\nScreen flickers, then offline (link disconnected)\n');
   });
-
-  it('keep backup terminals picked from the registry beside the free-text fallbacks, refusing a terminal not in it', async () => {
-    const { core, device } = await setup();
-    const spare = await core.services.devices.create(DeviceCreate.parse({ name: 'Counter 2', connection: { type: 'tcp', host: '127.0.0.1', port: 20007 } }));
-    const saved = await core.dispatch('incidents.updateSettings', { backupDeviceIds: [spare.id, spare.id], backupTerminals: 'Phone with the QR code' });
-    expect(saved).toMatchObject({ ok: true, value: { backupDeviceIds: [spare.id], backupTerminals: 'Phone with the QR code' } });
-    const refused = await core.dispatch('incidents.updateSettings', { backupDeviceIds: [device.id, 'no-such-terminal'] });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'validation', details: { issues: [{ path: 'backupDeviceIds', messageKey: 'incidents.unknownBackupDevice' }] } } });
-    expect(core.services.incidents.settings().backupDeviceIds).toEqual([spare.id]);
-    // Settings stored before backups could be picked read as none picked.
-    core.db.prepare("UPDATE settings SET value = ? WHERE key = 'incidents'").run(JSON.stringify({ backupTerminals: 'Counter 2' }));
-    expect(core.services.incidents.settings()).toMatchObject({ backupDeviceIds: [], backupTerminals: 'Counter 2' });
-  });
 });
-

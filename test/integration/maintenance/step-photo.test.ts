@@ -6,7 +6,7 @@ import { DeviceCreate } from '../../../shared/domain/devices';
 import { PlanCreate, type OccurrenceDetail } from '../../../shared/domain/maintenance';
 import { FakeClock } from '../../helpers/clock';
 import { tempDir } from '../../helpers/temp';
-import { FakeLinks } from '../devices/fakes';
+import { FakeLinks } from '../../helpers/terminal-links';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

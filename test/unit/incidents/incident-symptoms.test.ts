@@ -20,7 +20,7 @@ vi.mock('../../../renderer/src/api/client', () => ({
       updates.push(input ?? {});
       return Promise.resolve({ ok: true, value: incident });
     }
-    if (method === 'incidents.settings') return Promise.resolve({ ok: true, value: { autoOpenAfterMinutes: 5, autoResolveOnRecovery: true, backupTerminals: '', backupDeviceIds: [], qrProcedure: '', emergencyContacts: [] } });
+    if (method === 'incidents.settings') return Promise.resolve({ ok: true, value: { autoOpenAfterMinutes: 5, autoResolveOnRecovery: true } });
     return Promise.resolve({ ok: true, value: [] });
   },
   on: () => () => undefined,

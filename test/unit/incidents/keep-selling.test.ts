@@ -9,18 +9,19 @@ import { UNKNOWN_STATUS } from '../../../shared/domain/status';
 const device = (id: string, name: string, location = ''): Device => ({ id, name, location } as unknown as Device);
 const registry = [device('down', 'Counter 1'), device('b', 'Counter 2', 'Back door'), device('c', 'Counter 3')];
 const status = (deviceId: string, overall: string) => ({ ...UNKNOWN_STATUS, deviceId, overall, since: '2026-03-02T08:00:00.000Z', updatedAt: '2026-03-02T08:00:00.000Z' });
-let settings = { autoOpenAfterMinutes: 5, autoResolveOnRecovery: true, backupDeviceIds: ['b', 'gone'], backupTerminals: 'Phone with the QR code (drawer)', qrProcedure: '', emergencyContacts: [] as unknown[] };
+const view = (plan: Record<string, unknown>) => ({ plan, reviewDue: false, nextReview: null, session: null });
+let plan: Record<string, unknown> = { backupDeviceIds: ['b', 'gone'], backupOther: 'Phone with the QR code (drawer)', qrProcedure: '', contacts: [{ kind: 'vendor', name: 'Vendor hotline', role: '', phone: '400 800 1234', other: '', hours: '', prepare: '' }] };
 const saved: Record<string, unknown>[] = [];
 const listeners = vi.hoisted(() => new Map<string, (payload: unknown) => void>());
 vi.mock('../../../renderer/src/api/client', () => ({
   call: (method: string, input?: Record<string, unknown>) => {
     if (method === 'devices.list') return Promise.resolve({ ok: true, value: registry });
     if (method === 'devices.statuses') return Promise.resolve({ ok: true, value: [status('down', 'offline'), status('b', 'ok'), status('c', 'degraded')] });
-    if (method === 'incidents.settings') return Promise.resolve({ ok: true, value: settings });
-    if (method === 'incidents.updateSettings') {
+    if (method === 'contingency.get') return Promise.resolve({ ok: true, value: view(plan) });
+    if (method === 'contingency.save') {
       saved.push(input ?? {});
-      settings = { ...settings, ...input };
-      return Promise.resolve({ ok: true, value: settings });
+      plan = { ...plan, ...input };
+      return Promise.resolve({ ok: true, value: view(plan) });
     }
     return Promise.resolve({ ok: true, value: [] });
   },
@@ -30,7 +31,7 @@ vi.mock('../../../renderer/src/api/client', () => ({
   },
 }));
 
-describe('the keep-selling panel', () => {
+describe('the keep-selling panel (reading the contingency plan)', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     saved.length = 0;
@@ -40,10 +41,10 @@ describe('the keep-selling panel', () => {
     const { i18n, setLanguage } = await import('../../../renderer/src/i18n');
     setLanguage(language);
     const { useDevicesStore } = await import('../../../renderer/src/stores/devices');
-    const { useIncidentsStore } = await import('../../../renderer/src/stores/incidents');
+    const { useContingencyStore } = await import('../../../renderer/src/stores/contingency');
     const devices = useDevicesStore();
     devices.subscribe();
-    await Promise.all([devices.load(), useIncidentsStore().load()]);
+    await Promise.all([devices.load(), useContingencyStore().load()]);
     const { default: IncidentsKeepSelling } = await import('../../../renderer/src/components/incidents/IncidentsKeepSelling.vue');
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:pathMatch(.*)*', component: { render: () => null } }] });
     const wrapper = mount(IncidentsKeepSelling, { props: { deviceId: 'down' }, global: { plugins: [i18n, router] } });
@@ -60,6 +61,7 @@ describe('the keep-selling panel', () => {
     // A terminal archived since it was picked is not offered as a fallback.
     expect(wrapper.findAll('[data-testid^=backup-device-]')).toHaveLength(1);
     expect(wrapper.get('[data-testid=backup-other]').text()).toBe('Phone with the QR code (drawer)');
+    expect(wrapper.get('[data-testid=keep-selling-contacts]').text()).toMatch(/Vendor hotline\s+400 800 1234/);
     listeners.get('devices.statusChanged')?.({ status: status('b', 'fault'), previous: 'ok', deviceName: 'Counter 2', notify: null });
     await flushPromises();
     expect(wrapper.get('[data-testid=backup-device-b]').find('[data-testid=status-fault]').text()).toBe('故障');
@@ -78,7 +80,7 @@ describe('the keep-selling panel', () => {
     await wrapper.get('[data-testid=backup-other-input]').setValue('Phone with the QR code');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
-    expect(saved.at(-1)).toMatchObject({ backupDeviceIds: ['b', 'c'], backupTerminals: 'Phone with the QR code' });
+    expect(saved.at(-1)).toMatchObject({ backupDeviceIds: ['b', 'c'], backupOther: 'Phone with the QR code' });
     expect(wrapper.get('[data-testid=backup-device-c]').text()).toContain('Counter 3');
     expect(wrapper.get('[data-testid=backup-device-c]').find('[data-testid=status-degraded]').text()).toBe('Degraded');
     // The terminal that is down is never shown as its own backup.
@@ -93,7 +95,7 @@ describe('the keep-selling panel', () => {
   });
 
   it('drops a backup archived since it was picked when the manager saves, rather than having the save refused', async () => {
-    settings = { ...settings, backupDeviceIds: ['b', 'gone'] };
+    plan = { ...plan, backupDeviceIds: ['b', 'gone'] };
     const wrapper = await render('en');
     await wrapper.get('button').trigger('click');
     await wrapper.get('form').trigger('submit');

@@ -85,12 +85,7 @@ export class IncidentsService {
   }
 
   updateSettings(update: Partial<IncidentSettings>): IncidentSettings {
-    return this.settingsStore.update(update, (next) => {
-      if (!update.backupDeviceIds) return next;
-      const unknown = update.backupDeviceIds.filter((id) => !this.devices.list().some((d) => d.id === id));
-      if (unknown.length > 0) throw new AppError('validation', `No terminal ${unknown.join(', ')} in the registry`, { issues: [{ path: 'backupDeviceIds', code: 'custom', messageKey: 'incidents.unknownBackupDevice' }], ids: unknown });
-      return { ...next, backupDeviceIds: [...new Set(update.backupDeviceIds)] };
-    });
+    return this.settingsStore.update(update);
   }
 
   guides(): FaultGuide[] {

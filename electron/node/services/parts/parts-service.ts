@@ -75,6 +75,8 @@ export interface PartsServiceOptions {
   logger: Logger;
   /** The shipped starter catalogue (resources/parts/starter.json). */
   starter: () => StarterItem[];
+  /** The backup terminals the contingency plan names (registry device ids, in its order). */
+  backupDeviceIds: () => string[];
 }
 
 export class PartsService {
@@ -407,10 +409,10 @@ export class PartsService {
       }));
   }
 
-  /** The registry devices picked as backup terminals (incidents' keep-selling list) with their state. */
+  /** The registry devices picked as backup terminals (the contingency plan's list) with their state. */
   backups(): BackupTerminal[] {
     const states = backupStates(this.db);
-    const ids = new Set(this.incidents.settings().backupDeviceIds);
+    const ids = new Set(this.options.backupDeviceIds());
     for (const [id, state] of states) if (state.state === 'in_repair') ids.add(id);
     return [...ids].map((deviceId) => states.get(deviceId) ?? { deviceId, state: 'ready' as const, replacesDeviceId: null, updatedAt: null });
   }
