@@ -23,6 +23,7 @@ import { AttentionService } from './services/attention/attention-service';
 import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { PartsService } from './services/parts/parts-service';
 import { TrainingService } from './services/training/training-service';
+import { StatementsService } from './services/statements/statements-service';
 import { loadStarterParts } from './services/parts/starter';
 import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
@@ -223,6 +224,7 @@ export function createAppCore(options: AppOptions): AppCore {
       training,
       analytics,
       transactions,
+      statements: new StatementsService(db, () => devices.list(), clock),
       backup,
       terminals,
       updates,
