@@ -315,8 +315,8 @@ export async function readLines(rows: string[][], mapping: StatementMapping): Pr
     if (row.every((c) => c.trim() === '')) continue;
     const line = r + 1;
     const dateText = cell(row, 'date');
-    // A summary row (合计/总计/Total) under the lines has no date.
-    if (!dateText && row.some((c) => /^(合计|总计|小计|total)/i.test(c.trim()))) continue;
+    // A summary row (合计/总计/Total) under the lines.
+    if (/^(合计|总计|小计|汇总|total)/i.test(row.find((c) => c.trim() !== '')?.trim() ?? '')) continue;
     count++;
     const fail = (field: StatementField, messageKey: string, value: string) => errors.push({ line, field, messageKey, value: value.slice(0, 60) });
     const occurredAt = parseDateTime(dateText, cell(row, 'time'));
