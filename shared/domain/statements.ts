@@ -122,7 +122,8 @@ const Day = calendarDate('statements.invalidDay');
 export const StatementFindingsQuery = z
   .object({ from: Day, to: Day, acquirer: z.string().trim().max(60).optional() })
   .strict()
-  .refine((q) => q.from <= q.to, { error: 'statements.rangeReversed', path: ['to'] });
+  .refine((q) => q.from <= q.to, { error: 'statements.rangeReversed', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 92 * 86_400_000, { error: 'transactions.rangeTooLong', path: ['to'] });
 
 export const StatementImportRecord = z.object({ id: z.number().int(), acquirer: z.string(), fileName: z.string(), importedAt: z.string(), rows: z.number().int(), added: z.number().int(), from: z.string().nullable(), to: z.string().nullable() });
 export const StatementFindings = z.object({ findings: z.array(StatementFinding), imports: z.array(StatementImportRecord), truncated: z.boolean() });

@@ -88,14 +88,15 @@ export interface StoredLine {
   status: LineStatus;
 }
 
-export function linesBetween(db: Db, from: string, to: string, acquirer?: string): StoredLine[] {
+/** The statement lines of one business day, in file order. */
+export function linesOfDay(db: Db, day: string, acquirer?: string): StoredLine[] {
   return db
     .prepare(
       `SELECT acquirer, base_key AS baseKey, copy, line, terminal, occurred_at AS occurredAt, business_day AS businessDay, amount_cents AS amountCents,
               fee_cents AS feeCents, reference, status
-       FROM statement_lines WHERE business_day BETWEEN ? AND ? AND (? IS NULL OR acquirer = ?) ORDER BY occurred_at, id`,
+       FROM statement_lines WHERE business_day = ? AND (? IS NULL OR acquirer = ?) ORDER BY id`,
     )
-    .all(from, to, acquirer ?? null, acquirer ?? null) as StoredLine[];
+    .all(day, acquirer ?? null, acquirer ?? null) as StoredLine[];
 }
 
 export function listImports(db: Db, limit = 20): ImportRow[] {

@@ -27,7 +27,7 @@ export interface StatementLine {
   baseKey: string;
 }
 
-const STEP_ROWS = 5_000;
+const STEP_ROWS = 2_000;
 
 export class StatementFileError extends Error {
   constructor(readonly messageKey: string, message: string) {
@@ -62,10 +62,10 @@ export async function parseCsv(text: string): Promise<string[][]> {
   let row: string[] = [];
   let cell = '';
   let quoted = false;
-  let nextYield = 1 << 20;
+  let nextYield = 1 << 18;
   for (let i = 0; i < text.length; i++) {
     if (i >= nextYield) {
-      nextYield += 1 << 20;
+      nextYield += 1 << 18;
       await yieldToLoop();
     }
     const c = text[i];

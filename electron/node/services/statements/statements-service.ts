@@ -28,13 +28,14 @@ import {
   importOfHash,
   insertImport,
   insertLines,
-  linesBetween,
+  linesOfDay,
   listImports,
   listMappings,
   saveMapping,
   setImportAdded,
   upsertHandTotal,
   type NewLine,
+  type StoredLine,
 } from '../../db/statements';
 import { statementFindings } from './findings';
 import { findHeader, guessColumns, readLines, readStatementRows, StatementFileError } from './parse';
@@ -42,7 +43,7 @@ import { findHeader, guessColumns, readLines, readStatementRows, StatementFileEr
 /** Errors listed back to the manager (the count says how many there are in all). */
 const MAX_ERRORS_SHOWN = 200;
 const MAX_FINDINGS = 5_000;
-const INSERT_STEP = 5_000;
+const INSERT_STEP = 2_000;
 
 /**
  * Whether end-of-day totals may be entered by hand for a device, and its statement lines are
@@ -110,11 +111,12 @@ export class StatementsService {
   }
 
   async import(input: StatementImportInput & { mapping: StatementMapping; importGoodLines: boolean }): Promise<StatementImportResult> {
+    const empty = { importId: null, rows: 0, added: 0, known: 0, from: null, to: null };
+    // A file seen before is known by its hash, before any of it is read.
+    const existing = importOfHash(this.db, createHash('sha256').update(Buffer.from(input.dataBase64, 'base64')).digest('hex'));
+    if (existing !== null) return { ...empty, status: 'already_imported', importId: existing, errors: [], errorCount: 0 };
     const { rows, hash } = await this.rows(input.fileName, input.dataBase64);
     const mapping = input.mapping;
-    const empty = { importId: null, rows: 0, added: 0, known: 0, from: null, to: null };
-    const existing = importOfHash(this.db, hash);
-    if (existing !== null) return { ...empty, status: 'already_imported', importId: existing, errors: [], errorCount: 0 };
     const read = await readLines(rows, mapping);
     if (read.errors.some((e) => e.line === 0)) {
       const other = this.otherAcquirer(rows, mapping);
@@ -137,6 +139,7 @@ export class StatementsService {
     const from = days[0] ?? null;
     const to = days.at(-1) ?? null;
     // One import row first (the hash makes a second concurrent import of the file fail here), then the lines in steps.
+    if (importOfHash(this.db, hash) !== null) return { ...empty, status: 'already_imported', importId: importOfHash(this.db, hash), errors: [], errorCount: 0 };
     const importId = insertImport(this.db, { hash, acquirer: mapping.acquirer, fileName: input.fileName, importedAt: isoNow(this.clock), rows: read.rows, from, to });
     let added = 0;
     for (let i = 0; i < lines.length; i += INSERT_STEP) {
@@ -147,8 +150,13 @@ export class StatementsService {
     return { status: 'imported', importId, rows: read.rows, added, known: lines.length - added, errors, errorCount: read.errors.length, from, to };
   }
 
-  findings(query: { from: string; to: string; acquirer?: string | undefined }): StatementFindings {
-    const lines = linesBetween(this.db, query.from, query.to, query.acquirer || undefined);
+  async findings(query: { from: string; to: string; acquirer?: string | undefined }): Promise<StatementFindings> {
+    const lines: StoredLine[] = [];
+    // A day at a time, giving other requests their turn between days (a month may hold 100k lines).
+    for (let day = query.from; day <= query.to; day = nextDay(day)) {
+      lines.push(...linesOfDay(this.db, day, query.acquirer || undefined));
+      await yieldToLoop();
+    }
     const devices = this.devices();
     const byKey = new Map<string, Device>();
     // A statement names a terminal by its TID; PosCare's id or name also do.
