@@ -95,11 +95,10 @@ test.describe('exporting transactions', () => {
       await server.start();
       await page.goto(server.url);
       await page.getByTestId('nav-transactions').click();
-      const range = await page.evaluate(() => {
-        const pad = (n: number) => String(n).padStart(2, '0');
-        const day = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-        return [day(new Date(Date.now() - 6 * 86_400_000)), day(new Date())];
-      });
+      // The default range ends on the store's day (its time zone), not the test machine's: read it from the page.
+      const dates = page.locator('.el-date-editor input');
+      await expect(dates.first()).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+      const range = [await dates.nth(0).inputValue(), await dates.nth(1).inputValue()];
       const existing = path.join(folder, `transactions-${range[0]}-${range[1]}.xlsx`);
       fs.writeFileSync(existing, 'the manager\'s own file');
       await page.getByTestId('transactions-export-folder').fill(folder);
