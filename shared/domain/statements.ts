@@ -72,6 +72,24 @@ export type StatementPreview = z.infer<typeof StatementPreview>;
 /** Failed, cancelled or reversed lines move no money; refunds move it back. */
 export type LineStatus = 'settled' | 'refund' | 'failed';
 
+/** One statement line as read through the mapping. */
+export interface StatementLine {
+  /** Row number in the file, 1-based. */
+  line: number;
+  terminal: string;
+  /** Local time "YYYY-MM-DDTHH:mm:ss" (00:00:00 when the statement gives the date only). */
+  occurredAt: string;
+  businessDay: string;
+  /** Signed: a refund is negative. */
+  amountCents: number;
+  feeCents: number | null;
+  payType: string;
+  reference: string;
+  status: LineStatus;
+  /** What makes a line the same line in another download of the statement. */
+  baseKey: string;
+}
+
 export const FINDING_KINDS = ['settled_not_captured', 'captured_not_settled', 'amount_mismatch', 'fee_above_rate', 'duplicate'] as const;
 export const FindingKind = z.enum(FINDING_KINDS);
 export type FindingKind = z.infer<typeof FindingKind>;

@@ -1,5 +1,5 @@
 /** SQL of acquirer statements: remembered mappings, imports, statement lines, hand-entered day totals. */
-import type { HandDayTotal, LineStatus, StatementMapping } from '../../../shared/domain/statements';
+import type { HandDayTotal, StatementLine, StatementMapping } from '../../../shared/domain/statements';
 import type { Db } from './connection';
 
 export function getMapping(db: Db, acquirer: string): StatementMapping | null {
@@ -20,19 +20,8 @@ export function saveMapping(db: Db, mapping: StatementMapping, now: string): voi
   );
 }
 
-export interface NewLine {
-  baseKey: string;
-  copy: number;
-  line: number;
-  terminal: string;
-  occurredAt: string;
-  businessDay: string;
-  amountCents: number;
-  feeCents: number | null;
-  payType: string;
-  reference: string;
-  status: LineStatus;
-}
+/** A line to store: the line as read, and which copy of it in its file (1 unless the acquirer listed it twice). */
+export type NewLine = StatementLine & { copy: number };
 
 export function importOfHash(db: Db, hash: string): number | null {
   const row = db.prepare('SELECT id FROM statement_imports WHERE file_hash = ?').get(hash) as { id: number } | undefined;
@@ -74,19 +63,7 @@ export function insertLines(db: Db, importId: number, acquirer: string, lines: N
   return added;
 }
 
-export interface StoredLine {
-  acquirer: string;
-  baseKey: string;
-  copy: number;
-  line: number;
-  terminal: string;
-  occurredAt: string;
-  businessDay: string;
-  amountCents: number;
-  feeCents: number | null;
-  reference: string;
-  status: LineStatus;
-}
+export type StoredLine = Omit<NewLine, 'payType'> & { acquirer: string };
 
 /** The statement lines of one business day, in file order. */
 export function linesOfDay(db: Db, day: string, acquirer?: string): StoredLine[] {

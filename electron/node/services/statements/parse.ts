@@ -6,26 +6,9 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { STATEMENT_FIELDS, type LineStatus, type StatementField, type StatementLineError, type StatementMapping } from '../../../../shared/domain/statements';
+import { STATEMENT_FIELDS, type LineStatus, type StatementField, type StatementLine, type StatementLineError, type StatementMapping } from '../../../../shared/domain/statements';
 
 export type StatementEncoding = 'utf-8' | 'gb18030' | 'xlsx';
-
-export interface StatementLine {
-  /** Row number in the file, 1-based. */
-  line: number;
-  terminal: string;
-  /** Local time "YYYY-MM-DDTHH:mm:ss" (00:00:00 when the statement gives the date only). */
-  occurredAt: string;
-  businessDay: string;
-  /** Signed: a refund is negative. */
-  amountCents: number;
-  feeCents: number | null;
-  payType: string;
-  reference: string;
-  status: LineStatus;
-  /** What makes a line the same line in another download of the statement. */
-  baseKey: string;
-}
 
 const STEP_ROWS = 2_000;
 
