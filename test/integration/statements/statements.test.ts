@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../electron/node/app';
 import { silentLogger } from '../../../electron/node/log/logger';
 import type { StatementFinding, StatementImportResult, StatementMappingInput } from '../../../shared/domain/statements';
+import { METHOD_NAMES } from '../../../shared/ipc/contract';
 import { FakeClock } from '../../helpers/clock';
 import { b64, csvText, encodeGb18030, xlsxBytes } from '../../helpers/statements';
 import { tempDir } from '../../helpers/temp';
@@ -187,6 +188,20 @@ describe('acquirer statements', () => {
     const notAFile = await core.dispatch('statements.import', { fileName: 'g.pdf', dataBase64: 'AAAA', mapping: LAKALA });
     expect(notAFile.ok ? null : notAFile.error.code).toBe('validation');
     expect(lineCount(core)).toBe(before);
+  });
+
+  it('refuses malformed input to every statements method with a validation error, never an internal one', async () => {
+    const { core } = await shop();
+    const wrong: string[] = [];
+    for (const method of METHOD_NAMES.filter((m) => m.startsWith('statements.'))) {
+      for (const input of [42, 'x', [], { from: '2026-02-30', to: '2026-01-01' }, { fileName: 'a.csv', dataBase64: '', mapping: { acquirer: '', columns: {} } }, { deviceId: '', businessDay: '2026-13-01', count: -1, amountCents: 1.5 }]) {
+        const result = await core.dispatch(method, input);
+        if (result.ok || result.error.code !== 'validation') wrong.push(`${method} ${JSON.stringify(input)} -> ${result.ok ? 'ok' : result.error.code}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    const tooLong = await core.dispatch('statements.findings', { from: '2026-01-01', to: '2026-12-31' });
+    expect(tooLong.ok ? null : tooLong.error.details?.issues?.[0]?.messageKey).toBe('transactions.rangeTooLong');
   });
 
   it('refuses a hand total for an unknown device', async () => {
