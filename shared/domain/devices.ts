@@ -33,7 +33,8 @@ export type DeviceConnection = z.infer<typeof DeviceConnection>;
 /** The largest photo file the form accepts (bytes); its data: URL stays under the schema's limit. */
 export const PHOTO_MAX_BYTES = 1_000_000;
 export const PHOTO_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
-const Photo = z
+/** A photo as a data: URL (PNG, JPEG or WebP), under the size limit: device photos and maintenance step photos. */
+export const PhotoDataUrl = z
   .string()
   .max(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 100, { error: 'devices.photoTooLarge' })
   .regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, { error: 'devices.invalidPhoto' });
@@ -58,7 +59,7 @@ const DeviceFieldsBase = z.object({
   supportContact: Text(200),
   notes: Text(2000),
   /** A small photo as a data: URL, optional. */
-  photo: Photo.nullable().optional().transform((v) => v ?? null),
+  photo: PhotoDataUrl.nullable().optional().transform((v) => v ?? null),
   terminalPassword: TerminalPassword.optional().transform((v) => v ?? ''),
   profileId: ProfileId.optional().transform((v) => v ?? DEFAULT_VENDOR_PROFILE),
 });
@@ -88,7 +89,7 @@ export const DeviceCreate = DeviceFields;
 /** An update without `photo` keeps the stored photo (`photo: null` removes it); without `terminalPassword` or `profileId`, the stored one. */
 export const DeviceUpdate = DeviceFieldsBase.extend({
   id: z.string().min(1),
-  photo: Photo.nullable().optional(),
+  photo: PhotoDataUrl.nullable().optional(),
   terminalPassword: TerminalPassword.optional(),
   profileId: ProfileId.optional(),
 }).strict().superRefine(checkDates);

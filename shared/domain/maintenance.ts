@@ -8,6 +8,7 @@
  * can move an occurrence to another day.
  */
 import { z } from 'zod';
+import { PhotoDataUrl } from './devices';
 import type { GuideCommand } from './terminals';
 
 export const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'maintenance.invalidDate' });
@@ -101,6 +102,8 @@ export const StepResult = z.object({
   /** What the terminal answered to a terminal-driven step ("not reachable" when offline). */
   result: z.string().max(4000).nullable(),
   incidentId: z.string().nullable(),
+  /** A photo of what was found (a data: URL), optional; absent in records made before photos. */
+  photo: z.string().nullable().optional(),
 });
 export type StepResult = z.infer<typeof StepResult>;
 
@@ -156,6 +159,8 @@ export const StepInput = OccurrenceRef.extend({
   answer: StepAnswer,
   note: z.string().trim().max(2000).default(''),
 }).strict();
+/** A photo for one checklist step of an open occurrence; null removes it. */
+export const StepPhotoInput = OccurrenceRef.extend({ index: z.number().int().min(0), photo: PhotoDataUrl.nullable() }).strict();
 export const RunStepInput = OccurrenceRef.extend({ index: z.number().int().min(0) }).strict();
 export const StepIncidentInput = OccurrenceRef.extend({ index: z.number().int().min(0) }).strict();
 export const CompleteInput = OccurrenceRef.extend({

@@ -76,6 +76,7 @@ export const METHOD_NAMES = [
   'maintenance.move',
   'maintenance.skip',
   'maintenance.answerStep',
+  'maintenance.stepPhoto',
   'maintenance.runStep',
   'maintenance.openIncident',
   'maintenance.complete',

@@ -181,6 +181,7 @@ export const contract = {
   'maintenance.move': method(M.MoveInput, M.OccurrenceDetail),
   'maintenance.skip': method(M.SkipInput, M.OccurrenceDetail),
   'maintenance.answerStep': method(M.StepInput, M.OccurrenceDetail),
+  'maintenance.stepPhoto': method(M.StepPhotoInput, M.OccurrenceDetail),
   'maintenance.runStep': method(M.RunStepInput, M.OccurrenceDetail),
   /** Opens an incident for the occurrence's device from a step answered "problem". */
   'maintenance.openIncident': method(M.StepIncidentInput, z.object({ detail: M.OccurrenceDetail, incident: Incident })),

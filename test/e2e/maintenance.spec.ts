@@ -81,8 +81,14 @@ test.describe('maintenance calendar', () => {
     await expect(page.getByTestId('maintenance-result-1')).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: 'test-results/maintenance-occurrence-zh.png' });
 
-    // A problem step opens an incident for that terminal.
+    // A problem step opens an incident for that terminal, with a photo of what was found.
     await page.getByTestId('maintenance-answer-4-problem').click();
+    await page.getByTestId('maintenance-photo-4-input').setInputFiles({
+      name: 'cable.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+    });
+    await expect(page.getByTestId('maintenance-photo-4-image')).toBeVisible();
     await page.getByTestId('maintenance-incident-4').click();
     await expect(page.getByTestId('maintenance-incident-link-4')).toBeVisible();
     const incidents = (await api('incidents.list', { openOnly: true })) as { deviceId: string; symptoms: string }[];
@@ -122,6 +128,12 @@ test.describe('maintenance calendar', () => {
     try {
       await page.goto(server.url);
       await page.getByTestId('nav-maintenance').click();
+      // The plan started in January: the occurrences since are past due, and the menu says how many.
+      const attention = (await api('maintenance.attention', {})) as { kind: string; count: number }[];
+      const overdue = attention.find((item) => item.kind === 'maintenance.overdue')!.count;
+      expect(overdue).toBeGreaterThan(0);
+      await expect(page.getByTestId('nav-badge-maintenance')).toHaveText(String(attention.reduce((sum, item) => sum + item.count, 0)));
+      await expect(page.getByTestId('maintenance-overdue-count')).toContainText(String(overdue));
       await page.getByTestId('maintenance-export-open').click();
       await field(page, 'maintenance-export-folder').fill(folder);
       await page.getByTestId('maintenance-export-ics').click();

@@ -100,6 +100,7 @@ export function createHandlers(services: Services): Handlers {
     'maintenance.move': ({ to, ...ref }) => services.maintenance.move(ref, to),
     'maintenance.skip': ({ reason, ...ref }) => services.maintenance.skip(ref, reason),
     'maintenance.answerStep': ({ index, answer, note, ...ref }) => services.maintenance.answerStep(ref, index, answer, note),
+    'maintenance.stepPhoto': ({ index, photo, ...ref }) => services.maintenance.stepPhoto(ref, index, photo),
     'maintenance.runStep': ({ index, ...ref }) => services.maintenance.runStep(ref, index),
     'maintenance.openIncident': ({ index, ...ref }) => services.maintenance.openIncident(ref, index),
     'maintenance.complete': ({ doneBy, minutesSpent, partsUsed, ...ref }) => services.maintenance.complete(ref, { doneBy, minutesSpent, partsUsed }),

@@ -102,6 +102,7 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
   const move = (ref: OccurrenceRef, to: string) => change(act('maintenance.move', { ...ref, to }));
   const skip = (ref: OccurrenceRef, reason: string) => change(act('maintenance.skip', { ...ref, reason }));
   const answer = (ref: OccurrenceRef, index: number, value: 'ok' | 'problem' | 'na', note: string) => change(act('maintenance.answerStep', { ...ref, index, answer: value, note }));
+  const stepPhoto = (ref: OccurrenceRef, index: number, photo: string | null) => change(act('maintenance.stepPhoto', { ...ref, index, photo }));
   const runStep = (ref: OccurrenceRef, index: number) => change(act('maintenance.runStep', { ...ref, index }));
   const complete = (ref: OccurrenceRef, done: { doneBy: string; minutesSpent: number; partsUsed: string }) => change(act('maintenance.complete', { ...ref, ...done }));
 
@@ -129,5 +130,5 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     return attention.value.find((a) => a.kind === kind)?.count ?? 0;
   }
 
-  return { forecast, inspectEarlier, plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident, exportCalendar, exportDone };
+  return { forecast, inspectEarlier, plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, stepPhoto, runStep, complete, openIncident, exportCalendar, exportDone };
 });

@@ -341,6 +341,15 @@ export class MaintenanceService {
     return this.save(plan, { ...record, steps });
   }
 
+  /** Attaches (or with null removes) a photo of what was found at one step of an open occurrence. */
+  stepPhoto(ref: OccurrenceRef, index: number, photo: string | null): OccurrenceDetail {
+    const { plan, record } = this.recordOf(ref);
+    this.stepOf(plan, index);
+    this.openOnly(record);
+    const steps = record.steps.map((s) => (s.index === index ? { ...s, photo } : s));
+    return this.save(plan, { ...record, steps });
+  }
+
   /** Runs a terminal-driven step on the occurrence's device; an offline terminal records "not reachable". */
   async runStep(ref: OccurrenceRef, index: number): Promise<OccurrenceDetail> {
     const { plan, record } = this.recordOf(ref);

@@ -1,0 +1,23 @@
+/**
+ * A photo file the manager picked, as the data: URL the core stores: PNG, JPEG or WebP under the
+ * size limit (shared/domain/devices PHOTO_*), or the locale key of why not.
+ */
+import { PHOTO_MAX_BYTES, PHOTO_TYPES } from '../../../../shared/domain/devices';
+
+export const PHOTO_ACCEPT = PHOTO_TYPES.join(',');
+
+export async function readPhotoFile(file: File): Promise<{ photo: string } | { errorKey: string }> {
+  if (!(PHOTO_TYPES as readonly string[]).includes(file.type)) return { errorKey: 'devices.invalidPhoto' };
+  if (file.size > PHOTO_MAX_BYTES) return { errorKey: 'devices.photoTooLarge' };
+  try {
+    const photo = await new Promise<string>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+      reader.readAsDataURL(file);
+    });
+    return { photo };
+  } catch {
+    return { errorKey: 'devices.invalidPhoto' };
+  }
+}
