@@ -26,6 +26,7 @@ import { PartsService } from './services/parts/parts-service';
 import { TrainingService } from './services/training/training-service';
 import { ChecksService } from './services/checks/checks-service';
 import { ContingencyService } from './services/contingency/contingency-service';
+import { StatementsService } from './services/statements/statements-service';
 import { loadStarterParts } from './services/parts/starter';
 import { attentionText } from './services/attention/texts';
 import { systemClock, type Clock } from './clock';
@@ -248,6 +249,7 @@ export function createAppCore(options: AppOptions): AppCore {
       contingency,
       analytics,
       transactions,
+      statements: new StatementsService(db, () => devices.list(), clock),
       backup,
       terminals,
       updates,

@@ -63,6 +63,7 @@ import {
   TransactionTotals,
   TransactionQuery,
 } from '../domain/transactions';
+import * as S from '../domain/statements';
 import {
   AbortTerminalCommand,
   GuideCommand,
@@ -143,6 +144,12 @@ export const contract = {
   'transactions.export': method(TransactionExportInput, TransactionExportResult),
   /** What the transactions section needs the manager to see: captures held because the database could not take them. */
   'transactions.attention': method(NoInput, z.array(AttentionItem)),
+  /** Acquirer statements: read a file (header, remembered or guessed mapping), import it, reconcile it; hand-entered day totals. */
+  'statements.preview': method(S.StatementPreviewInput, S.StatementPreview),
+  'statements.import': method(S.StatementImportInput, S.StatementImportResult),
+  'statements.findings': method(S.StatementFindingsQuery, S.StatementFindings),
+  'statements.saveHandTotal': method(S.HandDayTotal, S.HandDayTotalRecord),
+  'statements.handTotals': method(S.HandDayTotalsQuery, z.array(S.HandDayTotalRecord)),
   'backup.list': method(NoInput, BackupList),
   'backup.updateSettings': method(BackupSettingsUpdate, BackupList),
   'backup.create': method(BackupCreateInput, BackupEntry),

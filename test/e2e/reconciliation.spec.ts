@@ -45,7 +45,7 @@ test.describe('reconciliation', () => {
     await page.keyboard.press('Escape');
     await expect(receipt).toBeHidden();
 
-    await page.getByRole('tab', { name: '对账' }).click();
+    await page.getByRole('tab', { name: '对账', exact: true }).click();
     const anomalies = page.getByTestId('anomalies');
     await expect(anomalies).toContainText('2号收银台');
     // The day view lists the day's transactions, each with its receipt.

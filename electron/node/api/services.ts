@@ -16,6 +16,7 @@ import type { IncidentsService } from '../services/incidents/incidents-service';
 import type { SettingsService } from '../services/settings/settings-service';
 import type { TerminalManager } from '../services/terminals/terminal-manager';
 import type { TransactionsService } from '../services/transactions/transactions-service';
+import type { StatementsService } from '../services/statements/statements-service';
 import type { UpdatesService } from '../services/updates/updates-service';
 
 /** Implemented by electron/main/native; the services reach the OS only through it. */
@@ -47,6 +48,7 @@ export interface Services {
   contingency: ContingencyService;
   analytics: AnalyticsService;
   transactions: TransactionsService;
+  statements: StatementsService;
   backup: BackupService;
   /** Terminal links (ZVT over serial/TCP); the device registry adds and removes terminals. */
   terminals: TerminalManager;
