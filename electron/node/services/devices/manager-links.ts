@@ -32,10 +32,22 @@ export function linkReport(link: TerminalLink): LinkReport {
   return report;
 }
 
+function hex(code: number): string {
+  return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** The result as codes the console and the pack word in the reader's language (summary-text.ts). */
+function summaryCode(result: TerminalCommandResult): string {
+  if (result.error) return `error:${result.error.code}`;
+  if (result.terminalStatus) return `terminal:${hex(result.terminalStatus.code)}`;
+  if (result.result) return `result:${hex(result.result.code)}`;
+  return result.ok ? 'summary:ok' : 'summary:failed';
+}
+
 export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   const outcome: CommandOutcome = {
     ok: result.ok,
-    summary: result.error?.message ?? result.terminalStatus?.en ?? result.result?.en ?? (result.ok ? 'OK' : 'failed'),
+    summary: summaryCode(result),
     printLines: result.receipt,
   };
   if (result.terminalStatus) outcome.terminalStatus = result.terminalStatus.code;
@@ -66,18 +78,18 @@ export class ManagerLinks implements TerminalLinks {
   async run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome> {
     if (command === 'reconnect') {
       const spec = this.specs.get(id);
-      if (!spec) return { ok: false, summary: 'The terminal is not managed' };
+      if (!spec) return { ok: false, summary: 'summary:notManaged' };
       onProgress?.('reconnecting');
       await this.manager.remove(id);
       await this.manager.add(configOf(spec));
-      return { ok: true, summary: 'Reconnecting' };
+      return { ok: true, summary: 'summary:reconnecting' };
     }
     if (command === 'abort') {
       const result = this.manager.abort(id);
-      return result.aborted ? { ok: true, summary: `Abort sent for ${result.command ?? 'the running command'}` } : { ok: false, summary: `Nothing aborted: ${result.reason ?? 'no command is running'}` };
+      return result.aborted ? { ok: true, summary: 'summary:abortSent' } : { ok: false, summary: 'summary:nothingToAbort' };
     }
     const zvt = GUIDE_TERMINAL_COMMANDS[command];
-    if (!zvt) return { ok: false, summary: `${command} is not supported by this terminal driver` };
+    if (!zvt) return { ok: false, summary: 'summary:unsupported' };
     onProgress?.(zvt);
     const progress = onProgress ? { onProgress } : {};
     const outcome = outcomeOf(await this.manager.run(id, { command: zvt }, progress));
@@ -87,7 +99,7 @@ export class ManagerLinks implements TerminalLinks {
       const status = await this.manager.run(id, { command: 'status' }).catch(() => undefined);
       if (status?.softwareVersion) {
         outcome.softwareVersion = status.softwareVersion;
-        outcome.summary = `${outcome.summary}; software ${status.softwareVersion}`;
+        outcome.summary = `${outcome.summary}; software:${status.softwareVersion}`;
       }
       if (status?.terminalStatus) outcome.terminalStatus = status.terminalStatus.code;
     }
