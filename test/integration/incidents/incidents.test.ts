@@ -6,6 +6,7 @@ import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
 import { FakeLinks } from '../devices/fakes';
+import { untranslated } from '../../helpers/untranslated';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -197,6 +198,35 @@ describe('incidents', () => {
     const zh = core.services.incidents.escalate(incident.id, 'zh-CN').text;
     expect(zh).toContain('终端事件日志（连接变化和错误）:\n2026/03/02 15:59:00 连接 就绪 → 已断开（ECONNRESET）\n2026/03/02 15:59:02 错误 命令失败\n2026/03/02 15:59:03 连接 就绪 → 不稳定（打印机未就绪）');
     expect(zh).not.toContain('diagnosis failed');
+  });
+
+  it('write a Chinese pack a vendor can read: no English word outside names and codes, no ISO time, no empty field', async () => {
+    const { core, links, clock, device } = await setup();
+    core.services.incidents.updateSettings({ autoOpenAfterMinutes: 1 });
+    // Paper out: the terminal answers "printer not ready" and its link logs what the manager wrote.
+    links.answers.set('printConfiguration', { ok: false, summary: 'terminal:0xCC', terminalStatus: 0xcc, printer: 'noPaper', printLines: [] });
+    links.answers.set('statusEnquiry', { ok: true, summary: 'terminal:0x00; software:1.2.3', terminalStatus: 0, printer: 'ok' });
+    links.report({ id: device.id, link: 'degraded', terminalStatus: 0xcc });
+    const at = clock.now();
+    insertTerminalEvents(core.db, [
+      { terminalId: device.id, atMs: at, type: 'link', message: 'ready -> degraded: Printer not ready', data: { state: 'degraded', since: '', reason: 'Printer not ready', terminalStatus: 0xcc } },
+      { terminalId: device.id, atMs: at + 1000, type: 'error', message: 'link lost: read ECONNRESET' },
+      { terminalId: device.id, atMs: at + 2000, type: 'error', message: 'status failed: No answer' },
+    ]);
+    clock.advanceMinutes(2);
+    const [incident] = core.services.incidents.tick();
+    await core.services.incidents.runGuideCommand({ incidentId: incident!.id, command: 'printConfiguration', nodeId: 'printTest' });
+    await core.services.incidents.runGuideCommand({ incidentId: incident!.id, command: 'statusEnquiry', nodeId: 'check' });
+    const pack = core.services.incidents.escalate(incident!.id, 'zh-CN');
+    const names = ['Jing an store', '1 West Nanjing Road', 'Counter 1', 'VX 520', 'SN-4711'];
+    for (const text of [pack.text, pack.html.replace(/<style>[\s\S]*<\/style>/, ' ').replace(/<[^>]+>/g, ' ')]) {
+      expect(untranslated(text, names)).toEqual({ latin: [], isoDates: [] });
+      expect(text).not.toMatch(/: 无$/m);
+    }
+    expect(pack.text).toContain('打印配置 → 打印配置: 终端报告异常（打印机未就绪）');
+    expect(pack.text).toContain('状态查询: 终端应答正常（就绪；软件版本 1.2.3）');
+    // The same incident's steps for an English reader.
+    expect(core.services.incidents.escalate(incident!.id, 'en').text).toContain('Print configuration → Print configuration: The terminal reported a problem (Printer not ready)');
   });
 
   it('word the symptoms of an incident that opened by itself in the reader\'s language, in the API answer and the pack', async () => {

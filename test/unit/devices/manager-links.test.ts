@@ -37,6 +37,14 @@ describe('the terminal manager adapter', () => {
     expect(outcome).toMatchObject({ ok: false, terminalStatus: 0xcc, printLines: ['LINE 1'], summary: 'terminal:0xCC' });
   });
 
+  it('takes a completed print as proof the printer works again, a failed one or a status enquiry as no proof', () => {
+    const base = { durationMs: 5, statusInformation: [], receipt: [] };
+    expect(outcomeOf({ ...base, ok: true, command: 'print-config' }).printer).toBe('ok');
+    expect(outcomeOf({ ...base, ok: true, command: 'print-config' }).summary).toBe('summary:ok');
+    expect(outcomeOf({ ...base, ok: false, command: 'print-config' }).printer).toBeUndefined();
+    expect(outcomeOf({ ...base, ok: true, command: 'status' }).printer).toBeUndefined();
+  });
+
   it('reconnects by removing and adding the terminal again, and maps software update and abort', async () => {
     const manager = new FakeManager();
     const links = new ManagerLinks(manager);

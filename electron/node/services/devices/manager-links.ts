@@ -32,6 +32,8 @@ export function linkReport(link: TerminalLink): LinkReport {
   return report;
 }
 
+const PRINTING_COMMANDS: ReadonlySet<string> = new Set(['diagnosis', 'selftest', 'print-config', 'end-of-day']);
+
 function hex(code: number): string {
   return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
 }
@@ -57,6 +59,8 @@ export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   if (result.serialNumber) outcome.serialNumber = result.serialNumber;
   // A diagnosis contacts the payment host: its success or failure says whether the host is reachable.
   if (result.command === 'diagnosis') outcome.hostReachable = result.ok;
+  // These commands print: one that completed proves the printer has paper and works again.
+  if (result.ok && PRINTING_COMMANDS.has(result.command)) outcome.printer = 'ok';
   return outcome;
 }
 
@@ -93,6 +97,12 @@ export class ManagerLinks implements TerminalLinks {
     onProgress?.(zvt);
     const progress = onProgress ? { onProgress } : {};
     const outcome = outcomeOf(await this.manager.run(id, { command: zvt }, progress));
+    if (outcome.ok && outcome.printer === 'ok' && outcome.terminalStatus === undefined) {
+      // A print went through: the status byte the terminal last reported (0xCC printer not ready)
+      // is stale. Ask for the current one, so the status and the guide see the terminal as it is now.
+      const status = await this.manager.run(id, { command: 'status' }).catch(() => undefined);
+      if (status?.terminalStatus) outcome.terminalStatus = status.terminalStatus.code;
+    }
     if (zvt === 'software-update' && outcome.ok) {
       // The completion of 08 10 carries no version (2.37.3): ask the terminal which one it runs now.
       onProgress?.('status');

@@ -96,7 +96,7 @@ export function describeTerminalLogLine(type: string, message: string, data?: un
       return { zh: `${from.zh} → ${to.zh}${tail('zh')}`, en: `${from.en} → ${to.en}${tail('en')}` };
     }
     const added = /^added (.+)$/.exec(message);
-    if (added?.[1]) return localeText('devices.summary.log.added', { address: added[1] }) as CodeText;
+    if (added?.[1]) return localeText('devices.summary.log.added', { address: added[1].replace(/^(tcp|serial):/, '') }) as CodeText;
     if (message === 'removed') return localeText('devices.summary.log.removed') as CodeText;
     return localeText('devices.summary.log.identity') as CodeText;
   }

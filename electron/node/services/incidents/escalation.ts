@@ -133,10 +133,12 @@ export function buildPack(input: PackInput): { html: string; text: string } {
   );
   const terminalLog = input.terminalLog.map((line) => `${whenSeconds(line.at)} ${word(P.logType, line.type)} ${maskCardNumbers(codeText(line.text))}`);
   const rawLines = input.commands
-    .flatMap((c) => [
-      `${when(c.startedAt)} ${word(M.devices.command, c.command)} ${c.ok === null ? M.devices.running : c.ok ? M.devices.commandOk : M.devices.commandFailed} ${codeText(c.summaryText)}`.trim(),
-      ...c.printLines.map((line) => `  | ${line}`),
-    ])
+    .flatMap((c) => {
+      const outcome = c.ok === null ? M.devices.running : c.ok ? M.devices.commandOk : M.devices.commandFailed;
+      // "Done" twice says nothing: the result words only when they add to the outcome.
+      const result = codeText(c.summaryText) === outcome ? '' : codeText(c.summaryText);
+      return [`${when(c.startedAt)} ${word(M.devices.command, c.command)} ${outcome} ${result}`.trim(), ...c.printLines.map((line) => `  | ${line}`)];
+    })
     .map(maskCardNumbers);
   const title = [P.title, [device.name, input.storeName].filter(Boolean).join(' · ')].join(' — ');
 
