@@ -131,7 +131,7 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock ? 0 : 15_000, logger });
     const analytics = new AnalyticsService(db, settings, clock);
-    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock);
+    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
     const training = new TrainingService(db, bus, settings, clock);
     const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts });
 

@@ -170,4 +170,31 @@ export const PlanTemplate = Plan.pick({ id: true, title: true, purpose: true, st
 });
 export type PlanTemplate = z.infer<typeof PlanTemplate>;
 
+/**
+ * A device's estimated next failure (its last failure + its MTBF, from the reliability
+ * analytics) against its next open maintenance occurrence: when the estimate comes first (or no
+ * inspection is planned), the manager is told to inspect earlier.
+ */
+export const FailureForecast = z.object({
+  deviceId: z.string(),
+  expectedFailureAt: z.string(),
+  /** The store day of the estimate. */
+  expectedDay: LocalDate,
+  /** The next open (planned, due or overdue) occurrence of a plan on this device, store wall time. */
+  nextInspection: LocalDateTime.nullable(),
+  inspectEarlier: z.boolean(),
+});
+export type FailureForecast = z.infer<typeof FailureForecast>;
+
+/** A file the manager exports to (absolute path); `overwrite` only after the manager confirmed replacing it. */
+const ExportTarget = { out: z.string().trim().min(1).max(1000), overwrite: z.boolean().optional() };
+/** The schedule (every active plan on every target) as an iCalendar file. */
+export const CalendarExportInput = z.object(ExportTarget).strict();
+export type CalendarExportInput = z.infer<typeof CalendarExportInput>;
+/** The work done (and skipped) between two store days, inclusive, as XLSX. */
+export const DoneExportInput = z.object({ from: LocalDate, to: LocalDate, ...ExportTarget }).strict();
+export type DoneExportInput = z.infer<typeof DoneExportInput>;
+export const ExportResult = z.object({ file: z.string(), rows: z.number().int(), bytes: z.number().int() });
+export type ExportResult = z.infer<typeof ExportResult>;
+
 export const MaintenanceChangedEvent = z.object({ planId: z.string(), reason: z.enum(['planCreated', 'planUpdated', 'planArchived', 'occurrence']) });

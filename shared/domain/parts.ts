@@ -94,7 +94,7 @@ export const PartMove = z
     unitCost: z.number({ error: 'parts.invalidCost' }).min(0, { error: 'parts.invalidCost' }).max(UNIT_COST_MAX, { error: 'parts.costTooHigh' }).optional(),
     /** For `consume`: the incident the part went into. */
     incidentId: z.string().trim().max(64).optional(),
-    /** For `consume`: the maintenance occurrence (an opaque reference until the calendar lands). */
+    /** For `consume`: the maintenance occurrence it went into (its key, planId|deviceId|original). */
     maintenance: z.string().trim().max(200, { error: 'parts.tooLong' }).optional(),
   })
   .strict()
@@ -104,6 +104,13 @@ export const PartMove = z
   });
 export type PartMoveInput = z.input<typeof PartMove>;
 export type PartMoveFields = z.output<typeof PartMove>;
+
+/** The movements of one part, of one incident, or of one maintenance occurrence (exactly one of them). */
+export const MovementFilter = z
+  .object({ partId: z.string().min(1).optional(), incidentId: z.string().min(1).optional(), maintenance: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((f) => [f.partId, f.incidentId, f.maintenance].filter((v) => v !== undefined).length === 1, { error: 'parts.unknownPart', path: ['partId'] });
+export type MovementFilter = z.infer<typeof MovementFilter>;
 
 export const PartReverse = z
   .object({ movementId: z.number().int().positive(), reason: z.string().trim().min(1, { error: 'parts.reasonRequired' }).max(500, { error: 'parts.tooLong' }), override: z.boolean().optional() })
@@ -152,7 +159,8 @@ export function quantityToOrder(part: Pick<Part, 'onHand' | 'minimumStock' | 're
   return Math.max(part.reorderQuantity, part.minimumStock - part.onHand);
 }
 
-export const PartsExportInput = z.object({ out: z.string().trim().min(1).max(1000) }).strict();
+/** `overwrite`: replace an existing file, only after the manager confirmed it. */
+export const PartsExportInput = z.object({ out: z.string().trim().min(1).max(1000), overwrite: z.boolean().optional() }).strict();
 export const PartsExportResult = z.object({ file: z.string(), rows: z.number().int(), bytes: z.number().int() });
 
 export const PartsStarterImport = z.object({ language: z.enum(['zh-CN', 'en']) }).strict();

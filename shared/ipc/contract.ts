@@ -75,6 +75,7 @@ import {
 } from '../domain/terminals';
 import { UpdateInstallResult, UpdateStatus } from '../domain/updates';
 import * as M from '../domain/maintenance';
+import { CsvImport, CsvImportResult } from '../domain/csv';
 import * as P from '../domain/parts';
 import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffCreate, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
@@ -178,6 +179,9 @@ export const contract = {
   'maintenance.openIncident': method(M.StepIncidentInput, z.object({ detail: M.OccurrenceDetail, incident: Incident })),
   'maintenance.complete': method(M.CompleteInput, M.OccurrenceDetail),
   'maintenance.attention': method(NoInput, z.array(AttentionItem)),
+  'maintenance.forecast': method(NoInput, z.array(M.FailureForecast)),
+  'maintenance.exportCalendar': method(M.CalendarExportInput, M.ExportResult),
+  'maintenance.exportDone': method(M.DoneExportInput, M.ExportResult),
   'parts.list': method(NoInput, z.array(P.Part)),
   'parts.get': method(P.PartId, P.Part),
   'parts.create': method(P.PartCreate, P.Part),
@@ -186,9 +190,11 @@ export const contract = {
   'parts.lookup': method(P.PartsLookup, P.Part.nullable()),
   'parts.move': method(P.PartMove, P.PartMoveResult),
   'parts.reverse': method(P.PartReverse, P.PartMoveResult),
-  'parts.movements': method(z.object({ partId: z.string().min(1).optional(), incidentId: z.string().min(1).optional() }).strict().refine((f) => (f.partId === undefined) !== (f.incidentId === undefined), { error: 'parts.unknownPart', path: ['partId'] }), z.array(P.Movement)),
+  'parts.movements': method(P.MovementFilter, z.array(P.Movement)),
   'parts.reorderList': method(NoInput, z.array(P.ReorderLine)),
   'parts.exportReorder': method(P.PartsExportInput, P.PartsExportResult),
+  'parts.exportCsv': method(NoInput, z.object({ csv: z.string() })),
+  'parts.importCsv': method(CsvImport, CsvImportResult),
   'parts.importStarter': method(P.PartsStarterImport, P.PartsStarterResult),
   'parts.attention': method(NoInput, z.array(AttentionItem)),
   'parts.backups': method(NoInput, z.array(P.BackupTerminal)),

@@ -24,6 +24,11 @@ const ECR_COMMANDS: { chapter: string; command: EcrCommand }[] = [
   { chapter: '2.48', command: { kind: 'selftest' } },
   { chapter: '2.45', command: { kind: 'print-system-configuration' } },
   { chapter: '2.37', command: { kind: 'software-update' } },
+  { chapter: '2.26', command: { kind: 'display-text', displayDuration: 5, text1Line1: 'PosCare', text1Line2: '\u0014Hallo' } },
+  { chapter: '2.27', command: { kind: 'display-text-old', texts: [{ position: 0, text: 'Grüße' }] } },
+  { chapter: '2.28', command: { kind: 'display-text-key-input', text1Line1: 'OK?' } },
+  { chapter: '2.29', command: { kind: 'display-text-key-input-old', texts: [{ position: 0, text: 'OK?' }] } },
+  { chapter: '2.30', command: { kind: 'display-text-numeric-input', text1Line1: 'PLZ', inputMaximumLength: 5 } },
   { chapter: '2.23', command: { kind: 'abort' } },
   { chapter: '2.24', command: { kind: 'log-off' } },
 ];
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
     const [classByte, instruction] = COMMAND_CODES[command.kind];
     const encoded = encodeMessage(command);
     const readBack = encoded.ok ? decodeApdu(encoded.value) : undefined;
-    const answers = encoded.ok ? await exchange(socket, inbox, encoded.value, command.kind === 'abort' || command.kind === 'log-off') : [];
+    const answers = encoded.ok ? await exchange(socket, inbox, encoded.value, command.kind === 'abort' || command.kind === 'log-off' || command.kind.startsWith('display-text')) : [];
     const collapsed = answers.reduce<string[]>((out, code) => {
       const last = out[out.length - 1];
       const match = last ? /^(.*?)(?: x(\d+))?$/.exec(last) : null;

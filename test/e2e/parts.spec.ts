@@ -5,6 +5,7 @@
  * swapped in from the incident → "in service" with its live status.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
@@ -71,11 +72,39 @@ test.describe('spare parts', () => {
     await expect(page.getByTestId('low-PSU-12V')).toBeVisible();
     await expect(page.getByTestId('parts-low-alert')).toContainText('PSU-12V');
     await expect(page.getByTestId('to-order-PSU-12V')).toHaveText('4');
+    // Not into the data folder: that is refused, in the manager's language, and nothing is written there.
     await field(page, 'reorder-folder').fill(server.dataDir);
     await page.getByTestId('reorder-export').click();
-    await expect.poll(() => fs.readdirSync(server.dataDir).filter((f) => /^poscare-reorder-.*\.xlsx$/.test(f)).length).toBe(1);
-    const file = fs.readdirSync(server.dataDir).find((f) => f.endsWith('.xlsx'))!;
-    expect(fs.readFileSync(path.join(server.dataDir, file)).subarray(0, 2).toString()).toBe('PK');
+    await expect(page.locator('.el-message--error').last()).toContainText('数据文件夹');
+    expect(fs.readdirSync(server.dataDir).filter((f) => f.endsWith('.xlsx'))).toEqual([]);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'poscare-reorder-'));
+    try {
+      await field(page, 'reorder-folder').fill(folder);
+      await page.getByTestId('reorder-export').click();
+      await expect.poll(() => fs.readdirSync(folder).filter((f) => /^poscare-reorder-.*\.xlsx$/.test(f)).length).toBe(1);
+      const file = fs.readdirSync(folder).find((f) => f.endsWith('.xlsx'))!;
+      expect(fs.readFileSync(path.join(folder, file)).subarray(0, 2).toString()).toBe('PK');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('imports a catalogue CSV only when every line is right, naming the bad ones in the manager’s language', async ({ page }) => {
+    await page.goto(server.url);
+    await page.getByTestId('nav-parts').click();
+    const file = (body: string) => ({ name: '备件目录.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFFpartNumber,name,category,minimumStock\n${body}`) });
+    await page.getByTestId('parts-import-file').setInputFiles(file('PSU-12V,电源适配器 12V,电源适配器,3\nPAPER-57,,打印纸,-2\n'));
+    const errors = page.getByTestId('import-errors');
+    await expect(errors).toContainText('第 3 行');
+    await expect(errors).toContainText('名称');
+    await expect(errors).toContainText('最低库存');
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await page.screenshot({ path: 'test-results/parts-import-errors-zh.png' });
+
+    await page.getByTestId('parts-import-file').setInputFiles(file('PSU-12V,电源适配器 12V,电源适配器,3\nPAPER-57,打印纸 57×40,打印纸,2\n'));
+    await expect(errors).toHaveCount(0);
+    await expect(page.getByTestId('parts-table')).toContainText('打印纸 57×40');
+    await expect(page.getByTestId('parts-table')).toContainText('电源适配器 12V');
   });
 
   test('a scanner typing a barcode and Enter opens the part', async ({ page }) => {

@@ -154,9 +154,10 @@ export function getMovement(db: Db, id: number): Movement | undefined {
 }
 
 /** The newest movements first: of one part, or of one incident. */
-export function listMovements(db: Db, filter: { partId?: string; incidentId?: string }, limit = 500): Movement[] {
-  const where = filter.partId !== undefined ? 'm.part_id = ?' : 'm.incident_id = ?';
-  return (db.prepare(`${MOVEMENT_SELECT} WHERE ${where} ORDER BY m.id DESC LIMIT ?`).all(filter.partId ?? filter.incidentId, limit) as MovementRow[]).map(toMovement);
+export function listMovements(db: Db, filter: { partId?: string; incidentId?: string; maintenance?: string }, limit = 500): Movement[] {
+  const [where, value] =
+    filter.partId !== undefined ? ['m.part_id = ?', filter.partId] : filter.incidentId !== undefined ? ['m.incident_id = ?', filter.incidentId] : ['m.maintenance = ?', filter.maintenance];
+  return (db.prepare(`${MOVEMENT_SELECT} WHERE ${where} ORDER BY m.id DESC LIMIT ?`).all(value, limit) as MovementRow[]).map(toMovement);
 }
 
 export interface NewMovement {

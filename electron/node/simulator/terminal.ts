@@ -10,6 +10,7 @@ import {
   charsetFromIsoCode,
   decodeApdu,
   digitsToBcd,
+  displayLines,
   encodeMessage,
   encodeSerialFrame,
   negativeAcknowledgement,
@@ -317,6 +318,8 @@ export class SimulatedTerminal {
   private requestedCurrency: number | undefined;
   /** Registration service byte (table 2): bit 1 = display texts in capitals. */
   private serviceByte = 0;
+  /** What the ECR last put on the display (06 E0/E1/E2/85/88), line by line. */
+  displayed: string[] = [];
   private softwareVersion: string;
   private readonly serialNumber: string;
   private readonly receiptMode: NonNullable<SimulatorOptions['receiptMode']>;
@@ -712,6 +715,20 @@ export class SimulatedTerminal {
         if (!card) return this.abort(line, 0xc3, 'refund exceeds the turnover since end-of-day');
         return this.payment(line, command.amount, -1, card);
       }
+      case 'display-text':
+      case 'display-text-key-input':
+      case 'display-text-numeric-input':
+      case 'display-text-old':
+      case 'display-text-key-input-old': {
+        // Service byte bit 1 (table 2): the ECR asked for display texts in capitals.
+        const lines = 'texts' in command ? command.texts.map((t) => t.text) : displayLines(command).map((l) => l.text);
+        this.displayed = this.serviceByte & 0x02 ? lines.map((text) => text.toUpperCase()) : lines;
+        // No Completion (2.26-2.30). Nobody presses keys on a simulated terminal: the key input is
+        // answered as if <OK> were pressed, the numeric input as a timeout (6C).
+        if (command.kind === 'display-text' || command.kind === 'display-text-old') return ack();
+        if (command.kind === 'display-text-numeric-input') return line.send(new Uint8Array([0x80, 0x00, 0x01, 0x6c]));
+        return line.send(new Uint8Array([0x80, 0x00, 0x01, 0x0d]));
+      }
       case 'reversal': {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
@@ -875,6 +892,11 @@ const ECR_COMMAND_KINDS = new Set<string>([
   'authorization',
   'reversal',
   'refund',
+  'display-text',
+  'display-text-key-input',
+  'display-text-numeric-input',
+  'display-text-old',
+  'display-text-key-input-old',
 ]);
 
 /** "PosCare-SIM 1.0.0" -> "PosCare-SIM 1.0.1": the last number counts up. */

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { AttentionItem } from '../../../shared/domain/attention';
 import type { Incident } from '../../../shared/domain/incidents';
-import type { Occurrence, OccurrenceDetail, OccurrenceRef, Plan, PlanTemplate, PreviewResult } from '../../../shared/domain/maintenance';
+import type { FailureForecast, Occurrence, OccurrenceDetail, OccurrenceRef, Plan, PlanTemplate, PreviewResult } from '../../../shared/domain/maintenance';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
@@ -25,6 +25,9 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
   const occurrences = ref<Occurrence[]>([]);
   const truncated = ref(false);
   const attention = ref<AttentionItem[]>([]);
+  /** Each device's estimated next failure and whether to inspect it earlier than planned. */
+  const forecast = ref<FailureForecast[]>([]);
+  const inspectEarlier = computed(() => forecast.value.filter((f) => f.inspectEarlier));
   const current = ref<OccurrenceDetail>();
   const loadError = ref<ApiError>();
   const loaded = ref(false);
@@ -32,7 +35,7 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
   let subscribed = false;
 
   async function refresh(): Promise<void> {
-    const [planList, counts] = await Promise.all([call('maintenance.plans', { includeArchived: false }), call('maintenance.attention')]);
+    const [planList, counts, estimates] = await Promise.all([call('maintenance.plans', { includeArchived: false }), call('maintenance.attention'), call('maintenance.forecast')]);
     if (!planList.ok) {
       loadError.value = planList.error;
       return;
@@ -40,6 +43,7 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     loadError.value = undefined;
     plans.value = planList.value;
     if (counts.ok) attention.value = counts.value;
+    if (estimates.ok) forecast.value = estimates.value;
     if (window) await loadWindow(window.from, window.to);
     loaded.value = true;
   }
@@ -111,6 +115,10 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     current.value = undefined;
   }
 
+  /** The schedule as an .ics file, and the work done between two store days as XLSX. */
+  const exportCalendar = (input: MethodInput<'maintenance.exportCalendar'>) => act('maintenance.exportCalendar', input);
+  const exportDone = (input: MethodInput<'maintenance.exportDone'>) => act('maintenance.exportDone', input);
+
   /** The window's occurrences for one device and/or plan (none picked = all). */
   function filtered(deviceId?: string, planId?: string): Occurrence[] {
     return occurrences.value.filter((o) => (!deviceId || o.deviceId === deviceId) && (!planId || o.planId === planId));
@@ -121,5 +129,5 @@ export const useMaintenanceStore = defineStore('maintenance', () => {
     return attention.value.find((a) => a.kind === kind)?.count ?? 0;
   }
 
-  return { plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident };
+  return { forecast, inspectEarlier, plans, templates, occurrences, truncated, attention, current, filtered, attentionCount, loadError, loaded, load, refresh, loadWindow, preview, savePlan, archivePlan, open, close, move, skip, answer, runStep, complete, openIncident, exportCalendar, exportDone };
 });

@@ -1,8 +1,10 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AttentionItem } from '../../../shared/domain/attention';
-import type { BackupTerminal, Movement, Part, PartCreateInput, PartMoveInput, ReorderLine } from '../../../shared/domain/parts';
+import type { BackupTerminal, Movement, MovementFilter, Part, PartCreateInput, PartMoveInput, ReorderLine } from '../../../shared/domain/parts';
 import type { Language } from '../../../shared/domain/settings';
+import type { CsvImportResult } from '../../../shared/domain/csv';
+import type { MethodOutput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call, on } from '../api/client';
 
@@ -69,7 +71,7 @@ export const usePartsStore = defineStore('parts', () => {
     return undefined;
   }
 
-  async function movements(filter: { partId?: string; incidentId?: string }): Promise<Movement[]> {
+  async function movements(filter: MovementFilter): Promise<Movement[]> {
     const result = await call('parts.movements', filter);
     return result.ok ? result.value : [];
   }
@@ -87,9 +89,22 @@ export const usePartsStore = defineStore('parts', () => {
     return result.value;
   }
 
-  async function exportReorder(out: string): Promise<{ file?: string; rows?: number; error?: ApiError }> {
-    const result = await call('parts.exportReorder', { out });
-    return result.ok ? result.value : { error: result.error };
+  const importErrors = ref<CsvImportResult['errors']>([]);
+  async function exportCsv(): Promise<string | undefined> {
+    const result = await call('parts.exportCsv');
+    return result.ok ? result.value.csv : undefined;
+  }
+  /** Imports a catalogue file; refused lines stay in `importErrors` until dismissed. */
+  async function importCsv(csv: string) {
+    const result = await call('parts.importCsv', { csv });
+    importErrors.value = result.ok ? result.value.errors : [];
+    if (result.ok && result.value.errors.length === 0) await load();
+    return result;
+  }
+
+  async function exportReorder(out: string, overwrite = false): Promise<{ value?: MethodOutput<'parts.exportReorder'>; error?: ApiError }> {
+    const result = await call('parts.exportReorder', { out, ...(overwrite ? { overwrite } : {}) });
+    return result.ok ? { value: result.value } : { error: result.error };
   }
 
   async function swap(incidentId: string, backupDeviceId: string): Promise<{ enquiryOk?: boolean; summary?: string; error?: ApiError }> {
@@ -106,5 +121,5 @@ export const usePartsStore = defineStore('parts', () => {
     return undefined;
   }
 
-  return { parts, reorder, reorderTotal, attention, backups, loadError, loaded, byId, subscribe, load, save, move, reverse, movements, lookup, importStarter, exportReorder, swap, swapBack };
+  return { importErrors, exportCsv, importCsv, parts, reorder, reorderTotal, attention, backups, loadError, loaded, byId, subscribe, load, save, move, reverse, movements, lookup, importStarter, exportReorder, swap, swapBack };
 });

@@ -165,6 +165,12 @@ describe('the stock ledger', () => {
     expect(used).toEqual([expect.objectContaining({ delta: -2, incidentId: incident.id })]);
     const all = value<{ maintenance: string | null }[]>(await core.dispatch('parts.movements', { partId: part.id }));
     expect(all[0]!.maintenance).toBe('occurrence:quarterly-clean:2026-03-01');
+    // The maintenance checklist lists what went into its occurrence, and only that.
+    const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: 'occurrence:quarterly-clean:2026-03-01' }));
+    expect(forOccurrence.map((m) => m.delta)).toEqual([-1]);
+    // One filter at a time.
+    const both = await core.dispatch('parts.movements', { incidentId: incident.id, maintenance: 'occurrence:quarterly-clean:2026-03-01' });
+    expect(both.ok).toBe(false);
   });
 });
 
@@ -189,7 +195,11 @@ describe('low stock', () => {
   });
 
   it('lists what to order (reorder quantity, or up to the minimum) and exports it as XLSX', async () => {
-    const { core, dir } = setup();
+    const { core } = setup();
+    // The manager's export folder, outside the data folder (which only the database writes).
+    const exports = tempDir();
+    cleanups.push(exports.cleanup);
+    const dir = exports.dir;
     const part = await create(core, { ...ADAPTER, minimumStock: 10, reorderQuantity: 4 });
     await create(core, { ...ADAPTER, name: 'Cable', partNumber: 'CBL', barcode: '', minimumStock: 2, reorderQuantity: 5 });
     await core.dispatch('parts.move', { partId: part.id, kind: 'receive', quantity: 1 });
@@ -203,7 +213,11 @@ describe('low stock', () => {
     const sheet = workbook.worksheets[0]!;
     expect(sheet.getRow(3).values).toEqual(expect.arrayContaining(['Power adapter 12 V', 'PSU-12V', 1, 10, 9]));
     const missing = await core.dispatch('parts.exportReorder', { out: path.join(dir, 'no-such-folder', 'x.xlsx') });
-    expect(issues(missing)).toContainEqual(expect.objectContaining({ path: 'out', messageKey: 'parts.exportFolderMissing' }));
+    expect(issues(missing)).toContainEqual(expect.objectContaining({ path: 'out', messageKey: 'errors.folder_missing' }));
+    // The list of an earlier day is not replaced unasked; it is when the manager confirmed.
+    const again = await core.dispatch('parts.exportReorder', { out });
+    expect(issues(again)).toContainEqual(expect.objectContaining({ path: 'out', messageKey: 'errors.path_exists' }));
+    expect(value<{ rows: number }>(await core.dispatch('parts.exportReorder', { out, overwrite: true })).rows).toBe(2);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 

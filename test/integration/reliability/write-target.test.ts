@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppCore } from '../../../electron/node/app';
 import { createHandlers } from '../../../electron/node/api/handlers';
 import { DeviceCreate } from '../../../shared/domain/devices';
+import { contract } from '../../../shared/ipc/contract';
 import { backupWorkspace } from '../backup-helpers';
 
 const cleanups: (() => void)[] = [];
@@ -18,6 +19,25 @@ afterEach(() => {
 });
 
 const range = { from: '2026-01-01', to: '2026-01-31', format: 'csv' as const };
+
+/** Every method that writes a file the manager names in `out`, with the rest of a valid input. */
+const EXPORTS: Record<string, Record<string, unknown>> = {
+  'transactions.export': range,
+  'parts.exportReorder': {},
+  'maintenance.exportCalendar': {},
+  'maintenance.exportDone': { from: '2026-01-01', to: '2026-01-31' },
+};
+
+/** The contract's methods whose input has an `out` field: each must be in EXPORTS. */
+function methodsWithOut(): string[] {
+  return Object.entries(contract)
+    .filter(([, spec]) => {
+      const shape = (spec.input as unknown as { shape?: Record<string, unknown> }).shape;
+      return shape !== undefined && 'out' in shape;
+    })
+    .map(([name]) => name)
+    .sort();
+}
 
 /** Every file under `dir` with its content hash (the WAL and SHM change with any read; they are left out). */
 function snapshot(dir: string): Record<string, string> {
@@ -71,11 +91,14 @@ describe('files PosCare writes on request', () => {
       path.join(usb, 'dangling.csv'),
       path.join(usb, 'hard.csv'),
     ];
-    for (const out of targets) {
-      for (const overwrite of [false, true]) {
-        const result = await core.dispatch('transactions.export', { ...range, out, overwrite });
-        expect(result.ok, out).toBe(false);
-        if (!result.ok) expect(['path_in_data_folder', 'folder_missing'], `${out}: ${result.error.code}`).toContain(result.error.code);
+    expect(methodsWithOut()).toEqual(Object.keys(EXPORTS).sort());
+    for (const [method, input] of Object.entries(EXPORTS)) {
+      for (const out of targets) {
+        for (const overwrite of [false, true]) {
+          const result = await core.dispatch(method, { ...input, out, overwrite });
+          expect(result.ok, `${method} ${out}`).toBe(false);
+          if (!result.ok) expect(['path_in_data_folder', 'folder_missing'], `${method} ${out}: ${result.error.code}`).toContain(result.error.code);
+        }
       }
     }
     // Backup destinations: the data folder and anything inside it are refused, as a setting too.
@@ -107,7 +130,10 @@ describe('files PosCare writes on request', () => {
 
     const existing = path.join(usb, 'Q4-tax-records.csv');
     fs.writeFileSync(existing, 'keep me');
-    await refused(core, 'transactions.export', { ...range, out: existing }, 'path_exists', 'out');
+    for (const [method, input] of Object.entries(EXPORTS)) {
+      await refused(core, method, { ...input, out: 'export.csv' }, 'path_relative', 'out');
+      await refused(core, method, { ...input, out: existing }, 'path_exists', 'out');
+    }
     await refused(core, 'transactions.export', { ...range, out: usb, overwrite: true }, 'path_exists', 'out');
     expect(fs.readFileSync(existing, 'utf8')).toBe('keep me');
     expect(fs.readdirSync(usb)).toEqual(['Q4-tax-records.csv']);

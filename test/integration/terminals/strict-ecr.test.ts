@@ -279,4 +279,27 @@ describe('an ECR that follows the specification byte by byte, against poscare si
     const ecr = await StrictEcr.connect((await simulator({ deviations: ['verbose-completion'], now: () => new Date(2026, 11, 4, 9, 8, 7) })).tcpPort!);
     await ecr.exchange('06 00 06 00 00 00 00 09 78', '06 0F 14 27 00 0C 09 08 07 AA 26 12 04 19 00 29 52 50 00 01 49 09 78');
   });
+
+  it('shows display texts (06 E0, 06 E1, 06 85) as 2.26-2.28 lay them out: 80 00 only, or 80 00 01 <key-code>, and no Completion', async () => {
+    const running = await simulator();
+    const ecr = await StrictEcr.connect(running.tcpPort!);
+    // 2.26: F0 duration 10 s, F1 "HALLO", F2 "OK" in the larger font (prefix 14), F9 two beeps.
+    ecr.send('06 E0 12 F0 0A F1 F0 F5 48 41 4C 4C 4F F2 F0 F3 14 4F 4B F9 02');
+    await ecr.expect(ACK);
+    expect(running.terminal.displayed).toEqual(['HALLO', 'OK']);
+    // "The illustrated order is variable": the same text with the BMPs the other way round.
+    ecr.send('06 E0 12 F9 02 F2 F0 F3 14 4F 4B F1 F0 F5 48 41 4C 4C 4F F0 0A');
+    await ecr.expect(ACK);
+    expect(running.terminal.displayed).toEqual(['HALLO', 'OK']);
+    // 2.28: with function-key input the PT answers the key code (0D = <OK>).
+    ecr.send('06 E1 08 F1 F0 F5 4B 41 53 53 45');
+    await ecr.expect('80 00 01 0D');
+    // 2.27, the old version: <position><text>00 [<duration><position><text>00], 7-bit set with umlauts (7B = ä).
+    ecr.send('06 85 0E 00 48 7B 4C 4C 4F 00 05 20 57 45 4C 54 00');
+    await ecr.expect(ACK);
+    expect(running.terminal.displayed).toEqual(['HäLLO', 'WELT']);
+    // A BMP the layout does not have (27, a result code) is refused, not shown.
+    ecr.send('06 E0 02 27 00');
+    await ecr.expect('84 9A 00');
+  });
 });

@@ -5,7 +5,7 @@
  * the test says so.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeApdu, describeResultCode, type StatusInformationMessage, type ZvtMessage } from '../../../electron/node/protocol/zvt';
+import { charsetFromIsoCode, decodeApdu, decodeText, describeResultCode, displayLines, encodeMessage, encodeText, type DisplayTextMessage, type StatusInformationMessage, type ZvtMessage } from '../../../electron/node/protocol/zvt';
 import { bytes } from './samples';
 
 function decoded(hex: string, options: Parameters<typeof decodeApdu>[1] = {}): ZvtMessage {
@@ -127,5 +127,36 @@ describe('PA00P015 rev 13.08 special values and character sets', () => {
   it('3.3: Abort 06 1E with 1F16/1F17 names the extended error', () => {
     const message = decoded('061E0D 6C 060A 1F160100 1F1703 4B6579'.replace(/\s/g, ''));
     expect(message).toMatchObject({ kind: 'terminal-abort', resultCode: 0x6c, extendedErrorText: 'Key', tlvFields: { extendedErrorCode: 0, extendedErrorText: 'Key' } });
+  });
+});
+
+describe('PA00P015 2.26-2.30 display texts, and ISO 8859-15 (tag 14 value 0F)', () => {
+  it('reads 06 E0 in any BMP order, with the larger-font prefix 14 per line, and writes it back in the chapter’s order', () => {
+    const message = decoded('06E012F90 2F2F0F3144F4BF1F0F548414C4C4FF00A');
+    expect(message).toMatchObject({ kind: 'display-text', displayDuration: 10, text1Line1: 'HALLO', text1Line2: '\u0014OK', beepCount: 2 });
+    expect(displayLines(message as DisplayTextMessage)).toEqual([{ text: 'HALLO', large: false }, { text: 'OK', large: true }]);
+    const written = encodeMessage(message);
+    expect(written.ok && Buffer.from(written.value).toString('hex').toUpperCase()).toBe('06E012F00AF1F0F548414C4C4FF2F0F3144F4BF902');
+  });
+
+  it('reads the numeric-input fields of 06 E2 (E0 minimum and E9 maximum length, EA echo, text 2) and refuses a BMP 06 E0 does not have', () => {
+    const message = decoded('06E210 F1F0F3 504C5A E001 E905 EAFF E1F0F1 2A');
+    expect(message).toMatchObject({ kind: 'display-text-numeric-input', text1Line1: 'PLZ', inputMinimumLength: 1, inputMaximumLength: 5, echoInput: 0xff, text2Line1: '*' });
+    expect(decodeApdu(bytes('06E002E001'))).toMatchObject({ ok: false, error: { code: 'unexpected-field' } });
+  });
+
+  it('reads the old 06 85 / 06 88 (position, 7-bit text with umlauts, 00) and refuses an unterminated text', () => {
+    expect(decoded('06850E00487B4C4C4F00052057454C5400')).toEqual({ kind: 'display-text-old', texts: [{ position: 0, text: 'HäLLO' }, { position: 20, text: 'WELT' }], durationSeconds: 5 });
+    expect(decoded('06880400414200')).toEqual({ kind: 'display-text-key-input-old', texts: [{ position: 0, text: 'AB' }] });
+    const written = encodeMessage({ kind: 'display-text-old', texts: [{ position: 0, text: 'HäLLO' }, { position: 20, text: 'WELT' }] });
+    expect(written.ok && Buffer.from(written.value).toString('hex').toUpperCase()).toBe('06850E00487B4C4C4F00052057454C5400');
+    expect(decodeApdu(bytes('0685030041 42'))).toMatchObject({ ok: false, error: { code: 'truncated' } });
+  });
+
+  it('decodes ISO 8859-15 where it differs from Latin-1 (A4 is the euro sign), and tag 14 value 0F selects it', () => {
+    expect(charsetFromIsoCode(0x0f)).toBe('latin9');
+    expect(decodeText(bytes('A4BCBD'), 'latin9')).toBe('€Œœ');
+    expect(decodeText(bytes('A4'), 'latin1')).toBe('¤');
+    expect(Buffer.from(encodeText('12,00 €', 'latin9')).toString('hex')).toBe('31322c303020a4');
   });
 });

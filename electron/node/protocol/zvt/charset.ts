@@ -5,7 +5,11 @@
  * hence 'auto' (README of the reference). The 7-bit ZVT set (chapter 15.1) puts umlauts at
  * 5B-5D and 7B-7E; it is used for the software version in the Status Enquiry completion.
  */
-export type Charset = 'cp437' | 'latin1' | 'utf8' | 'zvt7' | 'auto';
+export type Charset = 'cp437' | 'latin1' | 'latin9' | 'utf8' | 'zvt7' | 'auto';
+
+/** ISO 8859-15 (Latin-9, tag 14 value 0x0F) differs from Latin-1 in eight places, the euro sign among them. */
+const LATIN9: Record<number, string> = { 0xa4: '€', 0xa6: 'Š', 0xa8: 'š', 0xb4: 'Ž', 0xb8: 'ž', 0xbc: 'Œ', 0xbd: 'œ', 0xbe: 'Ÿ' };
+const LATIN9_REVERSE = new Map<string, number>(Object.entries(LATIN9).map(([code, text]) => [text, Number(code)]));
 
 // CP437 0x80..0xFF (chapter 15.2). Below 0x80 we keep ASCII: control bytes in a receipt are
 // layout, not the smiley glyphs of the code page.
@@ -45,6 +49,11 @@ export function decodeText(bytes: Uint8Array, charset: Charset = 'cp437'): strin
       for (const byte of bytes) out += String.fromCharCode(byte);
       return out;
     }
+    case 'latin9': {
+      let out = '';
+      for (const byte of bytes) out += LATIN9[byte] ?? String.fromCharCode(byte);
+      return out;
+    }
     case 'zvt7': {
       let out = '';
       // A 7-bit set: the eighth bit (parity on some lines) carries no meaning and is dropped first.
@@ -66,17 +75,19 @@ export function encodeText(text: string, charset: Charset = 'cp437'): Uint8Array
   for (const character of text) {
     const code = character.codePointAt(0) ?? 0x3f;
     if (charset === 'latin1') out.push(code <= 0xff ? code : 0x3f);
+    else if (charset === 'latin9') out.push(LATIN9_REVERSE.get(character) ?? (code <= 0xff && LATIN9[code] === undefined ? code : 0x3f));
     else if (charset === 'zvt7') out.push(ZVT7_REVERSE.get(character) ?? (code < 0x80 ? code : 0x3f));
     else out.push(code < 0x80 ? code : (CP437_REVERSE.get(character) ?? 0x3f));
   }
   return new Uint8Array(out);
 }
 
-/** TLV tag 14 value (PA00P015 9.4.2) -> the charset we decode with. ISO 8859-x other than -1 falls back to Latin-1. */
+/** TLV tag 14 value (PA00P015 9.4.2) -> the charset we decode with. ISO 8859-x other than -1 and -15 falls back to Latin-1. */
 export function charsetFromIsoCode(code: number): Charset | undefined {
   if (code === 0xff) return 'cp437';
   if (code === 0xfe) return 'utf8';
   if (code === 0x00) return 'cp437'; // 7-bit ASCII: the common subset
+  if (code === 0x0f) return 'latin9';
   if (code >= 0x01 && code <= 0x10) return 'latin1';
   return undefined;
 }
@@ -84,5 +95,6 @@ export function charsetFromIsoCode(code: number): Charset | undefined {
 export function isoCodeFromCharset(charset: Charset): number {
   if (charset === 'utf8') return 0xfe;
   if (charset === 'latin1') return 0x01;
+  if (charset === 'latin9') return 0x0f;
   return 0xff;
 }

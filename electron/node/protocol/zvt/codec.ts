@@ -9,6 +9,7 @@ import {
   writeVariableLength,
   type BitmapFields,
   type BitmapList,
+  type BitmapName,
   type FieldCodecOptions,
   type Unparsed,
 } from './bitmaps';
@@ -20,6 +21,7 @@ import {
   KIND_BY_CODE,
   type CompletionMessage,
   type DeviceInformation,
+  type DisplayTextOldMessage,
   type IntermediateStatusMessage,
   type PrintLineMessage,
   type PrintTextBlockMessage,
@@ -182,6 +184,22 @@ function decodeData(classByte: number, instruction: number, data: Uint8Array, op
       if (fullDate === undefined || time === undefined) return failure('missing-field', 'Set Date and Time needs AA<date> and 0C<time>', 0);
       return success({ kind, fullDate, time });
     }
+    case 'display-text':
+    case 'display-text-key-input':
+    case 'display-text-numeric-input': {
+      // All bitmaps optional, "the illustrated order is variable" (2.26): a tolerant reader.
+      const list = decodeBitmapList(data, 0, fields);
+      if (!list.ok) return list;
+      const bitmaps = bitmapsOnly(list.value);
+      if (!bitmaps.ok) return bitmaps;
+      const allowed = DISPLAY_TEXT_FIELDS[kind];
+      const extra = Object.keys(bitmaps.value).find((name) => !allowed.includes(name as BitmapName));
+      if (extra) return failure('unexpected-field', `${extra} is not a field of ${kind}`, 0);
+      return success({ ...bitmaps.value, kind });
+    }
+    case 'display-text-old':
+    case 'display-text-key-input-old':
+      return decodeDisplayTextOld(kind, data);
     case 'intermediate-status':
       return decodeIntermediateStatus(data, options);
     case 'print-line':
@@ -193,6 +211,66 @@ function decodeData(classByte: number, instruction: number, data: Uint8Array, op
     case 'terminal-abort':
       return decodeTerminalAbort(data, options);
   }
+}
+
+/** The BMPs each display-text command may carry (2.26, 2.28, 2.30). */
+const DISPLAY_TEXT_BASE: readonly BitmapName[] = ['displayDuration', 'text1Line1', 'text1Line2', 'text1Line3', 'text1Line4', 'text1Line5', 'text1Line6', 'text1Line7', 'text1Line8', 'beepCount'];
+const DISPLAY_TEXT_FIELDS: Record<'display-text' | 'display-text-key-input' | 'display-text-numeric-input', readonly BitmapName[]> = {
+  'display-text': [...DISPLAY_TEXT_BASE, 'displayDevice'],
+  'display-text-key-input': [...DISPLAY_TEXT_BASE, 'displayDevice', 'tlv'],
+  'display-text-numeric-input': [
+    ...DISPLAY_TEXT_BASE,
+    'confirmInput', 'inputMinimumLength', 'text2Line1', 'text2Line2', 'text2Line3', 'text2Line4', 'text2Line5', 'text2Line6', 'text2Line7', 'text2Line8',
+    'inputMaximumLength', 'echoInput', 'messageAuthenticationCode', 'tlv',
+  ],
+};
+/** The strict writer's order: the spec's layout (2.26, 2.30). */
+const DISPLAY_TEXT_ORDER = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfb, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xfd];
+
+/** One old-version text: <position BCD><characters in the 7-bit set><00>; answers the text and the offset after its 00. */
+function readOldText(data: Uint8Array, offset: number): DecodeResult<{ position: number; text: string; next: number }> {
+  const position = bcdToDigits(data.subarray(offset, offset + 1));
+  if (position === undefined) return failure('bad-bcd', 'display position is not BCD', offset);
+  const end = data.indexOf(0x00, offset + 1);
+  if (end < 0) return failure('truncated', 'display text is not terminated by 00', offset);
+  return success({ position: Number(position), text: decodeText(data.subarray(offset + 1, end), 'zvt7'), next: end + 1 });
+}
+
+function decodeDisplayTextOld(kind: 'display-text-old' | 'display-text-key-input-old', data: Uint8Array): DecodeResult<ZvtMessage> {
+  if (data.length === 0) return failure('missing-field', 'the display text needs text 1', 0);
+  const first = readOldText(data, 0);
+  if (!first.ok) return first;
+  const texts = [{ position: first.value.position, text: first.value.text }];
+  let offset = first.value.next;
+  if (offset === data.length) return success({ kind, texts });
+  const durationSeconds = data[offset]!;
+  offset += 1;
+  if (offset < data.length) {
+    const second = readOldText(data, offset);
+    if (!second.ok) return second;
+    texts.push({ position: second.value.position, text: second.value.text });
+    if (second.value.next !== data.length) return failure('trailing-bytes', 'bytes after text 2', second.value.next);
+  }
+  return success({ kind, texts, durationSeconds });
+}
+
+function encodeDisplayTextOld(message: DisplayTextOldMessage): DecodeResult<Uint8Array> {
+  const { texts } = message;
+  if (texts.length < 1 || texts.length > 2) return failure('bad-value', 'the old display text has one or two texts');
+  // With text 2 the duration is mandatory (2.27): the PT's default of 5 s then.
+  const duration = message.durationSeconds ?? (texts.length === 2 ? 5 : undefined);
+  if (duration !== undefined && (!Number.isInteger(duration) || duration < 0 || duration > 255)) return failure('bad-value', 'display duration must be 0..255 seconds');
+  const parts: Uint8Array[] = [];
+  for (const [index, entry] of texts.entries()) {
+    if (index === 1) parts.push(new Uint8Array([duration!]));
+    const position = digitsToBcd(String(entry.position), 1);
+    if (!position) return failure('bad-value', 'display position must be 0..99');
+    const text = encodeText(entry.text, 'zvt7');
+    if (text.includes(0x00)) return failure('bad-value', 'display text must not contain 00');
+    parts.push(position, text, new Uint8Array([0x00]));
+  }
+  if (texts.length === 1 && duration !== undefined) parts.push(new Uint8Array([duration]));
+  return success(concatBytes(parts));
 }
 
 function decodeAcknowledgement(classByte: number, instruction: number, data: Uint8Array, fields: FieldCodecOptions): DecodeResult<ZvtMessage> {
@@ -571,6 +649,17 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
       return encodeBitmapList(stripUndefined({ cardOutputDirection: message.cardOutputDirection, cardReaderActivation: message.cardReaderActivation }), fields);
     case 'set-date-time':
       return encodeBitmapList({ fullDate: message.fullDate, time: message.time }, fields);
+    case 'display-text':
+    case 'display-text-key-input':
+    case 'display-text-numeric-input': {
+      const picked = pickBitmapFields(message);
+      const extra = Object.keys(picked).find((name) => !DISPLAY_TEXT_FIELDS[message.kind].includes(name as BitmapName));
+      if (extra) return failure('bad-value', `${extra} is not a field of ${message.kind}`);
+      return encodeBitmapList(picked, fields, [], DISPLAY_TEXT_ORDER);
+    }
+    case 'display-text-old':
+    case 'display-text-key-input-old':
+      return encodeDisplayTextOld(message);
     case 'intermediate-status': {
       const parts: Uint8Array[] = [new Uint8Array([message.status])];
       if (message.timeoutMinutes !== undefined || message.tlv !== undefined) {

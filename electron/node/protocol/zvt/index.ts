@@ -48,7 +48,7 @@ export {
   type TerminalStatusInfo,
 } from './codes';
 export type * from './messages';
-export { COMMAND_CODES } from './messages';
+export { COMMAND_CODES, displayLines, KEY_CODES } from './messages';
 export { GENERIC_PROFILE, VENDOR_PROFILES, SPEC_TIMEOUTS, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
 export type { Clock, TimerHandle } from './clock';
 export {

@@ -232,6 +232,29 @@ export interface UnknownMessage {
   data: Uint8Array;
 }
 
+/**
+ * 06 E0 (2.26), 06 E1 (2.28) and 06 E2 (2.30): text for the PT's display, all bitmaps optional
+ * and in any order: F0 duration (seconds), F1-F8 text lines (a leading 0x14 = larger font,
+ * see displayLines), F9 beep tones, FD display device; 06 E1 adds a TLV (1F18: card inserts
+ * answer too); 06 E2 adds the numeric input: E1-E8 text 2, E0/E9 minimum/maximum length, EA
+ * echo, FB confirmation, EB MAC, TLV 1F35. The PT answers 80 00 (E0), 80 00 01 <key-code> (E1)
+ * or 80 00 xx <ASCII digits or key-code> (E2); no Completion.
+ */
+export interface DisplayTextMessage extends BitmapFields {
+  kind: 'display-text' | 'display-text-key-input' | 'display-text-numeric-input';
+}
+
+/**
+ * 06 85 (2.27) and 06 88 (2.29), the old versions: <text 1>[<duration><text 2>], each text
+ * <position BCD><characters><00>, in the 7-bit set with umlauts; a set top bit asks for a beep.
+ */
+export interface DisplayTextOldMessage {
+  kind: 'display-text-old' | 'display-text-key-input-old';
+  texts: { position: number; text: string }[];
+  /** Seconds, 0 = until replaced; absent = the PT's default (5 s). */
+  durationSeconds?: number;
+}
+
 export type EcrCommand =
   | RegistrationMessage
   | LogOffMessage
@@ -246,7 +269,9 @@ export type EcrCommand =
   | AbortMessage
   | AuthorizationMessage
   | ReversalMessage
-  | RefundMessage;
+  | RefundMessage
+  | DisplayTextMessage
+  | DisplayTextOldMessage;
 
 export type TerminalMessage =
   | StatusInformationMessage
@@ -262,6 +287,33 @@ export type AcknowledgementMessage = PositiveAckMessage | NegativeAckMessage;
 export type ZvtMessage = EcrCommand | TerminalMessage | AcknowledgementMessage | UnknownMessage;
 export type MessageKind = ZvtMessage['kind'];
 export type EcrCommandKind = EcrCommand['kind'];
+
+/** The PT's key codes in the answer to a display text with key input (2.28, 2.30). */
+export const KEY_CODES: Readonly<Record<number, string>> = {
+  0x0d: 'ok',
+  0x18: 'correction',
+  0x1b: 'stop',
+  0x46: 'function',
+  0x55: 'up',
+  0x44: 'down',
+  0x6c: 'timeout',
+  0x31: 'f1',
+  0x32: 'f2',
+  0x33: 'f3',
+  0x34: 'f4',
+  0xdc: 'card-present',
+};
+
+/** The display lines of a display-text message: text 1 lines 1-8 (omitted lines empty), a leading 0x14 read as the larger font. */
+export function displayLines(message: BitmapFields, text: 'text1' | 'text2' = 'text1'): { text: string; large: boolean }[] {
+  const lines: { text: string; large: boolean }[] = [];
+  for (let index = 1; index <= 8; index++) {
+    const value = message[`${text}Line${index}` as keyof BitmapFields] as string | undefined;
+    lines.push(value?.startsWith('\u0014') ? { text: value.slice(1), large: true } : { text: value ?? '', large: false });
+  }
+  while (lines.length > 0 && lines[lines.length - 1]!.text === '' && !lines[lines.length - 1]!.large) lines.pop();
+  return lines;
+}
 
 /** CLASS and INSTR of each command (PA00P015 chapter 14). */
 export const COMMAND_CODES = {
@@ -286,6 +338,11 @@ export const COMMAND_CODES = {
   completion: [0x06, 0x0f],
   'terminal-abort': [0x06, 0x1e],
   'set-date-time': [0x04, 0x01],
+  'display-text': [0x06, 0xe0],
+  'display-text-key-input': [0x06, 0xe1],
+  'display-text-numeric-input': [0x06, 0xe2],
+  'display-text-old': [0x06, 0x85],
+  'display-text-key-input-old': [0x06, 0x88],
 } as const satisfies Record<Exclude<MessageKind, 'positive-ack' | 'negative-ack' | 'unknown'>, readonly [number, number]>;
 
 export const KIND_BY_CODE: ReadonlyMap<number, keyof typeof COMMAND_CODES> = new Map(

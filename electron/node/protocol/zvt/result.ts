@@ -11,6 +11,8 @@ export type DecodeErrorCode =
   | 'bad-tlv' // a TLV tag or length that breaks the rules of spec chapter 9.3
   | 'missing-field' // a mandatory positional field is absent
   | 'unknown-bitmap' // a BMP number not in the bitmap table (spec chapter 13)
+  | 'unexpected-field' // a known BMP the command's layout does not have
+  | 'trailing-bytes' // bytes after the last field a layout allows
   | 'bad-value'; // a value that cannot be encoded (encoder side)
 
 export interface DecodeError {

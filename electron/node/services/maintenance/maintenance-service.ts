@@ -6,11 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import ExcelJS from 'exceljs';
 import path from 'node:path';
 import type { AttentionItem } from '../../../../shared/domain/attention';
 import type { Incident } from '../../../../shared/domain/incidents';
 import {
   PlanTemplate,
+  type CalendarExportInput,
+  type DoneExportInput,
+  type ExportResult,
+  type FailureForecast,
   type Occurrence,
   type OccurrenceDetail,
   type OccurrenceQuery,
@@ -24,16 +29,21 @@ import {
   type PreviewResult,
 } from '../../../../shared/domain/maintenance';
 import type { Language } from '../../../../shared/domain/settings';
-import { zonedDay } from '../../../../shared/domain/time';
+import { zonedDateTime, zonedDay } from '../../../../shared/domain/time';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getOccurrenceRecord, getPlan, listOccurrenceRecords, listPlans, saveOccurrenceRecord, savePlan, STORE_TARGET } from '../../db/maintenance';
 import type { EventBus } from '../../events/bus';
+import en from '../../../../shared/locales/en.json';
+import zhCN from '../../../../shared/locales/zh-CN.json';
+import { replaceFile } from '../../files/replace-file';
+import { checkWriteFile } from '../../files/write-target';
 import { resourcesDir } from '../../paths';
 import type { DevicesService } from '../devices/devices-service';
 import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
+import { scheduleCalendar, type ScheduleSeries } from './export';
 import { addInterval, compileRule, dayWindow, formatLocal, formatLocalDate, localNow, occurrencesIn, parseLocal, preview, type Window } from './recurrence';
 
 /** What a terminal-driven step records when the terminal is offline (the renderer translates it). */
@@ -66,6 +76,11 @@ export function loadTemplates(language: Language, dir = templatesDir()): PlanTem
   return PlanTemplate.array().parse(raw);
 }
 
+/** A floating local date-time as a spreadsheet date cell showing that wall time. */
+function wallClockCell(local: string): Date {
+  return new Date(`${local}Z`);
+}
+
 export class MaintenanceService {
   constructor(
     private readonly db: Db,
@@ -74,6 +89,8 @@ export class MaintenanceService {
     private readonly incidents: IncidentsService,
     private readonly settings: SettingsService,
     private readonly clock: Clock,
+    /** Each device's estimated next failure (the reliability analytics: last failure + MTBF). */
+    private readonly reliability: () => { deviceId: string; expectedNextFailureAt: string | null }[] = () => [],
   ) {}
 
   preview(input: PreviewInput): PreviewResult {
@@ -371,6 +388,117 @@ export class MaintenanceService {
     const { plan, record } = this.recordOf(ref);
     this.openOnly(record);
     return this.save(plan, { ...record, state: 'done', doneBy: done.doneBy, minutesSpent: done.minutesSpent, partsUsed: done.partsUsed, doneAt: isoNow(this.clock) });
+  }
+
+  // ------------------------------------------------------------------ forecast
+
+  /** Active devices with an estimated next failure, and whether it falls before their next inspection. */
+  forecast(): FailureForecast[] {
+    const timeZone = this.settings.get().store.timezone;
+    const active = new Set(this.devices.list().map((d) => d.id));
+    const estimates = this.reliability().filter((d) => d.expectedNextFailureAt !== null && active.has(d.deviceId));
+    if (estimates.length === 0) return [];
+    const today = Date.parse(`${this.today()}T00:00:00Z`);
+    const { occurrences } = this.occurrences({ from: formatLocalDate(new Date(today - 365 * 86_400_000)), to: formatLocalDate(new Date(today + 366 * 86_400_000)) });
+    const next = new Map<string, string>();
+    for (const o of occurrences) {
+      if (o.deviceId === null || o.state === 'done' || o.state === 'skipped') continue;
+      if (!next.has(o.deviceId) || o.at < next.get(o.deviceId)!) next.set(o.deviceId, o.at);
+    }
+    return estimates.map((d) => {
+      const expectedDay = zonedDay(Date.parse(d.expectedNextFailureAt!), timeZone);
+      const nextInspection = next.get(d.deviceId) ?? null;
+      return { deviceId: d.deviceId, expectedFailureAt: d.expectedNextFailureAt!, expectedDay, nextInspection, inspectEarlier: nextInspection === null || expectedDay < nextInspection.slice(0, 10) };
+    });
+  }
+
+  // ------------------------------------------------------------------ export
+
+  private texts() {
+    return (this.settings.get().language === 'en' ? en : zhCN).maintenance;
+  }
+
+  private targetName(deviceId: string | null): { id: string | null; name: string; location: string } {
+    if (deviceId === null) return { id: null, name: this.settings.get().store.name || this.texts().store, location: '' };
+    const device = this.devices.get(deviceId);
+    return { id: deviceId, name: device.name, location: device.location };
+  }
+
+  /** The schedule of every active plan on each of its targets as an .ics file (RFC 5545). */
+  async exportCalendar(input: CalendarExportInput): Promise<ExportResult> {
+    const file = checkWriteFile(input.out, { dataDir: path.dirname(this.db.name), field: 'out', overwrite: input.overwrite === true });
+    const texts = this.texts();
+    const plans = this.listPlans(false);
+    const records = listOccurrenceRecords(this.db, plans.map((p) => p.id));
+    const series: ScheduleSeries[] = [];
+    for (const plan of plans) {
+      for (const deviceId of this.targetsOf(plan)) {
+        const mine = records.filter((r) => r.ref.planId === plan.id && r.ref.deviceId === deviceId);
+        const next = plan.schedule.kind === 'floating' ? formatLocal(this.nextFloating(plan.schedule, parseLocal(plan.schedule.start)!, mine)) : null;
+        series.push({ plan, target: this.targetName(deviceId), records: mine, next });
+      }
+    }
+    const text = scheduleCalendar(series, this.settings.get().store.timezone, {
+      calendarName: texts.export.calendarName,
+      checklist: texts.export.checklist,
+      floatingNote: (plan) =>
+        plan.schedule.kind === 'floating' ? texts.export.floatingNote.replace('{every}', String(plan.schedule.every)).replace('{unit}', texts.unit[plan.schedule.unit]) : '',
+    }, new Date(this.clock.now()));
+    const bytes = await replaceFile(file, (temp) => fs.promises.writeFile(temp, text, 'utf8'));
+    return { file, rows: series.length, bytes };
+  }
+
+  /** The occurrences done or skipped between two store days (inclusive) as XLSX, oldest first. */
+  async exportDone(input: DoneExportInput): Promise<ExportResult> {
+    dayWindow(input.from, input.to);
+    const file = checkWriteFile(input.out, { dataDir: path.dirname(this.db.name), field: 'out', overwrite: input.overwrite === true });
+    const timeZone = this.settings.get().store.timezone;
+    const texts = this.texts();
+    const plans = new Map(this.listPlans(true).map((p) => [p.id, p]));
+    const finished = listOccurrenceRecords(this.db)
+      .filter((r) => r.state !== 'open' && r.doneAt !== null)
+      .map((r) => ({ record: r, day: zonedDay(Date.parse(r.doneAt!), timeZone) }))
+      .filter(({ day }) => day >= input.from && day <= input.to)
+      .sort((a, b) => a.record.doneAt!.localeCompare(b.record.doneAt!) || a.record.ref.original.localeCompare(b.record.ref.original));
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet(texts.export.sheet);
+    const t = texts.export;
+    sheet.columns = [
+      { header: t.doneAt, key: 'doneAt', width: 18, style: { numFmt: 'yyyy-mm-dd hh:mm' } },
+      { header: t.plan, key: 'plan', width: 28 },
+      { header: t.target, key: 'target', width: 20 },
+      { header: t.scheduled, key: 'scheduled', width: 18, style: { numFmt: 'yyyy-mm-dd hh:mm' } },
+      { header: t.state, key: 'state', width: 10 },
+      { header: t.doneBy, key: 'doneBy', width: 14 },
+      { header: t.minutes, key: 'minutes', width: 10 },
+      { header: t.partsUsed, key: 'partsUsed', width: 24 },
+      { header: t.problems, key: 'problems', width: 40 },
+      { header: t.incidents, key: 'incidents', width: 12 },
+      { header: t.skipReason, key: 'skipReason', width: 24 },
+    ];
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+    for (const { record } of finished) {
+      const plan = plans.get(record.ref.planId);
+      const problems = record.steps
+        .filter((step) => step.answer === 'problem')
+        .map((step) => [`${step.index + 1}. ${plan?.steps[step.index]?.text ?? ''}`, step.note].filter((x) => x).join(': '));
+      sheet.addRow({
+        // Store wall times as date cells (a workbook has no timezone: it shows what the store's clock said).
+        doneAt: wallClockCell(zonedDateTime(Date.parse(record.doneAt!), timeZone)),
+        plan: plan?.title ?? record.ref.planId,
+        target: this.targetName(record.ref.deviceId).name,
+        scheduled: wallClockCell(record.movedTo ?? record.ref.original),
+        state: texts.state[record.state === 'done' ? 'done' : 'skipped'],
+        doneBy: record.doneBy,
+        minutes: record.minutesSpent,
+        partsUsed: record.partsUsed,
+        problems: problems.join('\n'),
+        incidents: record.steps.filter((step) => step.incidentId).length || null,
+        skipReason: record.skipReason ?? '',
+      });
+    }
+    const bytes = await replaceFile(file, (temp) => workbook.xlsx.writeFile(temp));
+    return { file, rows: finished.length, bytes };
   }
 
   // ------------------------------------------------------------------ attention

@@ -101,6 +101,18 @@ export function compileRule(ruleText: string, start: Date): RRule {
 }
 
 /**
+ * The RRULE line of a plan's rule for an iCalendar file, re-serialised by rrule from the compiled
+ * options (so nothing but a valid rule is written), with UNTIL as the UTC instant it is in the
+ * store's timezone, as RFC 5545 asks when DTSTART carries a TZID.
+ */
+export function ruleLine(ruleText: string, start: string, timeZone: string): string {
+  const compiled = compileRule(ruleText, parseLocal(start)!);
+  const { dtstart: _dtstart, tzid: _tzid, until, ...options } = compiled.origOptions;
+  const line = RRule.optionsToString({ ...options, ...(until ? { until: instantOf(until, timeZone) } : {}) });
+  return line.startsWith('RRULE:') ? line : `RRULE:${line}`;
+}
+
+/**
  * Whether the rule's day filters name a day that exists: a month day no chosen month has
  * (BYMONTH=2;BYMONTHDAY=30), or a year day no chosen month holds, would send rrule searching to
  * the year 9999. Other filters (weekdays, week numbers) always meet some year.

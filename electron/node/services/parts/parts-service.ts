@@ -5,7 +5,6 @@
  * transaction as each movement; going below zero needs `override`, which the movement records.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { AttentionItem } from '../../../../shared/domain/attention';
@@ -16,6 +15,7 @@ import {
   type BackupState,
   type BackupTerminal,
   type Movement,
+  type MovementFilter,
   type Part,
   type PartMoveFields,
   type ReorderLine,
@@ -48,7 +48,10 @@ import type { DevicesService } from '../devices/devices-service';
 import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
-import { finish, tempName } from '../transactions/export';
+import type { CsvImportResult, CsvLineIssue } from '../../../../shared/domain/csv';
+import { replaceFile } from '../../files/replace-file';
+import { catalogueCsv, readCatalogueCsv } from './catalogue-csv';
+import { checkWriteFile } from '../../files/write-target';
 
 const DAY_MS = 86_400_000;
 /** Days of consumption that "days of cover" is computed from. */
@@ -136,6 +139,11 @@ export class PartsService {
     if (fields.barcode && partClashing(this.db, 'barcode', fields.barcode, exceptId)) {
       throw fieldError('conflict', 'barcode', 'parts.duplicateBarcode', `Barcode ${fields.barcode} is already in the catalogue`);
     }
+    return this.withRegistryModels(fields);
+  }
+
+  /** Compatible models in the registry's spelling, each once. */
+  private withRegistryModels(fields: PartFields): PartFields {
     const models = this.registryModels();
     const compatible = new Map<string, string>();
     for (const model of fields.compatibleModels) compatible.set(modelKey(model), models.get(modelKey(model)) ?? model);
@@ -155,13 +163,18 @@ export class PartsService {
   }
 
   update(id: string, input: PartFields): Part {
+    this.stored(id);
+    this.updateStored(id, this.prepare(input, id));
+    return this.changed(id);
+  }
+
+  private updateStored(id: string, input: PartFields): void {
     const before = this.stored(id);
-    const fields = this.prepare(input, id);
+    const fields = this.withRegistryModels(input);
     // A new minimum can start (or end) a low-stock crossing without a movement.
     const low = before.onHand < fields.minimumStock;
     const lowSince = low ? (before.lowSince ?? -this.options.clock.now()) : null;
     updatePart(this.db, id, fields, isoNow(this.options.clock), lowSince);
-    return this.changed(id);
   }
 
   private changed(id: string): Part {
@@ -170,7 +183,7 @@ export class PartsService {
     return part;
   }
 
-  movements(filter: { partId?: string; incidentId?: string }): Movement[] {
+  movements(filter: MovementFilter): Movement[] {
     if (filter.partId !== undefined) this.stored(filter.partId);
     return listMovements(this.db, filter);
   }
@@ -267,10 +280,9 @@ export class PartsService {
       });
   }
 
-  /** Writes the reorder list as XLSX (to a temp file beside it, renamed into place when complete). */
-  async exportReorderList(out: string): Promise<{ file: string; rows: number; bytes: number }> {
-    const file = path.resolve(out);
-    if (!fs.existsSync(path.dirname(file))) throw fieldError('not_found', 'out', 'parts.exportFolderMissing', `The folder ${path.dirname(file)} does not exist`);
+  /** Writes the reorder list as XLSX, through the write-target check (never into the data folder, never over a file unasked). */
+  async exportReorderList(out: string, overwrite = false): Promise<{ file: string; rows: number; bytes: number }> {
+    const file = checkWriteFile(out, { dataDir: path.dirname(this.db.name), field: 'out', overwrite });
     const lines = this.reorderList();
     const texts = (this.settings.get().language === 'en' ? en : zhCN).parts.reorder;
     const workbook = new ExcelJS.Workbook();
@@ -287,14 +299,77 @@ export class PartsService {
       { header: texts.estimatedCost, key: 'estimatedCost', width: 14 },
     ];
     for (const line of lines) sheet.addRow(line);
-    const temp = tempName(file);
-    try {
-      await workbook.xlsx.writeFile(temp);
-      return { file, rows: lines.length, bytes: await finish(temp, file) };
-    } catch (error) {
-      await fs.promises.rm(temp, { force: true });
-      throw error;
+    return { file, rows: lines.length, bytes: await replaceFile(file, (temp) => workbook.xlsx.writeFile(temp)) };
+  }
+
+  /** The catalogue as CSV (on hand included for reading; an import never changes stock). */
+  exportCsv(): string {
+    return catalogueCsv(this.list());
+  }
+
+  /**
+   * Imports catalogue lines: a line with the id of a part of this catalogue, or else the part
+   * number of one, updates it; other lines create parts (an id from another shop's export is not
+   * kept). Every line is checked first (fields, part numbers and barcodes
+   * unique across the catalogue as it would be after the import); if any line is wrong nothing is
+   * saved and every wrong line is named with its fields. The writes run in one transaction.
+   */
+  importCsv(csv: string): CsvImportResult {
+    const { missing, lines } = readCatalogueCsv(csv);
+    if (missing.length > 0) throw fieldError('validation', 'csv', 'parts.csvMissingColumns', `The CSV lacks the columns ${missing.join(', ')}`);
+    const existing = listParts(this.db);
+    const byId = new Map(existing.map((p) => [p.id, p]));
+    const byNumber = new Map(existing.map((p) => [p.partNumber.toLowerCase(), p]));
+    const errors: CsvImportResult['errors'] = [];
+    const planned: { line: number; targetId?: string; fields: PartFields }[] = [];
+    const issuesOf = new Map<number, CsvLineIssue[]>();
+    const issue = (line: number, path: string, messageKey: string) => issuesOf.set(line, [...(issuesOf.get(line) ?? []), { path, messageKey }]);
+    for (const item of lines) {
+      const parsed = PartFields.safeParse(item.candidate);
+      if (!parsed.success) {
+        for (const i of parsed.error.issues) issue(item.line, i.path.map(String).join('.'), /^[a-z]+\.[a-zA-Z]+$/.test(i.message) ? i.message : 'validation.generic');
+      }
+      // An id this catalogue does not know comes from another shop's export: matched by part number like a line without id.
+      let targetId = item.id && byId.has(item.id) ? item.id : undefined;
+      if (!targetId && parsed.success) targetId = byNumber.get(parsed.data.partNumber.toLowerCase())?.id;
+      if (targetId && planned.some((p) => p.targetId === targetId)) issue(item.line, 'id', 'parts.csvSamePartTwice');
+      if (parsed.success) planned.push({ line: item.line, ...(targetId ? { targetId } : {}), fields: parsed.data });
     }
+    // Part numbers and barcodes stay unique in the catalogue as it will be.
+    const after = new Map<string, { line?: number; partNumber: string; barcode: string }>(existing.map((p) => [p.id, { partNumber: p.partNumber, barcode: p.barcode }]));
+    planned.forEach((p, i) => after.set(p.targetId ?? `new:${i}`, { line: p.line, partNumber: p.fields.partNumber, barcode: p.fields.barcode }));
+    for (const [field, key] of [['partNumber', 'parts.duplicatePartNumber'], ['barcode', 'parts.duplicateBarcode']] as const) {
+      const seen = new Map<string, number>();
+      for (const entry of after.values()) {
+        const value = entry[field].toLowerCase();
+        if (value) seen.set(value, (seen.get(value) ?? 0) + 1);
+      }
+      for (const entry of after.values()) if (entry.line !== undefined && entry[field] && (seen.get(entry[field].toLowerCase()) ?? 0) > 1) issue(entry.line, field, key);
+    }
+    for (const [line, issues] of [...issuesOf.entries()].sort((a, b) => a[0] - b[0])) {
+      const seen = new Set<string>();
+      errors.push({ line, issues: issues.filter((i) => !seen.has(`${i.path} ${i.messageKey}`) && seen.add(`${i.path} ${i.messageKey}`)) });
+    }
+    if (errors.length > 0) return { created: 0, updated: 0, errors };
+
+    const written: string[] = [];
+    let updated = 0;
+    this.db.transaction(() => {
+      for (const item of planned) {
+        if (item.targetId) {
+          this.updateStored(item.targetId, item.fields);
+          updated += 1;
+          written.push(item.targetId);
+        } else {
+          const id = randomUUID();
+          const fields = this.withRegistryModels(item.fields);
+          insertPart(this.db, id, fields, isoNow(this.options.clock), this.crossingAtCreation(fields));
+          written.push(id);
+        }
+      }
+    })();
+    for (const id of written) this.changed(id);
+    return { created: written.length - updated, updated, errors: [] };
   }
 
   /** Adds the shipped starter items whose part number is not yet in the catalogue. */

@@ -4,9 +4,9 @@
  * carries the final name.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { TransactionRecord } from '../../../../shared/domain/transactions';
+import { finish, tempName } from '../../files/replace-file';
 
 export const EXPORT_COLUMNS: readonly { key: keyof TransactionRecord; header: string; width: number }[] = [
   { key: 'occurredAt', header: 'occurred_at', width: 20 },
@@ -34,21 +34,6 @@ export function csvField(value: unknown): string {
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function tempName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
-}
-
-export async function finish(temp: string, file: string): Promise<number> {
-  const handle = await fs.promises.open(temp, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.promises.rename(temp, file);
-  return (await fs.promises.stat(file)).size;
 }
 
 export async function writeCsv(file: string, next: BatchSource): Promise<{ rows: number; bytes: number }> {
