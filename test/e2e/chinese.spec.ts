@@ -4,16 +4,11 @@
  * then every page of the console is read in zh-CN. No page and no pack line may hold a Latin word
  * that is not a name the test typed, a brand, a unit or a code, nor a raw ISO date or timestamp.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
-import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
+import type { Page } from '@playwright/test';
 import { simulatorControl as control } from '../helpers/simulator';
 import { untranslated } from '../helpers/untranslated';
-import { ServeProcess } from './server';
+import { expect, test } from './fixtures';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** What the test itself names, and the simulator's software version (store, devices, parts and people from the demo data are Chinese). */
 const NAMES = ['收银台 1', 'SIM-E2E-01', 'PosCare-SIM'];
 
@@ -26,24 +21,9 @@ async function shownText(page: Page): Promise<string> {
 }
 
 test.describe('Chinese everywhere', () => {
-  let server: ServeProcess;
-  let simulator: RunningSimulator;
+  test.use({ demoData: { transactions: 200, days: 3 } });
 
-  test.beforeEach(async () => {
-    simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 }, controlPort: 0 });
-    server = new ServeProcess();
-    const demo = spawnSync(process.execPath, [path.join(root, 'bin/poscare.js'), 'demo-data', '--data', server.dataDir, '--transactions', '200', '--days', '3'], { encoding: 'utf8' });
-    expect(demo.status, demo.stderr).toBe(0);
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-    await simulator.close();
-  });
-
-  test('a paper-out terminal is walked to solved in zh-CN, and no page or pack line is English or an ISO time', async ({ page }) => {
+  test('a paper-out terminal is walked to solved in zh-CN, and no page or pack line is English or an ISO time', async ({ page, server, simulator }) => {
     test.setTimeout(180_000);
     const api = (method: string, input: unknown) => server.api(method, input);
     await api('incidents.updateSettings', { autoOpenAfterMinutes: 0.05 });

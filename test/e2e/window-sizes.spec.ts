@@ -3,13 +3,10 @@
  * (issue 11 item 10): a screenshot of each into test-results/window-sizes/, and no page wider
  * than the window, no header item cut off or overlapping another.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { writeDemoData } from './fixtures';
 import { ServeProcess } from './server';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SIZES = [
   { name: 'small', width: 1024, height: 700 },
   { name: 'big', width: 1920, height: 1080 },
@@ -21,8 +18,7 @@ test.describe('window sizes', () => {
 
   test.beforeAll(async () => {
     server = new ServeProcess();
-    const demo = spawnSync(process.execPath, [path.join(root, 'bin/poscare.js'), 'demo-data', '--data', server.dataDir, '--transactions', '200', '--days', '3'], { encoding: 'utf8' });
-    expect(demo.status, demo.stderr).toBe(0);
+    writeDemoData(server.dataDir, { transactions: 200, days: 3 });
     await server.start();
     // A long store name and a long device name: they must wrap or ellipsize, not push the page wide.
     const current = (await server.api('settings.get', undefined)) as { store: Record<string, unknown> };
