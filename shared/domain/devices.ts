@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_VENDOR_PROFILE, VENDOR_PROFILE_IDS } from './terminals';
+import { CodeText } from './status';
 import { calendarDate } from './time';
 
 const CalendarDate = calendarDate('devices.invalidDate');
@@ -177,7 +178,10 @@ export const DeviceCommandRecord = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   ok: z.boolean().nullable(),
+  /** The result as stored: codes ('terminal:0xCC', 'summary:reconnecting'), or text from an older version. */
   summary: z.string(),
+  /** The summary worded in both languages (what the console shows). */
+  summaryText: CodeText,
   printLines: z.array(z.string()),
 });
 export type DeviceCommandRecord = z.infer<typeof DeviceCommandRecord>;

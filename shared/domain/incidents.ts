@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { instant } from './time';
-import { LINK_STATES, OVERALL_STATES, PRINTER_STATES } from './status';
+import { CodeText, LINK_STATES, OVERALL_STATES, PRINTER_STATES } from './status';
 import { GuideCommand } from './terminals';
 
 export const FAULT_CLASSES = ['hardware', 'peripheral', 'software', 'network', 'transaction', 'environment'] as const;
@@ -119,8 +119,10 @@ export function wordAutoSymptoms(s: AutoSymptoms, language: 'zh-CN' | 'en', tran
   if (s.cardReaderFault) parts.push(translate('incidents.autoSymptoms.cardReaderFault'));
   if (s.overheat) parts.push(translate('incidents.autoSymptoms.overheat'));
   if (s.errorCode) {
+    // The words, with the bare code after them for support ("打印机未就绪 (0xCC)"), never "terminal:0xCC".
     const words = s.errorText ? (language === 'en' ? s.errorText.en : s.errorText.zh) : s.errorWords;
-    parts.push(`${s.errorCode} ${words}`.trim());
+    const code = s.errorCode.replace(/^(terminal|result):/, '');
+    parts.push(words ? `${words} (${code})` : code);
   }
   return parts.join(translate('incidents.autoSymptoms.separator'));
 }
@@ -151,8 +153,37 @@ export const IncidentStep = z.object({
   /** The answer given or the live result of a command. */
   answer: z.string(),
   note: z.string(),
+  /** The note worded in both languages when it holds a command's result codes (see devices summary-text). */
+  noteText: CodeText.optional(),
 });
 export type IncidentStep = z.infer<typeof IncidentStep>;
+
+const COMMAND_ANSWER = /^(\w+): (ok|fault)$/;
+const STATUS_ANSWER = /^(\w+) -> (\w+)$/;
+const GUIDE_COMMAND_NAMES: ReadonlySet<string> = new Set(GuideCommand.options);
+
+/**
+ * A recorded step in the reader's language. Steps PosCare records itself are stored as codes
+ * (a live command result 'diagnosis: ok', a status change 'offline -> ok', the note 'auto-resolved
+ * on recovery', command results as codes in `noteText`); the manager's own answers stay as
+ * written. `translate` looks up locale keys (devices.command.*, incidents.*, status.overall.*).
+ */
+export function wordStep(step: IncidentStep, language: 'zh-CN' | 'en', translate: (key: string) => string): { prompt: string; answer: string; note: string } {
+  let { prompt, answer, note } = step;
+  const command = COMMAND_ANSWER.exec(answer);
+  if (command?.[1] && GUIDE_COMMAND_NAMES.has(command[1])) {
+    answer = `${translate(`devices.command.${command[1]}`)}: ${translate(command[2] === 'ok' ? 'incidents.commandOk' : 'incidents.commandFault')}`;
+    if (prompt === command[1]) prompt = translate(`devices.command.${command[1]}`);
+  }
+  const change = STATUS_ANSWER.exec(answer);
+  if (prompt === 'status' && change?.[1] && change[2] && (OVERALL_STATES as readonly string[]).includes(change[1]) && (OVERALL_STATES as readonly string[]).includes(change[2])) {
+    prompt = translate('incidents.pack.statusStep');
+    answer = `${translate(`status.overall.${change[1]}`)} → ${translate(`status.overall.${change[2]}`)}`;
+  }
+  if (note === 'auto-resolved on recovery') note = translate('incidents.autoResolved');
+  else if (step.noteText) note = language === 'en' ? step.noteText.en : step.noteText.zh;
+  return { prompt, answer, note };
+}
 
 export const Incident = z.object({
   id: z.string(),
@@ -268,7 +299,7 @@ export const FaultGuide = z.object({
 export type FaultGuide = z.infer<typeof FaultGuide>;
 
 export const GuideCommandRun = z.object({ incidentId: z.string().min(1), command: GuideCommand }).strict();
-export const GuideCommandResult = z.object({ ok: z.boolean(), summary: z.string(), detail: z.string() });
+export const GuideCommandResult = z.object({ ok: z.boolean(), summary: z.string(), summaryText: CodeText, detail: z.string() });
 export type GuideCommandResult = z.infer<typeof GuideCommandResult>;
 
 export const EscalationPack = z.object({ html: z.string(), text: z.string(), createdAt: z.string() });

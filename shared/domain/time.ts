@@ -127,6 +127,11 @@ export function zonedDateTime(instantMs: number, timeZone: string): string {
   return new Date(wallClockMs(timeZone, instantMs)).toISOString().slice(0, 19);
 }
 
+/** A calendar date (YYYY-MM-DD) plus whole days (negative: back). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** A calendar date (YYYY-MM-DD) plus whole months; the day is clamped to the month's end (08-31 + 6 = 02-28). */
 export function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

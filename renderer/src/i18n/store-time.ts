@@ -30,5 +30,14 @@ export function useStoreTime() {
     /** A calendar day (YYYY-MM-DD: a due date, a start date) written the way the language writes dates; it has no time zone. */
     calendarDay: (value: string | null | undefined) => (value ? formatStoreTime(`${value}T12:00:00Z`, locale.value, 'UTC', 'date') : ''),
     timeZone: zone,
+    /** The display format of a date picker, written like `date` / `dateTime` above (never the ISO form). */
+    pickerFormat: (style: 'date' | 'dateTime') => {
+      const day = locale.value === 'en' ? 'MM/DD/YYYY' : 'YYYY/MM/DD';
+      return style === 'date' ? day : `${day} HH:mm`;
+    },
+    /** An instant as the store's wall clock "YYYY-MM-DDTHH:mm:ss" (what a datetime picker edits); null for none. */
+    toWallClock: (value: string | null | undefined) => (value && !Number.isNaN(Date.parse(value)) ? zonedDateTime(Date.parse(value), zone()) : null),
+    /** The store wall-clock time a picker gave back, as an ISO instant; null for none. */
+    fromWallClock: (value: string | null | undefined) => (value ? new Date(zonedInstant(value, zone())).toISOString() : null),
   };
 }

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AnalyticsQuery, AnalyticsSummary } from '../../../shared/domain/analytics';
 import type { ApiError } from '../../../shared/ipc/result';
+import { addDays, zonedDay } from '../../../shared/domain/time';
 import { call, on } from '../api/client';
 
 /** How long to wait after an incident change before reloading (a burst of changes reloads once). */
@@ -21,17 +22,14 @@ const DEFAULT_RANGE: AnalyticsRange = { preset: '12m' };
 const DAY = 86_400_000;
 const PRESET_DAYS: Record<Exclude<AnalyticsPreset, 'custom'>, number> = { '30d': 30, '90d': 90, '12m': 365 };
 
-/** A local calendar day as YYYY-MM-DD. */
-function dayOf(date: Date): string {
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-}
-
-/** The range after picking a preset: custom keeps the days already picked, else the last 30 days up to today. */
-export function withPreset(range: AnalyticsRange, preset: AnalyticsPreset, now: Date = new Date()): AnalyticsRange {
+/**
+ * The range after picking a preset: custom keeps the days already picked, else the last 30 days
+ * up to today, today being the store's day (its time zone), not the PC's.
+ */
+export function withPreset(range: AnalyticsRange, preset: AnalyticsPreset, timeZone: string, now: Date = new Date()): AnalyticsRange {
   if (preset !== 'custom') return { preset };
-  const from = new Date(now);
-  from.setDate(from.getDate() - 30);
-  return { preset, from: range.from ?? dayOf(from), to: range.to ?? dayOf(now) };
+  const today = zonedDay(now.getTime(), timeZone);
+  return { preset, from: range.from ?? addDays(today, -30), to: range.to ?? today };
 }
 
 /** The API query of a range: presets count back from now, a custom range names whole store-local days (the core turns them into instants in the store's time zone and stops at now). */

@@ -7,6 +7,7 @@ import type { ApiError } from '../../../shared/ipc/result';
 import type { StaffCheck } from '../../../shared/domain/checks';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import { call, on } from '../api/client';
+import { i18n } from '../i18n';
 
 export interface StatusNotice {
   id: number;
@@ -34,9 +35,15 @@ export const useDevicesStore = defineStore('devices', () => {
   /** The registry's models, one spelling per modelKey, sorted: offered wherever a model is picked. */
   const models = computed(() => [...new Map(devices.value.filter((d) => d.model).map((d) => [modelKey(d.model), d.model])).values()].sort());
 
-  /** A terminal id as the manager knows it: the device's name, or the id itself (imported data). */
+  /**
+   * A terminal id as the manager knows it: the device's name; demo data written before any device
+   * was registered (T001, T002, ...) as "demo terminal 1"; else the id itself (imported data).
+   */
   function nameOf(terminalId: string): string {
-    return byId.value.get(terminalId)?.name ?? terminalId;
+    const known = byId.value.get(terminalId)?.name;
+    if (known) return known;
+    const demo = /^T(\d{3})$/.exec(terminalId);
+    return demo ? i18n.global.t('transactions.demoTerminal', { n: Number(demo[1]) }) : terminalId;
   }
 
   /** Desktop and browser notifications of a terminal going down or back come from the attention store. */

@@ -6,6 +6,7 @@ import { DeviceCreate, type Device } from '../../../shared/domain/devices';
 import { tempDir } from '../../helpers/temp';
 import { FakeClock } from '../../helpers/clock';
 import { FakeLinks } from '../../helpers/terminal-links';
+import { untranslated } from '../../helpers/untranslated';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -141,7 +142,7 @@ describe('incidents', () => {
     const [incident] = core.services.incidents.tick();
     core.services.incidents.recordStep({ id: incident!.id, guideId: 'contacts', nodeId: 'cables', prompt: 'Reseat the data cable. Done?', answer: 'Yes' });
     const pack = core.services.incidents.escalate(incident!.id, 'en');
-    for (const needle of ['Jing an store', 'SN-4711', '52500001', 'VX 520', 'Reseat the data cable. Done? -> Yes', 'OK → Offline (link: Disconnected)', '6 min']) {
+    for (const needle of ['Jing an store', 'SN-4711', '52500001', 'VX 520', 'Reseat the data cable. Done? → Yes', 'OK → Offline (link: Disconnected)', '6 min']) {
       expect(pack.text).toContain(needle);
     }
     expect(pack.html).toContain('SN-4711');
@@ -159,7 +160,7 @@ describe('incidents', () => {
     await core.services.incidents.update({ id: incident.id, state: 'open' });
     await core.services.incidents.runGuideCommand({ incidentId: incident.id, command: 'diagnosis', nodeId: 'diag' });
     const zh = core.services.incidents.escalate(incident.id, 'zh-CN').text;
-    for (const needle of ['状态: 排查中', '严重程度: 高', '故障类别 / 原因: 硬件 / 散热不良', '正常 → 离线（连接：已断开）', '离线 → 正常', '(自动关闭)', '诊断 完成 diagnosis done', '诊断: 终端应答正常', '状态时间线:']) {
+    for (const needle of ['状态: 排查中', '严重程度: 高', '故障类别 / 原因: 硬件 / 散热不良', '正常 → 离线（连接：已断开）', '离线 → 正常', '（自动关闭）', '诊断 完成 diagnosis done', '诊断: 终端应答正常', '状态时间线:']) {
       expect(zh, needle).toContain(needle);
     }
     for (const english of ['diagnosing', 'high', 'hardware', 'overheating', ' -> offline', 'link ', 'auto-resolved', 'diagnosis: ok', 'diagnosis ok', 'Status timeline']) {
@@ -171,27 +172,61 @@ describe('incidents', () => {
     }
   });
 
-  it('carry the last lines of the terminal event log (link changes and errors, never raw frames) in both languages', async () => {
+  it('carry the last lines of the terminal event log (link changes and errors, never raw frames) worded in the pack\'s language, at store time', async () => {
     const { core, device } = await setup();
     const at = Date.parse('2026-03-02T07:59:00.000Z');
     insertTerminalEvents(core.db, [
       { terminalId: device.id, atMs: at, type: 'link', message: 'ready -> disconnected (read ECONNRESET)' },
       { terminalId: device.id, atMs: at + 1000, type: 'frame', message: 'rx 06 0f 04 4761731234567890' },
       { terminalId: device.id, atMs: at + 2000, type: 'error', message: 'diagnosis failed: card 4761739001010010 declined' },
+      { terminalId: device.id, atMs: at + 3000, type: 'link', message: 'ready -> degraded: Printer not ready', data: { state: 'degraded', since: '', reason: 'Printer not ready', terminalStatus: 0xcc } },
       { terminalId: 'another-terminal', atMs: at + 3000, type: 'error', message: 'not this one' },
     ]);
     const incident = core.services.incidents.open({ deviceId: device.id });
     const en = core.services.incidents.escalate(incident.id, 'en');
-    expect(en.text).toContain('Terminal event log (link changes and errors):\n2026-03-02T07:59:00.000Z link ready -> disconnected (read ECONNRESET)\n2026-03-02T07:59:02.000Z error diagnosis failed: card 476173******0010 declined');
-    expect(en.html).toContain('ready -&gt; disconnected (read ECONNRESET)');
+    // 07:59 UTC is 15:59 in Shanghai, the store's zone.
+    expect(en.text).toContain(
+      'Terminal event log (link changes and errors):\n03/02/2026 15:59:00 link Ready → Disconnected (ECONNRESET)\n03/02/2026 15:59:02 error Command failed\n03/02/2026 15:59:03 link Ready → Unstable (Printer not ready)',
+    );
+    expect(en.html).toContain('Ready → Disconnected (ECONNRESET)');
     for (const text of [en.text, en.html]) {
       expect(text).not.toContain('4761731234567890');
       expect(text).not.toContain('4761739001010010');
       expect(text).not.toContain('not this one');
+      expect(text).not.toContain(' -> ');
     }
     const zh = core.services.incidents.escalate(incident.id, 'zh-CN').text;
-    expect(zh).toContain('终端事件日志（连接变化和错误）:\n2026-03-02T07:59:00.000Z 连接 ready -> disconnected (read ECONNRESET)');
-    expect(zh).toContain('错误 diagnosis failed');
+    expect(zh).toContain('终端事件日志（连接变化和错误）:\n2026/03/02 15:59:00 连接 就绪 → 已断开（ECONNRESET）\n2026/03/02 15:59:02 错误 命令失败\n2026/03/02 15:59:03 连接 就绪 → 不稳定（打印机未就绪）');
+    expect(zh).not.toContain('diagnosis failed');
+  });
+
+  it('write a Chinese pack a vendor can read: no English word outside names and codes, no ISO time, no empty field', async () => {
+    const { core, links, clock, device } = await setup();
+    core.services.incidents.updateSettings({ autoOpenAfterMinutes: 1 });
+    // Paper out: the terminal answers "printer not ready" and its link logs what the manager wrote.
+    links.answers.set('printConfiguration', { ok: false, summary: 'terminal:0xCC', terminalStatus: 0xcc, printer: 'noPaper', printLines: [] });
+    links.answers.set('statusEnquiry', { ok: true, summary: 'terminal:0x00; software:1.2.3', terminalStatus: 0, printer: 'ok' });
+    links.report({ id: device.id, link: 'degraded', terminalStatus: 0xcc });
+    const at = clock.now();
+    insertTerminalEvents(core.db, [
+      { terminalId: device.id, atMs: at, type: 'link', message: 'ready -> degraded: Printer not ready', data: { state: 'degraded', since: '', reason: 'Printer not ready', terminalStatus: 0xcc } },
+      { terminalId: device.id, atMs: at + 1000, type: 'error', message: 'link lost: read ECONNRESET' },
+      { terminalId: device.id, atMs: at + 2000, type: 'error', message: 'status failed: No answer' },
+    ]);
+    clock.advanceMinutes(2);
+    const [incident] = core.services.incidents.tick();
+    await core.services.incidents.runGuideCommand({ incidentId: incident!.id, command: 'printConfiguration', nodeId: 'printTest' });
+    await core.services.incidents.runGuideCommand({ incidentId: incident!.id, command: 'statusEnquiry', nodeId: 'check' });
+    const pack = core.services.incidents.escalate(incident!.id, 'zh-CN');
+    const names = ['Jing an store', '1 West Nanjing Road', 'Counter 1', 'VX 520', 'SN-4711'];
+    for (const text of [pack.text, pack.html.replace(/<style>[\s\S]*<\/style>/, ' ').replace(/<[^>]+>/g, ' ')]) {
+      expect(untranslated(text, names)).toEqual({ latin: [], isoDates: [] });
+      expect(text).not.toMatch(/: 无$/m);
+    }
+    expect(pack.text).toContain('打印配置 → 打印配置: 终端报告异常（打印机未就绪）');
+    expect(pack.text).toContain('状态查询: 终端应答正常（就绪；软件版本 1.2.3）');
+    // The same incident's steps for an English reader.
+    expect(core.services.incidents.escalate(incident!.id, 'en').text).toContain('Print configuration → Print configuration: The terminal reported a problem (Printer not ready)');
   });
 
   it('word the symptoms of an incident that opened by itself in the reader\'s language, in the API answer and the pack', async () => {
@@ -206,7 +241,7 @@ describe('incidents', () => {
     const symptomsOf = (text: string, heading: string) => text.split('\n')[text.split('\n').indexOf(`${heading}:`) + 1];
     expect(symptomsOf(core.services.incidents.escalate(incident!.id, 'zh-CN').text, '故障现象')).toBe('离线（连接：已断开）');
     expect(symptomsOf(core.services.incidents.escalate(incident!.id, 'en').text, 'Symptoms')).toBe('Offline (link: Disconnected)');
-    expect(core.services.incidents.escalate(incident!.id, 'zh-CN').html).toContain('<p>离线（连接：已断开）</p>');
+    expect(core.services.incidents.escalate(incident!.id, 'zh-CN').html).toContain('<p class="symptoms">离线（连接：已断开）</p>');
   });
 
   it('keep rows written by an older version working: their English symptoms are worded in Chinese, the code explained; the manager\'s own words stay as written', async () => {
@@ -218,8 +253,8 @@ describe('incidents', () => {
     const old = core.services.incidents.get(incident!.id);
     expect(old.autoSymptoms).toMatchObject({ overall: 'fault', link: 'ready', hostUnreachable: true, printer: 'noPaper', overheat: true, errorCode: 'terminal:0xCC', errorText: { zh: '打印机未就绪', en: 'Printer not ready' } });
     const zh = core.services.incidents.escalate(incident!.id, 'zh-CN').text;
-    expect(zh).toContain('故障现象:\n故障（连接：就绪）；无法连接支付主机；打印机：缺纸；过热；terminal:0xCC 打印机未就绪\n');
-    expect(core.services.incidents.escalate(incident!.id, 'en').text).toContain('Symptoms:\nFault (link: Ready); payment host unreachable; printer: No paper; overheating; terminal:0xCC Printer not ready\n');
+    expect(zh).toContain('故障现象:\n故障（连接：就绪）；无法连接支付主机；打印机：缺纸；过热；打印机未就绪 (0xCC)\n');
+    expect(core.services.incidents.escalate(incident!.id, 'en').text).toContain('Symptoms:\nFault (link: Ready); payment host unreachable; printer: No paper; overheating; Printer not ready (0xCC)\n');
     // A manually opened incident whose text happens to look alike is the manager's.
     const manual = core.services.incidents.open({ deviceId: device.id, symptoms: 'offline (link disconnected)' });
     expect(manual.autoSymptoms).toBeNull();

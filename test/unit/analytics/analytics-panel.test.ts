@@ -158,9 +158,11 @@ describe('the analytics panel', () => {
   });
 
   it('starts a custom period at the last 30 days up to today, keeps days already picked, and drops them for a preset', () => {
-    const now = new Date(2026, 2, 15, 18, 30);
-    expect(withPreset({ preset: '12m' }, 'custom', now)).toEqual({ preset: 'custom', from: '2026-02-13', to: '2026-03-15' });
-    expect(withPreset({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' }, 'custom', now)).toEqual({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' });
-    expect(withPreset({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' }, '90d', now)).toEqual({ preset: '90d' });
+    // 18:30 UTC on 15 March is already 16 March in Shanghai, still 15 March in New York: the store's day counts, not the PC's.
+    const now = new Date(Date.UTC(2026, 2, 15, 18, 30));
+    expect(withPreset({ preset: '12m' }, 'custom', 'Asia/Shanghai', now)).toEqual({ preset: 'custom', from: '2026-02-14', to: '2026-03-16' });
+    expect(withPreset({ preset: '12m' }, 'custom', 'America/New_York', now)).toEqual({ preset: 'custom', from: '2026-02-13', to: '2026-03-15' });
+    expect(withPreset({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' }, 'custom', 'Asia/Shanghai', now)).toEqual({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' });
+    expect(withPreset({ preset: 'custom', from: '2026-01-05', to: '2026-01-09' }, '90d', 'Asia/Shanghai', now)).toEqual({ preset: '90d' });
   });
 });

@@ -34,7 +34,15 @@ describe('the terminal manager adapter', () => {
     await links.add({ id: 't1', name: 'A', connection: { type: 'tcp', host: '127.0.0.1', port: 20007 } });
     const outcome = await links.run('t1', 'printConfiguration');
     expect(manager.calls).toEqual(['add t1', 'run t1 print-config']);
-    expect(outcome).toMatchObject({ ok: false, terminalStatus: 0xcc, printLines: ['LINE 1'], summary: 'Printer not ready' });
+    expect(outcome).toMatchObject({ ok: false, terminalStatus: 0xcc, printLines: ['LINE 1'], summary: 'terminal:0xCC' });
+  });
+
+  it('takes a completed print as proof the printer works again, a failed one or a status enquiry as no proof', () => {
+    const base = { durationMs: 5, statusInformation: [], receipt: [] };
+    expect(outcomeOf({ ...base, ok: true, command: 'print-config' }).printer).toBe('ok');
+    expect(outcomeOf({ ...base, ok: true, command: 'print-config' }).summary).toBe('summary:ok');
+    expect(outcomeOf({ ...base, ok: false, command: 'print-config' }).printer).toBeUndefined();
+    expect(outcomeOf({ ...base, ok: true, command: 'status' }).printer).toBeUndefined();
   });
 
   it('reconnects by removing and adding the terminal again, and maps software update and abort', async () => {
@@ -45,7 +53,7 @@ describe('the terminal manager adapter', () => {
     expect(manager.calls).toEqual(['add t1', 'remove t1', 'add t1']);
     await links.run('t1', 'softwareUpdate');
     expect(manager.calls.at(-1)).toBe('run t1 software-update');
-    expect(await links.run('t1', 'abort')).toMatchObject({ ok: false, summary: 'Nothing aborted: no command is running' });
+    expect(await links.run('t1', 'abort')).toMatchObject({ ok: false, summary: 'summary:nothingToAbort' });
     expect(manager.calls.at(-1)).toBe('abort t1');
   });
 

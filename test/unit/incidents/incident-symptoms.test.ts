@@ -54,10 +54,10 @@ describe('automatic incident symptoms', () => {
 
   it('show on the incident page in the manager\'s language, follow a language change, and are not sent back in words when untouched', async () => {
     const { wrapper, symptoms, setLanguage } = await mountPage('zh-CN');
-    expect(symptoms()).toBe('故障（连接：就绪）；无法连接支付主机；打印机：缺纸；读卡器故障；terminal:0xCC 打印机未就绪');
+    expect(symptoms()).toBe('故障（连接：就绪）；无法连接支付主机；打印机：缺纸；读卡器故障；打印机未就绪 (0xCC)');
     setLanguage('en');
     await flushPromises();
-    expect(symptoms()).toBe('Fault (link: Ready); payment host unreachable; printer: No paper; card reader fault; terminal:0xCC Printer not ready');
+    expect(symptoms()).toBe('Fault (link: Ready); payment host unreachable; printer: No paper; card reader fault; Printer not ready (0xCC)');
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(updates.length).toBeGreaterThan(0);

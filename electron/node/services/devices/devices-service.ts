@@ -15,6 +15,7 @@ import {
   modelKey,
   type Device,
   type DeviceCsvImportResult,
+  type DeviceCommandRecord,
   type DeviceFieldsInput,
 } from '../../../../shared/domain/devices';
 import type { AttentionItem } from '../../../../shared/domain/attention';
@@ -36,6 +37,11 @@ import {
   updateDevice,
   type CommandRecord,
 } from '../../db/devices';
+
+/** A stored command record with its summary worded in both languages. */
+function worded(record: CommandRecord): DeviceCommandRecord {
+  return { ...record, summaryText: describeSummary(record.summary) };
+}
 import { readAllStatuses, readStatus, statusHistory, writeStatus } from '../../db/device-status';
 import { domainSettings, type DomainSettings } from '../../db/settings';
 import { isoNow, systemClock, type Clock } from '../../clock';
@@ -43,6 +49,7 @@ import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { parseCsv, toCsvLine } from './csv';
 import { compareVersions, nextStatus, overallOf, sameStatus } from './status-model';
+import { describeSummary } from './summary-text';
 import { NoTerminalLinks, type CommandOutcome, type LinkReport, type TerminalLinks } from './terminal-links';
 
 /** Answers whether a host name resolves (IP literals always do). */
@@ -534,13 +541,13 @@ export class DevicesService {
 
   // ------------------------------------------------------------------ commands
 
-  commands(deviceId: string, limit = 50): CommandRecord[] {
+  commands(deviceId: string, limit = 50): DeviceCommandRecord[] {
     this.get(deviceId);
-    return listCommands(this.db, deviceId, limit);
+    return listCommands(this.db, deviceId, limit).map(worded);
   }
 
   /** Runs a terminal command, records it with its result and feeds what it learnt to the status. */
-  async runCommand(deviceId: string, command: GuideCommand): Promise<CommandRecord> {
+  async runCommand(deviceId: string, command: GuideCommand): Promise<DeviceCommandRecord> {
     const device = this.get(deviceId);
     if (device.archived) throw new AppError('conflict', `Device ${deviceId} is archived`, { id: deviceId });
     const started = isoNow(this.clock);
@@ -550,7 +557,9 @@ export class DevicesService {
     try {
       outcome = await this.links.run(deviceId, command, (text) => this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'progress', text }));
     } catch (error) {
-      outcome = { ok: false, summary: (error as Error).message ?? String(error) };
+      // The manager sees a worded failure; the developer's message goes to the log.
+      this.options.logger?.error('terminal command failed', { deviceId, command, error });
+      outcome = { ok: false, summary: 'summary:failed' };
     }
     finishCommand(this.db, id, outcome.ok, outcome.summary, outcome.printLines ?? [], isoNow(this.clock));
     if (outcome.tid !== undefined || outcome.softwareVersion !== undefined || outcome.serialNumber !== undefined) {
@@ -566,7 +575,7 @@ export class DevicesService {
     this.bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'finished', text: outcome.summary, ok: outcome.ok });
     const record = listCommands(this.db, deviceId, 200).find((c) => c.id === id);
     if (!record) throw new AppError('internal', 'The command record vanished');
-    return record;
+    return worded(record);
   }
 
   dispose(): void {

@@ -32,10 +32,24 @@ export function linkReport(link: TerminalLink): LinkReport {
   return report;
 }
 
+const PRINTING_COMMANDS: ReadonlySet<string> = new Set(['diagnosis', 'selftest', 'print-config', 'end-of-day']);
+
+function hex(code: number): string {
+  return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** The result as codes the console and the pack word in the reader's language (summary-text.ts). */
+function summaryCode(result: TerminalCommandResult): string {
+  if (result.error) return `error:${result.error.code}`;
+  if (result.terminalStatus) return `terminal:${hex(result.terminalStatus.code)}`;
+  if (result.result) return `result:${hex(result.result.code)}`;
+  return result.ok ? 'summary:ok' : 'summary:failed';
+}
+
 export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   const outcome: CommandOutcome = {
     ok: result.ok,
-    summary: result.error?.message ?? result.terminalStatus?.en ?? result.result?.en ?? (result.ok ? 'OK' : 'failed'),
+    summary: summaryCode(result),
     printLines: result.receipt,
   };
   if (result.terminalStatus) outcome.terminalStatus = result.terminalStatus.code;
@@ -45,6 +59,8 @@ export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   if (result.serialNumber) outcome.serialNumber = result.serialNumber;
   // A diagnosis contacts the payment host: its success or failure says whether the host is reachable.
   if (result.command === 'diagnosis') outcome.hostReachable = result.ok;
+  // These commands print: one that completed proves the printer has paper and works again.
+  if (result.ok && PRINTING_COMMANDS.has(result.command)) outcome.printer = 'ok';
   return outcome;
 }
 
@@ -66,28 +82,34 @@ export class ManagerLinks implements TerminalLinks {
   async run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome> {
     if (command === 'reconnect') {
       const spec = this.specs.get(id);
-      if (!spec) return { ok: false, summary: 'The terminal is not managed' };
+      if (!spec) return { ok: false, summary: 'summary:notManaged' };
       onProgress?.('reconnecting');
       await this.manager.remove(id);
       await this.manager.add(configOf(spec));
-      return { ok: true, summary: 'Reconnecting' };
+      return { ok: true, summary: 'summary:reconnecting' };
     }
     if (command === 'abort') {
       const result = this.manager.abort(id);
-      return result.aborted ? { ok: true, summary: `Abort sent for ${result.command ?? 'the running command'}` } : { ok: false, summary: `Nothing aborted: ${result.reason ?? 'no command is running'}` };
+      return result.aborted ? { ok: true, summary: 'summary:abortSent' } : { ok: false, summary: 'summary:nothingToAbort' };
     }
     const zvt = GUIDE_TERMINAL_COMMANDS[command];
-    if (!zvt) return { ok: false, summary: `${command} is not supported by this terminal driver` };
+    if (!zvt) return { ok: false, summary: 'summary:unsupported' };
     onProgress?.(zvt);
     const progress = onProgress ? { onProgress } : {};
     const outcome = outcomeOf(await this.manager.run(id, { command: zvt }, progress));
+    if (outcome.ok && outcome.printer === 'ok' && outcome.terminalStatus === undefined) {
+      // A print went through: the status byte the terminal last reported (0xCC printer not ready)
+      // is stale. Ask for the current one, so the status and the guide see the terminal as it is now.
+      const status = await this.manager.run(id, { command: 'status' }).catch(() => undefined);
+      if (status?.terminalStatus) outcome.terminalStatus = status.terminalStatus.code;
+    }
     if (zvt === 'software-update' && outcome.ok) {
       // The completion of 08 10 carries no version (2.37.3): ask the terminal which one it runs now.
       onProgress?.('status');
       const status = await this.manager.run(id, { command: 'status' }).catch(() => undefined);
       if (status?.softwareVersion) {
         outcome.softwareVersion = status.softwareVersion;
-        outcome.summary = `${outcome.summary}; software ${status.softwareVersion}`;
+        outcome.summary = `${outcome.summary}; software:${status.softwareVersion}`;
       }
       if (status?.terminalStatus) outcome.terminalStatus = status.terminalStatus.code;
     }

@@ -22,7 +22,7 @@ export type DeviceCommand = GuideCommand | 'abort';
 
 export interface CommandOutcome {
   ok: boolean;
-  /** One line for the manager (English; the UI shows it as-is next to the translated command name). */
+  /** The result as codes ('terminal:0xCC', 'result:0x00', 'error:timeout', 'summary:<key>', 'software:<version>', joined by '; '), worded by summary-text.ts. */
   summary: string;
   /** Terminal status byte, result code and component facts learnt from the answer. */
   terminalStatus?: number;
@@ -59,7 +59,7 @@ export class NoTerminalLinks implements TerminalLinks {
   add(): void {}
   remove(): void {}
   run(): Promise<CommandOutcome> {
-    return Promise.resolve({ ok: false, summary: 'No terminal connection manager is available' });
+    return Promise.resolve({ ok: false, summary: 'summary:notManaged' });
   }
   onLink(): () => void {
     return () => {};

@@ -20,7 +20,7 @@ import {
 } from '../../../../shared/domain/incidents';
 import type { GuideCommand } from '../../../../shared/domain/terminals';
 import type { Language } from '../../../../shared/domain/settings';
-import { isDown, type DeviceStatus, type Overall } from '../../../../shared/domain/status';
+import { isDown, type CodeText, type DeviceStatus, type Overall } from '../../../../shared/domain/status';
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getIncident, insertIncident, insertStep, listIncidents, openIncidentsOfDevice, saveEscalation, updateIncident, type IncidentColumns, type IncidentRecord } from '../../db/incidents';
@@ -33,6 +33,7 @@ import type { SettingsService } from '../settings/settings-service';
 import type { DevicesService } from '../devices/devices-service';
 import { describeErrorCode } from '../devices/status-model';
 import { buildPack } from './escalation';
+import { describeSummary, describeTerminalLogLine, isSummaryCode } from '../devices/summary-text';
 import { suggestGuide } from '../../../../shared/domain/guides';
 import { attentionText } from '../attention/texts';
 
@@ -99,7 +100,9 @@ export class IncidentsService {
     // Symptoms PosCare filled in (an incident that opened by itself, or one the manager opened on a
     // terminal that was reporting a fault) are shown worded in the reader's language.
     const { symptomsReported, ...incident } = record;
-    return { ...incident, durationMs: Math.max(0, end - Date.parse(record.openedAt)), autoSymptoms: symptomsReported ? autoSymptomsOf(record.symptoms) : null };
+    // Command results in steps are stored as codes: worded in both languages for the reader.
+    const steps = incident.steps.map((step) => (isSummaryCode(step.note) ? { ...step, noteText: describeSummary(step.note) } : step));
+    return { ...incident, steps, durationMs: Math.max(0, end - Date.parse(record.openedAt)), autoSymptoms: symptomsReported ? autoSymptomsOf(record.symptoms) : null };
   }
 
   list(query: { deviceId?: string; openOnly?: boolean; limit?: number } = {}): Incident[] {
@@ -233,7 +236,7 @@ export class IncidentsService {
   }
 
   /** Runs a guide's terminal command on the incident's device and records the live result. */
-  async runGuideCommand(input: { incidentId: string; command: GuideCommand; nodeId?: string | null; prompt?: string }): Promise<{ ok: boolean; summary: string; detail: string }> {
+  async runGuideCommand(input: { incidentId: string; command: GuideCommand; nodeId?: string | null; prompt?: string }): Promise<{ ok: boolean; summary: string; summaryText: CodeText; detail: string }> {
     const incident = this.get(input.incidentId);
     const record = await this.devices.runCommand(incident.deviceId, input.command);
     const status = this.devices.status(incident.deviceId);
@@ -246,7 +249,7 @@ export class IncidentsService {
       answer: `${input.command}: ${ok ? 'ok' : 'fault'}`,
       note: record.summary,
     });
-    return { ok, summary: record.summary, detail: record.printLines.join('\n') };
+    return { ok, summary: record.summary, summaryText: record.summaryText, detail: record.printLines.join('\n') };
   }
 
   escalate(id: string, language?: Language): EscalationPack {
@@ -260,8 +263,19 @@ export class IncidentsService {
     // The terminal's own log: link changes and errors only (never frames, whose bytes may carry card data).
     const terminalLog = recentTerminalEvents(this.db, device.id, TERMINAL_LOG_LINES, ['link', 'error'])
       .reverse()
-      .map((event) => ({ at: event.at, type: event.type, message: event.message }));
-    const { html, text } = buildPack({ language: lang, storeName: settings.store.name, storeAddress: settings.store.address, device, incident, timeline, commands, terminalLog, generatedAt });
+      .map((event) => ({ at: event.at, type: event.type, text: describeTerminalLogLine(event.type, event.message, event.data) }));
+    const { html, text } = buildPack({
+      language: lang,
+      timeZone: settings.store.timezone,
+      storeName: settings.store.name,
+      storeAddress: settings.store.address,
+      device,
+      incident,
+      timeline,
+      commands,
+      terminalLog,
+      generatedAt,
+    });
     saveEscalation(this.db, id, html, text, generatedAt);
     this.emit(this.get(id), 'updated');
     return { html, text, createdAt: generatedAt };

@@ -449,15 +449,17 @@ export class PartsService {
       setBackupState(this.db, failed.id, 'in_repair', null, now);
     })();
     if (input.partId !== undefined) this.move({ partId: input.partId, kind: 'consume', quantity: 1, incidentId: incident.id });
-    const texts = (this.settings.get().language === 'en' ? en : zhCN).parts.swap;
+    const english = this.settings.get().language === 'en';
+    const texts = (english ? en : zhCN).parts.swap;
+    const summary = english ? record.summaryText.en : record.summaryText.zh;
     this.incidents.recordStep({
       id: incident.id,
       prompt: texts.stepPrompt,
       answer: texts.stepAnswer.replace('{backup}', backupDevice.name).replace('{failed}', failed.name),
-      note: `${texts.enquiry}: ${record.ok ? '✓' : '✗'} ${record.summary}`,
+      note: `${texts.enquiry}: ${record.ok ? '✓' : '✗'} ${summary}`,
     });
     this.options.logger.info('backup terminal swapped in', { incidentId: incident.id, backup: backupDevice.id, failed: failed.id, enquiryOk: record.ok });
-    return { backups: this.backups(), enquiryOk: record.ok === true, summary: record.summary };
+    return { backups: this.backups(), enquiryOk: record.ok === true, summary };
   }
 
   /** The repaired terminal is back: the backup returns to "ready", the terminal leaves "in repair". */
