@@ -85,7 +85,7 @@ test.describe('contingency', () => {
     test.setTimeout(180_000);
     simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 }, controlPort: 0 });
     const port = simulator.tcpPort!;
-    const counter = await server.api('devices.create', { name: '收银台 1', connection: { type: 'tcp', host: '127.0.0.1', port } });
+    const counter = await server.api('devices.create', { name: '收银台 1', model: 'VX 520', tid: '52500001', connection: { type: 'tcp', host: '127.0.0.1', port } });
     // The backup sits on a port where nothing answers: a backup that is down does not matter.
     const backup = await server.api('devices.create', { name: '备用机', connection: { type: 'tcp', host: '127.0.0.1', port: 9 } });
     await server.api('contingency.save', {
@@ -105,6 +105,9 @@ test.describe('contingency', () => {
     await expect(overlay).toBeVisible({ timeout: 60_000 });
     await expect(overlay).toContainText('收银台 1');
     await expect(page.getByTestId('down-contact-0')).toContainText('400 820 1234');
+    // What to have ready for the call comes from the registry: model, TID and since when.
+    await expect(page.getByTestId('terminal-down-call-facts')).toContainText('收银台 1：型号 VX 520 · 终端号 (TID) 52500001');
+    await expect(page.getByTestId('terminal-down-call-facts')).toContainText('起故障');
     await shot(page, 'down-zh-CN');
     for (const step of ['switchBackup', 'startFallback', 'callContacts', 'tellCustomers']) {
       await page.getByTestId(`down-step-${step}-toggle`).click();
