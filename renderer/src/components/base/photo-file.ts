@@ -21,3 +21,11 @@ export async function readPhotoFile(file: File): Promise<{ photo: string } | { e
     return { errorKey: 'devices.invalidPhoto' };
   }
 }
+
+/** The photo picked in a file input's change event, read; the input is cleared so the same file can be picked again. */
+export async function photoFromInput(event: Event): Promise<{ photo: string } | { errorKey: string } | undefined> {
+  const target = event.target as HTMLInputElement;
+  const file = target.files?.[0];
+  target.value = '';
+  return file ? readPhotoFile(file) : undefined;
+}
