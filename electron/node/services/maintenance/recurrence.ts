@@ -64,6 +64,24 @@ export function instantOf(local: Date, timeZone: string): Date {
  * not a rule, a frequency below daily, UNTIL before the start, or a rule without any occurrence.
  */
 export function compileRule(ruleText: string, start: Date): RRule {
+  const key = `${ruleText}\u0000${start.getTime()}`;
+  const known = COMPILED.get(key);
+  if (known) return known;
+  const rule = compileRuleOnce(ruleText, start);
+  if (COMPILED.size >= COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value!);
+  COMPILED.set(key, rule);
+  return rule;
+}
+
+/**
+ * Compiled rules by text and start: the calendar asks for the same plans again and again (every
+ * month it shows, every change, the attention counts), and a kept RRule also keeps rrule's own
+ * cache of the windows it has answered. Only rules that compiled are kept; a refusal is thrown anew.
+ */
+const COMPILED = new Map<string, RRule>();
+const COMPILED_MAX = 2_000;
+
+function compileRuleOnce(ruleText: string, start: Date): RRule {
   const body = ruleText.trim().replace(/^RRULE:/i, '');
   if (/(^|;)\s*(DTSTART|TZID)\s*=/i.test(body) || /[\r\n]/.test(body)) {
     throw fieldError('rule', 'maintenance.ruleInvalid', 'The rule holds DTSTART or TZID; the start is given separately');
