@@ -89,7 +89,7 @@ test.describe('devices and faults', () => {
     const device = (await api('devices.get', { id: incident.deviceId })) as { serialNumber: string };
     expect(device.serialNumber).not.toBe('');
     await expect(text).toHaveValue(new RegExp(`序列号: ${device.serialNumber}`));
-    await expect(text).toHaveValue(/终端的指示灯或屏幕亮着吗？ -> 是/);
+    await expect(text).toHaveValue(/终端的指示灯或屏幕亮着吗？ → 是/);
     // The live command result, in the pack's language.
     await expect(text).toHaveValue(/状态查询: 终端应答正常/);
     await expect(text).not.toHaveValue(/statusEnquiry/);

@@ -97,8 +97,9 @@ test.describe('exporting transactions', () => {
       await page.getByTestId('nav-transactions').click();
       // The default range ends on the store's day (its time zone), not the test machine's: read it from the page.
       const dates = page.locator('.el-date-editor input');
-      await expect(dates.first()).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
-      const range = [await dates.nth(0).inputValue(), await dates.nth(1).inputValue()];
+      await expect(dates.first()).toHaveValue(/^\d{4}\/\d{2}\/\d{2}$/);
+      // Shown the Chinese way (2026/12/05); the file name carries ISO days.
+      const range = [(await dates.nth(0).inputValue()).replace(/\//g, '-'), (await dates.nth(1).inputValue()).replace(/\//g, '-')];
       const existing = path.join(folder, `transactions-${range[0]}-${range[1]}.xlsx`);
       fs.writeFileSync(existing, 'the manager\'s own file');
       await page.getByTestId('transactions-export-folder').fill(folder);
