@@ -1,7 +1,6 @@
 /**
- * The maintenance schedule as an iCalendar file (RFC 5545) for Outlook and the phone's calendar,
- * and the work done in a period as a workbook. Without I/O: the service gathers the plans, their
- * targets and records, these functions shape them.
+ * The maintenance schedule as an iCalendar file (RFC 5545) for Outlook and the phone's calendar.
+ * Without I/O: the service gathers the plans, their targets and records, and writes the file.
  *
  * One plan on one target is one recurring event: DTSTART in the store's timezone (TZID with its
  * VTIMEZONE, from @touch4it/ical-timezones), the plan's RRULE (UNTIL turned into UTC, as RFC 5545
