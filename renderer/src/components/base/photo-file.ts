@@ -2,6 +2,8 @@
  * A photo file the manager picked, as the data: URL the core stores: PNG, JPEG or WebP under the
  * size limit (shared/domain/devices PHOTO_*), or the locale key of why not.
  */
+import { ref } from 'vue';
+import { useI18n } from 'vue-i18n';
 import { PHOTO_MAX_BYTES, PHOTO_TYPES } from '../../../../shared/domain/devices';
 
 export const PHOTO_ACCEPT = PHOTO_TYPES.join(',');
@@ -28,4 +30,18 @@ export async function photoFromInput(event: Event): Promise<{ photo: string } | 
   const file = target.files?.[0];
   target.value = '';
   return file ? readPhotoFile(file) : undefined;
+}
+
+/** A photo picker's state: the hidden file input, the error in the reader's language, and its change handler handing the photo on. */
+export function usePhotoPicker(change: (photo: string) => void) {
+  const { t } = useI18n();
+  const input = ref<HTMLInputElement>();
+  const error = ref('');
+  async function chosen(event: Event): Promise<void> {
+    const read = await photoFromInput(event);
+    if (!read) return;
+    error.value = 'photo' in read ? '' : t(read.errorKey);
+    if ('photo' in read) change(read.photo);
+  }
+  return { input, error, chosen };
 }
