@@ -236,6 +236,30 @@ describe('the bitmap table', () => {
   });
 });
 
+describe('sensitive and fixed-length fields written back', () => {
+  const cvv = BITMAPS.find((entry) => entry.name === 'cardVerificationValue')!;
+
+  it('writes a masked placeholder as zero bytes of its size, so the fields after it stay where they were', () => {
+    // Found by the fuzz test: the placeholder's own 16 characters were written into the 2-byte BMP 3A,
+    // and the next decode read "asked 2 bytes]" as unknown fields.
+    const apdu = bytes('04 0F 10 27 00 04 00 00 00 00 12 34 3A 99 98 0B 00 00 17');
+    const decoded = decodeApdu(apdu);
+    expect(decoded).toMatchObject({ ok: true, value: { cardVerificationValue: '[masked 2 bytes]', amount: 1234, trace: 17 } });
+    if (!decoded.ok) return;
+    const again = encodeMessage(decoded.value);
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    const at = Array.from(again.value).indexOf(0x3a);
+    expect(Array.from(again.value.slice(at + 1, at + 3))).toEqual([0, 0]); // the CVV itself never comes back
+    expect(decodeApdu(again.value)).toEqual(decoded);
+  });
+
+  it('refuses content of the wrong size for a fixed-length BMP instead of shifting what follows', () => {
+    expect(encodeBitmap(cvv, new Uint8Array(3))).toMatchObject({ ok: false, error: { code: 'bad-value' } });
+    expect(encodeBitmap(cvv, 'abc')).toMatchObject({ ok: false, error: { code: 'bad-value' } });
+  });
+});
+
 describe('TLV containers', () => {
   it('reads multi-byte tags, one- and two-byte extended lengths and nested containers', () => {
     const long = new Uint8Array(300).fill(0x41);

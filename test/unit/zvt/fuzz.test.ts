@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../helpers/clock';
 import {
   ApduStreamDecoder,
+  DECODE_ERROR_CODES,
   decodeApdu,
   decodeTlvList,
   encodeMessage,
@@ -52,8 +53,6 @@ function chunked(stream: Uint8Array, cuts: number[]): Uint8Array[] {
 const RUNS = { numRuns: 300 };
 
 /** Every code of DecodeErrorCode (result.ts): a malformed input is one of these, never an exception. */
-const DECODE_ERROR_CODES = ['truncated', 'length-mismatch', 'too-long', 'bad-bcd', 'bad-variable-length', 'bad-tlv', 'missing-field', 'unknown-bitmap', 'bad-value'];
-
 describe('every sample message survives the encoder', () => {
   it.each(SAMPLE_MESSAGES.map((message, index) => [index, message.kind, message] as const))('sample %i (%s): decode(encode(x)) equals x', (_index, _kind, message) => {
     const encoded = encodeMessage(message);

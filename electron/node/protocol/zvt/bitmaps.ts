@@ -474,9 +474,14 @@ function encodeContent(entry: BitmapDefinition, value: FieldValue, options: Fiel
     case 'card-number':
     case 'track':
       return typeof value === 'string' ? maskedToCardNibbles(value) : undefined;
-    case 'masked':
-      // Sensitive data is never re-created from its placeholder; raw bytes may be passed by a simulator.
-      return value instanceof Uint8Array ? value : typeof value === 'string' ? encodeText(value, 'latin1') : undefined;
+    case 'masked': {
+      // Sensitive data is never re-created from its placeholder: "[masked N bytes]" writes N zero
+      // bytes (the length survives, the content does not); raw bytes may be passed by a simulator.
+      if (value instanceof Uint8Array) return value;
+      if (typeof value !== 'string') return undefined;
+      const placeholder = /^\[masked (\d{1,3}) bytes\]$/.exec(value);
+      return placeholder ? new Uint8Array(Number(placeholder[1])) : encodeText(value, 'latin1');
+    }
     case 'tlv':
       return Array.isArray(value) ? encodeTlvList(value as TlvNode[]) : undefined;
     case 'totals':
@@ -490,6 +495,8 @@ export function encodeBitmap(entry: BitmapDefinition, value: FieldValue, options
   if (!content) return failure('bad-value', `value for BMP ${hexId(entry.id)} (${entry.name}) does not fit its format`);
   switch (entry.length.kind) {
     case 'fixed':
+      // A fixed-length BMP has no length prefix: content of another length would shift every field after it.
+      if (content.length !== entry.length.bytes) return failure('bad-value', `BMP ${hexId(entry.id)} (${entry.name}) takes exactly ${entry.length.bytes} bytes, not ${content.length}`);
       return success(concatBytes([[entry.id], content]));
     case 'llvar':
     case 'lllvar': {

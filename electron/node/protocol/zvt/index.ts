@@ -64,3 +64,4 @@ export {
   type TransportKind,
 } from './session';
 export type { DecodeError, DecodeErrorCode, DecodeResult } from './result';
+export { DECODE_ERROR_CODES } from './result';
