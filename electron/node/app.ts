@@ -179,7 +179,8 @@ export function createAppCore(options: AppOptions): AppCore {
     if (links && !options.terminalLinks) devices.attach(links);
     // A restore swaps the database under the services. The terminal links go quiet before the swap
     // (their event log belongs in the old file and its safety snapshot) and are attached again from
-    // the restored device registry after it; the other services read the database on every call.
+    // the restored device registry after it; parts forgets the usage it keeps; the other services
+    // read the database on every call.
     const stopRestoreHooks = backup.onRestore({
       beforeSwap: async () => {
         for (const link of terminals.list()) await terminals.remove(link.id);
@@ -187,6 +188,7 @@ export function createAppCore(options: AppOptions): AppCore {
       },
       afterSwap: () => {
         if (links) devices.attach(links);
+        parts.forgetKept();
       },
     });
     if (background) backup.scheduler.start();
