@@ -15,6 +15,23 @@ import {
 } from './bitmaps';
 import { bcdToDigits, bytesToNibbles, concatBytes, digitsToBcd } from './bytes';
 import { charsetFromIsoCode, decodeText, encodeText, type Charset } from './charset';
+import {
+  decodeActivateCardReader,
+  decodeFileRequest,
+  decodePreAuthorisationFamily,
+  decodeReadCard,
+  decodeWriteFile,
+  encodeActivateCardReader,
+  encodeFileRequest,
+  encodePreAuthorisationFamily,
+  encodeReadCard,
+  encodeWriteFile,
+  openReceiptNumbers,
+  passwordBytes,
+  readLayoutBitmaps,
+  readPassword,
+  writeLayoutBitmaps,
+} from './command-layouts';
 import { encodeLengthField, readApduHeader, SerialFrameDecoder, MAXIMUM_DATA_LENGTH } from './framing';
 import {
   COMMAND_CODES,
@@ -67,12 +84,6 @@ export function buildApdu(classByte: number, instruction: number, data: Uint8Arr
 
 function fieldOptions(options: CodecOptions): FieldCodecOptions {
   return { charset: options.charset ?? 'cp437' };
-}
-
-function readPassword(data: Uint8Array): DecodeResult<string> {
-  if (data.length < 3) return failure('missing-field', 'password (3 byte BCD) missing', 0);
-  const digits = bcdToDigits(data.subarray(0, 3));
-  return digits === undefined ? failure('bad-bcd', 'password is not BCD', 0) : success(digits);
 }
 
 function stripUndefined<T extends object>(value: T): T {
@@ -200,6 +211,20 @@ function decodeData(classByte: number, instruction: number, data: Uint8Array, op
     case 'display-text-old':
     case 'display-text-key-input-old':
       return decodeDisplayTextOld(kind, data);
+    case 'pre-authorisation':
+    case 'partial-reversal':
+    case 'book-total':
+    case 'pre-authorisation-reversal':
+    case 'external-reversal':
+      return decodePreAuthorisationFamily(kind, data, fields);
+    case 'read-card':
+      return decodeReadCard(data, fields);
+    case 'activate-card-reader':
+      return decodeActivateCardReader(data, fields);
+    case 'write-file':
+      return decodeWriteFile(data, fields);
+    case 'file-request':
+      return decodeFileRequest(data, fields);
     case 'intermediate-status':
       return decodeIntermediateStatus(data, options);
     case 'print-line':
@@ -497,34 +522,40 @@ function decodeCompletion(data: Uint8Array, options: CodecOptions): DecodeResult
   return positional.ok ? positional : bitmaps;
 }
 
+/** Result code 6F "wrong currency", the only one the PT's currency code follows (2.2.9). */
+const WRONG_CURRENCY = 0x6f;
+
 function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeResult<TerminalAbortMessage> {
   const resultCode = data[0];
   if (resultCode === undefined) return failure('missing-field', 'abort result code missing', 0);
   const message: TerminalAbortMessage = { kind: 'terminal-abort', resultCode };
   let offset = 1;
-  // The currency code follows positionally, only with result code 6F (2.2.9); a TLV container
-  // starts with 06, which a BCD currency code cannot be confused with once the container parses.
-  const container = data[offset] === 0x06 ? decodeTlvAt(data, offset) : undefined;
-  const containerFollows = container?.ok === true && container.value.next === data.length;
-  if (data.length - offset >= 2 && !containerFollows) {
+  // <CC> comes only with 6F, and only to an ECR that sent one (2.2.9): without it a TLV container
+  // may follow the result code, which a BCD currency code cannot be confused with once it parses.
+  if (resultCode === WRONG_CURRENCY && data.length - offset >= 2 && !(data[offset] === 0x06 && tlvContainerEndsAt(data, offset))) {
     const currency = bcdToDigits(data.subarray(offset, offset + 2));
     if (currency === undefined) return failure('bad-bcd', 'currency code is not BCD', offset);
     message.currency = Number(currency);
     offset += 2;
   }
-  if (offset < data.length) {
-    if (data[offset] !== 0x06) return failure('unknown-bitmap', 'only a TLV container (06) may follow', offset);
-    const container = decodeTlvAt(data, offset);
-    if (!container.ok) return container;
-    if (container.value.next !== data.length) return failure('length-mismatch', 'bytes after the TLV container', container.value.next);
-    message.tlv = container.value.nodes;
-    const code = findTlv(container.value.nodes, 0x1f16);
+  // Then optional bitmaps in any order: 87 after B8 (2.10.1), 06 (3.3); others kept (tolerant reader).
+  const read = readLayoutBitmaps('terminal-abort', data, offset, fieldOptions(options));
+  if (!read.ok) return read;
+  const { receiptNumber, tlv: nodes } = read.value.fields;
+  if (receiptNumber !== undefined) message.receiptNumber = receiptNumber;
+  if (nodes !== undefined) {
+    message.tlv = nodes;
+    const code = findTlv(nodes, 0x1f16);
     if (code) message.extendedErrorCode = code.value.reduce((value, byte) => value * 256 + byte, 0);
-    const text = findTlv(container.value.nodes, 0x1f17);
+    const text = findTlv(nodes, 0x1f17);
     if (text) message.extendedErrorText = decodeText(text.value, options.charset ?? 'cp437');
-    const named = readTlvFields(container.value.nodes, options.charset ?? 'cp437');
+    const named = readTlvFields(nodes, options.charset ?? 'cp437');
     if (named) message.tlvFields = named;
   }
+  const open = openReceiptNumbers(receiptNumber, nodes);
+  if (open) message.openReceiptNumbers = open;
+  if (read.value.otherFields) message.otherFields = read.value.otherFields;
+  if (read.value.unparsed) message.unparsed = read.value.unparsed;
   return success(message);
 }
 
@@ -557,11 +588,6 @@ export function decodeApduOrFrame(bytes: Uint8Array, options: CodecOptions = {})
 }
 
 // --- encoding ------------------------------------------------------------------------------
-
-function passwordBytes(password: string): DecodeResult<Uint8Array> {
-  const bytes = /^[0-9]{6}$/.test(password) ? digitsToBcd(password, 3) : undefined;
-  return bytes ? success(bytes) : failure('bad-value', 'password must be 6 digits (PA00P015 1.2)');
-}
 
 function withPassword(password: string, rest: DecodeResult<Uint8Array>): DecodeResult<Uint8Array> {
   const head = passwordBytes(password);
@@ -660,6 +686,20 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
     case 'display-text-old':
     case 'display-text-key-input-old':
       return encodeDisplayTextOld(message);
+    case 'pre-authorisation':
+    case 'partial-reversal':
+    case 'book-total':
+    case 'pre-authorisation-reversal':
+    case 'external-reversal':
+      return encodePreAuthorisationFamily(message, fields);
+    case 'read-card':
+      return encodeReadCard(message, fields);
+    case 'activate-card-reader':
+      return encodeActivateCardReader(message, fields);
+    case 'write-file':
+      return encodeWriteFile(message, fields);
+    case 'file-request':
+      return encodeFileRequest(message, fields);
     case 'intermediate-status': {
       const parts: Uint8Array[] = [new Uint8Array([message.status])];
       if (message.timeoutMinutes !== undefined || message.tlv !== undefined) {
@@ -716,15 +756,17 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
     case 'terminal-abort': {
       const parts: Uint8Array[] = [new Uint8Array([message.resultCode])];
       if (message.currency !== undefined) {
+        if (message.resultCode !== WRONG_CURRENCY) return failure('bad-value', 'the currency code follows only result code 6F (2.2.9)');
         const currency = digitsToBcd(String(message.currency), 2);
         if (!currency) return failure('bad-value', 'currency code must be up to 4 digits');
         parts.push(currency);
       }
-      if (message.tlv !== undefined) {
-        const container = encodeBitmapList({ tlv: message.tlv });
-        if (!container.ok) return container;
-        parts.push(container.value);
+      if (message.resultCode === WRONG_CURRENCY && message.currency === undefined && (message.receiptNumber !== undefined || message.otherFields !== undefined)) {
+        return failure('bad-value', 'after result code 6F bitmaps other than the TLV container need the currency code first (2.2.9)');
       }
+      const rest = writeLayoutBitmaps('terminal-abort', { receiptNumber: message.receiptNumber, tlv: message.tlv }, message, fields);
+      if (!rest.ok) return rest;
+      parts.push(rest.value);
       return success(concatBytes(parts));
     }
     case 'positive-ack':

@@ -94,6 +94,125 @@ export type ReversalMessage = { kind: 'reversal'; password: string; receiptNumbe
 /** 06 31 (2.15): <password> [04<amount>] ... */
 export type RefundMessage = { kind: 'refund'; password: string } & BitmapFields;
 
+/**
+ * What a tolerant reader keeps of a command with optional bitmaps beyond the chapter's layout:
+ * known BMPs the layout does not list ("All other data will be ignored by the PT", 2.8) and the
+ * bytes from the first unknown BMP on. The console never sets them; a decoded message carries
+ * them so that encoding it gives the same bytes back.
+ */
+export interface ExtraBitmaps {
+  otherFields?: BitmapFields;
+  unparsed?: Unparsed;
+}
+
+/** BMPs of the Authorisation family a command may carry (2.2.1, 2.8). */
+type AuthorisationFamilyFields = Pick<
+  BitmapFields,
+  | 'amount'
+  | 'currency'
+  | 'paymentType'
+  | 'expiryDate'
+  | 'maskedPan'
+  | 'track1'
+  | 'track2'
+  | 'track3'
+  | 'timeout'
+  | 'maxStatusInfos'
+  | 'pumpNumber'
+  | 'trace'
+  | 'cardVerificationValue'
+  | 'authorisationAttribute'
+  | 'additionalText'
+  | 'cardType'
+  | 'tlv'
+>;
+
+/**
+ * 06 22 (2.8): [04<amount>] [49<CC>] [19<payment-type>] [0E<expiry-date>] [22<card-number>]
+ * [2D<track 1>] [23<track 2>] [24<track 3>] [01<timeout>] [02<max. status infos>] [05<pump no.>]
+ * [0B<trace-number>] [3B<AID>] [3C<additional-data>] [8A<card type>] [06<TLV>]; "remaining
+ * bitmaps see Authorization" adds 3A. A trace number (0B or TLV 1F2B) makes it an extension.
+ */
+export type PreAuthorisationMessage = { kind: 'pre-authorisation' } & AuthorisationFamilyFields & ExtraBitmaps;
+
+/**
+ * 06 23 (2.10): [87<receipt-no>] [04<amount>] [49<CC>] [3C<additional-data>] [0B<trace-number>]
+ * [3B<AID>] [06<TLV>]; the amount is the unused part. 87 FF FF (receiptNumber null) is "Enquire
+ * if Pre-Authorisations exist" (2.10.1), answered by 06 1E B8 with the open receipt numbers.
+ */
+export type PartialReversalMessage = { kind: 'partial-reversal'; receiptNumber?: number | null } & Pick<
+  BitmapFields,
+  'amount' | 'currency' | 'additionalText' | 'trace' | 'authorisationAttribute' | 'tlv'
+> &
+  ExtraBitmaps;
+
+/** 06 24 (2.13): 87<receipt-no> [04<amount>] [49<CC>] [19<payment-type>] [3C] [0B<trace>] [3B<AID>] [8A<card type>] [06<TLV>]; the amount is the used part. */
+export type BookTotalMessage = { kind: 'book-total'; receiptNumber: number } & Pick<
+  BitmapFields,
+  'amount' | 'currency' | 'paymentType' | 'additionalText' | 'trace' | 'authorisationAttribute' | 'cardType' | 'tlv'
+> &
+  ExtraBitmaps;
+
+/** 06 25 (2.14): 87<receipt-no> [04<amount>] [49<CC>] [19<payment-type>] [06<TLV>] — a pre-authorisation reversed after a null filling. */
+export type PreAuthorisationReversalMessage = { kind: 'pre-authorisation-reversal'; receiptNumber: number } & Pick<BitmapFields, 'amount' | 'currency' | 'paymentType' | 'tlv'> &
+  ExtraBitmaps;
+
+/** 06 26 (2.11): 04<amount> 49<CC> 0B<trace> 3B<AID> [0E<expiry-date>] [22<card-number>] [23<track 2>] 06<TLV with 1F06>. */
+export type ExternalReversalMessage = { kind: 'external-reversal'; amount: number; currency: number; trace: number; authorisationAttribute: string; tlv: TlvNode[] } & Pick<
+  BitmapFields,
+  'expiryDate' | 'maskedPan' | 'track2'
+> &
+  ExtraBitmaps;
+
+/**
+ * 06 C0 (2.21): [<timeout>[19<card-type>][FC<dialog-control>][06<TLV>]]. The timeout is positional,
+ * one binary byte of seconds (00 = infinite), and must be there when anything follows it. The PT
+ * answers with a Status-Information carrying the card data and no Completion (3.1.2).
+ */
+export interface ReadCardMessage extends ExtraBitmaps {
+  kind: 'read-card';
+  timeoutSeconds?: number;
+  /** BMP 19 <card-type>, table 6: 0001xxxx / 0010xxxx chip, 0101xxxx chip and magnetic stripe, others magnetic stripe. */
+  cardReadType?: number;
+  /** BMP FC, table 7: bit 0 set = the PT shows its own insert/remove prompts (default). */
+  dialogControl?: number;
+  /** Tags 1F15 card reading control, 1F60 allowed card technologies (overrides 19), 1F6B age verification. */
+  tlv?: TlvNode[];
+}
+
+/** One file of tag 2D in Write File (2.41) and the file request (04 0C). */
+export interface FileEntry {
+  /** Tag 1D, binary (9.4.2: 01 merchant journal ... 06 reconciliation data). */
+  fileId?: number;
+  /** Tag 1F80. */
+  fileName?: string;
+  /** Tag 1F00, total length in bytes. */
+  totalLength?: number;
+  /** Tag 1F81. */
+  mimeType?: string;
+  /** Tag 1E, the byte offset (file request, transmission). */
+  offset?: number;
+}
+
+/**
+ * 08 14 (2.41.1): <service password> 06<TLV> with one tag 2D per file (1D or 1F80, 1F00, 1F81).
+ * The PT then asks for each block with 04 0C (2.41.2), the ECR answers 80 00 06<2D with 1C block
+ * and 1E offset> (2.41.3), and the PT ends with 06 0F or 06 1E <result-code> (2.41.4).
+ */
+export interface WriteFileMessage extends ExtraBitmaps {
+  kind: 'write-file';
+  password: string;
+  /** Derived from tag 2D when decoding; builds the TLV when encoding without `tlv`. */
+  files: FileEntry[];
+  tlv?: TlvNode[];
+}
+
+/** 08 50 (2.22): [FA<card-reader-activation>]; the PT answers 80 00, no Completion. */
+export interface ActivateCardReaderMessage extends ExtraBitmaps {
+  kind: 'activate-card-reader';
+  cardReaderActivation?: number;
+}
+
 // --- PT -> ECR (PA00P015 chapter 3) ---------------------------------------------------------
 
 /** 04 0F (3.1): [27<result-code>] [<transaction-data>] [06<TLV>] */
@@ -186,17 +305,33 @@ export interface CompletionMessage {
   unparsed?: Unparsed;
 }
 
-/** 06 1E (3.3): <result-code> [<CC>] [06<TLV>] */
-export interface TerminalAbortMessage {
+/**
+ * 06 1E (3.3, 2.2.9, 2.10.1): <result-code> [<CC>] [87<receipt-no>] [06<TLV>]. The currency code
+ * comes only with result code 6F; the receipt number with B8, the answer to "Enquire if
+ * Pre-Authorisations exist" (FFFF: none open). Other bitmaps are kept (tolerant reader).
+ */
+export interface TerminalAbortMessage extends ExtraBitmaps {
   kind: 'terminal-abort';
   resultCode: number;
   currency?: number;
+  /** BMP 87; null = FFFF, "no pre-authorisation open" (2.10.1). */
+  receiptNumber?: number | null;
   tlv?: TlvNode[];
+  /** Derived: BMP 87 (unless FFFF) and every 08 in TLV tag 23, the open pre-authorisations (2.10.1, 9.4.2.2). */
+  openReceiptNumbers?: number[];
   /** TLV 1F16 / 1F17, derived. */
   extendedErrorCode?: number;
   extendedErrorText?: string;
   /** Derived: named data objects of the container. */
   tlvFields?: TlvFields;
+}
+
+/** 04 0C (2.41.2): 06<TLV> with tag 2D (1D or 1F80, 1E offset of the next block, 1F00, 1F81): the PT asks for the next block of a Write File. */
+export interface FileRequestMessage extends ExtraBitmaps {
+  kind: 'file-request';
+  tlv: TlvNode[];
+  /** Derived from tag 2D. */
+  file?: FileEntry;
 }
 
 /** 04 01 (3.4): AA<date> 0C<time> */
@@ -271,7 +406,15 @@ export type EcrCommand =
   | ReversalMessage
   | RefundMessage
   | DisplayTextMessage
-  | DisplayTextOldMessage;
+  | DisplayTextOldMessage
+  | PreAuthorisationMessage
+  | PartialReversalMessage
+  | BookTotalMessage
+  | PreAuthorisationReversalMessage
+  | ExternalReversalMessage
+  | ReadCardMessage
+  | WriteFileMessage
+  | ActivateCardReaderMessage;
 
 export type TerminalMessage =
   | StatusInformationMessage
@@ -280,7 +423,8 @@ export type TerminalMessage =
   | PrintTextBlockMessage
   | CompletionMessage
   | TerminalAbortMessage
-  | SetDateTimeMessage;
+  | SetDateTimeMessage
+  | FileRequestMessage;
 
 export type AcknowledgementMessage = PositiveAckMessage | NegativeAckMessage;
 
@@ -343,6 +487,15 @@ export const COMMAND_CODES = {
   'display-text-numeric-input': [0x06, 0xe2],
   'display-text-old': [0x06, 0x85],
   'display-text-key-input-old': [0x06, 0x88],
+  'pre-authorisation': [0x06, 0x22],
+  'partial-reversal': [0x06, 0x23],
+  'book-total': [0x06, 0x24],
+  'pre-authorisation-reversal': [0x06, 0x25],
+  'external-reversal': [0x06, 0x26],
+  'read-card': [0x06, 0xc0],
+  'write-file': [0x08, 0x14],
+  'activate-card-reader': [0x08, 0x50],
+  'file-request': [0x04, 0x0c],
 } as const satisfies Record<Exclude<MessageKind, 'positive-ack' | 'negative-ack' | 'unknown'>, readonly [number, number]>;
 
 export const KIND_BY_CODE: ReadonlyMap<number, keyof typeof COMMAND_CODES> = new Map(
@@ -354,6 +507,10 @@ export const KIND_BY_CODE: ReadonlyMap<number, keyof typeof COMMAND_CODES> = new
 
 /**
  * Commands whose sequence ends with the PT's 80 00: Log-Off (2.24 "The PT always responds with
- * 80 00") and Abort (2.23). All others hand the PT the master rights until Completion or Abort.
+ * 80 00"), Abort (2.23) and Activate Card-Reader (2.22 "the PT sends no Completion"). All others
+ * hand the PT the master rights until Completion or Abort.
  */
-export const ENDS_WITH_ACKNOWLEDGEMENT: ReadonlySet<EcrCommandKind> = new Set(['log-off', 'abort']);
+export const ENDS_WITH_ACKNOWLEDGEMENT: ReadonlySet<EcrCommandKind> = new Set(['log-off', 'abort', 'activate-card-reader']);
+
+/** Commands whose Status-Information hands the master rights back, without a Completion (2.21 Read Card, 3.1.2). */
+export const ENDS_WITH_STATUS_INFORMATION: ReadonlySet<EcrCommandKind> = new Set(['read-card']);
