@@ -16,6 +16,8 @@ import type { NativeShell, Services } from './api/services';
 import { swappableDatabase } from './db/backup';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
 import { schemaVersion } from './db/migrations/index';
+import { isDrillDevice } from './db/devices';
+import { startSimulator } from './simulator/index';
 import { EventBus } from './events/bus';
 import { acquireDataLock, type DataLock } from './files/data-lock';
 import { createLogger, type Logger } from './log/logger';
@@ -23,6 +25,7 @@ import { AnalyticsService } from './services/analytics/analytics-service';
 import { AttentionService } from './services/attention/attention-service';
 import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { PartsService } from './services/parts/parts-service';
+import { DrillService } from './services/training/drill-service';
 import { TrainingService } from './services/training/training-service';
 import { ChecksService } from './services/checks/checks-service';
 import { ContingencyService } from './services/contingency/contingency-service';
@@ -149,6 +152,8 @@ export function createAppCore(options: AppOptions): AppCore {
     const analytics = new AnalyticsService(db, settings, clock);
     const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
     const training = new TrainingService(db, bus, settings, clock);
+    // Practice drills run a simulated terminal in-process; it stops with the core.
+    const drills = new DrillService(db, bus, devices, incidents, { clock, logger, person: (id) => training.person(id), start: startSimulator });
     const checks = new ChecksService(db, devices, incidents, settings, clock);
     // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
     const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
@@ -168,6 +173,8 @@ export function createAppCore(options: AppOptions): AppCore {
       if (created) devices.recordTransaction(record.terminalId, record.occurredAt);
     });
     const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
+      // A practice drill's simulated sales are not the store's: never captured, never reconciled.
+      if (isDrillDevice(db, terminalId)) return undefined;
       const record = transactionFromStatusInformation(terminalId, message, context);
       const outcome = record ? transactions.captureOrHold(record) : undefined;
       const endOfDay = endOfDayFromStatusInformation(message, context);
@@ -246,6 +253,7 @@ export function createAppCore(options: AppOptions): AppCore {
       maintenance,
       parts,
       training,
+      drills,
       contingency,
       analytics,
       transactions,
@@ -274,6 +282,7 @@ export function createAppCore(options: AppOptions): AppCore {
         stopCapture();
         stopStored();
         stopRestoreHooks();
+        void drills.dispose();
         void terminals.dispose();
         backup.dispose();
         transactions.dispose();

@@ -83,6 +83,7 @@ export function listIncidents(db: Db, query: { deviceId?: string; openOnly?: boo
   const rows = db
     .prepare(
       `SELECT * FROM incidents WHERE (@device IS NULL OR device_id = @device) AND (@openOnly = 0 OR closed_at IS NULL)
+         AND (@device IS NOT NULL OR device_id NOT IN (SELECT id FROM devices WHERE drill = 1 AND archived = 1))
        ORDER BY opened_at DESC, id DESC LIMIT @limit`,
     )
     .all({ device: query.deviceId ?? null, openOnly: query.openOnly ? 1 : 0, limit: query.limit ?? 200 }) as IncidentRow[];

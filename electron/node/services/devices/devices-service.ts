@@ -211,10 +211,13 @@ export class DevicesService {
     }
   }
 
-  async create(fields: DeviceFields): Promise<Device> {
+  /** `within` runs the insert inside the caller's transaction (a drill writes its own row with its device). */
+  async create(fields: DeviceFields, within?: (id: string, insert: () => void) => void): Promise<Device> {
     await this.checkConnection(fields);
     const id = randomUUID();
-    insertDevice(this.db, id, fields, isoNow(this.clock));
+    const insert = (): void => insertDevice(this.db, id, fields, isoNow(this.clock));
+    if (within) within(id, insert);
+    else insert();
     const device = this.get(id);
     this.bus.emit('devices.changed', device);
     await this.addLink(device);
@@ -407,7 +410,8 @@ export class DevicesService {
 
   /** Every active terminal that is down (fault or offline): one critical item each, linking to it. */
   attentionItems(): AttentionItem[] {
-    const names = new Map(this.list().map((device) => [device.id, device.name]));
+    // A practice drill's terminal is down on purpose: it never raises an alert.
+    const names = new Map(this.list().filter((device) => !device.drill).map((device) => [device.id, device.name]));
     return this.statuses()
       .filter((status) => isDown(status.overall) && names.has(status.deviceId))
       .map((status) => ({
