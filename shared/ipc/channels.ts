@@ -116,6 +116,7 @@ export const METHOD_NAMES = [
   'training.record',
   'training.startDrill',
   'training.endDrill',
+  'training.fixDrill',
   'training.drills',
   'contingency.get',
   'contingency.save',

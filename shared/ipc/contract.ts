@@ -228,6 +228,8 @@ export const contract = {
   'training.startDrill': method(DrillStart, Drill),
   /** Ends the running drill: its outcome is stored on the trainee's record, its device and incident leave every list. */
   'training.endDrill': method(DrillId, Drill),
+  /** The trainee did the physical fix: the drill terminal's simulated fault is cleared (the drill keeps running). */
+  'training.fixDrill': method(DrillId, Drill),
   'training.drills': method(NoInput, z.array(Drill)),
   // ---- contingency plan (应急预案) and "terminal down"
   /** The plan (the seed template in the store's language until saved), whether it is due for review, the open session. */

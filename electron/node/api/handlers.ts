@@ -140,6 +140,7 @@ export function createHandlers(services: Services): Handlers {
     'training.record': (input) => services.training.record(input),
     'training.startDrill': (input) => services.drills.start(input),
     'training.endDrill': (input) => services.drills.end(input.id),
+    'training.fixDrill': (input) => services.drills.fix(input.id),
     'training.drills': () => services.drills.list(),
     'contingency.get': () => services.contingency.view(),
     'contingency.save': (input) => services.contingency.save(input),

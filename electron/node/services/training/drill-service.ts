@@ -22,6 +22,7 @@ import type { IncidentsService } from '../incidents/incidents-service';
 /** The simulated terminal of a drill (app.ts passes the simulator's start; services do not import the simulator). */
 export interface DrillTerminal {
   tcpPort?: number;
+  terminal: { clearFaults(): void };
   close(): Promise<void>;
 }
 export type StartDrillTerminal = (options: { tcp: { host: string; port: number }; faults: { name: DrillFault }[] }) => Promise<DrillTerminal>;
@@ -100,7 +101,7 @@ export class DrillService {
       const id = randomUUID();
       const startedAt = isoNow(this.options.clock);
       const device = await this.devices.create(
-        DeviceFields.parse({ name: `培训演练 Drill ${id.slice(0, 4).toUpperCase()}`, model: 'ZVT simulator', serialNumber: `DRILL-${id.slice(0, 8)}`, connection: { type: 'tcp', host: listen.host, port: simulator.tcpPort } }),
+        DeviceFields.parse({ name: `培训演练终端 ${id.slice(0, 4).toUpperCase()}`, model: 'ZVT simulator', serialNumber: `DRILL-${id.slice(0, 8)}`, connection: { type: 'tcp', host: listen.host, port: simulator.tcpPort } }),
         (deviceId, insert) => sql.insertDrillWithDevice(this.db, { id, staffId: person.id, deviceId, fault, startedAt }, insert),
       );
       this.simulator = simulator;
@@ -113,6 +114,18 @@ export class DrillService {
     } finally {
       this.starting = false;
     }
+  }
+
+  /**
+   * The trainee did the physical fix (loaded the roll, cleared the jam, cooled it down, plugged it
+   * back): the trainer clears the simulated fault so the terminal's own checks pass again.
+   */
+  fix(id: string): Drill {
+    const drill = this.running();
+    if (!drill || drill.id !== id || !this.simulator) throw fieldError('id', 'training.drillEnded', `Drill ${id} is not running`);
+    this.simulator.terminal.clearFaults();
+    this.options.logger?.info('practice drill fault cleared by the trainer', { drill: id });
+    return drill;
   }
 
   /** Ends the running drill: measures the outcome, archives its device, stops the simulator. */
