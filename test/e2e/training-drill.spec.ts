@@ -48,6 +48,12 @@ test.describe('practice drill', () => {
     await expect(page.locator('textarea[data-testid="escalation-text"], [data-testid="escalation-text"] textarea').first()).not.toHaveValue('');
     // The terminal is back: the incident resolves itself on recovery (the house setting), as in the shop.
     await expect(page.getByTestId('incident-state')).toHaveText(/已解决|Resolved/, { timeout: 20_000 });
+    // Who handled it: picked from the staff roster (the same picker as maintenance).
+    await page.getByTestId('incident-handled-by').click();
+    await page.getByRole('option', { name: /Anna/ }).click();
+    await page.getByTestId('incident-save').click();
+    const incidentId = incidentUrl.replace(/^.*\/incidents\//, '');
+    await expect.poll(async () => (await api('incidents.get', { id: incidentId })).handledBy).toBe('Anna');
 
     // The manager ends the drill; the outcome is on Anna's record.
     await page.goto(`${base}#/training`);
@@ -70,6 +76,5 @@ test.describe('practice drill', () => {
     await expect(page.locator('[data-testid^="device-card-培训演练终端"]')).toHaveCount(0);
     expect((await api('analytics.summary', {})).store.failures).toBe(0);
     expect(await api('incidents.list', {})).toEqual([]);
-    expect(incidentUrl).toContain('/incidents/');
   });
 });

@@ -5,6 +5,7 @@ import type { Migration } from './migration';
  * and the drill itself with its outcome (evidence on the trainee's training record). At most one
  * drill runs at a time (the partial unique index). Drill devices and their incidents are kept
  * when the drill ends (archived, flagged), and left out of analytics, lists and alerts.
+ * Incidents name who handled them (a roster name or free text).
  */
 export const migration0240: Migration = {
   version: 240,
@@ -12,6 +13,7 @@ export const migration0240: Migration = {
   up(db) {
     db.exec(`
       ALTER TABLE devices ADD COLUMN drill INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE incidents ADD COLUMN handled_by TEXT NOT NULL DEFAULT '';
       CREATE TABLE training_drills (
         id          TEXT PRIMARY KEY,
         staff_id    TEXT NOT NULL REFERENCES staff (id),
