@@ -220,6 +220,7 @@ export function createAppCore(options: AppOptions): AppCore {
     const updates = options.updater && background
       ? new UpdatesService(options.updater, bus, logger, {
           currentVersion: APP_VERSION,
+          clock,
           ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
           // The installer closes PosCare by force once it runs: the at-quit backup finishes first
           // (with the same cap as an ordinary quit).
