@@ -147,9 +147,12 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock || !background ? 0 : 15_000, logger });
     const analytics = new AnalyticsService(db, settings, clock);
-    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
-    const training = new TrainingService(db, bus, settings, clock);
     const checks = new ChecksService(db, devices, incidents, settings, clock);
+    // A standalone terminal's daily opening check is its staff check (one record, kept by the checks service).
+    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices, (id, from, until) => checks.between(id, from, until));
+    const training = new TrainingService(db, bus, settings, clock);
+    // A check may be the day's opening check of a plan: the calendar and its counts change with it.
+    checks.onRecorded(() => bus.emit('maintenance.changed', { planId: '', reason: 'occurrence' }));
     // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
     const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
     const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds });
