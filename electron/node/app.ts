@@ -204,7 +204,9 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     attention.register('devices', () => [...devices.attentionItems(), ...checks.attentionItems()], { cleared: (item) => devices.attentionCleared(item) });
     attention.register('backup', () => backup.attentionItems());
-    attention.register('transactions', () => transactions.attentionItems());
+    // Statements are read in the transactions section: their differences and missing hand totals show there.
+    const statements = new StatementsService(db, () => devices.list(), clock, { timeZone: () => settings.get().store.timezone, onChanged: () => attention.refresh('transactions') });
+    attention.register('transactions', () => [...transactions.attentionItems(), ...statements.attentionItems()]);
     attention.register('maintenance', () => maintenance.attentionItems());
     attention.register('parts', () => parts.attentionItems());
     attention.register('training', () => training.attentionItems());
@@ -253,7 +255,7 @@ export function createAppCore(options: AppOptions): AppCore {
       contingency,
       analytics,
       transactions,
-      statements: new StatementsService(db, () => devices.list(), clock),
+      statements,
       backup,
       terminals,
       updates,
