@@ -4,9 +4,9 @@
  * no total was entered for; the manager fills one in from the slip, sees it differ from the
  * statement, corrects it, and the card is gone. Browser mode (`poscare serve`), Debian's Chromium.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { csvText } from '../helpers/statements';
-import { screenshots, ServeProcess } from './server';
+import { screenshots } from './server';
 
 /** The Shanghai store day `back` days before now (what the console calls that day). */
 function storeDay(back: number): string {
@@ -14,19 +14,7 @@ function storeDay(back: number): string {
 }
 
 test.describe('hand-entered day totals', () => {
-  let server: ServeProcess;
-
-  test.beforeEach(async () => {
-    server = new ServeProcess();
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-  });
-
-  test('the missing totals are an attention card and a list; one filled in, corrected, and the card clears', async ({ page }) => {
+  test('the missing totals are an attention card and a list; one filled in, corrected, and the card clears', async ({ page, server }) => {
     const api = (method: string, input: unknown) => server.api(method, input);
     const [older, newer] = [storeDay(3), storeDay(2)];
     const device = await api('devices.create', { name: '美团POS', tid: 'MT000002', connection: { type: 'none' } });

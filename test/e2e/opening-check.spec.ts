@@ -4,8 +4,8 @@
  * terminal's check, and the occurrence is done with that check (no checklist of its own).
  * Browser mode (`poscare serve`) with Debian's Chromium.
  */
-import { expect, test } from '@playwright/test';
-import { screenshots, ServeProcess } from './server';
+import { expect, test } from './fixtures';
+import { screenshots } from './server';
 
 /** Today in the store's timezone (the default store profile: Asia/Shanghai). */
 function storeToday(): string {
@@ -13,19 +13,7 @@ function storeToday(): string {
 }
 
 test.describe('the opening check of a standalone terminal', () => {
-  let server: ServeProcess;
-
-  test.beforeEach(async () => {
-    server = new ServeProcess();
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-  });
-
-  test('is done from the calendar with the quick check form, one check record', async ({ page }) => {
+  test('is done from the calendar with the quick check form, one check record', async ({ page, server }) => {
     test.setTimeout(90_000);
     const api = (method: string, input: unknown) => server.api(method, input);
     const today = storeToday();

@@ -4,11 +4,12 @@
  * cannot be reconciled because their end-of-day total was not entered by hand. Real SQLite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../electron/node/app';
+import { createAppCore } from '../../../electron/node/app';
 import { silentLogger } from '../../../electron/node/log/logger';
 import type { AttentionItem, AttentionState } from '../../../shared/domain/attention';
 import type { StatementImportResult, StatementMappingInput } from '../../../shared/domain/statements';
 import { FakeClock } from '../../helpers/clock';
+import { call } from '../../helpers/dispatch';
 import { b64, csvText } from '../../helpers/statements';
 import { tempDir } from '../../helpers/temp';
 import { FakeLinks } from '../../helpers/terminal-links';
@@ -18,12 +19,6 @@ afterEach(() => {
   for (const c of cleanups.reverse()) c();
   cleanups = [];
 });
-
-async function call<T>(core: AppCore, method: Parameters<AppCore['dispatch']>[0], input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
-  return result.value as T;
-}
 
 const MEITUAN: StatementMappingInput = { acquirer: '美团', columns: { date: '交易时间', terminal: '终端号', amount: '交易金额' } };
 const HEADER = ['交易时间', '终端号', '交易金额'];
