@@ -44,7 +44,7 @@ import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
 import { scheduleCalendar, type ScheduleSeries } from './export';
-import { addInterval, compileRule, dayWindow, formatLocal, formatLocalDate, formatLocalShared, localNow, occurrencesIn, parseLocal, preview, verifyRule, type Window } from './recurrence';
+import { addInterval, dayWindow, formatLocal, formatLocalDate, localNow, parseLocal, preview, ruleOccurrences, verifyRule, type Window } from './recurrence';
 
 /** What a terminal-driven step records when the terminal is offline (the renderer translates it). */
 const NOT_REACHABLE = 'notReachable';
@@ -212,12 +212,9 @@ export class MaintenanceService {
   }
 
   /** The originals the schedule produces for one target in the window (floating: the next one after the last completion). */
-  private originalsIn(schedule: PlanSchedule, window: Window, records: OccurrenceRecord[], cap?: number): { originals: string[]; truncated: boolean } {
+  private originalsIn(schedule: PlanSchedule, window: Window, records: OccurrenceRecord[], cap?: number): { originals: readonly string[]; truncated: boolean } {
     const start = parseLocal(schedule.start)!;
-    if (schedule.kind === 'rule') {
-      const { dates, truncated } = occurrencesIn(compileRule(schedule.rule, start), window, cap);
-      return { originals: dates.map(formatLocalShared), truncated };
-    }
+    if (schedule.kind === 'rule') return ruleOccurrences(schedule.rule, start, window, cap);
     const next = this.nextFloating(schedule, start, records);
     return { originals: next >= window.from && next < window.until ? [formatLocal(next)] : [], truncated: false };
   }
