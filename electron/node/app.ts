@@ -159,6 +159,7 @@ export function createAppCore(options: AppOptions): AppCore {
       hold: { spillDir: options.spillDir ?? defaultSpillDir(options.dataDir), ...(options.captureRetryMs === undefined ? {} : { retryMs: options.captureRetryMs }) },
       openIncident: (terminalId, held) => incidents.openCaptureHeld(terminalId, held),
       onAttention: (items) => bus.emit('transactions.attention', items),
+      timeZone: () => settings.get().store.timezone,
     });
     const backup = new BackupService(database, options.dataDir, bus, logger, clock);
     const terminals = new TerminalManager({ db, bus, logger, clock });
