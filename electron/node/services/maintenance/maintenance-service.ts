@@ -295,6 +295,19 @@ export class MaintenanceService {
     return this.originalsIn(plan.schedule, day, records).originals.includes(ref.original);
   }
 
+  /** Whether an occurrence key (planId|deviceId or "store"|original, as Occurrence.key) names one that exists. */
+  hasOccurrence(key: string): boolean {
+    const [planId, target, original, ...rest] = key.split('|');
+    if (!planId || !target || !original || rest.length > 0) return false;
+    try {
+      this.recordOf({ planId, deviceId: target === STORE_TARGET ? null : target, original });
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) return false;
+      throw error;
+    }
+  }
+
   private recordOf(ref: OccurrenceRef): { plan: Plan; record: OccurrenceRecord } {
     const plan = this.getPlan(ref.planId);
     const stored = getOccurrenceRecord(this.db, plan.id, ref.deviceId ?? STORE_TARGET, ref.original);
