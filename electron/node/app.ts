@@ -164,6 +164,8 @@ export function createAppCore(options: AppOptions): AppCore {
       onAttention: (items) => bus.emit('transactions.attention', items),
       timeZone: () => settings.get().store.timezone,
     });
+    // Statements are read in the transactions section: their differences and missing hand totals show there (attention, below).
+    const statements = new StatementsService(db, () => devices.list(), clock, { timeZone: () => settings.get().store.timezone, onChanged: () => attention.refresh('transactions') });
     const backup = new BackupService(database, options.dataDir, bus, logger, clock);
     const terminals = new TerminalManager({ db, bus, logger, clock });
     // Every transaction and end-of-day total a terminal reports is captured (idempotently).
@@ -183,7 +185,7 @@ export function createAppCore(options: AppOptions): AppCore {
     if (links && !options.terminalLinks) devices.attach(links);
     // A restore swaps the database under the services. The terminal links go quiet before the swap
     // (their event log belongs in the old file and its safety snapshot) and are attached again from
-    // the restored device registry after it; parts forgets the usage it keeps; the other services
+    // the restored device registry after it; parts and statements forget what they keep; the other services
     // read the database on every call.
     const stopRestoreHooks = backup.onRestore({
       beforeSwap: async () => {
@@ -193,6 +195,7 @@ export function createAppCore(options: AppOptions): AppCore {
       afterSwap: () => {
         if (links) devices.attach(links);
         parts.forgetKept();
+        statements.forgetKept();
       },
     });
     if (background) backup.scheduler.start();
@@ -207,8 +210,6 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     attention.register('devices', () => [...devices.attentionItems(), ...checks.attentionItems()], { cleared: (item) => devices.attentionCleared(item) });
     attention.register('backup', () => backup.attentionItems());
-    // Statements are read in the transactions section: their differences and missing hand totals show there.
-    const statements = new StatementsService(db, () => devices.list(), clock, { timeZone: () => settings.get().store.timezone, onChanged: () => attention.refresh('transactions') });
     attention.register('transactions', () => [...transactions.attentionItems(), ...statements.attentionItems()]);
     attention.register('maintenance', () => maintenance.attentionItems());
     attention.register('parts', () => parts.attentionItems());

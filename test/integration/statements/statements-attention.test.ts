@@ -3,6 +3,8 @@
  * differences of the last month's statements, and the standalone terminals' statement days that
  * cannot be reconciled because their end-of-day total was not entered by hand. Real SQLite.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppCore } from '../../../electron/node/app';
 import { silentLogger } from '../../../electron/node/log/logger';
@@ -33,7 +35,7 @@ async function shop() {
   const statementItems = async (): Promise<AttentionItem[]> => (await call<AttentionState>(core, 'attention.list', {})).items.filter((i) => i.kind.startsWith('statements.'));
   const importCsv = (name: string, lines: string[][]) =>
     call<StatementImportResult>(core, 'statements.import', { fileName: name, dataBase64: b64(csvText([HEADER, ...lines])), mapping: MEITUAN });
-  return { core, clock, standalone, statementItems, importCsv };
+  return { core, clock, standalone, statementItems, importCsv, dir: temp.dir };
 }
 
 describe('statement attention items', () => {
@@ -84,6 +86,25 @@ describe('statement attention items', () => {
     // Five weeks later (the attention tick reads the sources again), the December days are out of the window.
     clock.time += 35 * 86_400_000;
     core.services.attention.refresh('transactions');
+    expect(await statementItems()).toEqual([]);
+  });
+
+  it('are worked out again from the restored database after a restore (nothing kept from before)', async () => {
+    const { core, statementItems, importCsv, dir } = await shop();
+    const folder = `${dir}-usb`;
+    mkdirSync(folder, { recursive: true });
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    // A backup with the same statement imported but its totals entered: nothing to ask.
+    const lines = [['2026-12-03 09:00:00', 'MT000002', '100.00']];
+    await importCsv('meituan.csv', lines);
+    const standaloneId = core.services.devices.list()[0]!.id;
+    await call(core, 'statements.saveHandTotal', { deviceId: standaloneId, businessDay: '2026-12-03', count: 1, amountCents: 10_000 });
+    const backup = await core.services.backup.create({ folder: path.resolve(folder), noEncryption: true });
+    expect(await statementItems()).toEqual([]);
+    // Then the total is corrected wrongly: a difference.
+    await call(core, 'statements.saveHandTotal', { deviceId: standaloneId, businessDay: '2026-12-03', count: 1, amountCents: 9_000 });
+    expect((await statementItems()).map((i) => i.kind)).toEqual(['statements.differences']);
+    await core.services.backup.restore({ file: backup.file!, confirm: true }, { drill: false });
     expect(await statementItems()).toEqual([]);
   });
 });

@@ -89,6 +89,11 @@ export class StatementsService {
     private readonly options: StatementsOptions = {},
   ) {}
 
+  /** After a restore: the attention items kept were worked out from the old database. */
+  forgetKept(): void {
+    this.attentionCache = undefined;
+  }
+
   private changed(): void {
     this.version += 1;
     this.options.onChanged?.();
