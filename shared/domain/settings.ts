@@ -7,13 +7,21 @@ export type Language = z.infer<typeof Language>;
 /** "HH:mm", 24-hour clock. */
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'settings.invalidTime' });
 
+/** Answers by name, kept: making a DateTimeFormat costs about a millisecond, and settings are read on every call. */
+const KNOWN_TIME_ZONES = new Map<string, boolean>();
+
 function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
+  let known = KNOWN_TIME_ZONES.get(value);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (KNOWN_TIME_ZONES.size < 1_000) KNOWN_TIME_ZONES.set(value, known);
   }
+  return known;
 }
 
 export const BusinessHours = z.object({

@@ -81,6 +81,16 @@ describe('maintenance.preview', () => {
     expect(fieldKey(() => preview({ ...base, rule: 'FREQ=MONTHLY', start: '2027-02-30T09:00:00' }))).toBe('maintenance.invalidDateTime');
   });
 
+  it('refuses rules that never meet, without walking to the year 9999 (rrule alone would block for seconds)', () => {
+    const base = { start: '2027-01-01T09:00:00', from: '2027-01-01', to: '2027-12-31' };
+    // Each passes the static checks; rrule finds no date and, unbounded, walks every period to 9999.
+    for (const rule of ['FREQ=DAILY;BYMONTHDAY=1;BYDAY=MO;BYSETPOS=2', 'FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=2MO', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1;BYDAY=1MO']) {
+      expect(fieldKey(() => preview({ ...base, rule }))).toBe('maintenance.ruleNoOccurrence');
+    }
+    // A rare but real rule is accepted: 29 February every fourth year from a leap year.
+    expect(preview({ ...base, start: '2028-02-29T09:00:00', rule: 'FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29', from: '2028-01-01', to: '2030-12-31' }).occurrences).toEqual(['2028-02-29T09:00:00']);
+  });
+
   it('floating intervals: a month after the 31st is the month end', () => {
     expect(addInterval(parseLocal('2027-01-31T09:00:00')!, 1, 'months').toISOString()).toBe('2027-02-28T09:00:00.000Z');
     expect(addInterval(parseLocal('2027-01-31T09:00:00')!, 2, 'weeks').toISOString()).toBe('2027-02-14T09:00:00.000Z');

@@ -7,6 +7,7 @@
  * Every evaluation is bounded: at most `cap` occurrences, and rules that could never produce an
  * occurrence are refused before rrule would search up to the year 9999 for one.
  */
+import vm from 'node:vm';
 import * as rruleModule from 'rrule';
 import type { Options, RRule as RRuleType } from 'rrule';
 import type { FieldIssue } from '../../../../shared/ipc/result';
@@ -24,6 +25,8 @@ const MAX_WINDOW_DAYS = 3 * 366;
 const DAY_MS = 86_400_000;
 /** Frequencies a maintenance plan may have: at most daily. */
 const ALLOWED_FREQS = [RRule.YEARLY, RRule.MONTHLY, RRule.WEEKLY, RRule.DAILY];
+/** A plan's first occurrence must fall within this many years of its start. */
+const FIRST_WITHIN_YEARS = 5;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function fieldError(path: string, messageKey: string, message: string): AppError {
@@ -44,6 +47,25 @@ export function parseLocal(text: string): Date | null {
 export function formatLocal(date: Date): string {
   return date.toISOString().slice(0, 19);
 }
+
+/**
+ * formatLocal for the calendar's many dates: 200 plans repeat the same few thousand times of a
+ * year, so their text is made once and shared (fewer strings to make and to collect).
+ */
+function formatLocalShared(date: Date): string {
+  const time = date.getTime();
+  let text = FORMATTED.get(time);
+  if (text === undefined) {
+    if (FORMATTED.size >= FORMATTED_MAX) FORMATTED.clear();
+    text = formatLocal(date);
+    FORMATTED.set(time, text);
+  }
+  return text;
+}
+
+const FORMATTED = new Map<number, string>();
+/** About three years of four distinct times a day. */
+const FORMATTED_MAX = 5_000;
 
 export function formatLocalDate(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -72,6 +94,41 @@ export function compileRule(ruleText: string, start: Date): RRule {
   COMPILED.set(key, rule);
   return rule;
 }
+
+/**
+ * compileRule, and the rule must have an occurrence within FIRST_WITHIN_YEARS of its start: for
+ * rules a manager types (create, change, preview). rrule only stops walking periods when one
+ * produces a date, so a rule that never meets (FREQ=DAILY;BYMONTHDAY=1;BYDAY=MO;BYSETPOS=2) would
+ * walk to the year 9999, some ten seconds of a blocked main process: the search runs under a time
+ * limit, and a search that exceeds it is the same field error. Stored plans passed this on saving.
+ */
+export function verifyRule(ruleText: string, start: Date): RRule {
+  const rule = compileRule(ruleText, start);
+  const key = `${ruleText}\u0000${start.getTime()}`;
+  if (VERIFIED.has(key)) return rule;
+  const searchEnd = new Date(Date.UTC(start.getUTCFullYear() + FIRST_WITHIN_YEARS, start.getUTCMonth(), start.getUTCDate()));
+  let found = false;
+  try {
+    SEARCH_CONTEXT.search = () => rule.between(start, searchEnd, true, (_date, index) => index < 1).length > 0;
+    found = SEARCH_SCRIPT.runInContext(SEARCH_CONTEXT, { timeout: SEARCH_LIMIT_MS }) === true;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    // Values rrule accepts but cannot evaluate throw here; a search past the limit finds nothing.
+    if ((error as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw fieldError('rule', 'maintenance.ruleInvalid', `The rule cannot be evaluated: ${(error as Error).message}`);
+  } finally {
+    SEARCH_CONTEXT.search = null;
+  }
+  if (!found) throw fieldError('rule', 'maintenance.ruleNoOccurrence', `The rule produces no occurrence within ${FIRST_WITHIN_YEARS} years of its start`);
+  if (VERIFIED.size >= COMPILED_MAX) VERIFIED.clear();
+  VERIFIED.add(key);
+  return rule;
+}
+
+/** Five years of a daily rule is some 2,000 steps, a few milliseconds: the limit is far above any real rule. */
+const SEARCH_LIMIT_MS = 500;
+const SEARCH_CONTEXT = vm.createContext({ search: null as null | (() => boolean) });
+const SEARCH_SCRIPT = new vm.Script('search()');
+const VERIFIED = new Set<string>();
 
 /**
  * Compiled rules by text and start: the calendar asks for the same plans again and again (every
@@ -109,8 +166,6 @@ function compileRuleOnce(ruleText: string, start: Date): RRule {
   let rule: RRule;
   try {
     rule = new RRule({ ...options, dtstart: start, tzid: null });
-    // Checks that rrule can evaluate it (bad BYxxx values throw here).
-    if (rule.after(start, true) === null) throw fieldError('rule', 'maintenance.ruleNoOccurrence', 'The rule produces no occurrence');
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw fieldError('rule', 'maintenance.ruleInvalid', `The rule cannot be evaluated: ${(error as Error).message}`);
@@ -180,10 +235,35 @@ export function dayWindow(from: string, to: string): Window {
   return { from: start, until: new Date(end.getTime() + DAY_MS) };
 }
 
+/**
+ * A rule's occurrences in a window as local date-time text, kept: the calendar asks for the same
+ * window after every change it shows (a step answered, an occurrence moved or done), and the
+ * attention counts ask for theirs each minute; what a rule produces in a window never changes, so
+ * only the records laid over it are read anew. The first answer for a window costs rrule's walk.
+ */
+export function ruleOccurrences(ruleText: string, start: Date, window: Window, cap = OCCURRENCE_CAP): { originals: readonly string[]; truncated: boolean } {
+  const key = `${ruleText}\u0000${start.getTime()}\u0000${window.from.getTime()}\u0000${window.until.getTime()}\u0000${cap}`;
+  let kept = EXPANDED.get(key);
+  if (kept) {
+    // Most recently used last: the map's order is the eviction order.
+    EXPANDED.delete(key);
+  } else {
+    const { dates, truncated } = occurrencesIn(compileRule(ruleText, start), window, cap);
+    kept = { originals: Object.freeze(dates.map(formatLocalShared)), truncated };
+    if (EXPANDED.size >= EXPANDED_MAX) EXPANDED.delete(EXPANDED.keys().next().value!);
+  }
+  EXPANDED.set(key, kept);
+  return kept;
+}
+
+const EXPANDED = new Map<string, { originals: readonly string[]; truncated: boolean }>();
+/** Some 200 plans times a few windows (the month shown, the year around it, the attention window). */
+const EXPANDED_MAX = 2_000;
+
 /** Occurrences of a compiled rule in the window, at most `cap` (then `truncated`). */
 export function occurrencesIn(rule: RRule, window: Window, cap = OCCURRENCE_CAP): { dates: Date[]; truncated: boolean } {
   let truncated = false;
-  const dates = rule.between(window.from, new Date(window.until.getTime() - 1), true, (_date, index) => {
+  const dates = fastForward(rule, window.from).between(window.from, new Date(window.until.getTime() - 1), true, (_date, index) => {
     if (index < cap) return true;
     truncated = true;
     return false;
@@ -196,7 +276,7 @@ export function preview(input: { rule: string; start: string; from: string; to: 
   const start = parseLocal(input.start);
   if (!start || input.start.length !== 19) throw fieldError('start', 'maintenance.invalidDateTime', 'start is not a local date-time');
   const window = dayWindow(input.from, input.to);
-  const rule = compileRule(input.rule, start);
+  const rule = verifyRule(input.rule, start);
   const { dates, truncated } = occurrencesIn(rule, window, cap);
   return { occurrences: dates.map(formatLocal), truncated };
 }
@@ -207,4 +287,75 @@ export function addInterval(date: Date, every: number, unit: 'days' | 'weeks' | 
   if (unit === 'weeks') return new Date(date.getTime() + every * 7 * DAY_MS);
   const local = formatLocal(date);
   return new Date(`${addMonths(local.slice(0, 10), every)}${local.slice(10)}Z`);
+}
+
+/**
+ * The same rule started at the last whole period (of INTERVAL days, weeks, months or years) before
+ * `from`: rrule walks every period from DTSTART, so without this a daily plan started three years
+ * ago costs a thousand steps for one month's view. What rrule would take from DTSTART (time of
+ * day, the month day of a monthly rule, the weekday of a weekly one) is written out, so moving
+ * DTSTART changes nothing else; rules with COUNT count from their real start and stay as they are.
+ * test/unit/maintenance/recurrence-fast-forward.test.ts compares both on random rules.
+ */
+export function fastForward(rule: RRule, from: Date): RRule {
+  const options = rule.origOptions;
+  const start = options.dtstart;
+  if (!start || (options.count !== undefined && options.count !== null) || from <= start) return rule;
+  const freq = options.freq!;
+  const interval = options.interval ?? 1;
+  const startDay = Math.floor(start.getTime() / DAY_MS);
+  const fromDay = Math.floor(from.getTime() / DAY_MS);
+  let moved: number | null = null;
+  if (freq === RRule.DAILY) {
+    const k = Math.floor((fromDay - startDay) / interval);
+    if (k > 0) moved = (startDay + k * interval) * DAY_MS;
+  } else if (freq === RRule.WEEKLY) {
+    const wkst = weekdayNumber(options.wkst ?? 0);
+    const weekStart = (day: number) => day - ((mondayBased(day) - wkst + 7) % 7);
+    const k = Math.floor((weekStart(fromDay) - weekStart(startDay)) / 7 / interval);
+    if (k > 0) moved = (weekStart(startDay) + k * interval * 7) * DAY_MS;
+  } else if (freq === RRule.MONTHLY) {
+    const months = (from.getUTCFullYear() - start.getUTCFullYear()) * 12 + from.getUTCMonth() - start.getUTCMonth();
+    const k = Math.floor(months / interval);
+    if (k > 0) moved = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + k * interval, 1);
+  } else if (freq === RRule.YEARLY) {
+    const k = Math.floor((from.getUTCFullYear() - start.getUTCFullYear()) / interval);
+    if (k > 0) moved = Date.UTC(start.getUTCFullYear() + k * interval, 0, 1);
+  }
+  if (moved === null) return rule;
+  // The calendar asks for the same window again (every change, every attention count): keep the last one.
+  const last = FORWARDED.get(rule);
+  if (last?.moved === moved) return last.rule;
+  const forwarded = new RRule({ ...options, ...defaultsFromStart(options, start), dtstart: new Date(moved), tzid: null });
+  FORWARDED.set(rule, { moved, rule: forwarded });
+  return forwarded;
+}
+
+const FORWARDED = new WeakMap<RRule, { moved: number; rule: RRule }>();
+
+/** What rrule derives from DTSTART when the rule does not say it (rrule's initializeOptions). */
+function defaultsFromStart(options: Partial<Options>, start: Date): Partial<Options> {
+  const present = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  const out: Partial<Options> = {};
+  if (!present(options.byhour)) out.byhour = [start.getUTCHours()];
+  if (!present(options.byminute)) out.byminute = [start.getUTCMinutes()];
+  if (!present(options.bysecond)) out.bysecond = [start.getUTCSeconds()];
+  const dayGiven = [options.byweekno, options.byyearday, options.bymonthday, options.byweekday].some(present);
+  if (!dayGiven) {
+    if (options.freq === RRule.YEARLY) {
+      if (!present(options.bymonth)) out.bymonth = [start.getUTCMonth() + 1];
+      out.bymonthday = [start.getUTCDate()];
+    } else if (options.freq === RRule.MONTHLY) out.bymonthday = [start.getUTCDate()];
+    else if (options.freq === RRule.WEEKLY) out.byweekday = [mondayBased(Math.floor(start.getTime() / DAY_MS))];
+  }
+  return out;
+}
+
+/** Day number (days since 1970-01-01, a Thursday) to weekday, Monday = 0 as rrule counts. */
+function mondayBased(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+function weekdayNumber(value: number | { weekday: number }): number {
+  return typeof value === 'number' ? value : value.weekday;
 }
