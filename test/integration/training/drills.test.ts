@@ -13,22 +13,13 @@ import { startSimulator, type RunningSimulator } from '../../../electron/node/si
 import { systemClock } from '../../../electron/node/clock';
 import type { Drill } from '../../../shared/domain/training';
 import type { Incident } from '../../../shared/domain/incidents';
+import { until } from '../../helpers/until';
 import { tempDir } from '../../helpers/temp';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until<T>(probe: () => T | undefined, what: string, limitMs = 15_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function ok<T>(promise: Promise<{ ok: boolean }>): Promise<T> {
   const result = (await promise) as { ok: boolean; value?: unknown; error?: unknown };
@@ -90,7 +81,7 @@ describe('practice drills', () => {
     expect(await portOpen(port)).toBe(true);
     // The board shows it (the trainee must find it) with the simulator's paper-out fault.
     expect(app.services.devices.list().map((d) => d.id)).toContain(drill.deviceId);
-    await until(() => (app.services.devices.status(drill.deviceId).overall === 'fault' ? true : undefined), 'the drill terminal to report its fault');
+    await until(() => (app.services.devices.status(drill.deviceId).overall === 'fault' ? true : undefined), 'the drill terminal to report its fault', 15_000);
     expect(app.services.devices.status(drill.deviceId).printer).not.toBe('ok');
 
     // The trainee: opens the incident, finds the class, keeps selling, follows steps, makes the pack, resolves.
