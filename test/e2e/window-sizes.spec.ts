@@ -11,7 +11,7 @@ const SIZES = [
   { name: 'small', width: 1024, height: 700 },
   { name: 'big', width: 1920, height: 1080 },
 ] as const;
-const SECTIONS = ['devices', 'incidents', 'maintenance', 'parts', 'training', 'contingency', 'transactions', 'backup', 'settings'] as const;
+const SECTIONS = ['home', 'devices', 'incidents', 'maintenance', 'parts', 'training', 'contingency', 'transactions', 'backup', 'settings'] as const;
 
 test.describe('window sizes', () => {
   let server: ServeProcess;
