@@ -95,7 +95,7 @@ test.describe('window sizes', () => {
           await page.goto(`${base}#/${route}`);
           await page.waitForLoadState('networkidle');
           await expect(page.getByTestId('page-title')).toBeVisible();
-          const shot = route.includes('/') ? route.split('/').slice(0, -1).join('-') : route;
+          const shot = route.includes('/') ? `${route.split('/').slice(0, -1).join('-')}-detail` : route;
           await page.screenshot({ path: `test-results/window-sizes/${shot}-${size.width}x${size.height}-${language}.png` });
           const found = await page.evaluate(layoutProblems, size.width <= 1100);
           problems.push(...found.map((issue) => `${route}: ${issue}`));
