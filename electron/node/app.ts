@@ -152,13 +152,14 @@ export function createAppCore(options: AppOptions): AppCore {
     const checks = new ChecksService(db, devices, incidents, settings, clock);
     // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
     const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
-    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds });
+    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds, maintenanceOccurrence: (key) => maintenance.hasOccurrence(key) });
 
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
       hold: { spillDir: options.spillDir ?? defaultSpillDir(options.dataDir), ...(options.captureRetryMs === undefined ? {} : { retryMs: options.captureRetryMs }) },
       openIncident: (terminalId, held) => incidents.openCaptureHeld(terminalId, held),
       onAttention: (items) => bus.emit('transactions.attention', items),
+      timeZone: () => settings.get().store.timezone,
     });
     const backup = new BackupService(database, options.dataDir, bus, logger, clock);
     const terminals = new TerminalManager({ db, bus, logger, clock });
@@ -179,7 +180,8 @@ export function createAppCore(options: AppOptions): AppCore {
     if (links && !options.terminalLinks) devices.attach(links);
     // A restore swaps the database under the services. The terminal links go quiet before the swap
     // (their event log belongs in the old file and its safety snapshot) and are attached again from
-    // the restored device registry after it; the other services read the database on every call.
+    // the restored device registry after it; parts forgets the usage it keeps; the other services
+    // read the database on every call.
     const stopRestoreHooks = backup.onRestore({
       beforeSwap: async () => {
         for (const link of terminals.list()) await terminals.remove(link.id);
@@ -187,6 +189,7 @@ export function createAppCore(options: AppOptions): AppCore {
       },
       afterSwap: () => {
         if (links) devices.attach(links);
+        parts.forgetKept();
       },
     });
     if (background) backup.scheduler.start();

@@ -52,7 +52,7 @@ export const COMMON_ACQUIRERS = ['拉卡拉', '银联商务', '美团', '收钱�
 /** The largest photo file the form accepts (bytes); its data: URL stays under the schema's limit. */
 export const PHOTO_MAX_BYTES = 1_000_000;
 export const PHOTO_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
-/** A photo as a data: URL (PNG, JPEG or WebP), under the size limit: device photos and maintenance step photos. */
+/** A photo as a data: URL (PNG, JPEG or WebP), under the size limit: device, spare part and maintenance step photos. */
 export const PhotoDataUrl = z
   .string()
   .max(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 100, { error: 'devices.photoTooLarge' })

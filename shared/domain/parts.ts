@@ -5,6 +5,7 @@
  * corrected by a reversing movement.
  */
 import { z } from 'zod';
+import { PhotoDataUrl } from './devices';
 
 export const PART_CATEGORIES = [
   'power_adapter',
@@ -61,6 +62,9 @@ export const PartCreate = PartFields.strict();
 export type PartCreateInput = z.input<typeof PartCreate>;
 export const PartUpdate = PartFields.extend({ id: z.string().min(1) }).strict();
 export const PartId = z.object({ id: z.string().min(1) }).strict();
+/** A part's photo: a data: URL (PNG, JPEG or WebP, size-limited like device photos), or null to remove it. */
+export const PartSetPhoto = z.object({ id: z.string().min(1), photo: PhotoDataUrl.nullable() }).strict();
+export const PartPhoto = z.object({ photo: z.string().nullable() });
 
 export const Part = PartFields.extend({
   id: z.string(),
@@ -71,6 +75,8 @@ export const Part = PartFields.extend({
   daysOfCover: z.number().nullable(),
   /** Registry models of `compatibleModels` that have a device in the registry. */
   modelsInRegistry: z.array(z.string()),
+  /** Whether a photo is kept (`parts.photo` reads it: the list does not carry photos). */
+  hasPhoto: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -88,6 +88,8 @@ export const METHOD_NAMES = [
   'maintenance.exportDone',
   'parts.list',
   'parts.get',
+  'parts.photo',
+  'parts.setPhoto',
   'parts.create',
   'parts.update',
   'parts.lookup',

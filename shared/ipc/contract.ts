@@ -196,6 +196,8 @@ export const contract = {
   'maintenance.exportDone': method(M.DoneExportInput, M.ExportResult),
   'parts.list': method(NoInput, z.array(P.Part)),
   'parts.get': method(P.PartId, P.Part),
+  'parts.photo': method(P.PartId, P.PartPhoto),
+  'parts.setPhoto': method(P.PartSetPhoto, P.Part),
   'parts.create': method(P.PartCreate, P.Part),
   'parts.update': method(P.PartUpdate, P.Part),
   /** Scanner input: the part whose barcode or part number is exactly the code, or null. */

@@ -58,6 +58,12 @@ test.describe('spare parts', () => {
     await page.getByTestId('move-submit').click();
     await expect(page.getByTestId('part-on-hand')).toHaveText('5');
     await expect(page.getByTestId('part-low')).toHaveCount(0);
+    // A photo of the part, so staff know what to look for on the shelf: kept across a reload.
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+    await page.getByTestId('part-photo-input').setInputFiles({ name: 'adapter.png', mimeType: 'image/png', buffer: png });
+    await expect(page.getByTestId('part-photo-image')).toHaveAttribute('src', /^data:image\/png;base64,/);
+    await page.reload();
+    await expect(page.getByTestId('part-photo-image')).toBeVisible();
 
     await page.goto(`${server.url.replace(/#.*$/, '')}#/incidents/${incident.id}`);
     await page.getByTestId('use-part-select').click();

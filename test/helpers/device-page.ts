@@ -58,7 +58,7 @@ export async function renderDevicePage(options: { language?: 'en' | 'zh-CN'; ove
     props: { id: device.id },
     global: {
       plugins: [i18n],
-      stubs: { DevicesAnalytics: true, DevicesForm: true, DevicesPhoto: true, DevicesStatusCard: true, DevicesStatusTag: true },
+      stubs: { DevicesAnalytics: true, DevicesForm: true, BasePhotoCard: true, DevicesStatusCard: true, DevicesStatusTag: true },
     },
   });
   await flushPromises();

@@ -112,6 +112,8 @@ export function createHandlers(services: Services): Handlers {
     'maintenance.exportDone': (input) => services.maintenance.exportDone(input),
     'parts.list': () => services.parts.list(),
     'parts.get': (input) => services.parts.get(input.id),
+    'parts.photo': (input) => services.parts.photo(input.id),
+    'parts.setPhoto': (input) => services.parts.setPhoto(input.id, input.photo),
     'parts.create': (input) => services.parts.create(input),
     'parts.update': ({ id, ...fields }) => services.parts.update(id, fields),
     'parts.lookup': (input) => services.parts.lookup(input.code),

@@ -18,6 +18,7 @@ interface PartRow {
   notes: string;
   on_hand: number;
   low_since: number | null;
+  has_photo: number;
   created_at: string;
   updated_at: string;
 }
@@ -26,6 +27,7 @@ interface PartRow {
 export interface StoredPart extends PartFields {
   id: string;
   onHand: number;
+  hasPhoto: boolean;
   /** The movement that took on hand below the minimum (null while at or above it). */
   lowSince: number | null;
   createdAt: string;
@@ -49,6 +51,7 @@ function toPart(row: PartRow): StoredPart {
     reorderQuantity: row.reorder_quantity,
     notes: row.notes,
     onHand: row.on_hand,
+    hasPhoto: row.has_photo === 1,
     lowSince: row.low_since,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -72,26 +75,28 @@ function params(fields: PartFields) {
   };
 }
 
+const WITH_PHOTO_FLAG = 'SELECT p.*, EXISTS (SELECT 1 FROM part_photos f WHERE f.part_id = p.id) AS has_photo FROM parts p';
+
 export function listParts(db: Db): StoredPart[] {
-  return (db.prepare('SELECT * FROM parts ORDER BY name COLLATE NOCASE, id').all() as PartRow[]).map(toPart);
+  return (db.prepare(`${WITH_PHOTO_FLAG} ORDER BY p.name COLLATE NOCASE, p.id`).all() as PartRow[]).map(toPart);
 }
 
 export function getPart(db: Db, id: string): StoredPart | undefined {
-  const row = db.prepare('SELECT * FROM parts WHERE id = ?').get(id) as PartRow | undefined;
+  const row = db.prepare(`${WITH_PHOTO_FLAG} WHERE p.id = ?`).get(id) as PartRow | undefined;
   return row ? toPart(row) : undefined;
 }
 
 /** The other part (not `exceptId`) that already has this part number or barcode. */
 export function partClashing(db: Db, field: 'partNumber' | 'barcode', value: string, exceptId?: string): StoredPart | undefined {
   const column = field === 'partNumber' ? 'part_number' : 'barcode';
-  const row = db.prepare(`SELECT * FROM parts WHERE ${column} = ? COLLATE NOCASE AND id IS NOT ? LIMIT 1`).get(value, exceptId ?? null) as PartRow | undefined;
+  const row = db.prepare(`${WITH_PHOTO_FLAG} WHERE p.${column} = ? COLLATE NOCASE AND p.id IS NOT ? LIMIT 1`).get(value, exceptId ?? null) as PartRow | undefined;
   return row ? toPart(row) : undefined;
 }
 
 /** The part whose barcode or part number is exactly `code` (barcode first). */
 export function partByCode(db: Db, code: string): StoredPart | undefined {
-  const row = (db.prepare("SELECT * FROM parts WHERE barcode = ? AND barcode <> ''").get(code) ??
-    db.prepare('SELECT * FROM parts WHERE part_number = ? COLLATE NOCASE').get(code)) as PartRow | undefined;
+  const row = (db.prepare(`${WITH_PHOTO_FLAG} WHERE p.barcode = ? AND p.barcode <> ''`).get(code) ??
+    db.prepare(`${WITH_PHOTO_FLAG} WHERE p.part_number = ? COLLATE NOCASE`).get(code)) as PartRow | undefined;
   return row ? toPart(row) : undefined;
 }
 
@@ -110,6 +115,17 @@ export function updatePart(db: Db, id: string, fields: PartFields, now: string, 
        supplier = @supplier, supplier_contact = @supplier_contact, unit_cost_cents = @unit_cost_cents, barcode = @barcode, minimum_stock = @minimum_stock,
        reorder_quantity = @reorder_quantity, notes = @notes, low_since = @low_since, updated_at = @now WHERE id = @id`,
   ).run({ id, now, low_since: lowSince, ...params(fields) });
+}
+
+export function getPartPhoto(db: Db, partId: string): string | null {
+  const row = db.prepare('SELECT photo FROM part_photos WHERE part_id = ?').get(partId) as { photo: string } | undefined;
+  return row?.photo ?? null;
+}
+
+/** Sets or (null) removes a part's photo. */
+export function setPartPhoto(db: Db, partId: string, photo: string | null, now: string): void {
+  if (photo === null) db.prepare('DELETE FROM part_photos WHERE part_id = ?').run(partId);
+  else db.prepare('INSERT INTO part_photos (part_id, photo, updated_at) VALUES (?, ?, ?) ON CONFLICT (part_id) DO UPDATE SET photo = excluded.photo, updated_at = excluded.updated_at').run(partId, photo, now);
 }
 
 interface MovementRow {
@@ -208,11 +224,15 @@ export function ledgerSums(db: Db): Map<string, number> {
   return new Map(rows.map((r) => [r.id, r.total]));
 }
 
-/** Pieces consumed per part since `since` (consumptions less their reversals). */
+/**
+ * Pieces consumed per part since `since` (consumptions less their reversals). The time index is
+ * named: left to itself SQLite walks the part index for the GROUP BY, the whole ledger (3.8 s
+ * against 0.1 s at a million movements, two years of them).
+ */
 export function consumedSince(db: Db, since: string): Map<string, number> {
   const rows = db
     .prepare(
-      `SELECT m.part_id AS id, -SUM(m.delta) AS used FROM part_movements m LEFT JOIN part_movements o ON o.id = m.reverses_id
+      `SELECT m.part_id AS id, -SUM(m.delta) AS used FROM part_movements m INDEXED BY part_movements_at LEFT JOIN part_movements o ON o.id = m.reverses_id
        WHERE m.at >= ? AND (m.kind = 'consume' OR (m.kind = 'reversal' AND o.kind = 'consume')) GROUP BY m.part_id`,
     )
     .all(since) as { id: string; used: number }[];

@@ -76,6 +76,20 @@ export const usePartsStore = defineStore('parts', () => {
     return result.ok ? result.value : [];
   }
 
+  /** A part's photo (the list says only whether there is one). */
+  async function photo(id: string): Promise<string | null> {
+    const result = await call('parts.photo', { id });
+    return result.ok ? result.value.photo : null;
+  }
+
+  /** Sets or removes (null) a part's photo. */
+  async function setPhoto(id: string, value: string | null): Promise<ApiError | undefined> {
+    const result = await call('parts.setPhoto', { id, photo: value });
+    if (!result.ok) return result.error;
+    await load();
+    return undefined;
+  }
+
   /** Scanner input: the part whose barcode or part number is exactly `code`. */
   async function lookup(code: string): Promise<Part | null> {
     const result = await call('parts.lookup', { code });
@@ -121,5 +135,5 @@ export const usePartsStore = defineStore('parts', () => {
     return undefined;
   }
 
-  return { importErrors, exportCsv, importCsv, parts, reorder, reorderTotal, attention, backups, loadError, loaded, byId, subscribe, load, save, move, reverse, movements, lookup, importStarter, exportReorder, swap, swapBack };
+  return { importErrors, exportCsv, importCsv, parts, reorder, reorderTotal, attention, backups, loadError, loaded, byId, subscribe, load, save, move, reverse, movements, photo, setPhoto, lookup, importStarter, exportReorder, swap, swapBack };
 });

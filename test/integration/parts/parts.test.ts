@@ -153,23 +153,30 @@ describe('the stock ledger', () => {
     expect(() => core.db.prepare('DELETE FROM part_movements').run()).toThrow(/never deleted/);
   });
 
-  it('links a consumption to an incident and to a maintenance reference', async () => {
+  it('links a consumption to an incident and to a maintenance occurrence that exists', async () => {
     const { core } = setup();
     const device = await core.services.devices.create(DeviceCreate.parse({ name: 'Counter 1', connection: { type: 'serial', path: 'COM3' } }));
     const incident = core.services.incidents.open({ deviceId: device.id });
+    core.services.maintenance.createPlan({ title: 'Quarterly clean', purpose: '', steps: [{ text: 'Clean', command: null }], estimatedMinutes: 10, parts: '', target: { kind: 'store' }, schedule: { kind: 'rule', rule: 'FREQ=MONTHLY;INTERVAL=3', start: '2026-03-01T09:00:00' }, templateId: null });
+    const occurrence = core.services.maintenance.occurrences({ from: '2026-03-01', to: '2026-03-31' }).occurrences[0]!.key;
     const part = await create(core);
     await core.dispatch('parts.move', { partId: part.id, kind: 'receive', quantity: 5 });
     await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 2, incidentId: incident.id });
-    await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 1, maintenance: 'occurrence:quarterly-clean:2026-03-01' });
+    value(await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 1, maintenance: occurrence }));
+    // A key naming no occurrence (a made-up one, a date the plan does not produce) is refused, nothing recorded.
+    for (const bad of ['occurrence:quarterly-clean:2026-03-01', occurrence.replace('2026-03-01T09:00:00', '2026-03-02T09:00:00')]) {
+      expect(issues(await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 1, maintenance: bad }))).toContainEqual(expect.objectContaining({ path: 'maintenance', messageKey: 'parts.unknownOccurrence' }));
+    }
+    expect(value<Part>(await core.dispatch('parts.get', { id: part.id })).onHand).toBe(2);
     const used = value<{ delta: number; incidentId: string }[]>(await core.dispatch('parts.movements', { incidentId: incident.id }));
     expect(used).toEqual([expect.objectContaining({ delta: -2, incidentId: incident.id })]);
     const all = value<{ maintenance: string | null }[]>(await core.dispatch('parts.movements', { partId: part.id }));
-    expect(all[0]!.maintenance).toBe('occurrence:quarterly-clean:2026-03-01');
+    expect(all[0]!.maintenance).toBe(occurrence);
     // The maintenance checklist lists what went into its occurrence, and only that.
-    const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: 'occurrence:quarterly-clean:2026-03-01' }));
+    const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: occurrence }));
     expect(forOccurrence.map((m) => m.delta)).toEqual([-1]);
     // One filter at a time.
-    const both = await core.dispatch('parts.movements', { incidentId: incident.id, maintenance: 'occurrence:quarterly-clean:2026-03-01' });
+    const both = await core.dispatch('parts.movements', { incidentId: incident.id, maintenance: occurrence });
     expect(both.ok).toBe(false);
   });
 });
@@ -230,6 +237,68 @@ describe('low stock', () => {
     expect(value<Part>(await core.dispatch('parts.get', { id: part.id })).daysOfCover).toBe(210);
     clock.advanceMinutes(60 * 24 * 90);
     expect(value<Part>(await core.dispatch('parts.get', { id: part.id })).daysOfCover).toBeNull();
+  });
+});
+
+describe('part photos', () => {
+  const PNG = `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString('base64')}`;
+
+  it('keeps a photo beside the part: the list says only that there is one, parts.photo reads it, null removes it', async () => {
+    const { core } = setup();
+    const part = await create(core);
+    expect(part.hasPhoto).toBe(false);
+    expect(value<Part>(await core.dispatch('parts.setPhoto', { id: part.id, photo: PNG })).hasPhoto).toBe(true);
+    const listed = value<Part[]>(await core.dispatch('parts.list', {}))[0]!;
+    expect(listed.hasPhoto).toBe(true);
+    expect(JSON.stringify(listed)).not.toContain('data:image');
+    expect(value<{ photo: string | null }>(await core.dispatch('parts.photo', { id: part.id })).photo).toBe(PNG);
+    // Editing the catalogue fields keeps the photo.
+    await core.dispatch('parts.update', { id: part.id, ...ADAPTER, name: 'Adapter 12 V (new)' });
+    expect(value<{ photo: string | null }>(await core.dispatch('parts.photo', { id: part.id })).photo).toBe(PNG);
+    expect(value<Part>(await core.dispatch('parts.setPhoto', { id: part.id, photo: null })).hasPhoto).toBe(false);
+    expect(value<{ photo: string | null }>(await core.dispatch('parts.photo', { id: part.id })).photo).toBeNull();
+  });
+
+  it('refuses what is not a small PNG, JPEG or WebP, and an unknown part, changing nothing', async () => {
+    const { core } = setup();
+    const part = await create(core);
+    await core.dispatch('parts.setPhoto', { id: part.id, photo: PNG });
+    for (const photo of ['data:text/html;base64,PGI+', 'https://example.com/a.png', `data:image/png;base64,${'A'.repeat(1_400_000)}`]) {
+      const result = await core.dispatch('parts.setPhoto', { id: part.id, photo });
+      expect(result.ok, photo.slice(0, 30)).toBe(false);
+      expect(issues(result).map((i) => i.path)).toContain('photo');
+    }
+    const unknown = await core.dispatch('parts.setPhoto', { id: 'no-such-part', photo: PNG });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(value<{ photo: string | null }>(await core.dispatch('parts.photo', { id: part.id })).photo).toBe(PNG);
+  });
+});
+
+describe('days of cover kept between calls', () => {
+  it('equals a fresh count of the ledger after every receipt, consumption, reversal and day change', async () => {
+    const { core, clock } = setup();
+    const parts = [await create(core), await create(core, { ...ADAPTER, partNumber: 'CBL-1', barcode: '', name: 'Cable' })];
+    const movements: { id: number; partId: string }[] = [];
+    const fresh = () => {
+      core.services.parts.forgetKept();
+      return core.services.parts.list().map((p) => [p.id, p.daysOfCover]);
+    };
+    // A fixed walk of 120 steps (seeded), long enough to cross the 90-day window's edge.
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    for (let step = 0; step < 120; step++) {
+      const part = parts[next(2)]!;
+      const choice = next(5);
+      if (choice <= 1) {
+        const moved = value<{ movement: { id: number } }>(await core.dispatch('parts.move', { partId: part.id, kind: choice === 0 ? 'receive' : 'consume', quantity: 1 + next(3), override: true }));
+        movements.push({ id: moved.movement.id, partId: part.id });
+      } else if (choice === 2 && movements.length > 0) {
+        const [target] = movements.splice(next(movements.length), 1);
+        await core.dispatch('parts.reverse', { movementId: target!.id, reason: 'wrong part', override: true });
+      } else clock.advanceMinutes(60 * (1 + next(72)));
+      const kept = core.services.parts.list().map((p) => [p.id, p.daysOfCover]);
+      expect(kept, `step ${step}`).toEqual(fresh());
+    }
   });
 });
 

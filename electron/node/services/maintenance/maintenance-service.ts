@@ -44,7 +44,7 @@ import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
 import { scheduleCalendar, type ScheduleSeries } from './export';
-import { addInterval, compileRule, dayWindow, formatLocal, formatLocalDate, formatLocalShared, localNow, occurrencesIn, parseLocal, preview, verifyRule, type Window } from './recurrence';
+import { addInterval, dayWindow, formatLocal, formatLocalDate, localNow, parseLocal, preview, ruleOccurrences, verifyRule, type Window } from './recurrence';
 
 /** What a terminal-driven step records when the terminal is offline (the renderer translates it). */
 const NOT_REACHABLE = 'notReachable';
@@ -212,12 +212,9 @@ export class MaintenanceService {
   }
 
   /** The originals the schedule produces for one target in the window (floating: the next one after the last completion). */
-  private originalsIn(schedule: PlanSchedule, window: Window, records: OccurrenceRecord[], cap?: number): { originals: string[]; truncated: boolean } {
+  private originalsIn(schedule: PlanSchedule, window: Window, records: OccurrenceRecord[], cap?: number): { originals: readonly string[]; truncated: boolean } {
     const start = parseLocal(schedule.start)!;
-    if (schedule.kind === 'rule') {
-      const { dates, truncated } = occurrencesIn(compileRule(schedule.rule, start), window, cap);
-      return { originals: dates.map(formatLocalShared), truncated };
-    }
+    if (schedule.kind === 'rule') return ruleOccurrences(schedule.rule, start, window, cap);
     const next = this.nextFloating(schedule, start, records);
     return { originals: next >= window.from && next < window.until ? [formatLocal(next)] : [], truncated: false };
   }
@@ -296,6 +293,19 @@ export class MaintenanceService {
     const records = listOccurrenceRecords(this.db, [plan.id]).filter((r) => r.ref.deviceId === ref.deviceId);
     const day: Window = { from: original, until: new Date(original.getTime() + 1000) };
     return this.originalsIn(plan.schedule, day, records).originals.includes(ref.original);
+  }
+
+  /** Whether an occurrence key (planId|deviceId or "store"|original, as Occurrence.key) names one that exists. */
+  hasOccurrence(key: string): boolean {
+    const [planId, target, original, ...rest] = key.split('|');
+    if (!planId || !target || !original || rest.length > 0) return false;
+    try {
+      this.recordOf({ planId, deviceId: target === STORE_TARGET ? null : target, original });
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) return false;
+      throw error;
+    }
   }
 
   private recordOf(ref: OccurrenceRef): { plan: Plan; record: OccurrenceRecord } {

@@ -21,6 +21,7 @@ import {
   type ReorderLine,
 } from '../../../../shared/domain/parts';
 import type { Language } from '../../../../shared/domain/settings';
+import { addDays, zonedDay, zonedDayStart } from '../../../../shared/domain/time';
 import { AppError, type ErrorCode } from '../../../../shared/ipc/result';
 import en from '../../../../shared/locales/en.json';
 import zhCN from '../../../../shared/locales/zh-CN.json';
@@ -29,6 +30,8 @@ import {
   backupStates,
   clearBackupState,
   consumedSince,
+  getPartPhoto,
+  setPartPhoto,
   getMovement,
   getPart,
   insertPart,
@@ -53,7 +56,6 @@ import { replaceFile } from '../../files/replace-file';
 import { catalogueCsv, readCatalogueCsv } from './catalogue-csv';
 import { checkWriteFile } from '../../files/write-target';
 
-const DAY_MS = 86_400_000;
 /** Days of consumption that "days of cover" is computed from. */
 const COVER_WINDOW_DAYS = 90;
 
@@ -77,6 +79,8 @@ export interface PartsServiceOptions {
   starter: () => StarterItem[];
   /** The backup terminals the contingency plan names (registry device ids, in its order). */
   backupDeviceIds: () => string[];
+  /** Whether a maintenance occurrence key names an occurrence (a consumption may go into one). */
+  maintenanceOccurrence?: (key: string) => boolean;
 }
 
 export class PartsService {
@@ -96,19 +100,51 @@ export class PartsService {
     return models;
   }
 
+  /** One object per part, field by field: the list builds thousands (no rest and spread copies). */
   private view(part: StoredPart, used: Map<string, number>, models: Map<string, string>): Part {
-    const { lowSince: _lowSince, ...fields } = part;
     const perDay = (used.get(part.id) ?? 0) / COVER_WINDOW_DAYS;
     return {
-      ...fields,
+      id: part.id,
+      name: part.name,
+      partNumber: part.partNumber,
+      category: part.category,
+      compatibleModels: part.compatibleModels,
+      location: part.location,
+      supplier: part.supplier,
+      supplierContact: part.supplierContact,
+      unitCost: part.unitCost,
+      barcode: part.barcode,
+      minimumStock: part.minimumStock,
+      reorderQuantity: part.reorderQuantity,
+      notes: part.notes,
+      onHand: part.onHand,
+      hasPhoto: part.hasPhoto,
       belowMinimum: part.onHand < part.minimumStock,
       daysOfCover: perDay > 0 ? Math.max(0, Math.floor(part.onHand / perDay)) : null,
-      modelsInRegistry: part.compatibleModels.filter((m) => models.has(modelKey(m))),
+      modelsInRegistry: part.compatibleModels.length === 0 ? [] : part.compatibleModels.filter((m) => models.has(modelKey(m))),
+      createdAt: part.createdAt,
+      updatedAt: part.updatedAt,
     };
   }
 
+  /**
+   * Pieces used per part since the store day COVER_WINDOW_DAYS ago, for days of cover. Summing the
+   * ledger's window is some 100 ms at a million movements and the list is asked for often: the
+   * answer is kept for the window's first day and moved with each movement this service records
+   * (nothing else writes the ledger; a restore calls forgetKept).
+   */
   private usedRecently(): Map<string, number> {
-    return consumedSince(this.db, new Date(this.options.clock.now() - COVER_WINDOW_DAYS * DAY_MS).toISOString());
+    const timeZone = this.settings.get().store.timezone;
+    const since = new Date(zonedDayStart(addDays(zonedDay(this.options.clock.now(), timeZone), -COVER_WINDOW_DAYS), timeZone)).toISOString();
+    if (this.kept?.since !== since) this.kept = { since, used: consumedSince(this.db, since) };
+    return this.kept.used;
+  }
+
+  private kept: { since: string; used: Map<string, number> } | null = null;
+
+  /** After a restore: the kept usage described another ledger. */
+  forgetKept(): void {
+    this.kept = null;
   }
 
   list(): Part[] {
@@ -125,6 +161,17 @@ export class PartsService {
 
   get(id: string): Part {
     return this.view(this.stored(id), this.usedRecently(), this.registryModels());
+  }
+
+  photo(id: string): { photo: string | null } {
+    return { photo: getPartPhoto(this.db, this.stored(id).id) };
+  }
+
+  /** Sets or (null) removes the part's photo; the catalogue fields stay as they are. */
+  setPhoto(id: string, photo: string | null): Part {
+    const part = this.stored(id);
+    setPartPhoto(this.db, part.id, photo, isoNow(this.options.clock));
+    return this.changed(part.id);
   }
 
   /** The part whose barcode or part number is exactly the scanned code, or null. */
@@ -194,6 +241,9 @@ export class PartsService {
   move(input: PartMoveFields): { part: Part; movement: Movement } {
     const part = this.stored(input.partId);
     if (input.incidentId) this.incidents.get(input.incidentId);
+    if (input.kind === 'consume' && input.maintenance && this.options.maintenanceOccurrence && !this.options.maintenanceOccurrence(input.maintenance)) {
+      throw fieldError('not_found', 'maintenance', 'parts.unknownOccurrence', `No maintenance occurrence ${input.maintenance}`);
+    }
     const sign = input.kind === 'receive' || (input.kind === 'adjust' && input.direction === 'up') ? 1 : -1;
     const cost = input.kind === 'receive' && input.unitCost !== undefined ? input.unitCost : part.unitCost;
     return this.record(
@@ -233,10 +283,11 @@ export class PartsService {
         reversesId: original.id,
       },
       input.override === true,
+      original.kind === 'consume',
     );
   }
 
-  private record(movement: NewMovement, allowNegative: boolean): { part: Part; movement: Movement } {
+  private record(movement: NewMovement, allowNegative: boolean, reversesConsume = false): { part: Part; movement: Movement } {
     let id: number;
     try {
       id = recordMovement(this.db, movement, (part) => {
@@ -257,6 +308,10 @@ export class PartsService {
       throw error;
     }
     this.options.logger.info('part movement', { partId: movement.partId, kind: movement.kind, delta: movement.delta, override: movement.override });
+    // Consumptions and their reversals move the kept usage exactly as consumedSince counts them.
+    if (this.kept && movement.at >= this.kept.since && (movement.kind === 'consume' || (movement.kind === 'reversal' && reversesConsume))) {
+      this.kept.used.set(movement.partId, (this.kept.used.get(movement.partId) ?? 0) - movement.delta);
+    }
     const recorded = getMovement(this.db, id);
     if (!recorded) throw new AppError('internal', 'The movement vanished');
     return { part: this.changed(movement.partId), movement: recorded };
