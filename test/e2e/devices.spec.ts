@@ -143,7 +143,7 @@ test.describe('devices and faults', () => {
     await page.getByRole('button', { name: '编辑' }).click();
     await field(page, 'device-name').fill('收银台 9 号');
     await page.getByTestId('device-save').click();
-    await expect(page.getByRole('heading', { name: '收银台 9 号' }).or(page.getByText('收银台 9 号').first())).toBeVisible();
+    await expect(page.getByTestId('page-title')).toHaveText('收银台 9 号');
     const saved = (await api('devices.get', { id: device.id })) as { name: string; photo: string | null };
     expect(saved.name).toBe('收银台 9 号');
     expect(saved.photo).toMatch(/^data:image\/png;base64,/);
