@@ -19,7 +19,7 @@ test('the home screen shows the shop at a glance and every card opens its page',
   await server.api('incidents.updateSettings', { autoOpenAfterMinutes: 0 });
   const up = await server.api('devices.create', { name: '收银台 1', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } });
   const dead = await server.api('devices.create', { name: '收银台 2', connection: { type: 'tcp', host: '127.0.0.1', port: 9 } });
-  await server.api('incidents.open', { deviceId: dead.id });
+  const incident = (await server.api('incidents.open', { deviceId: dead.id })) as { id: string };
   await page.goto(server.url);
   await expect(page).toHaveURL(/#\/home$/);
   await expect(page.getByTestId('page-title')).toHaveText('首页');
@@ -77,4 +77,17 @@ test('the home screen shows the shop at a glance and every card opens its page',
   await expect(page.getByTestId('device-card-收银台 1')).toHaveCount(0);
   await page.getByTestId('nav-home').click();
   await expect(page.getByTestId('home-cards')).toBeVisible();
+
+  // The incident page in two columns: facts and guide on the left, the timeline (and the pack) on the right.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`${server.url.replace(/#.*$/, '')}#/incidents/${incident.id}`);
+  const guide = await page.getByTestId('incident-guide-card').boundingBox();
+  const facts = await page.getByTestId('incident-facts').boundingBox();
+  const timeline = await page.getByTestId('incident-timeline').boundingBox();
+  expect(guide && facts && timeline).toBeTruthy();
+  expect(timeline!.x).toBeGreaterThanOrEqual(guide!.x + guide!.width);
+  expect(timeline!.y).toBeLessThan(guide!.y + guide!.height);
+  expect(facts!.x).toBe(guide!.x);
+  await expect(page.getByTestId('breadcrumbs')).toContainText('故障处理');
+  await screenshots(page, 'incident-detail-zh');
 });
