@@ -17,6 +17,8 @@ function yuan(cents: number): string {
 test('the home screen shows the shop at a glance and every card opens its page', async ({ page, server, simulator }) => {
   test.setTimeout(120_000);
   await server.api('incidents.updateSettings', { autoOpenAfterMinutes: 0 });
+  const current = (await server.api('settings.get', undefined)) as { store: Record<string, unknown> };
+  await server.api('settings.update', { store: { ...current.store, name: '南京西路店' } });
   const up = await server.api('devices.create', { name: '收银台 1', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } });
   const dead = await server.api('devices.create', { name: '收银台 2', connection: { type: 'tcp', host: '127.0.0.1', port: 9 } });
   const incident = (await server.api('incidents.open', { deviceId: dead.id })) as { id: string };
