@@ -95,7 +95,7 @@ export class TransactionsService {
     private readonly options: TransactionsOptions = {},
   ) {
     this.hold = options.hold
-      ? new CaptureHold(options.hold, logger, (held) => this.storeHeld(held), () => this.afterRetry())
+      ? new CaptureHold(options.hold, logger, clock, (held) => this.storeHeld(held), () => this.afterRetry())
       : undefined;
     for (const held of this.hold?.records() ?? []) this.incidentsToOpen.set(held.record.terminalId, (this.incidentsToOpen.get(held.record.terminalId) ?? 0) + 1);
   }
