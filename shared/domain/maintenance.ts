@@ -15,6 +15,7 @@ import type { GuideCommand } from './terminals';
 export const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'maintenance.invalidDate' });
 export const LocalDateTime = z
   .string()
+  .max(19, { error: 'maintenance.invalidDateTime' })
   .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, { error: 'maintenance.invalidDateTime' });
 
 /** The RRULE body (`FREQ=MONTHLY;BYDAY=1MO`), an optional leading `RRULE:` is accepted. */
