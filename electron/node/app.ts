@@ -16,6 +16,8 @@ import type { NativeShell, Services } from './api/services';
 import { swappableDatabase } from './db/backup';
 import { databasePath, ensureDataDir, openDatabase, type Db } from './db/connection';
 import { schemaVersion } from './db/migrations/index';
+import { isDrillDevice } from './db/devices';
+import { startSimulator } from './simulator/index';
 import { EventBus } from './events/bus';
 import { acquireDataLock, type DataLock } from './files/data-lock';
 import { createLogger, type Logger } from './log/logger';
@@ -23,6 +25,7 @@ import { AnalyticsService } from './services/analytics/analytics-service';
 import { AttentionService } from './services/attention/attention-service';
 import { MaintenanceService } from './services/maintenance/maintenance-service';
 import { PartsService } from './services/parts/parts-service';
+import { DrillService } from './services/training/drill-service';
 import { TrainingService } from './services/training/training-service';
 import { ChecksService } from './services/checks/checks-service';
 import { ContingencyService } from './services/contingency/contingency-service';
@@ -147,19 +150,27 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     const incidents = new IncidentsService(db, bus, devices, settings, { guides: loadGuides(), clock, tickMs: options.clock || !background ? 0 : 15_000, logger });
     const analytics = new AnalyticsService(db, settings, clock);
-    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices);
-    const training = new TrainingService(db, bus, settings, clock);
     const checks = new ChecksService(db, devices, incidents, settings, clock);
+    // A standalone terminal's daily opening check is its staff check (one record, kept by the checks service).
+    const maintenance = new MaintenanceService(db, bus, devices, incidents, settings, clock, () => analytics.summary().devices, (id, from, until) => checks.between(id, from, until));
+    const training = new TrainingService(db, bus, settings, clock);
+    // Practice drills run a simulated terminal in-process; it stops with the core.
+    const drills = new DrillService(db, bus, devices, incidents, { clock, logger, person: (id) => training.person(id), start: startSimulator });
+    // A check may be the day's opening check of a plan: the calendar and its counts change with it.
+    checks.onRecorded(() => bus.emit('maintenance.changed', { planId: '', reason: 'occurrence' }));
     // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
     const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
-    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds });
+    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds, maintenanceOccurrence: (key) => maintenance.hasOccurrence(key) });
 
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
       hold: { spillDir: options.spillDir ?? defaultSpillDir(options.dataDir), ...(options.captureRetryMs === undefined ? {} : { retryMs: options.captureRetryMs }) },
       openIncident: (terminalId, held) => incidents.openCaptureHeld(terminalId, held),
       onAttention: (items) => bus.emit('transactions.attention', items),
+      timeZone: () => settings.get().store.timezone,
     });
+    // Statements are read in the transactions section: their differences and missing hand totals show there (attention, below).
+    const statements = new StatementsService(db, () => devices.list(), clock, { timeZone: () => settings.get().store.timezone, onChanged: () => attention.refresh('transactions') });
     const backup = new BackupService(database, options.dataDir, bus, logger, clock);
     const terminals = new TerminalManager({ db, bus, logger, clock });
     // Every transaction and end-of-day total a terminal reports is captured (idempotently).
@@ -168,6 +179,8 @@ export function createAppCore(options: AppOptions): AppCore {
       if (created) devices.recordTransaction(record.terminalId, record.occurredAt);
     });
     const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
+      // A practice drill's simulated sales are not the store's: never captured, never reconciled.
+      if (isDrillDevice(db, terminalId)) return undefined;
       const record = transactionFromStatusInformation(terminalId, message, context);
       const outcome = record ? transactions.captureOrHold(record) : undefined;
       const endOfDay = endOfDayFromStatusInformation(message, context);
@@ -179,7 +192,7 @@ export function createAppCore(options: AppOptions): AppCore {
     if (links && !options.terminalLinks) devices.attach(links);
     // A restore swaps the database under the services. The terminal links go quiet before the swap
     // (their event log belongs in the old file and its safety snapshot) and are attached again from
-    // the restored device registry after it; parts forgets the usage it keeps; the other services
+    // the restored device registry after it; parts and statements forget what they keep; the other services
     // read the database on every call.
     const stopRestoreHooks = backup.onRestore({
       beforeSwap: async () => {
@@ -189,6 +202,7 @@ export function createAppCore(options: AppOptions): AppCore {
       afterSwap: () => {
         if (links) devices.attach(links);
         parts.forgetKept();
+        statements.forgetKept();
       },
     });
     if (background) backup.scheduler.start();
@@ -203,7 +217,7 @@ export function createAppCore(options: AppOptions): AppCore {
     });
     attention.register('devices', () => [...devices.attentionItems(), ...checks.attentionItems()], { cleared: (item) => devices.attentionCleared(item) });
     attention.register('backup', () => backup.attentionItems());
-    attention.register('transactions', () => transactions.attentionItems());
+    attention.register('transactions', () => [...transactions.attentionItems(), ...statements.attentionItems()]);
     attention.register('maintenance', () => maintenance.attentionItems());
     attention.register('parts', () => parts.attentionItems());
     attention.register('training', () => training.attentionItems());
@@ -222,6 +236,7 @@ export function createAppCore(options: AppOptions): AppCore {
     const updates = options.updater && background
       ? new UpdatesService(options.updater, bus, logger, {
           currentVersion: APP_VERSION,
+          clock,
           ...(options.updateIntervalMs === undefined ? {} : { intervalMs: options.updateIntervalMs }),
           // The installer closes PosCare by force once it runs: the at-quit backup finishes first
           // (with the same cap as an ordinary quit).
@@ -248,10 +263,11 @@ export function createAppCore(options: AppOptions): AppCore {
       maintenance,
       parts,
       training,
+      drills,
       contingency,
       analytics,
       transactions,
-      statements: new StatementsService(db, () => devices.list(), clock),
+      statements,
       backup,
       terminals,
       updates,
@@ -276,6 +292,7 @@ export function createAppCore(options: AppOptions): AppCore {
         stopCapture();
         stopStored();
         stopRestoreHooks();
+        void drills.dispose();
         void terminals.dispose();
         backup.dispose();
         transactions.dispose();

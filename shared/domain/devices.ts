@@ -103,6 +103,8 @@ export const Device = DeviceFieldsBase.extend({
   photo: z.string().nullable(),
   terminalPassword: z.string(),
   archived: z.boolean(),
+  /** A practice drill's simulated terminal (training): left out of analytics, alerts and, once the drill ended, every list. */
+  drill: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

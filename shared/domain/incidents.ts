@@ -203,6 +203,8 @@ export const Incident = z.object({
   costCents: z.number().int(),
   resolution: z.string(),
   vendorTicket: z.string(),
+  /** Who handled it: a name from the staff roster or typed freely; '' when not given. */
+  handledBy: z.string().optional(),
   autoOpened: z.boolean(),
   autoResolved: z.boolean(),
   guideId: z.string().nullable(),
@@ -226,6 +228,7 @@ const Editable = {
   costCents: z.number().int().min(0, { error: 'incidents.negativeCost' }).optional(),
   resolution: z.string().trim().max(4000).optional(),
   vendorTicket: z.string().trim().max(100).optional(),
+  handledBy: z.string().trim().max(100).optional(),
   guideId: z.string().max(100).nullable().optional(),
 };
 

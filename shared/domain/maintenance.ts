@@ -8,12 +8,14 @@
  * can move an occurrence to another day.
  */
 import { z } from 'zod';
+import { StaffCheck } from './checks';
 import { PhotoDataUrl } from './devices';
 import type { GuideCommand } from './terminals';
 
 export const LocalDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'maintenance.invalidDate' });
 export const LocalDateTime = z
   .string()
+  .max(19, { error: 'maintenance.invalidDateTime' })
   .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, { error: 'maintenance.invalidDateTime' });
 
 /** The RRULE body (`FREQ=MONTHLY;BYDAY=1MO`), an optional leading `RRULE:` is accepted. */
@@ -111,6 +113,16 @@ export const OCCURRENCE_STATES = ['planned', 'dueToday', 'overdue', 'done', 'ski
 export const OccurrenceState = z.enum(OCCURRENCE_STATES);
 export type OccurrenceState = z.infer<typeof OccurrenceState>;
 
+/**
+ * The template of the daily opening check. Its occurrences on a standalone terminal (no link, so
+ * nothing to run) are done with the staff check form (shared/domain/checks): the check is the
+ * one record, the occurrence is done when the terminal was checked on its day.
+ */
+export const STAFF_CHECK_TEMPLATE = 'dailyOpening';
+
+/** How an occurrence is done: its checklist, or the staff check form (see STAFF_CHECK_TEMPLATE). */
+export const OCCURRENCE_FORMS = ['checklist', 'staffCheck'] as const;
+
 /** One occurrence of a plan for one target (a device, or the store when deviceId is null). */
 export const Occurrence = z.object({
   /** `<planId>|<deviceId or store>|<original local date-time>`: stable across moves. */
@@ -125,6 +137,7 @@ export const Occurrence = z.object({
   state: OccurrenceState,
   moved: z.boolean(),
   skipReason: z.string().nullable(),
+  form: z.enum(OCCURRENCE_FORMS),
 });
 export type Occurrence = z.infer<typeof Occurrence>;
 
@@ -149,7 +162,8 @@ export const OccurrenceRecord = z.object({
 });
 export type OccurrenceRecord = z.infer<typeof OccurrenceRecord>;
 
-export const OccurrenceDetail = z.object({ plan: Plan, occurrence: Occurrence, record: OccurrenceRecord });
+/** `staffCheck`: for a staff-check occurrence, the check of its day (the latest), else null. */
+export const OccurrenceDetail = z.object({ plan: Plan, occurrence: Occurrence, record: OccurrenceRecord, staffCheck: StaffCheck.nullable() });
 export type OccurrenceDetail = z.infer<typeof OccurrenceDetail>;
 
 export const MoveInput = OccurrenceRef.extend({ to: LocalDateTime }).strict();

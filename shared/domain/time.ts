@@ -132,6 +132,12 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The Monday of a calendar date's week (weeks start on Monday, as in China): "this week" on the home screen. */
+export function weekStart(date: string): string {
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return addDays(date, -((weekday + 6) % 7));
+}
+
 /** A calendar date (YYYY-MM-DD) plus whole months; the day is clamped to the month's end (08-31 + 6 = 02-28). */
 export function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

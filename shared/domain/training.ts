@@ -142,10 +142,56 @@ export const TrainingOverview = z.object({
   assignments: z.array(Assignment),
   records: z.array(TrainingRecord),
   cells: z.array(TrainingCell),
+  drills: z.array(z.lazy(() => Drill)),
 });
 export type TrainingOverview = z.infer<typeof TrainingOverview>;
 
-export const TrainingChangedEvent = z.object({ what: z.enum(['staff', 'module', 'assignment', 'record']), id: z.string() });
+export const TrainingChangedEvent = z.object({ what: z.enum(['staff', 'module', 'assignment', 'record', 'drill']), id: z.string() });
+
+// ---- Practice drills ----
+
+/** The faults a drill can inject (simulator fault names), each with the fault class the trainee should find. */
+export const DRILL_FAULTS = ['paper-out', 'printer-jam', 'host-unreachable', 'link-drop', 'overheating'] as const;
+export const DrillFault = z.enum(DRILL_FAULTS);
+export type DrillFault = z.infer<typeof DrillFault>;
+export const DRILL_FAULT_CLASS = {
+  'paper-out': 'peripheral',
+  'printer-jam': 'peripheral',
+  'host-unreachable': 'network',
+  'link-drop': 'hardware',
+  overheating: 'hardware',
+} as const satisfies Record<DrillFault, string>;
+
+export const DrillStart = z.object({ staffId: z.string().min(1, 'training.personRequired'), fault: z.union([DrillFault, z.literal('random')]) }).strict();
+export type DrillStart = z.infer<typeof DrillStart>;
+export const DrillId = z.object({ id: z.string().min(1) }).strict();
+
+/** What the trainee did, measured when the drill ends: the evidence kept on the training record. */
+export const DrillOutcome = z.object({
+  /** The first incident on the drill terminal, and how long after the start it was opened (null: never noticed). */
+  incidentId: z.string().nullable(),
+  noticedMs: z.number().int().nullable(),
+  /** How long after the start the incident first carried the right fault class (null: never). */
+  classifiedMs: z.number().int().nullable(),
+  faultClass: z.string().nullable(),
+  fallbackUsed: z.string(),
+  steps: z.number().int(),
+  escalated: z.boolean(),
+  resolved: z.boolean(),
+});
+export type DrillOutcome = z.infer<typeof DrillOutcome>;
+
+export const Drill = z.object({
+  id: z.string(),
+  staffId: z.string(),
+  deviceId: z.string(),
+  fault: DrillFault,
+  expectedClass: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  outcome: DrillOutcome.nullable(),
+});
+export type Drill = z.infer<typeof Drill>;
 
 // ---- Pure date and status computations ----
 

@@ -80,7 +80,7 @@ import * as M from '../domain/maintenance';
 import { CsvImport, CsvImportResult } from '../domain/csv';
 import * as P from '../domain/parts';
 import * as C from '../domain/contingency';
-import { Assignment, AssignmentFields, AssignmentId, ModuleId, ModuleSave, RecordFields, StaffCreate, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
+import { Assignment, AssignmentFields, AssignmentId, Drill, DrillId, DrillStart, ModuleId, ModuleSave, RecordFields, StaffCreate, StaffId, StaffList, StaffMember, StaffUpdate, TrainingChangedEvent, TrainingModule, TrainingOverview, TrainingRecord } from '../domain/training';
 import type { EventName, MethodName } from './channels';
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, isEventName, isMethodName, METHOD_NAMES } from './channels';
@@ -226,6 +226,13 @@ export const contract = {
   'training.assign': method(AssignmentFields, Assignment),
   'training.unassign': method(AssignmentId, z.object({})),
   'training.record': method(RecordFields, TrainingRecord),
+  /** Starts a practice drill: a simulated terminal on 127.0.0.1 with the fault (or a random one), added as a temporary drill device. */
+  'training.startDrill': method(DrillStart, Drill),
+  /** Ends the running drill: its outcome is stored on the trainee's record, its device and incident leave every list. */
+  'training.endDrill': method(DrillId, Drill),
+  /** The trainee did the physical fix: the drill terminal's simulated fault is cleared (the drill keeps running). */
+  'training.fixDrill': method(DrillId, Drill),
+  'training.drills': method(NoInput, z.array(Drill)),
   // ---- contingency plan (应急预案) and "terminal down"
   /** The plan (the seed template in the store's language until saved), whether it is due for review, the open session. */
   'contingency.get': method(NoInput, C.PlanView),

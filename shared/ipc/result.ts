@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'data_folder_in_use',
   'backup_unsupported',
   'command_not_abortable',
+  'drill_cannot_start',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

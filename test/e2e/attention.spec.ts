@@ -64,6 +64,8 @@ test.describe('attention', () => {
     const card = page.getByTestId('attention-card-devices.down');
     await expect(card).toBeVisible({ timeout: 15_000 });
     await expect(card).toContainText('收银台 1：离线');
+    // The in-page banner shows the same crossing (it reads the attention notices, not its own event).
+    await expect(page.getByTestId('banner-down')).toContainText('收银台 1');
     await expect(page.getByTestId('nav-badge-devices')).toHaveText('1');
     await expect(page.locator('.attention-notice--appeared')).toHaveCount(1);
     expect(await notices(page, 'appeared')).toBe(1);
@@ -76,6 +78,8 @@ test.describe('attention', () => {
     await expect(page.getByTestId('nav-badge-devices')).toHaveCount(0);
     expect(await notices(page, 'appeared')).toBe(1);
     expect(await notices(page, 'cleared')).toBe(1);
+    await expect(page.getByTestId('banner-recovered')).toContainText('收银台 1');
+    await expect(page.getByTestId('banner-down')).toHaveCount(0);
 
     // Down again: a new crossing, a new notice. Then the manager mutes the kind.
     expect(await control(simulator.controlPort!, 'fault link-drop on 60000')).toBe('ok link-drop on');

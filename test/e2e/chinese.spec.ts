@@ -58,7 +58,7 @@ test.describe('Chinese everywhere', () => {
 
     // Every page, as a manager clicks through them.
     const leaks: Record<string, ReturnType<typeof untranslated>> = {};
-    const pages = ['#/devices', `#/devices/${device.id}`, '#/incidents', page.url().replace(/^.*#/, '#'), '#/maintenance', '#/parts', '#/training', '#/contingency', '#/transactions', '#/backup', '#/settings'];
+    const pages = ['#/home', '#/devices', `#/devices/${device.id}`, '#/incidents', page.url().replace(/^.*#/, '#'), '#/maintenance', '#/parts', '#/training', '#/contingency', '#/transactions', '#/backup', '#/settings'];
     for (const hash of pages) {
       await page.goto(`${server.url.replace(/#.*$/, '')}${hash}`);
       await page.waitForLoadState('networkidle');

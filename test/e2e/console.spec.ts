@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { ServeProcess } from './server';
 
 const SECTIONS_ZH: [string, string][] = [
+  ['home', '首页'],
   ['devices', '设备状态'],
   ['incidents', '故障处理'],
   ['maintenance', '保养日历'],
@@ -13,6 +14,7 @@ const SECTIONS_ZH: [string, string][] = [
 ];
 
 const SECTIONS_EN: [string, string][] = [
+  ['home', 'Home'],
   ['devices', 'Devices'],
   ['incidents', 'Incidents'],
   ['maintenance', 'Maintenance calendar'],
@@ -55,7 +57,7 @@ test.describe('the console in browser mode', () => {
     });
 
     await page.goto(server.url);
-    await expect(page).toHaveURL(/#\/devices$/); // the token left the address bar
+    await expect(page).toHaveURL(/#\/home$/); // the token left the address bar, the home screen is the first page
     await expect(page.getByTestId('empty-state')).toContainText('还没有登记任何终端');
     await visitEverySection(page, SECTIONS_ZH);
     await expect(page.getByTestId('about-data-dir')).toHaveText(server.dataDir);

@@ -121,6 +121,7 @@ test.describe('devices and faults', () => {
     const device = (await api('devices.create', { name: '收银台 9', model: 'VX 520', connection: { type: 'serial', path: '/dev/ttyPOSCARE-E2E-9' } })) as { id: string; photo: string | null };
     await page.goto(server.url);
     await expect(page.getByText('收银台 9').first()).toBeVisible();
+    await page.getByTestId('nav-devices').click();
 
     const csv = 'name,connectionType,serialPath,host,port,purchaseDate\n好的,serial,COM1,,,\n远端,tcp,,no-such-host.invalid,20007,\n重复,serial,/dev/ttyPOSCARE-E2E-9,,,2026-02-30\n';
     await page.locator('input[type=file][accept=".csv,text/csv"]').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -142,7 +143,7 @@ test.describe('devices and faults', () => {
     await page.getByRole('button', { name: '编辑' }).click();
     await field(page, 'device-name').fill('收银台 9 号');
     await page.getByTestId('device-save').click();
-    await expect(page.getByRole('heading', { name: '收银台 9 号' }).or(page.getByText('收银台 9 号').first())).toBeVisible();
+    await expect(page.getByTestId('page-title')).toHaveText('收银台 9 号');
     const saved = (await api('devices.get', { id: device.id })) as { name: string; photo: string | null };
     expect(saved.name).toBe('收银台 9 号');
     expect(saved.photo).toMatch(/^data:image\/png;base64,/);

@@ -135,7 +135,7 @@ test.describe('maintenance calendar', () => {
       expect(overdue).toBeGreaterThan(0);
       await expect(page.getByTestId('nav-badge-maintenance')).toHaveText(String(attention.reduce((sum, item) => sum + item.count, 0)));
       await expect(page.getByTestId('maintenance-overdue-count')).toContainText(String(overdue));
-      await page.getByTestId('maintenance-export-open').click();
+      await page.getByTestId('table-export').click();
       await field(page, 'maintenance-export-folder').fill(folder);
       await page.getByTestId('maintenance-export-ics').click();
       await expect(page.locator('.el-message--success').last()).toContainText('.ics');

@@ -61,9 +61,9 @@ export class ServeProcess {
   }
 }
 
-/** Screenshots of the page at the two window sizes the console is checked at (1366x768, 1024x700), into test-results/<name>-<size>.png. */
+/** Screenshots of the page at the three window sizes the console is checked at (1366x768, 1024x700, 1920x1080), into test-results/<name>-<size>.png. */
 export async function screenshots(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [[1366, 768], [1024, 700]] as const) {
+  for (const [width, height] of [[1366, 768], [1024, 700], [1920, 1080]] as const) {
     await page.setViewportSize({ width, height });
     await page.screenshot({ path: path.join('test-results', `${name}-${width}x${height}.png`) });
   }

@@ -351,6 +351,18 @@ describe('end-of-day runs', () => {
     expect(detail.transactions.map((t) => t.occurredAt)).toEqual(['2026-03-01T21:00:00', '2026-03-02T00:20:00']);
   });
 
+  it("counts a day as over by the store's clock, not by this PC's timezone", async () => {
+    // 10:00 in Shanghai on 2 March is 02:00 UTC: past the cut-off there, 1 March is over and its
+    // missing end-of-day is due; by a PC set to UTC (20:00 on 1 March after the cut-off) it is not.
+    const at = Date.parse('2026-03-02T02:00:00Z');
+    const inShanghai = new TransactionsService(db, logger, new FakeClock(at), { timeZone: () => 'Asia/Shanghai' });
+    const inUtc = new TransactionsService(db, logger, new FakeClock(at), { timeZone: () => 'UTC' });
+    inShanghai.capture(payment({ occurredAt: '2026-03-01T15:00:00' }));
+    const kinds = async (s: TransactionsService) => (await s.reconcile({ from: '2026-03-01', to: '2026-03-01' })).anomalies.map((a) => `${a.businessDay}/${a.kind}`);
+    expect(await kinds(inShanghai)).toEqual(['2026-03-01/missing_end_of_day']);
+    expect(await kinds(inUtc)).toEqual([]);
+  });
+
   it('never lets an empty run wipe a day stored before runs were remembered', async () => {
     service.capture(payment({ occurredAt: '2026-03-01T10:00:00', traceNumber: 1, receiptNumber: 1, amountCents: 1000 }));
     service.captureEndOfDay('T001', '2026-03-01', [{ cardType: '05', count: 1, amountCents: 1000 }]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStoreTime, isCalendarDate, zonedDateTime, zonedDay, zonedDayStart, zonedInstant, zoneOffsetMs } from '../../shared/domain/time';
+import { formatStoreTime, isCalendarDate, weekStart, zonedDateTime, zonedDay, zonedDayStart, zonedInstant, zoneOffsetMs } from '../../shared/domain/time';
 
 describe('store-local time', () => {
   it('finds 00:00 of a store day in the store zone, across daylight-saving changes', () => {
@@ -30,5 +30,12 @@ describe('store-local time', () => {
     expect(formatStoreTime(iso, 'en', 'Europe/Berlin')).toBe('12/04/2026, 14:51');
     expect(formatStoreTime(iso, 'zh-CN', 'Asia/Shanghai', 'time')).toBe('21:51:00');
     expect(formatStoreTime(null, 'zh-CN', 'Asia/Shanghai')).toBe('');
+  });
+
+  it('starts the home screen\'s week on Monday, across a month and a year end', () => {
+    expect(weekStart('2026-12-04')).toBe('2026-11-30'); // a Friday
+    expect(weekStart('2026-11-30')).toBe('2026-11-30'); // the Monday itself
+    expect(weekStart('2026-12-06')).toBe('2026-11-30'); // the Sunday closes the week
+    expect(weekStart('2027-01-02')).toBe('2026-12-28');
   });
 });

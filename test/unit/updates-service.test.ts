@@ -6,6 +6,7 @@ import { AppError } from '../../shared/ipc/result';
 import { EventBus } from '../../electron/node/events/bus';
 import { silentLogger } from '../../electron/node/log/logger';
 import { classifyUpdateError, UpdatesService, type SelfUpdater } from '../../electron/node/services/updates/updates-service';
+import { FakeClock } from '../helpers/clock';
 
 /** electron-updater's surface, scripted: each check answers what the test queued. */
 class FakeUpdater extends EventEmitter implements SelfUpdater {
@@ -42,7 +43,7 @@ function setUp() {
   bus.subscribe((name, payload) => {
     if (name === 'updates.state') states.push((payload as UpdateStatus).state);
   });
-  const service = new UpdatesService(updater, bus, silentLogger, { currentVersion: '1.0.0', now: () => new Date('2026-11-30T10:00:00Z') });
+  const service = new UpdatesService(updater, bus, silentLogger, { currentVersion: '1.0.0', clock: new FakeClock(Date.parse('2026-11-30T10:00:00Z')) });
   return { updater, service, states };
 }
 

@@ -10,6 +10,7 @@ import type { DevicesService } from '../services/devices/devices-service';
 import type { ChecksService } from '../services/checks/checks-service';
 import type { MaintenanceService } from '../services/maintenance/maintenance-service';
 import type { PartsService } from '../services/parts/parts-service';
+import type { DrillService } from '../services/training/drill-service';
 import type { TrainingService } from '../services/training/training-service';
 import type { ContingencyService } from '../services/contingency/contingency-service';
 import type { IncidentsService } from '../services/incidents/incidents-service';
@@ -44,6 +45,7 @@ export interface Services {
   parts: PartsService;
   /** Staff roster and training. */
   training: TrainingService;
+  drills: DrillService;
   /** The contingency plan and "terminal down" mode. */
   contingency: ContingencyService;
   analytics: AnalyticsService;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FAULT_HELP, FAULT_NAMES, isSimulatorDeviation, parseFaultSpec, SIMULATOR_DEVIATIONS, startSimulator, type FaultName, type SimulatorDeviation } from '../simulator/index';
+import { FAULT_HELP, FAULT_NAMES, isSimulatorCardSet, isSimulatorDeviation, SIMULATOR_CARD_SETS, parseFaultSpec, SIMULATOR_DEVIATIONS, startSimulator, type FaultName, type SimulatorDeviation } from '../simulator/index';
 import { createLogger } from '../log/logger';
 import { CliError, type Command } from './command';
 import { refuseSerialLineWithoutSerial, SERIAL_LINE_OPTIONS, serialLineFromArgs, serialLineUsage } from './connection-args';
@@ -7,7 +7,7 @@ import { refuseSerialLineWithoutSerial, SERIAL_LINE_OPTIONS, serialLineFromArgs,
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'Run a simulated ZVT payment terminal (TCP or serial) with fault injection',
-  usage: `poscare simulate (--tcp HOST:PORT | --serial PATH [line options]) [--control-port N] [--fault NAME[=PARAM]]... [--terminal-id TID] [--deviation NAME]...
+  usage: `poscare simulate (--tcp HOST:PORT | --serial PATH [line options]) [--control-port N] [--fault NAME[=PARAM]]... [--terminal-id TID] [--deviation NAME]... [--cards china|germany]
 
 Runs a ZVT terminal on the same codec as the console: it answers registration, status enquiry,
 diagnosis, selftest, print configuration, end-of-day, turnover totals, repeat receipt, software
@@ -22,6 +22,9 @@ ${serialLineUsage(21)}
                          fault NAME [on|off] [PARAM]  |  clear  |  status  |  help  |  quit
   --fault NAME[=PARAM] start with a fault on (repeatable)
   --terminal-id TID    8-digit terminal id (default 52500001)
+  --cards SET          the shop's cards: china (default: UnionPay debit, credit, QuickPass, card type 198,
+                         a Chinese merchant line on receipts when the ECR registers for UTF-8, else its
+                         ASCII name) or germany (girocard, Visa, Mastercard, no merchant line)
   --deviation NAME     imitate a real terminal's deviation from the spec (repeatable; off by default):
 ${Object.entries(SIMULATOR_DEVIATIONS).map(([name, text]) => `                         ${name}: ${text}`).join('\n')}
 
@@ -45,6 +48,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
         fault: { type: 'string', multiple: true },
         'terminal-id': { type: 'string' },
         deviation: { type: 'string', multiple: true },
+        cards: { type: 'string' },
       },
       strict: true,
     });
@@ -75,6 +79,9 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       deviations.push(name);
     }
 
+    const cardSet = values.cards;
+    if (cardSet !== undefined && !isSimulatorCardSet(cardSet)) throw new CliError(`unknown card set "${cardSet}"; known: ${SIMULATOR_CARD_SETS.join(', ')}`);
+
     // Listens for the stop before announcing readiness, so a stop right after "ready" closes the ports.
     const stopped = io.untilStopped();
     const logger = createLogger({ scope: 'simulate' });
@@ -85,6 +92,7 @@ Prints one JSON line with the addresses when ready; stops on Ctrl+C.`,
       ...(terminalId ? { terminalId } : {}),
       faults,
       ...(deviations.length ? { deviations } : {}),
+      ...(cardSet !== undefined ? { cardSet } : {}),
     }).catch((error: Error) => {
       throw new CliError(`cannot start the simulator: ${error.message}`, 1);
     });

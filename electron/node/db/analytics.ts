@@ -8,8 +8,12 @@
  * one incident open, clipped to the window: an outage that began before @from counts from
  * @from, an open incident counts until @to, overlapping incidents of one device count once.
  * Durations are milliseconds. Times are compared as text: every stored time is ISO UTC.
+ * Practice drills never count: their devices (devices.drill = 1) and those devices' incidents are left out.
  */
 import type { Db } from './connection';
+
+/** Incidents of practice-drill terminals never count in analytics. */
+const NOT_DRILL = 'device_id NOT IN (SELECT id FROM devices WHERE drill = 1)';
 
 /**
  * The outages of each device inside the window: its incidents clipped to [@from, @to), then
@@ -20,7 +24,7 @@ export const OUTAGES_CTE = `
 clipped AS (
   SELECT device_id, MAX(opened_at, @from) AS s, MIN(COALESCE(closed_at, @to), @to) AS e
   FROM incidents
-  WHERE opened_at < @to AND (closed_at IS NULL OR closed_at > @from) AND (@device IS NULL OR device_id = @device)
+  WHERE opened_at < @to AND (closed_at IS NULL OR closed_at > @from) AND (@device IS NULL OR device_id = @device) AND ${NOT_DRILL}
 ),
 reached AS (
   SELECT device_id, s, e, MAX(e) OVER (PARTITION BY device_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
@@ -61,7 +65,7 @@ per AS (
     MAX(i.opened_at) AS lastFailureAt
   FROM devices d
   LEFT JOIN incidents i ON i.device_id = d.id AND i.opened_at >= @from AND i.opened_at < @to
-  WHERE d.archived = 0 AND (@device IS NULL OR d.id = @device)
+  WHERE d.archived = 0 AND d.drill = 0 AND (@device IS NULL OR d.id = @device)
   GROUP BY d.id
 )
 SELECT per.deviceId, per.name, per.failures, per.observedMs, COALESCE(down.downtimeMs, 0) AS downtimeMs, per.repairs, per.mttrMs, per.lastFailureAt,
@@ -106,7 +110,7 @@ down AS (
 starts AS (
   SELECT device_id, strftime('%Y-%m', opened_at, @offset) AS month, COUNT(*) AS failures, 0 AS downtimeMs
   FROM incidents
-  WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device)
+  WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device) AND ${NOT_DRILL}
   GROUP BY device_id, month
 )
 SELECT device_id AS deviceId, month, SUM(failures) AS failures, SUM(downtimeMs) AS downtimeMs
@@ -118,7 +122,7 @@ export const PARETO_SQL = `
 SELECT COALESCE(fault_class, 'unclassified') AS faultClass, COUNT(*) AS count,
   SUM(COUNT(*)) OVER (ORDER BY COUNT(*) DESC, COALESCE(fault_class, 'unclassified') ROWS UNBOUNDED PRECEDING) * 1.0 / SUM(COUNT(*)) OVER () AS cumulativeShare
 FROM incidents
-WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device)
+WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device) AND ${NOT_DRILL}
 GROUP BY faultClass ORDER BY count DESC, faultClass`;
 
 /** Error codes that appeared at least twice (an appearance = a status change that brought the code). */
@@ -129,27 +133,27 @@ WITH changes AS (
 )
 SELECT error_code AS code, COUNT(*) AS occurrences, COUNT(DISTINCT device_id) AS devices, MAX(at) AS lastAt
 FROM changes
-WHERE error_code IS NOT NULL AND error_code IS NOT previous AND at >= @from AND at < @to AND (@device IS NULL OR device_id = @device)
+WHERE error_code IS NOT NULL AND error_code IS NOT previous AND at >= @from AND at < @to AND (@device IS NULL OR device_id = @device) AND ${NOT_DRILL}
 GROUP BY error_code HAVING COUNT(*) >= 2 ORDER BY occurrences DESC, code`;
 
 /** Failures by hour of day (store's local time) of the fault start. */
 export const BY_HOUR_SQL = `
 SELECT CAST(strftime('%H', opened_at, @offset) AS INTEGER) AS slot, COUNT(*) AS count
-FROM incidents WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device) GROUP BY slot`;
+FROM incidents WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device) AND ${NOT_DRILL} GROUP BY slot`;
 
 /** Failures by weekday (0 = Sunday, store's local time) of the fault start. */
 export const BY_WEEKDAY_SQL = `
 SELECT CAST(strftime('%w', opened_at, @offset) AS INTEGER) AS slot, COUNT(*) AS count
-FROM incidents WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device) GROUP BY slot`;
+FROM incidents WHERE opened_at >= @from AND opened_at < @to AND (@device IS NULL OR device_id = @device) AND ${NOT_DRILL} GROUP BY slot`;
 
 /** Current state of the fleet: terminals, of them ok, with current software, and open incidents. */
 export const FLEET_NOW_SQL = `
 SELECT COUNT(d.id) AS terminals,
   COALESCE(SUM(s.overall = 'ok'), 0) AS ok,
   COALESCE(SUM(json_extract(s.status, '$.softwareCurrent') IS NOT 0), 0) AS softwareCurrent,
-  (SELECT COUNT(*) FROM incidents i JOIN devices x ON x.id = i.device_id WHERE i.closed_at IS NULL AND x.archived = 0 AND (@device IS NULL OR x.id = @device)) AS openIncidents
+  (SELECT COUNT(*) FROM incidents i JOIN devices x ON x.id = i.device_id WHERE i.closed_at IS NULL AND x.archived = 0 AND x.drill = 0 AND (@device IS NULL OR x.id = @device)) AS openIncidents
 FROM devices d LEFT JOIN device_status s ON s.device_id = d.id
-WHERE d.archived = 0 AND (@device IS NULL OR d.id = @device)`;
+WHERE d.archived = 0 AND d.drill = 0 AND (@device IS NULL OR d.id = @device)`;
 
 export interface AnalyticsParams {
   from: string;

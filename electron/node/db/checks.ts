@@ -39,3 +39,8 @@ export function insertCheck(db: Db, check: Omit<StaffCheck, 'id'>): number {
 export function listChecks(db: Db, deviceId: string, limit: number): StaffCheck[] {
   return (db.prepare('SELECT * FROM device_checks WHERE device_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(deviceId, limit) as CheckRow[]).map(toCheck);
 }
+
+/** A device's checks with `at` in [from, until) (ISO instants), newest first. */
+export function listChecksBetween(db: Db, deviceId: string, from: string, until: string): StaffCheck[] {
+  return (db.prepare('SELECT * FROM device_checks WHERE device_id = ? AND at >= ? AND at < ? ORDER BY at DESC, id DESC').all(deviceId, from, until) as CheckRow[]).map(toCheck);
+}

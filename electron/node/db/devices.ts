@@ -23,6 +23,7 @@ interface DeviceRow {
   acquirer: string;
   acquirer_hotline: string;
   archived: number;
+  drill: number;
   created_at: string;
   updated_at: string;
 }
@@ -56,14 +57,20 @@ function toDevice(row: DeviceRow): Device {
     acquirer: row.acquirer,
     acquirerHotline: row.acquirer_hotline,
     archived: row.archived === 1,
+    ...(row.drill === 1 ? { drill: true } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
+/** Whether the device is a practice drill's simulated terminal. */
+export function isDrillDevice(db: Db, id: string): boolean {
+  return db.prepare('SELECT 1 FROM devices WHERE id = ? AND drill = 1').get(id) !== undefined;
+}
+
 export function listDevices(db: Db, includeArchived = false): Device[] {
   const rows = db
-    .prepare(`SELECT * FROM devices ${includeArchived ? '' : 'WHERE archived = 0'} ORDER BY archived, name COLLATE NOCASE, id`)
+    .prepare(`SELECT * FROM devices WHERE ${includeArchived ? 'NOT (drill = 1 AND archived = 1)' : 'archived = 0'} ORDER BY archived, name COLLATE NOCASE, id`)
     .all() as DeviceRow[];
   return rows.map(toDevice);
 }

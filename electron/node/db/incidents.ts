@@ -17,6 +17,7 @@ interface IncidentRow {
   cost_cents: number;
   resolution: string;
   vendor_ticket: string;
+  handled_by: string;
   auto_opened: number;
   auto_resolved: number;
   symptoms_reported: number;
@@ -60,6 +61,7 @@ function toIncident(db: Db, row: IncidentRow): IncidentRecord {
     costCents: row.cost_cents,
     resolution: row.resolution,
     vendorTicket: row.vendor_ticket,
+    handledBy: row.handled_by,
     autoOpened: row.auto_opened === 1,
     autoResolved: row.auto_resolved === 1,
     symptomsReported: row.symptoms_reported === 1,
@@ -83,6 +85,7 @@ export function listIncidents(db: Db, query: { deviceId?: string; openOnly?: boo
   const rows = db
     .prepare(
       `SELECT * FROM incidents WHERE (@device IS NULL OR device_id = @device) AND (@openOnly = 0 OR closed_at IS NULL)
+         AND (@device IS NOT NULL OR device_id NOT IN (SELECT id FROM devices WHERE drill = 1 AND archived = 1))
        ORDER BY opened_at DESC, id DESC LIMIT @limit`,
     )
     .all({ device: query.deviceId ?? null, openOnly: query.openOnly ? 1 : 0, limit: query.limit ?? 200 }) as IncidentRow[];
@@ -108,6 +111,8 @@ export interface IncidentColumns {
   costCents: number;
   resolution: string;
   vendorTicket: string;
+  /** Who handled it (a roster name or free text); '' when not given. */
+  handledBy?: string;
   autoOpened: boolean;
   autoResolved: boolean;
   symptomsReported: boolean;
@@ -129,6 +134,7 @@ function columns(c: IncidentColumns) {
     cost_cents: c.costCents,
     resolution: c.resolution,
     vendor_ticket: c.vendorTicket,
+    handled_by: c.handledBy ?? '',
     auto_opened: c.autoOpened ? 1 : 0,
     auto_resolved: c.autoResolved ? 1 : 0,
     symptoms_reported: c.symptomsReported ? 1 : 0,
@@ -139,9 +145,9 @@ function columns(c: IncidentColumns) {
 export function insertIncident(db: Db, id: string, c: IncidentColumns): void {
   db.prepare(
     `INSERT INTO incidents (id, device_id, opened_at, closed_at, state, fault_class, cause, symptoms, severity, fallback_used, parts_used,
-       cost_cents, resolution, vendor_ticket, auto_opened, auto_resolved, symptoms_reported, guide_id)
+       cost_cents, resolution, vendor_ticket, handled_by, auto_opened, auto_resolved, symptoms_reported, guide_id)
      VALUES (@id, @device_id, @opened_at, @closed_at, @state, @fault_class, @cause, @symptoms, @severity, @fallback_used, @parts_used,
-       @cost_cents, @resolution, @vendor_ticket, @auto_opened, @auto_resolved, @symptoms_reported, @guide_id)`,
+       @cost_cents, @resolution, @vendor_ticket, @handled_by, @auto_opened, @auto_resolved, @symptoms_reported, @guide_id)`,
   ).run({ id, ...columns(c) });
 }
 
@@ -149,7 +155,7 @@ export function updateIncident(db: Db, id: string, c: IncidentColumns): void {
   db.prepare(
     `UPDATE incidents SET device_id = @device_id, opened_at = @opened_at, closed_at = @closed_at, state = @state, fault_class = @fault_class,
        cause = @cause, symptoms = @symptoms, severity = @severity, fallback_used = @fallback_used, parts_used = @parts_used,
-       cost_cents = @cost_cents, resolution = @resolution, vendor_ticket = @vendor_ticket, auto_opened = @auto_opened,
+       cost_cents = @cost_cents, resolution = @resolution, vendor_ticket = @vendor_ticket, handled_by = @handled_by, auto_opened = @auto_opened,
        auto_resolved = @auto_resolved, symptoms_reported = @symptoms_reported, guide_id = @guide_id
      WHERE id = @id`,
   ).run({ id, ...columns(c) });

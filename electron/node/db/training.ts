@@ -1,5 +1,5 @@
 /** SQL of staff training: the roster, modules, assignments and completion records. */
-import type { Assignment, StaffMember, TrainingModule, TrainingRecord } from '../../../shared/domain/training';
+import { DRILL_FAULT_CLASS, type Assignment, type Drill, type DrillFault, type DrillOutcome, type StaffMember, type TrainingModule, type TrainingRecord } from '../../../shared/domain/training';
 import type { Db } from './connection';
 
 interface StaffRow { id: string; name: string; role: string; phone: string; start_date: string; archived: number; created_at: string; updated_at: string }
@@ -83,4 +83,51 @@ export function insertRecord(db: Db, r: TrainingRecord): void {
     `INSERT INTO training_records (id, staff_id, module_id, completed_on, signed_off_by, note, items, score, questions, created_at)
      VALUES (@id, @staffId, @moduleId, @completedOn, @signedOffBy, @note, @items, @score, @questions, @createdAt)`,
   ).run({ ...r, items: JSON.stringify(r.items) });
+}
+
+// ---- Practice drills ----
+interface DrillRow { id: string; staff_id: string; device_id: string; fault: string; started_at: string; ended_at: string | null; classified_at: string | null; outcome: string | null }
+
+function toDrill(r: DrillRow): Drill {
+  const fault = r.fault as DrillFault;
+  return {
+    id: r.id,
+    staffId: r.staff_id,
+    deviceId: r.device_id,
+    fault,
+    expectedClass: DRILL_FAULT_CLASS[fault],
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    outcome: r.outcome === null ? null : (JSON.parse(r.outcome) as DrillOutcome),
+  };
+}
+
+export function listDrills(db: Db): Drill[] {
+  return (db.prepare('SELECT * FROM training_drills ORDER BY started_at DESC, id').all() as DrillRow[]).map(toDrill);
+}
+
+export function runningDrill(db: Db): (Drill & { classifiedAt: string | null }) | undefined {
+  const row = db.prepare('SELECT * FROM training_drills WHERE ended_at IS NULL').get() as DrillRow | undefined;
+  return row ? { ...toDrill(row), classifiedAt: row.classified_at } : undefined;
+}
+
+/** The drill and its temporary device in one transaction: both or neither. */
+export function insertDrillWithDevice(db: Db, drill: { id: string; staffId: string; deviceId: string; fault: DrillFault; startedAt: string }, insertDevice: () => void): void {
+  db.transaction(() => {
+    insertDevice();
+    db.prepare('UPDATE devices SET drill = 1 WHERE id = ?').run(drill.deviceId);
+    db.prepare('INSERT INTO training_drills (id, staff_id, device_id, fault, started_at) VALUES (?, ?, ?, ?, ?)').run(drill.id, drill.staffId, drill.deviceId, drill.fault, drill.startedAt);
+  }).immediate();
+}
+
+export function markDrillClassified(db: Db, id: string, at: string): void {
+  db.prepare('UPDATE training_drills SET classified_at = ? WHERE id = ? AND classified_at IS NULL').run(at, id);
+}
+
+/** Ends the drill with its outcome and archives its device, in one transaction. */
+export function finishDrill(db: Db, id: string, deviceId: string, endedAt: string, outcome: DrillOutcome): void {
+  db.transaction(() => {
+    db.prepare('UPDATE training_drills SET ended_at = ?, outcome = ? WHERE id = ?').run(endedAt, JSON.stringify(outcome), id);
+    db.prepare('UPDATE devices SET archived = 1, updated_at = ? WHERE id = ?').run(endedAt, deviceId);
+  }).immediate();
 }

@@ -50,6 +50,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   data_dir_unwritable: 500,
   port_in_use: 409,
   command_not_abortable: 409,
+  drill_cannot_start: 409,
   unavailable: 503,
   internal: 500,
   not_a_backup: 422,

@@ -73,8 +73,18 @@ export interface SimulatorOptions {
    * Default: CP437, or what the ECR asks for at Registration.
    */
   fixedCharset?: Extract<Charset, 'cp437' | 'latin1' | 'utf8'>;
-  /** First line of every receipt (the shop's name; non-ASCII shows the charset at work). */
+  /**
+   * First line of every receipt (the shop's name; non-ASCII shows the charset at work). Default:
+   * the card set's merchant (SIMULATOR_MERCHANTS) in the charset in use: its Chinese name when the
+   * text is UTF-8, its ASCII name in CP437 / Latin-1, which cannot carry Chinese.
+   */
   receiptHeader?: string;
+  /**
+   * The shop the terminal stands in: 'china' (default: UnionPay debit, credit and QuickPass cards,
+   * ZVT card type 198, a Chinese merchant) or 'germany' (girocard, Visa, Mastercard, no merchant
+   * line: the simulator's earlier demo).
+   */
+  cardSet?: SimulatorCardSet;
   /** Imitates a terminal that sends the serial number (TLV 1F42) as ASCII hex digits, not BCD (reference README). */
   serialNumberAsHex?: boolean;
   /** Random source for garbage bytes (tests pass a seeded one). */
@@ -93,19 +103,45 @@ interface Totals {
 
 interface CardProfile {
   cardType: number;
+  /** BMP 8B as a terminal writes it in CP437 / Latin-1 (ASCII). */
   name: string;
+  /** BMP 8B as a Chinese terminal writes it when the text is UTF-8. */
+  nameZh?: string;
   group: SingleTotals['groups'][number]['group'];
   pan: string;
   /** BMP 3B, the 8-character authorisation attribute (AID) the host returns. */
   aid: string;
 }
 
-// Card types of PA00P015 chapter 12 the simulator pays with, in turn.
-const CARDS: CardProfile[] = [
-  { cardType: 0x05, name: 'girocard', group: 'girocard', pan: '672559******1234', aid: '40712801' },
-  { cardType: 0x0a, name: 'VISA', group: 'visa', pan: '476173******0010', aid: '20833917' },
-  { cardType: 0x06, name: 'Mastercard', group: 'eurocard', pan: '541333******0011', aid: '55120904' },
-];
+export const SIMULATOR_CARD_SETS = ['china', 'germany'] as const;
+export type SimulatorCardSet = (typeof SIMULATOR_CARD_SETS)[number];
+
+export function isSimulatorCardSet(value: string): value is SimulatorCardSet {
+  return (SIMULATOR_CARD_SETS as readonly string[]).includes(value);
+}
+
+/**
+ * Card types of PA00P015 chapter 12 the simulator pays with, in turn. A Chinese counter takes
+ * UnionPay cards: CUP-card is card type 198, counted in the BMP 60 group "other" (codes.ts).
+ */
+const CARD_SETS: Record<SimulatorCardSet, CardProfile[]> = {
+  china: [
+    { cardType: 198, name: 'UnionPay Debit', nameZh: '银联借记卡', group: 'other', pan: '621483******0012', aid: '62148301' },
+    { cardType: 198, name: 'UnionPay Credit', nameZh: '银联贷记卡', group: 'other', pan: '625907******0020', aid: '62590702' },
+    { cardType: 198, name: 'UnionPay QuickPass', nameZh: '云闪付', group: 'other', pan: '623456******0031', aid: '62345603' },
+  ],
+  germany: [
+    { cardType: 0x05, name: 'girocard', group: 'girocard', pan: '672559******1234', aid: '40712801' },
+    { cardType: 0x0a, name: 'VISA', group: 'visa', pan: '476173******0010', aid: '20833917' },
+    { cardType: 0x06, name: 'Mastercard', group: 'eurocard', pan: '541333******0011', aid: '55120904' },
+  ],
+};
+
+/** The merchant line a card set's receipts start with: Chinese where the charset carries it, else ASCII. */
+export const SIMULATOR_MERCHANTS: Record<SimulatorCardSet, { zh: string; ascii: string } | undefined> = {
+  china: { zh: '乐家便利店（演示）', ascii: 'LEJIA BIANLIDIAN (DEMO)' },
+  germany: undefined,
+};
 
 class LinkClosed extends Error {}
 
@@ -325,6 +361,8 @@ export class SimulatedTerminal {
   private readonly receiptMode: NonNullable<SimulatorOptions['receiptMode']>;
   private readonly fixedCharset: Charset | undefined;
   private readonly receiptHeader: string | undefined;
+  private readonly cards: CardProfile[];
+  private readonly merchant: { zh: string; ascii: string } | undefined;
   private readonly serialNumberAsHex: boolean;
   private readonly random: () => number;
   private readonly answerTimeoutMs: number;
@@ -341,6 +379,8 @@ export class SimulatedTerminal {
     this.fixedCharset = options.fixedCharset;
     this.charset = options.fixedCharset ?? 'cp437';
     this.receiptHeader = options.receiptHeader;
+    this.cards = CARD_SETS[options.cardSet ?? 'china'];
+    this.merchant = SIMULATOR_MERCHANTS[options.cardSet ?? 'china'];
     this.serialNumberAsHex = options.serialNumberAsHex ?? false;
     this.random = options.random ?? Math.random;
     this.answerTimeoutMs = options.answerTimeoutMs ?? 5000;
@@ -541,7 +581,8 @@ export class SimulatedTerminal {
     if (this.receiptMode === 'none') return;
     const ecrPrints = receiptType === 3 ? this.config & 0x04 : this.config & 0x02;
     if (!ecrPrints || !(this.config & 0x80)) return;
-    if (this.receiptHeader) lines = [this.receiptHeader, ...lines];
+    const header = this.receiptHeader ?? (this.merchant && (this.charset === 'utf8' ? this.merchant.zh : this.merchant.ascii));
+    if (header) lines = [header, ...lines];
     if (this.receiptMode === 'text-block') {
       const receiptLines: ReceiptLine[] = lines.map((text) => ({ attribute: 0x00, text }));
       await this.master(line, { kind: 'print-text-block', lines: receiptLines, receiptType, endOfReceipt: true });
@@ -744,8 +785,8 @@ export class SimulatedTerminal {
 
   /** The next card in turn whose group turnover covers `amount`, else any that does. */
   private cardCovering(amount: number): CardProfile | undefined {
-    for (let offset = 0; offset < CARDS.length; offset++) {
-      const card = CARDS[(this.cardIndex + offset) % CARDS.length];
+    for (let offset = 0; offset < this.cards.length; offset++) {
+      const card = this.cards[(this.cardIndex + offset) % this.cards.length];
       if (card && (this.totals.byGroup.get(card.group)?.amount ?? 0) >= amount) {
         this.cardIndex += offset + 1;
         return card;
@@ -776,7 +817,9 @@ export class SimulatedTerminal {
   }
 
   private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile): Promise<void> {
-    const chosen = card ?? CARDS[this.cardIndex++ % CARDS.length] ?? CARDS[0]!;
+    const chosen = card ?? this.cards[this.cardIndex++ % this.cards.length] ?? this.cards[0]!;
+    // Chinese only where the text can carry it (UTF-8); CP437 and Latin-1 get the ASCII name.
+    const cardName = this.charset === 'utf8' && chosen.nameZh ? chosen.nameZh : chosen.name;
     await this.intermediate(line, 0x0a); // insert card
     await this.intermediate(line, 0x04); // waiting for host
     this.trace = (this.trace % 999_999) + 1;
@@ -800,7 +843,7 @@ export class SimulatedTerminal {
       time,
       date,
       cardType: chosen.cardType,
-      cardName: chosen.name,
+      cardName,
       maskedPan: chosen.pan,
       terminalId: this.terminalId,
       contractNumber: '1234567890',
@@ -814,7 +857,7 @@ export class SimulatedTerminal {
     const money = `${(amount / 100).toFixed(2)} ${this.currencyName()}`;
     await this.receipt(
       line,
-      [sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL', `TID ${this.terminalId}`, `${chosen.name} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
+      [sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL', `TID ${this.terminalId}`, `${cardName} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
       2,
     );
     await this.completion(line);

@@ -12,10 +12,12 @@ import TransactionsView from '../views/TransactionsView.vue';
 import TrainingCertificateView from '../views/TrainingCertificateView.vue';
 import TrainingPersonView from '../views/TrainingPersonView.vue';
 import TrainingView from '../views/TrainingView.vue';
+import HomeView from '../views/HomeView.vue';
 import ContingencyView from '../views/ContingencyView.vue';
 
 /** The sections of the console, in menu order; `nav.<name>` is the menu text. */
 export const SECTIONS = [
+  { name: 'home', icon: 'HomeFilled' },
   { name: 'devices', icon: 'Monitor' },
   { name: 'incidents', icon: 'Warning' },
   { name: 'maintenance', icon: 'Calendar' },
@@ -30,7 +32,8 @@ export const SECTIONS = [
 export type SectionName = (typeof SECTIONS)[number]['name'];
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', redirect: '/devices' },
+  { path: '/', redirect: '/home' },
+  { name: 'home', path: '/home', component: HomeView },
   { name: 'devices', path: '/devices', component: DevicesView },
   { name: 'device', path: '/devices/:id', component: DeviceDetailView, props: true },
   { name: 'incidents', path: '/incidents', component: IncidentsView },
@@ -45,7 +48,7 @@ const routes: RouteRecordRaw[] = [
   { name: 'transactions', path: '/transactions', component: TransactionsView },
   { name: 'backup', path: '/backup', component: BackupView },
   { name: 'settings', path: '/settings', component: SettingsView },
-  { path: '/:pathMatch(.*)*', redirect: '/devices' },
+  { path: '/:pathMatch(.*)*', redirect: '/home' },
 ];
 
 export function createAppRouter() {

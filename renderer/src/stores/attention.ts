@@ -12,6 +12,8 @@ import { call, on } from '../api/client';
 export const useAttentionStore = defineStore('attention', () => {
   const state = ref<AttentionState>({ items: [], badges: {}, mutedKinds: [] });
   const loadError = ref<ApiError>();
+  /** The in-page banner (every page, both modes): critical items that just appeared, and items that just cleared (a terminal back), newest first. */
+  const banner = ref<AttentionNotice[]>([]);
   let subscribed = false;
 
   function badge(section: string): number {
@@ -27,6 +29,10 @@ export const useAttentionStore = defineStore('attention', () => {
     on('attention.changed', (event) => {
       const { notices, ...next } = event;
       state.value = next;
+      for (const notice of notices) {
+        // One line per thing: its newest crossing replaces the older one (down, then back).
+        if (notice.severity === 'critical' || notice.phase === 'cleared') banner.value = [notice, ...banner.value.filter((n) => n.id !== notice.id)].slice(0, 5);
+      }
       if (window.api) return;
       for (const notice of notices) {
         const text = texts(notice);
@@ -53,5 +59,9 @@ export const useAttentionStore = defineStore('attention', () => {
     return undefined;
   }
 
-  return { state, loadError, badge, subscribe, load, setMuted };
+  function dismiss(notice: AttentionNotice): void {
+    banner.value = banner.value.filter((n) => n !== notice);
+  }
+
+  return { state, loadError, banner, badge, subscribe, load, setMuted, dismiss };
 });

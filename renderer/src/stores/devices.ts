@@ -2,26 +2,17 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { modelKey, type Device, type DeviceCommandRecord, type DeviceCsvImportResult, type DeviceFieldsInput, type DeviceSettings } from '../../../shared/domain/devices';
 import type { GuideCommand } from '../../../shared/domain/terminals';
-import type { DeviceStatus, Overall, StatusChange } from '../../../shared/domain/status';
+import type { DeviceStatus, StatusChange } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
 import type { StaffCheck } from '../../../shared/domain/checks';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import { call, on } from '../api/client';
 import { i18n } from '../i18n';
 
-export interface StatusNotice {
-  id: number;
-  kind: 'down' | 'recovered';
-  deviceId: string;
-  deviceName: string;
-  overall: Overall;
-}
-
-/** The registry, the live status of every terminal, notices of terminals going down or recovering. */
+/** The registry and the live status of every terminal (a terminal going down or back is an attention notice: stores/attention). */
 export const useDevicesStore = defineStore('devices', () => {
   const devices = ref<Device[]>([]);
   const statuses = ref<Record<string, DeviceStatus>>({});
-  const notices = ref<StatusNotice[]>([]);
   const running = ref<Record<string, { command: string; text: string }>>({});
   const loadError = ref<ApiError>();
   const loaded = ref(false);
@@ -29,7 +20,6 @@ export const useDevicesStore = defineStore('devices', () => {
   const importErrors = ref<DeviceCsvImportResult['errors']>([]);
   const settings = ref<DeviceSettings>();
   let subscribed = false;
-  let noticeId = 0;
 
   const byId = computed(() => new Map(devices.value.map((d) => [d.id, d])));
   /** The registry's models, one spelling per modelKey, sorted: offered wherever a model is picked. */
@@ -56,10 +46,6 @@ export const useDevicesStore = defineStore('devices', () => {
     });
     on('devices.statusChanged', (event) => {
       statuses.value = { ...statuses.value, [event.status.deviceId]: event.status };
-      if (event.notify) {
-        const notice: StatusNotice = { id: (noticeId += 1), kind: event.notify, deviceId: event.status.deviceId, deviceName: event.deviceName, overall: event.status.overall };
-        notices.value = [notice, ...notices.value.filter((n) => n.deviceId !== notice.deviceId)].slice(0, 5);
-      }
     });
     on('devices.command', (event) => {
       const next = { ...running.value };
@@ -70,6 +56,7 @@ export const useDevicesStore = defineStore('devices', () => {
   }
 
   async function load(): Promise<void> {
+    subscribe();
     const [list, status] = await Promise.all([call('devices.list', { includeArchived: false }), call('devices.statuses')]);
     if (!list.ok) {
       loadError.value = list.error;
@@ -150,10 +137,6 @@ export const useDevicesStore = defineStore('devices', () => {
     return { check: result.value };
   }
 
-  function dismiss(id: number): void {
-    notices.value = notices.value.filter((n) => n.id !== id);
-  }
-
   async function loadSettings(): Promise<void> {
     const result = await call('devices.settings');
     if (result.ok) settings.value = result.value;
@@ -193,5 +176,5 @@ export const useDevicesStore = defineStore('devices', () => {
     importErrors.value = [];
   }
 
-  return { devices, statuses, notices, running, loadError, loaded, importErrors, settings, byId, models, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, recordCheck, dismiss };
+  return { devices, statuses, running, loadError, loaded, importErrors, settings, byId, models, nameOf, subscribe, load, save, setPhoto, archive, clearImportErrors, loadSettings, saveSettings, softwareRows, history, commands, runCommand, exportCsv, importCsv, recordCheck };
 });

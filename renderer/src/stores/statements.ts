@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { StatementFindings, StatementImportResult, StatementPreview } from '../../../shared/domain/statements';
+import type { HandDayTotal, StatementFindings, StatementImportResult, StatementPreview } from '../../../shared/domain/statements';
 import type { MethodInput } from '../../../shared/ipc/contract';
 import type { ApiError } from '../../../shared/ipc/result';
 import { call } from '../api/client';
@@ -10,6 +10,8 @@ type Outcome<T> = { value?: T; error?: ApiError };
 /** Acquirer statements: preview and import a file, the findings of a date range, hand-entered day totals. */
 export const useStatementsStore = defineStore('statements', () => {
   const findings = ref<StatementFindings>();
+  /** The hand-entered day totals of standalone terminals in the range. */
+  const handTotals = ref<(HandDayTotal & { enteredAt: string })[]>([]);
   const range = ref<{ from: string; to: string }>();
 
   async function act<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>): Promise<Outcome<T>> {
@@ -22,9 +24,11 @@ export const useStatementsStore = defineStore('statements', () => {
 
   async function load(from: string, to: string): Promise<ApiError | undefined> {
     range.value = { from, to };
-    const result = await call('statements.findings', { from, to });
+    const [result, totals] = await Promise.all([call('statements.findings', { from, to }), call('statements.handTotals', { from, to })]);
     if (!result.ok) return result.error;
+    if (!totals.ok) return totals.error;
     findings.value = result.value;
+    handTotals.value = totals.value;
     return undefined;
   }
 
@@ -35,5 +39,5 @@ export const useStatementsStore = defineStore('statements', () => {
     return undefined;
   }
 
-  return { findings, range, preview, importFile, load, saveHandTotal };
+  return { findings, handTotals, range, preview, importFile, load, saveHandTotal };
 });

@@ -153,23 +153,30 @@ describe('the stock ledger', () => {
     expect(() => core.db.prepare('DELETE FROM part_movements').run()).toThrow(/never deleted/);
   });
 
-  it('links a consumption to an incident and to a maintenance reference', async () => {
+  it('links a consumption to an incident and to a maintenance occurrence that exists', async () => {
     const { core } = setup();
     const device = await core.services.devices.create(DeviceCreate.parse({ name: 'Counter 1', connection: { type: 'serial', path: 'COM3' } }));
     const incident = core.services.incidents.open({ deviceId: device.id });
+    core.services.maintenance.createPlan({ title: 'Quarterly clean', purpose: '', steps: [{ text: 'Clean', command: null }], estimatedMinutes: 10, parts: '', target: { kind: 'store' }, schedule: { kind: 'rule', rule: 'FREQ=MONTHLY;INTERVAL=3', start: '2026-03-01T09:00:00' }, templateId: null });
+    const occurrence = core.services.maintenance.occurrences({ from: '2026-03-01', to: '2026-03-31' }).occurrences[0]!.key;
     const part = await create(core);
     await core.dispatch('parts.move', { partId: part.id, kind: 'receive', quantity: 5 });
     await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 2, incidentId: incident.id });
-    await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 1, maintenance: 'occurrence:quarterly-clean:2026-03-01' });
+    value(await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 1, maintenance: occurrence }));
+    // A key naming no occurrence (a made-up one, a date the plan does not produce) is refused, nothing recorded.
+    for (const bad of ['occurrence:quarterly-clean:2026-03-01', occurrence.replace('2026-03-01T09:00:00', '2026-03-02T09:00:00')]) {
+      expect(issues(await core.dispatch('parts.move', { partId: part.id, kind: 'consume', quantity: 1, maintenance: bad }))).toContainEqual(expect.objectContaining({ path: 'maintenance', messageKey: 'parts.unknownOccurrence' }));
+    }
+    expect(value<Part>(await core.dispatch('parts.get', { id: part.id })).onHand).toBe(2);
     const used = value<{ delta: number; incidentId: string }[]>(await core.dispatch('parts.movements', { incidentId: incident.id }));
     expect(used).toEqual([expect.objectContaining({ delta: -2, incidentId: incident.id })]);
     const all = value<{ maintenance: string | null }[]>(await core.dispatch('parts.movements', { partId: part.id }));
-    expect(all[0]!.maintenance).toBe('occurrence:quarterly-clean:2026-03-01');
+    expect(all[0]!.maintenance).toBe(occurrence);
     // The maintenance checklist lists what went into its occurrence, and only that.
-    const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: 'occurrence:quarterly-clean:2026-03-01' }));
+    const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: occurrence }));
     expect(forOccurrence.map((m) => m.delta)).toEqual([-1]);
     // One filter at a time.
-    const both = await core.dispatch('parts.movements', { incidentId: incident.id, maintenance: 'occurrence:quarterly-clean:2026-03-01' });
+    const both = await core.dispatch('parts.movements', { incidentId: incident.id, maintenance: occurrence });
     expect(both.ok).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { silentLogger } from '../../../electron/node/log/logger';
 import type { StatementFinding, StatementImportResult, StatementMappingInput } from '../../../shared/domain/statements';
 import { METHOD_NAMES } from '../../../shared/ipc/contract';
 import { FakeClock } from '../../helpers/clock';
+import { call } from '../../helpers/dispatch';
 import { b64, csvText, encodeGb18030, xlsxBytes } from '../../helpers/statements';
 import { tempDir } from '../../helpers/temp';
 import { FakeLinks } from '../../helpers/terminal-links';
@@ -20,12 +21,6 @@ afterEach(() => {
   for (const c of cleanups.reverse()) c();
   cleanups = [];
 });
-
-async function call<T>(core: AppCore, method: Parameters<AppCore['dispatch']>[0], input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw new Error(`${method}: ${JSON.stringify(result.error)}`);
-  return result.value as T;
-}
 
 const LAKALA: StatementMappingInput = {
   acquirer: '拉卡拉',

@@ -39,6 +39,15 @@ async function simulator(): Promise<{ running: RunningSimulator; address: string
   return { running, address: `127.0.0.1:${running.tcpPort!}` };
 }
 
+describe('poscare simulate --cards', () => {
+  it('refuses an unknown card set, naming the known ones, before it listens', async () => {
+    const result = await poscare('simulate', '--tcp', '127.0.0.1:0', '--cards', 'france');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown card set "france"; known: china, germany');
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('poscare terminal reversal and refund', () => {
   it('reverses a payment by its receipt number, and refuses to reverse it twice', async () => {
     const { running, address } = await simulator();
@@ -64,10 +73,13 @@ describe('poscare terminal reversal and refund', () => {
   it('refunds an amount to a card that has the turnover, and refuses a refund beyond it', async () => {
     const { running, address } = await simulator();
     expect((await poscare('terminal', 'refund', '--amount', '5.50', '--tcp', address)).json).toMatchObject({ ok: false, result: { code: 0xc3 } });
-    expect((await poscare('terminal', 'pay', '--amount', '20.00', '--tcp', address)).status).toBe(0);
+    const payment = await poscare('terminal', 'pay', '--amount', '20.00', '--tcp', address);
+    expect(payment.status).toBe(0);
+    // A Chinese counter's card (UnionPay, ZVT card type 198); the refund goes to a UnionPay card too (its group has the turnover).
+    expect(payment.json).toMatchObject({ statusInformation: [{ cardType: 198, cardName: 'UnionPay Debit' }] });
     const refund = await poscare('terminal', 'refund', '--amount', '5.50', '--tcp', address);
     expect(refund.status).toBe(0);
-    expect(refund.json).toMatchObject({ ok: true, command: 'refund', statusInformation: [{ amount: 550, cardName: 'girocard' }] });
+    expect(refund.json).toMatchObject({ ok: true, command: 'refund', statusInformation: [{ amount: 550, cardType: 198 }] });
     expect(running.terminal.snapshot().turnover).toEqual({ count: 2, amount: 1450 });
   });
 

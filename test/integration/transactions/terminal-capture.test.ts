@@ -3,22 +3,13 @@ import { createAppCore, type AppCore } from '../../../electron/node/app';
 import { silentLogger } from '../../../electron/node/log/logger';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
 import type { TerminalCommand } from '../../../shared/domain/terminals';
+import { until } from '../../helpers/until';
 import { tempDir } from '../../helpers/temp';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until<T>(probe: () => T | undefined, what: string, limitMs = 10_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function storeWithSimulatedTerminal(): Promise<{ core: AppCore; deviceId: string; simulator: RunningSimulator }> {
   const simulator = await startSimulator({ tcp: { port: 0 } });

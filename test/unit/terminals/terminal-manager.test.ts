@@ -178,14 +178,14 @@ describe('the terminal connection manager', () => {
     await settle();
     const result = await manager.run('t1', { command: 'pay', amount: 1234 });
     expect(result.ok).toBe(true);
-    expect(seen).toEqual([{ terminalId: 't1', amount: 1234, maskedPan: '672559******1234' }]);
+    expect(seen).toEqual([{ terminalId: 't1', amount: 1234, maskedPan: '621483******0012' }]);
     const events = manager.recentEvents('t1', 500);
     expect(events.some((event) => event.type === 'command' && event.message === 'pay')).toBe(true);
     expect(events.some((event) => event.type === 'result' && event.message === 'pay ok')).toBe(true);
     expect(events.some((event) => event.type === 'frame')).toBe(true);
     const statusFrame = events.find((event) => event.type === 'frame' && event.message.startsWith('in 040F'));
     expect(statusFrame?.message).toBe('in 040F… (card data withheld)');
-    expect(statusFrame?.data).toMatchObject({ kind: 'status-information', maskedPan: '672559******1234' });
+    expect(statusFrame?.data).toMatchObject({ kind: 'status-information', maskedPan: '621483******0012' });
     expect(statusFrame?.message).not.toMatch(/[0-9A-F]{8}/);
   });
 

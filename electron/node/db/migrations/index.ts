@@ -23,11 +23,12 @@ import { migration0180 } from './0180-maintenance';
 import { migration0190 } from './0190-parts';
 import { migration0210 } from './0210-standalone-terminals';
 import { migration0230 } from './0230-statements';
+import { migration0240 } from './0240-training-drills';
 import { migration0260 } from './0260-part-photos';
 
 export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0170, migration0180, migration0190, migration0200, migration0210, migration0220, migration0230, migration0260];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0170, migration0180, migration0190, migration0200, migration0210, migration0220, migration0230, migration0240, migration0260];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 

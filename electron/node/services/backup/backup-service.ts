@@ -51,7 +51,7 @@ import { APP_VERSION } from '../../version';
 import { checkWriteFile, checkWriteFolder } from '../../files/write-target';
 import { readBackupFile, readBackupHeader, writeBackupFile } from './format';
 import { backupsToDelete } from './retention';
-import { systemClock, type Clock } from '../../clock';
+import { isoNow, systemClock, type Clock } from '../../clock';
 import { BackupScheduler } from './scheduler';
 import { assertBackupFile, assertSchemaKnown, BACKUP_SETTINGS_KEY, carryHistory, isCorruption, setAsideDamaged, SkipSnapshot, verifyBackupInto, type LiveHistory } from './restore';
 import { fsyncDir, removeDatabaseFiles, scratchDir, stamp, sweepPartials, sweepScratch } from './scratch';
@@ -111,7 +111,7 @@ export class BackupService {
     private readonly dataDir: string,
     private readonly bus: EventBus | undefined,
     private readonly logger: Logger,
-    clock: Clock = systemClock,
+    private readonly clock: Clock = systemClock,
   ) {
     this.stored = domainSettings(() => this.db, BACKUP_SETTINGS_KEY, BackupSettings, DEFAULT_BACKUP_SETTINGS, () => clock.now());
     failInterruptedBackups(handle.db);
@@ -230,7 +230,7 @@ export class BackupService {
 
   private recordSkip(trigger: 'scheduled' | 'quit', folder: string, reason: BackupSkipReason, encrypted: boolean): BackupEntry | undefined {
     if (this.busy) return undefined;
-    const id = insertSkippedBackup(this.db, { folder, createdAt: new Date().toISOString(), trigger, encrypted, reason });
+    const id = insertSkippedBackup(this.db, { folder, createdAt: isoNow(this.clock), trigger, encrypted, reason });
     this.logger.warn('scheduled backup skipped', { trigger, reason, folder });
     this.progress({ operation: 'create', phase: 'failed', fraction: 1, file: null, error: reason });
     return listBackupEntries(this.db).find((e) => e.id === id);
@@ -251,7 +251,7 @@ export class BackupService {
     const passphrase = request.noEncryption ? null : (request.passphrase ?? null);
     return this.exclusive(async () => {
       const started = performance.now();
-      const createdAt = new Date();
+      const createdAt = new Date(this.clock.now());
       let file = path.join(folder, options.fileName ?? `poscare-${stamp(createdAt)}${BACKUP_EXTENSION}`);
       // Two backups within one second (a manual one, then the schedule) must not share a file.
       for (let n = 2; !options.fileName && fs.existsSync(file); n++) file = path.join(folder, `poscare-${stamp(createdAt)}-${n}${BACKUP_EXTENSION}`);
@@ -418,7 +418,7 @@ export class BackupService {
                 this.logger.warn('the live database is damaged; it is kept aside and replaced', { error: (error as Error).message });
               }
               if (damaged) throw new SkipSnapshot();
-              const at = stamp(new Date());
+              const at = stamp(new Date(this.clock.now()));
               safetySnapshot = path.join(safetyDir, `poscare-before-restore-${at}.db`);
               // Two restores within a second must not replace the first one's safety snapshot.
               for (let n = 2; fs.existsSync(safetySnapshot); n++) safetySnapshot = path.join(safetyDir, `poscare-before-restore-${at}-${n}.db`);

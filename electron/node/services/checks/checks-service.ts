@@ -10,7 +10,7 @@ import { isDown } from '../../../../shared/domain/status';
 import { AppError } from '../../../../shared/ipc/result';
 import { isoNow, type Clock } from '../../clock';
 import type { Db } from '../../db/connection';
-import { insertCheck, listChecks } from '../../db/checks';
+import { insertCheck, listChecks, listChecksBetween } from '../../db/checks';
 import type { DevicesService } from '../devices/devices-service';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
@@ -20,6 +20,8 @@ function refused(messageKey: string, message: string, code: 'conflict' | 'valida
 }
 
 export class ChecksService {
+  private readonly recordedListeners = new Set<(check: StaffCheck) => void>();
+
   constructor(
     private readonly db: Db,
     private readonly devices: DevicesService,
@@ -38,7 +40,7 @@ export class ChecksService {
     if (device.archived) throw refused('checks.archivedDevice', `Device ${device.id} is archived`, 'conflict');
     if (device.connection.type !== 'none') throw refused('checks.notStandalone', `Device ${device.id} is linked: its status comes from the terminal`);
     const at = isoNow(this.clock);
-    return this.db.transaction(() => {
+    const saved = this.db.transaction(() => {
       const status = this.devices.observeCheck(device.id, statusFromCheck(input.answers, at));
       let incidentId: string | null = null;
       if (isDown(status.overall)) {
@@ -49,11 +51,24 @@ export class ChecksService {
       const check: Omit<StaffCheck, 'id'> = { deviceId: device.id, at, answers: input.answers, checkedBy: input.checkedBy, note: input.note, overall, failed: failedParts(input.answers), incidentId };
       return { ...check, id: insertCheck(this.db, check) };
     })();
+    for (const listener of [...this.recordedListeners]) listener(saved);
+    return saved;
+  }
+
+  /** Hears every check recorded (the maintenance calendar's opening checks are done by them). */
+  onRecorded(listener: (check: StaffCheck) => void): () => void {
+    this.recordedListeners.add(listener);
+    return () => this.recordedListeners.delete(listener);
   }
 
   list(deviceId: string, limit = 30): StaffCheck[] {
     this.devices.get(deviceId);
     return listChecks(this.db, deviceId, limit);
+  }
+
+  /** A device's checks in [fromMs, untilMs), newest first (the maintenance calendar's opening checks). */
+  between(deviceId: string, fromMs: number, untilMs: number): StaffCheck[] {
+    return listChecksBetween(this.db, deviceId, new Date(fromMs).toISOString(), new Date(untilMs).toISOString());
   }
 
   /** One warning per active standalone terminal not checked since the store opened today. */

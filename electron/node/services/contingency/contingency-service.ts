@@ -190,7 +190,9 @@ export class ContingencyService {
   private counterInput(): { devices: CounterState[]; notCounter: Set<string> } {
     const plan = this.plan();
     const devices = this.devices.statuses().map((s) => ({ deviceId: s.deviceId, archived: false, overall: s.overall, since: s.since }));
-    return { devices, notCounter: new Set([...plan.backupDeviceIds, ...plan.drillDeviceIds]) };
+    // The training section's practice-drill terminals are drill devices too.
+    const trainingDrills = this.devices.list().filter((d) => d.drill).map((d) => d.id);
+    return { devices, notCounter: new Set([...plan.backupDeviceIds, ...plan.drillDeviceIds, ...trainingDrills]) };
   }
 
   private safeTick(): void {

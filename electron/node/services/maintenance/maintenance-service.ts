@@ -2,7 +2,10 @@
  * Preventive maintenance: plans, their occurrences computed for any window from the rules (or
  * "N days after the last completion"), and what happened to single occurrences stored as
  * exceptions (done, skipped, moved, step answers). Terminal-driven checklist steps run through
- * the devices service's command path; a step answered "problem" can open an incident.
+ * the devices service's command path; a step answered "problem" can open an incident. The daily
+ * opening check of a standalone terminal is done with the staff check form instead (checks
+ * service): its occurrence is done when the terminal was checked on its day, and stores nothing
+ * of its own (STAFF_CHECK_TEMPLATE).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,8 +13,10 @@ import ExcelJS from 'exceljs';
 import path from 'node:path';
 import type { AttentionItem } from '../../../../shared/domain/attention';
 import type { Incident } from '../../../../shared/domain/incidents';
+import type { StaffCheck } from '../../../../shared/domain/checks';
 import {
   PlanTemplate,
+  STAFF_CHECK_TEMPLATE,
   type CalendarExportInput,
   type DoneExportInput,
   type ExportResult,
@@ -29,7 +34,7 @@ import {
   type PreviewResult,
 } from '../../../../shared/domain/maintenance';
 import type { Language } from '../../../../shared/domain/settings';
-import { addDays, zonedDateTime, zonedDay } from '../../../../shared/domain/time';
+import { addDays, zonedDateTime, zonedDay, zonedInstant } from '../../../../shared/domain/time';
 import { AppError, type FieldIssue } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { getOccurrenceRecord, getPlan, listOccurrenceRecords, listPlans, saveOccurrenceRecord, savePlan, STORE_TARGET } from '../../db/maintenance';
@@ -44,7 +49,12 @@ import { isoNow, type Clock } from '../../clock';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
 import { scheduleCalendar, type ScheduleSeries } from './export';
-import { addInterval, compileRule, dayWindow, formatLocal, formatLocalDate, formatLocalShared, localNow, occurrencesIn, parseLocal, preview, verifyRule, type Window } from './recurrence';
+import { addInterval, dayWindow, formatLocal, formatLocalDate, localNow, parseLocal, preview, ruleOccurrences, verifyRule, type Window } from './recurrence';
+
+/** The staff-check side of an occurrence: the check of its day, if the terminal was checked. */
+interface StaffOccurrence {
+  check: StaffCheck | undefined;
+}
 
 /** What a terminal-driven step records when the terminal is offline (the renderer translates it). */
 const NOT_REACHABLE = 'notReachable';
@@ -97,6 +107,8 @@ export class MaintenanceService {
     private readonly clock: Clock,
     /** Each device's estimated next failure (the reliability analytics: last failure + MTBF). */
     private readonly reliability: () => { deviceId: string; expectedNextFailureAt: string | null }[] = () => [],
+    /** The staff checks of a device in [fromMs, untilMs), newest first (the checks service). */
+    private readonly staffChecks: (deviceId: string, fromMs: number, untilMs: number) => StaffCheck[] = () => [],
   ) {}
 
   preview(input: PreviewInput): PreviewResult {
@@ -189,14 +201,43 @@ export class MaintenanceService {
     return plan.target.deviceIds.filter((id) => ids.has(id));
   }
 
-  private stateOf(record: OccurrenceRecord | undefined, at: string, day: DayBounds): Occurrence['state'] {
+  /** `staff`: a staff-check occurrence and the check of its day, if any (done when there is one). */
+  private stateOf(record: OccurrenceRecord | undefined, at: string, day: DayBounds, staff?: StaffOccurrence): Occurrence['state'] {
     if (record?.state === 'done') return 'done';
     if (record?.state === 'skipped') return 'skipped';
+    if (staff?.check) return 'done';
     // Local date-times compare as text: before today's midnight is overdue, before tomorrow's is today.
     return at < day.start ? 'overdue' : at < day.end ? 'dueToday' : 'planned';
   }
 
-  private occurrence(plan: Plan, deviceId: string | null, original: string, record: OccurrenceRecord | undefined, day: DayBounds): Occurrence {
+  /** Whether an occurrence is done with the staff check form: the daily opening check of a standalone terminal. */
+  private isStaffCheck(plan: Plan, deviceId: string | null, standalone: ReadonlySet<string>): boolean {
+    return plan.templateId === STAFF_CHECK_TEMPLATE && deviceId !== null && standalone.has(deviceId);
+  }
+
+  private standaloneIds(): Set<string> {
+    return new Set(this.devices.list(true).filter((d) => d.connection.type === 'none').map((d) => d.id));
+  }
+
+  /** A device's staff checks by store day (the latest of each day) from `from` to `until` (local wall times). */
+  private checksByDay(deviceId: string, from: string, until: string): Map<string, StaffCheck> {
+    const timeZone = this.settings.get().store.timezone;
+    const days = new Map<string, StaffCheck>();
+    for (const check of this.staffChecks(deviceId, zonedInstant(from, timeZone), zonedInstant(until, timeZone))) {
+      const day = zonedDay(Date.parse(check.at), timeZone);
+      if (!days.has(day)) days.set(day, check);
+    }
+    return days;
+  }
+
+  /** The staff-check side of one occurrence (undefined: a checklist occurrence). */
+  private staffOf(plan: Plan, deviceId: string | null, at: string, standalone: ReadonlySet<string> = this.standaloneIds()): StaffOccurrence | undefined {
+    if (!this.isStaffCheck(plan, deviceId, standalone)) return undefined;
+    const day = at.slice(0, 10);
+    return { check: this.checksByDay(deviceId!, `${day}T00:00:00`, `${addDays(day, 1)}T00:00:00`).get(day) };
+  }
+
+  private occurrence(plan: Plan, deviceId: string | null, original: string, record: OccurrenceRecord | undefined, day: DayBounds, staff?: StaffOccurrence): Occurrence {
     const at = record?.movedTo ?? original;
     return {
       key: `${plan.id}|${deviceId ?? STORE_TARGET}|${original}`,
@@ -205,19 +246,17 @@ export class MaintenanceService {
       deviceId,
       original,
       at,
-      state: this.stateOf(record, at, day),
+      state: this.stateOf(record, at, day, staff),
       moved: record?.movedTo != null,
       skipReason: record?.skipReason ?? null,
+      form: staff ? 'staffCheck' : 'checklist',
     };
   }
 
   /** The originals the schedule produces for one target in the window (floating: the next one after the last completion). */
-  private originalsIn(schedule: PlanSchedule, window: Window, records: OccurrenceRecord[], cap?: number): { originals: string[]; truncated: boolean } {
+  private originalsIn(schedule: PlanSchedule, window: Window, records: OccurrenceRecord[], cap?: number): { originals: readonly string[]; truncated: boolean } {
     const start = parseLocal(schedule.start)!;
-    if (schedule.kind === 'rule') {
-      const { dates, truncated } = occurrencesIn(compileRule(schedule.rule, start), window, cap);
-      return { originals: dates.map(formatLocalShared), truncated };
-    }
+    if (schedule.kind === 'rule') return ruleOccurrences(schedule.rule, start, window, cap);
     const next = this.nextFloating(schedule, start, records);
     return { originals: next >= window.from && next < window.until ? [formatLocal(next)] : [], truncated: false };
   }
@@ -258,6 +297,14 @@ export class MaintenanceService {
       else recordsOf.set(r.ref.planId, [r]);
     }
     const active = this.devices.list().map((d) => d.id);
+    const standalone = this.standaloneIds();
+    const checkDays = new Map<string, Map<string, StaffCheck>>();
+    /** The staff-check side of an occurrence, the window's checks read once per device. */
+    const staffOf = (plan: Plan, deviceId: string | null, at: string): StaffOccurrence | undefined => {
+      if (!this.isStaffCheck(plan, deviceId, standalone)) return undefined;
+      if (!checkDays.has(deviceId!)) checkDays.set(deviceId!, this.checksByDay(deviceId!, from, until));
+      return { check: checkDays.get(deviceId!)!.get(at.slice(0, 10)) };
+    };
     for (const plan of plans) {
       const planRecords = recordsOf.get(plan.id) ?? [];
       const shown = new Set<string>();
@@ -269,7 +316,7 @@ export class MaintenanceService {
         truncated ||= produced.truncated;
         for (const original of produced.originals) {
           const record = byOriginal?.get(original);
-          const occurrence = this.occurrence(plan, deviceId, original, record, day);
+          const occurrence = this.occurrence(plan, deviceId, original, record, day, staffOf(plan, deviceId, record?.movedTo ?? original));
           if (occurrence.at >= from && occurrence.at < until) out.push(occurrence);
           if (byOriginal) shown.add(occurrence.key);
         }
@@ -277,7 +324,7 @@ export class MaintenanceService {
       // Records shown whatever the rule says now: history (done, skipped) and occurrences moved into the window.
       for (const record of planRecords) {
         if (query.deviceId && record.ref.deviceId !== query.deviceId) continue;
-        const occurrence = this.occurrence(plan, record.ref.deviceId, record.ref.original, record, day);
+        const occurrence = this.occurrence(plan, record.ref.deviceId, record.ref.original, record, day, staffOf(plan, record.ref.deviceId, record.movedTo ?? record.ref.original));
         if (shown.has(occurrence.key) || occurrence.at < from || occurrence.at >= until) continue;
         if (record.state === 'open' && (plan.archived || !this.produces(plan, record.ref))) continue;
         out.push(occurrence);
@@ -296,6 +343,19 @@ export class MaintenanceService {
     const records = listOccurrenceRecords(this.db, [plan.id]).filter((r) => r.ref.deviceId === ref.deviceId);
     const day: Window = { from: original, until: new Date(original.getTime() + 1000) };
     return this.originalsIn(plan.schedule, day, records).originals.includes(ref.original);
+  }
+
+  /** Whether an occurrence key (planId|deviceId or "store"|original, as Occurrence.key) names one that exists. */
+  hasOccurrence(key: string): boolean {
+    const [planId, target, original, ...rest] = key.split('|');
+    if (!planId || !target || !original || rest.length > 0) return false;
+    try {
+      this.recordOf({ planId, deviceId: target === STORE_TARGET ? null : target, original });
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) return false;
+      throw error;
+    }
   }
 
   private recordOf(ref: OccurrenceRef): { plan: Plan; record: OccurrenceRecord } {
@@ -321,7 +381,14 @@ export class MaintenanceService {
   }
 
   private detail(plan: Plan, record: OccurrenceRecord): OccurrenceDetail {
-    return { plan, record, occurrence: this.occurrence(plan, record.ref.deviceId, record.ref.original, record, this.dayBounds()) };
+    const staff = this.staffOf(plan, record.ref.deviceId, record.movedTo ?? record.ref.original);
+    return { plan, record, occurrence: this.occurrence(plan, record.ref.deviceId, record.ref.original, record, this.dayBounds(), staff), staffCheck: staff?.check ?? null };
+  }
+
+  /** The checklist of an occurrence done with the staff check form is not used: nothing to answer, run or complete. */
+  private checklistOnly(plan: Plan, record: OccurrenceRecord): void {
+    if (!this.isStaffCheck(plan, record.ref.deviceId, this.standaloneIds())) return;
+    throw new AppError('conflict', 'This opening check is done with the staff check form', { issues: [{ path: 'original', code: 'custom', messageKey: 'maintenance.useStaffCheck' }] });
   }
 
   private save(plan: Plan, record: OccurrenceRecord): OccurrenceDetail {
@@ -362,6 +429,7 @@ export class MaintenanceService {
     const { plan, record } = this.recordOf(ref);
     this.stepOf(plan, index);
     this.openOnly(record);
+    this.checklistOnly(plan, record);
     const steps = record.steps.map((s) => (s.index === index ? { ...s, answer, note } : s));
     return this.save(plan, { ...record, steps });
   }
@@ -371,6 +439,7 @@ export class MaintenanceService {
     const { plan, record } = this.recordOf(ref);
     this.stepOf(plan, index);
     this.openOnly(record);
+    this.checklistOnly(plan, record);
     const steps = record.steps.map((s) => (s.index === index ? { ...s, photo } : s));
     return this.save(plan, { ...record, steps });
   }
@@ -380,6 +449,7 @@ export class MaintenanceService {
     const { plan, record } = this.recordOf(ref);
     const step = this.stepOf(plan, index);
     this.openOnly(record);
+    this.checklistOnly(plan, record);
     if (!step.command || record.ref.deviceId === null) throw fieldError('index', 'maintenance.stepNotTerminal', 'This step does not run on a terminal');
     const deviceId = record.ref.deviceId;
     let answer: 'ok' | 'problem' | null;
@@ -409,6 +479,7 @@ export class MaintenanceService {
   openIncident(ref: OccurrenceRef, index: number): { detail: OccurrenceDetail; incident: Incident } {
     const { plan, record } = this.recordOf(ref);
     const step = this.stepOf(plan, index);
+    this.checklistOnly(plan, record);
     if (record.ref.deviceId === null) throw fieldError('deviceId', 'maintenance.incidentNeedsDevice', 'The store is not a device');
     const answered = record.steps[index]!;
     if (answered.incidentId) return { detail: this.detail(plan, record), incident: this.incidents.get(answered.incidentId) };
@@ -421,6 +492,7 @@ export class MaintenanceService {
   complete(ref: OccurrenceRef, done: { doneBy: string; minutesSpent: number; partsUsed: string }): OccurrenceDetail {
     const { plan, record } = this.recordOf(ref);
     this.openOnly(record);
+    this.checklistOnly(plan, record);
     return this.save(plan, { ...record, state: 'done', doneBy: done.doneBy, minutesSpent: done.minutesSpent, partsUsed: done.partsUsed, doneAt: isoNow(this.clock) });
   }
 
@@ -537,11 +609,15 @@ export class MaintenanceService {
 
   // ------------------------------------------------------------------ attention
 
-  /** Overdue (looking back a year) and due-today occurrences, for badges and notifications. */
+  /**
+   * Overdue (looking back a year) and due-today occurrences, for badges and notifications. Staff
+   * check occurrences are left to the checks section's "not checked today" item (one item for one
+   * fact); a missed past opening check cannot be done afterwards.
+   */
   attentionItems(): AttentionItem[] {
     const today = this.today();
     const from = formatLocalDate(new Date(Date.parse(`${today}T00:00:00Z`) - 365 * 86_400_000));
-    const { occurrences } = this.occurrences({ from, to: today });
+    const occurrences = this.occurrences({ from, to: today }).occurrences.filter((o) => o.form === 'checklist');
     const overdue = occurrences.filter((o) => o.state === 'overdue').length;
     const dueToday = occurrences.filter((o) => o.state === 'dueToday').length;
     const items: AttentionItem[] = [];

@@ -52,7 +52,7 @@ export function formatLocal(date: Date): string {
  * formatLocal for the calendar's many dates: 200 plans repeat the same few thousand times of a
  * year, so their text is made once and shared (fewer strings to make and to collect).
  */
-export function formatLocalShared(date: Date): string {
+function formatLocalShared(date: Date): string {
   const time = date.getTime();
   let text = FORMATTED.get(time);
   if (text === undefined) {
@@ -234,6 +234,31 @@ export function dayWindow(from: string, to: string): Window {
   if ((end.getTime() - start.getTime()) / DAY_MS + 1 > MAX_WINDOW_DAYS) throw fieldError('to', 'maintenance.windowTooLong', 'The window is longer than three years');
   return { from: start, until: new Date(end.getTime() + DAY_MS) };
 }
+
+/**
+ * A rule's occurrences in a window as local date-time text, kept: the calendar asks for the same
+ * window after every change it shows (a step answered, an occurrence moved or done), and the
+ * attention counts ask for theirs each minute; what a rule produces in a window never changes, so
+ * only the records laid over it are read anew. The first answer for a window costs rrule's walk.
+ */
+export function ruleOccurrences(ruleText: string, start: Date, window: Window, cap = OCCURRENCE_CAP): { originals: readonly string[]; truncated: boolean } {
+  const key = `${ruleText}\u0000${start.getTime()}\u0000${window.from.getTime()}\u0000${window.until.getTime()}\u0000${cap}`;
+  let kept = EXPANDED.get(key);
+  if (kept) {
+    // Most recently used last: the map's order is the eviction order.
+    EXPANDED.delete(key);
+  } else {
+    const { dates, truncated } = occurrencesIn(compileRule(ruleText, start), window, cap);
+    kept = { originals: Object.freeze(dates.map(formatLocalShared)), truncated };
+    if (EXPANDED.size >= EXPANDED_MAX) EXPANDED.delete(EXPANDED.keys().next().value!);
+  }
+  EXPANDED.set(key, kept);
+  return kept;
+}
+
+const EXPANDED = new Map<string, { originals: readonly string[]; truncated: boolean }>();
+/** Some 200 plans times a few windows (the month shown, the year around it, the attention window). */
+const EXPANDED_MAX = 2_000;
 
 /** Occurrences of a compiled rule in the window, at most `cap` (then `truncated`). */
 export function occurrencesIn(rule: RRule, window: Window, cap = OCCURRENCE_CAP): { dates: Date[]; truncated: boolean } {

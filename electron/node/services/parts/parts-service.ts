@@ -79,6 +79,8 @@ export interface PartsServiceOptions {
   starter: () => StarterItem[];
   /** The backup terminals the contingency plan names (registry device ids, in its order). */
   backupDeviceIds: () => string[];
+  /** Whether a maintenance occurrence key names an occurrence (a consumption may go into one). */
+  maintenanceOccurrence?: (key: string) => boolean;
 }
 
 export class PartsService {
@@ -239,6 +241,9 @@ export class PartsService {
   move(input: PartMoveFields): { part: Part; movement: Movement } {
     const part = this.stored(input.partId);
     if (input.incidentId) this.incidents.get(input.incidentId);
+    if (input.kind === 'consume' && input.maintenance && this.options.maintenanceOccurrence && !this.options.maintenanceOccurrence(input.maintenance)) {
+      throw fieldError('not_found', 'maintenance', 'parts.unknownOccurrence', `No maintenance occurrence ${input.maintenance}`);
+    }
     const sign = input.kind === 'receive' || (input.kind === 'adjust' && input.direction === 'up') ? 1 : -1;
     const cost = input.kind === 'receive' && input.unitCost !== undefined ? input.unitCost : part.unitCost;
     return this.record(

@@ -4,12 +4,16 @@
  * rate), and list the findings of reconciling it. Imports are idempotent: a file seen before
  * (SHA-256) adds nothing, and a line seen in an earlier, overlapping statement is not added again.
  * A file with unreadable lines imports nothing unless the manager asks for its good lines.
+ * Attention: differences found in the last month's statements, and days a standalone terminal's
+ * statement cannot be reconciled because its end-of-day total was not entered by hand.
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { AttentionItem } from '../../../../shared/domain/attention';
 import type { Device } from '../../../../shared/domain/devices';
 import {
   type HandDayTotal,
+  type StatementFinding,
   type StatementFindings,
   type StatementImportInput,
   type StatementImportResult,
@@ -17,6 +21,7 @@ import {
   type StatementMapping,
   type StatementPreview,
 } from '../../../../shared/domain/statements';
+import { zonedDay } from '../../../../shared/domain/time';
 import { nextDay } from '../../../../shared/domain/transactions';
 import { AppError } from '../../../../shared/ipc/result';
 import { isoNow, systemClock, type Clock } from '../../clock';
@@ -44,6 +49,9 @@ import { findHeader, guessColumns, readLines, readStatementRows, StatementFileEr
 const MAX_ERRORS_SHOWN = 200;
 const MAX_FINDINGS = 5_000;
 const INSERT_STEP = 2_000;
+/** The statement days the attention items look at: this many days back to today. */
+const ATTENTION_DAYS = 31;
+const DAY_MS = 86_400_000;
 
 /**
  * Whether end-of-day totals may be entered by hand for a device, and its statement lines are
@@ -57,12 +65,39 @@ function fileError(messageKey: string, message: string, params: Record<string, u
   return new AppError('validation', message, { issues: [{ path: 'dataBase64', code: 'custom', messageKey }], ...params });
 }
 
+export interface StatementsOptions {
+  /** The store's timezone (its "today" for the attention window); default Asia/Shanghai. */
+  timeZone?: () => string;
+  /** After an import or a hand-entered total: the attention items may have changed. */
+  onChanged?: () => void;
+}
+
+/** A finding that only says the day's hand total is missing (a standalone terminal's day cannot be reconciled without it). */
+function handTotalMissing(finding: StatementFinding, standalone: (deviceId: string) => boolean): boolean {
+  return finding.kind === 'settled_not_captured' && finding.deviceId !== null && standalone(finding.deviceId);
+}
+
 export class StatementsService {
+  /** The attention items of one store day and data version (imports and hand totals move it). */
+  private attentionCache: { key: string; items: AttentionItem[] } | undefined;
+  private version = 0;
+
   constructor(
     private readonly db: Db,
     private readonly devices: () => Device[],
     private readonly clock: Clock = systemClock,
+    private readonly options: StatementsOptions = {},
   ) {}
+
+  /** After a restore: the attention items kept were worked out from the old database. */
+  forgetKept(): void {
+    this.attentionCache = undefined;
+  }
+
+  private changed(): void {
+    this.version += 1;
+    this.options.onChanged?.();
+  }
 
   private async rows(fileName: string, dataBase64: string): Promise<{ rows: string[][]; encoding: StatementPreview['encoding']; hash: string }> {
     const bytes = Buffer.from(dataBase64, 'base64');
@@ -146,6 +181,7 @@ export class StatementsService {
       if (i + INSERT_STEP < lines.length) await yieldToLoop();
     }
     setImportAdded(this.db, importId, added);
+    this.changed();
     return { status: 'imported', importId, rows: read.rows, added, known: lines.length - added, errors, errorCount: read.errors.length, from, to };
   }
 
@@ -156,30 +192,69 @@ export class StatementsService {
       lines.push(...linesOfDay(this.db, day, query.acquirer || undefined));
       await yieldToLoop();
     }
+    const findings = this.reconcile(lines, query.from, query.to);
+    return {
+      findings: findings.slice(0, MAX_FINDINGS),
+      truncated: findings.length > MAX_FINDINGS,
+      imports: listImports(this.db),
+    };
+  }
+
+  /** Every finding of the given statement lines of [from, to] against the captured records and the hand totals. */
+  private reconcile(lines: StoredLine[], from: string, to: string): StatementFinding[] {
     const devices = this.devices();
     const byKey = new Map<string, Device>();
     // A statement names a terminal by its TID; PosCare's id or name also do.
     for (const d of devices) for (const key of [d.name, d.id, d.tid]) if (key) byKey.set(key.trim(), d);
     const resolve = (terminal: string) => byKey.get(terminal)?.id ?? null;
     const rates = new Map(listMappings(this.db).map((m) => [m.acquirer, m.feeRateBp]));
-    const upTo = `${nextDay(query.to)}T06:00:00`;
+    const upTo = `${nextDay(to)}T06:00:00`;
     const cache = new Map<string, ReturnType<typeof capturedBetween>>();
     const findings = statementFindings({
       lines,
       resolve,
-      captured: (id) => cache.get(id) ?? cache.set(id, capturedBetween(this.db, [id], `${query.from}T00:00:00`, upTo)).get(id)!,
+      captured: (id) => cache.get(id) ?? cache.set(id, capturedBetween(this.db, [id], `${from}T00:00:00`, upTo)).get(id)!,
       takesHandTotals: (id) => {
         const device = devices.find((d) => d.id === id);
         return device !== undefined && takesHandTotals(device);
       },
-      handTotals: handTotalsBetween(this.db, query.from, query.to),
+      handTotals: handTotalsBetween(this.db, from, to),
       feeRateBp: (acquirer) => rates.get(acquirer) ?? null,
     });
-    return {
-      findings: findings.slice(0, MAX_FINDINGS),
-      truncated: findings.length > MAX_FINDINGS,
-      imports: listImports(this.db),
-    };
+    return findings;
+  }
+
+  /**
+   * The statements of the last month (ATTENTION_DAYS to today): one warning for the differences
+   * found, one for the standalone terminals' days that lack their hand-entered total. Each new
+   * import is a new crossing (the ids carry the latest import). Worked out again only when the
+   * store day, the data (imports, hand totals) or the registry changed.
+   */
+  attentionItems(): AttentionItem[] {
+    const today = zonedDay(this.clock.now(), this.options.timeZone?.() ?? 'Asia/Shanghai');
+    const latest = listImports(this.db, 1)[0]?.id;
+    if (latest === undefined) return [];
+    // The registry decides which terminal a line is and whether it takes hand totals.
+    const registry = this.devices().map((d) => `${d.id}:${d.name}:${d.tid}:${d.connection.type}:${d.archived}`).join(',');
+    const key = `${today}|${this.version}|${latest}|${registry}`;
+    if (this.attentionCache?.key === key) return this.attentionCache.items;
+    const from = new Date(Date.parse(`${today}T00:00:00Z`) - (ATTENTION_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+    const lines: StoredLine[] = [];
+    for (let day = from; day <= today; day = nextDay(day)) lines.push(...linesOfDay(this.db, day));
+    const standalone = new Set(this.devices().filter(takesHandTotals).map((d) => d.id));
+    const findings = this.reconcile(lines, from, today);
+    const missing = new Set(findings.filter((f) => handTotalMissing(f, (id) => standalone.has(id))).map((f) => `${f.deviceId}|${f.businessDay}`)).size;
+    const differences = findings.filter((f) => !handTotalMissing(f, (id) => standalone.has(id))).length;
+    const items: AttentionItem[] = [];
+    const link = '/transactions?tab=statements';
+    if (differences > 0) {
+      items.push({ id: `statements.differences:${latest}`, section: 'transactions', kind: 'statements.differences', severity: 'warning', count: differences, textKey: 'statements.attention.differences', params: { count: differences }, link });
+    }
+    if (missing > 0) {
+      items.push({ id: `statements.handTotalMissing:${latest}`, section: 'transactions', kind: 'statements.handTotalMissing', severity: 'warning', count: missing, textKey: 'statements.attention.handTotalMissing', params: { count: missing }, link });
+    }
+    this.attentionCache = { key, items };
+    return items;
   }
 
   saveHandTotal(total: HandDayTotal): HandDayTotal & { enteredAt: string } {
@@ -188,6 +263,7 @@ export class StatementsService {
     if (!takesHandTotals(device)) throw new AppError('validation', `Device ${total.deviceId} is linked: its totals are captured`, { issues: [{ path: 'deviceId', code: 'custom', messageKey: 'statements.linkedDevice' }] });
     const enteredAt = isoNow(this.clock);
     upsertHandTotal(this.db, total, enteredAt);
+    this.changed();
     return { ...total, enteredAt };
   }
 

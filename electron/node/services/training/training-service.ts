@@ -69,7 +69,7 @@ export class TrainingService {
     return sql.listStaff(this.db, includeArchived);
   }
 
-  private person(id: string): StaffMember {
+  person(id: string): StaffMember {
     const found = sql.getStaff(this.db, id);
     if (!found) throw new AppError('not_found', `No staff member ${id}`, { id });
     return found;
@@ -174,7 +174,7 @@ export class TrainingService {
     for (const person of staff.filter((s) => !s.archived)) {
       for (const module of modules.filter((m) => !m.archived)) cells.push(trainingStatus(person, module, assignments, records, today));
     }
-    return { today, staff, modules, assignments, records, cells };
+    return { today, staff, modules, assignments, records, cells, drills: sql.listDrills(this.db) };
   }
 
   /** Overdue and expired training, one item per kind, for the menu badge and the status board. */

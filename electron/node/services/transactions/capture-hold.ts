@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TransactionRecordInput } from '../../../../shared/domain/transactions';
+import { unrefTimer, type Clock, type TimerHandle } from '../../clock';
 import type { Logger } from '../../log/logger';
 
 export interface HeldCapture {
@@ -32,13 +33,15 @@ export class CaptureHold {
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
   private delay: number;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private disposed = false;
   private moreWork = false;
 
   constructor(
     options: CaptureHoldOptions,
     private readonly logger: Logger,
+    /** The app's clock: the retry timer. */
+    private readonly clock: Clock,
     /** Writes one record; throws when it cannot. */
     private readonly store: (held: HeldCapture) => void,
     /**
@@ -111,18 +114,18 @@ export class CaptureHold {
   private schedule(delay: number): void {
     if (this.disposed || this.timer !== undefined) return;
     if (this.held.length === 0 && !this.moreWork) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.retry();
       this.delay = Math.min(this.maxRetryMs, this.delay * 2);
       this.schedule(this.delay);
     }, delay);
-    this.timer.unref();
+    unrefTimer(this.timer);
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 

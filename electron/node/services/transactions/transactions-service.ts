@@ -71,6 +71,8 @@ export interface TransactionsOptions {
   openIncident?: (terminalId: string, held: number) => void;
   /** Told whenever the attention items change. */
   onAttention?: (items: AttentionItem[]) => void;
+  /** The store's timezone (settings): which business day is today. Without it, this PC's. */
+  timeZone?: () => string;
 }
 
 const DAY_VIEW_LIMIT = 2_000;
@@ -79,11 +81,6 @@ function beforeCutoff(localDateTime: string): boolean {
   return Number(localDateTime.slice(11, 13)) < BUSINESS_DAY_CUTOFF_HOUR;
 }
 
-/** The local calendar date of this PC (business days are the terminal's local dates). */
-export function localDay(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
 
 export class TransactionsService {
   private readonly hold: CaptureHold | undefined;
@@ -98,7 +95,7 @@ export class TransactionsService {
     private readonly options: TransactionsOptions = {},
   ) {
     this.hold = options.hold
-      ? new CaptureHold(options.hold, logger, (held) => this.storeHeld(held), () => this.afterRetry())
+      ? new CaptureHold(options.hold, logger, clock, (held) => this.storeHeld(held), () => this.afterRetry())
       : undefined;
     for (const held of this.hold?.records() ?? []) this.incidentsToOpen.set(held.record.terminalId, (this.incidentsToOpen.get(held.record.terminalId) ?? 0) + 1);
   }
@@ -305,7 +302,9 @@ export class TransactionsService {
     }
     const days = collectDays(sums, endOfDay);
     // A day is over once the next one has passed the cut-off: its end-of-day may run after midnight.
-    const today = localDay(new Date(this.clock.now() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000));
+    // Business days are the terminals' local dates, the store's wall time, not this PC's zone.
+    const timeZone = this.options.timeZone?.() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const today = zonedDay(this.clock.now() - BUSINESS_DAY_CUTOFF_HOUR * 3_600_000, timeZone);
     const anomalies: Anomaly[] = [];
     for (const day of days.values()) {
       anomalies.push(...totalAnomalies(day, today));

@@ -8,6 +8,7 @@
 import type { ProgressInfo, UpdateCheckResult } from 'electron-updater';
 import { AppError } from '../../../../shared/ipc/result';
 import type { UpdateErrorCode, UpdateInstallResult, UpdateState, UpdateStatus } from '../../../../shared/domain/updates';
+import { isoNow, systemClock, unrefTimer, type Clock, type TimerHandle } from '../../clock';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 
@@ -28,8 +29,8 @@ export interface UpdatesOptions {
   currentVersion: string;
   /** Time between background checks; a shop PC runs for days. */
   intervalMs?: number;
-  /** Clock for `checkedAt` / `at` (tests). */
-  now?: () => Date;
+  /** The app's one clock (app.ts): `checkedAt` / `at` and the check timer; tests pass the fake. */
+  clock?: Clock;
   /**
    * Runs before the installer starts (the at-quit backup): the installer closes PosCare by force
    * once it is running, so anything that must finish before the quit finishes here first.
@@ -61,11 +62,11 @@ export function classifyUpdateError(error: unknown): UpdateErrorCode {
 export class UpdatesService {
   private state: UpdateState = { kind: 'idle' };
   private inFlight: Promise<UpdateStatus> | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: TimerHandle | undefined;
   private disposed = false;
   private installing: Promise<UpdateInstallResult> | undefined;
   private readonly log: Logger;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private readonly onProgress = (progress: ProgressInfo): void => {
     if (this.state.kind !== 'downloading') return;
     const percent = Math.max(0, Math.min(100, Math.round(progress.percent)));
@@ -79,7 +80,7 @@ export class UpdatesService {
     private readonly options: UpdatesOptions,
   ) {
     this.log = logger.child('updates');
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     // The service decides when to download (right after `available`), so the states stay in order.
     updater.autoDownload = false;
     // A ready update the manager did not install now still installs when PosCare quits.
@@ -103,11 +104,11 @@ export class UpdatesService {
 
   /** Checks now, then every `intervalMs`. */
   start(): void {
-    if (this.timer || this.disposed) return;
+    if (this.timer !== undefined || this.disposed) return;
     void this.check();
-    this.timer = setInterval(() => void this.check(), this.options.intervalMs ?? CHECK_EVERY_MS);
+    this.timer = this.clock.setInterval(() => void this.check(), this.options.intervalMs ?? CHECK_EVERY_MS);
     // A pending check must not keep a CLI or test process alive.
-    this.timer.unref?.();
+    unrefTimer(this.timer);
   }
 
   /**
@@ -148,7 +149,7 @@ export class UpdatesService {
       this.updater.quitAndInstall(true, true);
     } catch (error) {
       this.log.error('cannot start the installer', { error });
-      this.set({ kind: 'error', code: 'install', at: this.now().toISOString() });
+      this.set({ kind: 'error', code: 'install', at: isoNow(this.clock) });
       throw new AppError('unavailable', 'The installer could not be started');
     }
     return { version };
@@ -156,7 +157,7 @@ export class UpdatesService {
 
   dispose(): void {
     this.disposed = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer !== undefined) this.clock.clearInterval(this.timer);
     this.timer = undefined;
     this.updater.removeListener('download-progress', this.onProgress);
   }
@@ -172,7 +173,7 @@ export class UpdatesService {
         return this.status();
       }
       if (!result.isUpdateAvailable) {
-        this.set({ kind: 'upToDate', checkedAt: this.now().toISOString() });
+        this.set({ kind: 'upToDate', checkedAt: isoNow(this.clock) });
         return this.status();
       }
       const version = result.updateInfo.version;
@@ -187,7 +188,7 @@ export class UpdatesService {
       const code = classifyUpdateError(error);
       // Offline is expected in a shop: a warning with the cause, no stack.
       this.log.warn('update check failed', { code, message: (error as Error | null)?.message ?? String(error) });
-      if (!this.disposed) this.set({ kind: 'error', code, at: this.now().toISOString() });
+      if (!this.disposed) this.set({ kind: 'error', code, at: isoNow(this.clock) });
     }
     return this.status();
   }

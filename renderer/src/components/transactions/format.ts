@@ -6,6 +6,11 @@ export function transactionAmount(row: Pick<TransactionRecord, 'kind' | 'amountC
   return `${sign}${(row.amountCents / 100).toFixed(2)}`;
 }
 
+/** A sum of money in yuan with two decimals and thousands separators (¥1,234.50). */
+export function yuan(cents: number): string {
+  return `¥${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** The end-of-day totals groups (BMP 60, ZVT 3.1.3) a captured card type is counted in. */
 export const CARD_GROUPS = ['girocard', 'jcb', 'eurocard', 'amex', 'visa', 'diners', 'other'] as const;
 
