@@ -20,11 +20,17 @@ import {
   type Charset,
   type CompletionMessage,
   type EcrCommand,
+  type FileEntry,
   type ReceiptLine,
   type SingleTotals,
+  type TerminalAbortMessage,
   type TerminalMessage,
   type TlvNode,
+  parseApdu,
 } from '../protocol/zvt/index';
+import { decodeBitmapList } from '../protocol/zvt/bitmaps';
+import { concatBytes } from '../protocol/zvt/bytes';
+import { fileEntryTlv, fileKey, readFileEntry } from '../protocol/zvt/command-layouts';
 import { tlv } from '../protocol/zvt/tlv';
 import type { Transport } from '../transport/transport';
 import { FAULT_NAMES, type FaultName } from './faults';
@@ -340,6 +346,12 @@ export class SimulatedTerminal {
   private cardIndex = 0;
   private totals: Totals = SimulatedTerminal.emptyTotals(1);
   private readonly payments = new Map<number, { amount: number; card: CardProfile; reversed: boolean }>();
+  /** Reservations (06 22) not yet booked or released, by receipt number (2.8, 2.10, 2.13, 2.14). */
+  private readonly reservations = new Map<number, { amount: number; card: CardProfile; trace: number }>();
+  /** The ECR sent a TLV container at Registration: it may get lists as TLV (2.10.1). */
+  private tlvAtRegistration = false;
+  /** Files the ECR wrote with 08 14 (2.41), by file id or name. */
+  private readonly files = new Map<string, Uint8Array>();
   private lastStatusInformation: TerminalMessage | undefined;
   /** Registration config byte (table 1); 0 until an ECR registers: the terminal prints, sends no intermediate status. */
   private config = 0;
@@ -691,6 +703,7 @@ export class SimulatedTerminal {
         const charset = this.fixedCharset ? undefined : asked;
         this.charset = this.fixedCharset ?? charset ?? 'cp437';
         this.serviceByte = command.serviceByte ?? 0;
+        this.tlvAtRegistration = command.tlv !== undefined;
         await this.completion(line, 'registration', { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
         return;
       }
@@ -770,6 +783,43 @@ export class SimulatedTerminal {
         if (command.kind === 'display-text-numeric-input') return line.send(new Uint8Array([0x80, 0x00, 0x01, 0x6c]));
         return line.send(new Uint8Array([0x80, 0x00, 0x01, 0x0d]));
       }
+      case 'pre-authorisation': {
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        // 2.8: without 04 the PT reserves its default pre-authorisation amount.
+        const amount = command.amount ?? DEFAULT_RESERVATION;
+        if (amount <= 0) return this.abort(line, 0xc8, 'amount too small');
+        return this.payment(line, amount, 1, undefined, { turnover: false, keep: 'reservation', title: 'PRE-AUTHORISATION' });
+      }
+      case 'partial-reversal':
+      case 'book-total':
+      case 'pre-authorisation-reversal': {
+        await ack();
+        if (command.kind === 'partial-reversal' && command.receiptNumber === null) return this.enquireReservations(line, command.tlv !== undefined);
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        // A Booking of a Reservation (06 23 without 87) names it by its trace number (0B, 2.10).
+        const receiptNumber = typeof command.receiptNumber === 'number' ? command.receiptNumber : this.reservationByTrace('trace' in command ? command.trace : undefined);
+        const reservation = receiptNumber === undefined ? undefined : this.reservations.get(receiptNumber);
+        if (receiptNumber === undefined || !reservation) return this.abort(line, 0xb7, 'no open pre-authorisation with this receipt number');
+        // 06 23 sends the unused part (default 0), 06 24 the used part (default all), 06 25 releases everything.
+        const booked =
+          command.kind === 'partial-reversal' ? reservation.amount - (command.amount ?? 0) : command.kind === 'book-total' ? (command.amount ?? reservation.amount) : 0;
+        if (booked < 0 || booked > reservation.amount) return this.abort(line, 0xb7, 'amount beyond the pre-authorised amount');
+        this.reservations.delete(receiptNumber);
+        if (command.kind === 'pre-authorisation-reversal') {
+          return this.payment(line, reservation.amount, -1, reservation.card, { turnover: false, keep: 'none', title: 'PRE-AUTHORISATION REVERSAL' });
+        }
+        return this.payment(line, booked, 1, reservation.card, { title: 'BOOKING' });
+      }
+      case 'read-card':
+        await ack();
+        return this.readCard(line);
+      case 'activate-card-reader':
+        await ack();
+        return;
+      case 'write-file':
+        await ack();
+        return this.receiveFiles(line, command.files);
       case 'reversal': {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
@@ -816,7 +866,14 @@ export class SimulatedTerminal {
     if (line.abortRequested) throw new AbortedByEcr();
   }
 
-  private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile): Promise<void> {
+  /**
+   * One card transaction: intermediate status, new trace and receipt numbers, Status-Information,
+   * receipt, Completion. A payment counts in the turnover (sign -1: refund, reversal) and can be
+   * reversed; a reservation (06 22) is kept open for booking and counts only once booked.
+   */
+  private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile, options: PaymentOptions = {}): Promise<void> {
+    const turnover = options.turnover ?? true;
+    const keep = options.keep ?? (sign > 0 ? 'payment' : 'none');
     const chosen = card ?? this.cards[this.cardIndex++ % this.cards.length] ?? this.cards[0]!;
     // Chinese only where the text can carry it (UTF-8); CP437 and Latin-1 get the ASCII name.
     const cardName = this.charset === 'utf8' && chosen.nameZh ? chosen.nameZh : chosen.name;
@@ -826,13 +883,16 @@ export class SimulatedTerminal {
     this.receiptNumber = (this.receiptNumber % 9_999) + 1;
     this.turnoverNumber = (this.turnoverNumber % 999_999) + 1;
     const { time, date } = this.dateParts();
-    if (sign > 0) this.payments.set(this.receiptNumber, { amount, card: chosen, reversed: false });
-    const group = this.totals.byGroup.get(chosen.group) ?? { count: 0, amount: 0 };
-    group.count += 1;
-    group.amount += sign * amount;
-    this.totals.byGroup.set(chosen.group, group);
-    this.totals.count += 1;
-    this.totals.amount += sign * amount;
+    if (keep === 'payment') this.payments.set(this.receiptNumber, { amount, card: chosen, reversed: false });
+    if (keep === 'reservation') this.reservations.set(this.receiptNumber, { amount, card: chosen, trace: this.trace });
+    if (turnover) {
+      const group = this.totals.byGroup.get(chosen.group) ?? { count: 0, amount: 0 };
+      group.count += 1;
+      group.amount += sign * amount;
+      this.totals.byGroup.set(chosen.group, group);
+      this.totals.count += 1;
+      this.totals.amount += sign * amount;
+    }
     const statusInformation: TerminalMessage = {
       kind: 'status-information',
       resultCode: 0,
@@ -857,10 +917,82 @@ export class SimulatedTerminal {
     const money = `${(amount / 100).toFixed(2)} ${this.currencyName()}`;
     await this.receipt(
       line,
-      [sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL', `TID ${this.terminalId}`, `${cardName} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
+      [options.title ?? (sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL'), `TID ${this.terminalId}`, `${cardName} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
       2,
     );
     await this.completion(line);
+  }
+
+  /**
+   * 2.10.1: 06 23 87 FF FF asks which pre-authorisations are open. The PT ends with 06 1E B8 and
+   * 87 <the first open receipt number> (FFFF: none); an ECR that sent a TLV container (in the
+   * command or at Registration) gets all of them as TLV tag 23 with one 08 each (9.4.2).
+   */
+  private async enquireReservations(line: TerminalLine, commandHadTlv: boolean): Promise<void> {
+    const open = [...this.reservations.keys()].sort((a, b) => a - b);
+    const message: TerminalAbortMessage = { kind: 'terminal-abort', resultCode: 0xb8, receiptNumber: open[0] ?? null };
+    if ((commandHadTlv || this.tlvAtRegistration) && open.length > 1) {
+      message.tlv = [tlv(0x23, open.map((receipt) => tlv(0x08, bcd(String(receipt).padStart(4, '0')))))];
+    }
+    await this.master(line, message);
+  }
+
+  private reservationByTrace(trace: number | undefined): number | undefined {
+    if (trace === undefined) return undefined;
+    for (const [receipt, reservation] of this.reservations) if (reservation.trace === trace) return receipt;
+    return undefined;
+  }
+
+  /**
+   * 2.21 / 3.1.2: the card is "inserted", its track 2 read (masked with E as terminals do when
+   * masking is on) and sent in a Status-Information, which hands the master rights back: no
+   * Completion follows.
+   */
+  private async readCard(line: TerminalLine): Promise<void> {
+    const card = this.cards[this.cardIndex++ % this.cards.length] ?? this.cards[0]!;
+    await this.intermediate(line, 0x0a); // insert card
+    await this.master(line, { kind: 'status-information', track2: card.pan });
+  }
+
+  /**
+   * 2.41: for each file of 08 14, ask for blocks with 04 0C (2D: 1D or 1F80, 1E offset, 1F00) until
+   * the file's length is there, repeating a block that came wrong up to three times; then 06 0F,
+   * or 06 1E with a result code when the ECR cannot deliver.
+   */
+  private async receiveFiles(line: TerminalLine, files: FileEntry[]): Promise<void> {
+    const received: [string, Uint8Array][] = [];
+    for (const file of files) {
+      const key = fileKey(file);
+      const total = file.totalLength;
+      if (key === undefined || total === undefined) return this.abort(line, 0x83, 'each file needs an id or a name and its length (2.41.1)');
+      const chunks: Uint8Array[] = [];
+      let offset = 0;
+      let repeats = 0;
+      while (offset < total) {
+        const asked: FileEntry = { ...file, offset };
+        delete asked.mimeType;
+        await this.delay();
+        if (line.abortRequested) throw new AbortedByEcr();
+        const answer = await line.exchange(this.encode({ kind: 'file-request', tlv: [fileRequestTlv(asked)] }));
+        const block = readFileBlock(answer, this.charset);
+        if (block && block.offset === offset && block.data.length > 0 && offset + block.data.length <= total) {
+          chunks.push(block.data);
+          offset += block.data.length;
+          repeats = 0;
+          continue;
+        }
+        // The same offset asked again is the PT's request to repeat the block (2.41.3).
+        if (++repeats >= 3) return this.abort(line, 0x9a, 'file block not delivered');
+      }
+      received.push([key, concatBytes(chunks)]);
+    }
+    for (const [key, data] of received) this.files.set(key, data);
+    await this.completion(line);
+  }
+
+  /** What the ECR wrote with 08 14, by file id (as a decimal string) or name. */
+  receivedFile(key: string | number): Uint8Array | undefined {
+    return this.files.get(String(key));
   }
 
   private async endOfDay(line: TerminalLine, close: boolean): Promise<void> {
@@ -902,6 +1034,35 @@ export class SimulatedTerminal {
   }
 }
 
+interface PaymentOptions {
+  /** Counts in the day's turnover (BMP 60 totals); false for a reservation and its release. */
+  turnover?: boolean;
+  /** Kept for a later reversal ('payment') or booking ('reservation'). */
+  keep?: 'payment' | 'reservation' | 'none';
+  /** First receipt line. */
+  title?: string;
+}
+
+/** What the PT reserves when 06 22 carries no amount (2.8: "the default amount stored"): 100.00. */
+const DEFAULT_RESERVATION = 10_000;
+
+function fileRequestTlv(file: FileEntry): TlvNode {
+  const node = fileEntryTlv(file, 'cp437');
+  if (!node.ok) throw new Error(`simulator cannot write a file request: ${node.error.message}`);
+  return node.value;
+}
+
+/** The ECR's 80 00 06<2D with 1C block and 1E offset> (2.41.3); undefined when it is anything else. */
+function readFileBlock(apdu: Uint8Array, charset: Charset): { offset: number; data: Uint8Array } | undefined {
+  const parsed = parseApdu(apdu);
+  if (!parsed.ok || parsed.value.classByte !== 0x80 || parsed.value.instruction !== 0x00) return undefined;
+  const list = decodeBitmapList(parsed.value.data, 0, { charset });
+  const file = list.ok ? findTlv(list.value.fields.tlv, 0x2d) : undefined;
+  const block = file?.children?.find((child) => child.tag === 0x1c);
+  const offset = file ? readFileEntry(file, charset).offset : undefined;
+  return block && offset !== undefined ? { offset, data: block.value } : undefined;
+}
+
 /** Result code 6F: wrong currency (chapter 10). */
 const WRONG_CURRENCY = 0x6f;
 
@@ -918,6 +1079,10 @@ const PRINTING_COMMANDS: ReadonlySet<EcrCommand['kind']> = new Set([
   'end-of-day',
   'send-turnover-totals',
   'repeat-receipt',
+  'pre-authorisation',
+  'partial-reversal',
+  'book-total',
+  'pre-authorisation-reversal',
 ]);
 
 const ECR_COMMAND_KINDS = new Set<string>([
@@ -940,6 +1105,13 @@ const ECR_COMMAND_KINDS = new Set<string>([
   'display-text-numeric-input',
   'display-text-old',
   'display-text-key-input-old',
+  'pre-authorisation',
+  'partial-reversal',
+  'book-total',
+  'pre-authorisation-reversal',
+  'read-card',
+  'activate-card-reader',
+  'write-file',
 ]);
 
 /** "PosCare-SIM 1.0.0" -> "PosCare-SIM 1.0.1": the last number counts up. */

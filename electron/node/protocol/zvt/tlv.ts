@@ -65,6 +65,9 @@ export function decodeTlvLength(bytes: Uint8Array, offset: number): DecodeResult
   return failure('bad-tlv', `TLV length byte 0x${first.toString(16)} is invalid or reserved (9.3.2)`, offset);
 }
 
+/** Tags of the spec's table 9.4 whose second byte has b8 set. */
+const SPEC_TWO_BYTE_TAGS: ReadonlySet<number> = new Set([0x1f80, 0x1f81, 0x1f82, 0x1f83]);
+
 function decodeTag(bytes: Uint8Array, offset: number): DecodeResult<{ tag: number; size: number }> {
   const first = bytes[offset];
   if (first === undefined) return failure('truncated', 'TLV tag missing', offset);
@@ -77,6 +80,10 @@ function decodeTag(bytes: Uint8Array, offset: number): DecodeResult<{ tag: numbe
       tag = tag * 256 + next;
       size++;
       if ((next & 0x80) === 0) break;
+      // The spec's table (9.4) lists 1F80-1F83 as two-byte tags (file name, MIME type, transaction
+      // reference, acquirer) although b8 of their second byte reads "another byte follows" under
+      // the BER rule of 9.3.1; ZVT defines no longer tags, so they end there.
+      if (size === 2 && SPEC_TWO_BYTE_TAGS.has(tag)) break;
       if (size >= MAXIMUM_TAG_BYTES) return failure('bad-tlv', 'TLV tag longer than 4 bytes', offset);
     }
   }
