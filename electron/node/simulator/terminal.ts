@@ -811,6 +811,18 @@ export class SimulatedTerminal {
         }
         return this.payment(line, booked, 1, reservation.card, { title: 'BOOKING' });
       }
+      case 'external-reversal': {
+        // 2.11: a reservation (1F06 = 2) or its extension (3) made here or on another terminal, named
+        // by amount, currency, trace and AID; any other reservation type is refused.
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        const type = findTlv(command.tlv, 0x1f06)?.value;
+        if (type?.length !== 1 || (type[0] !== 2 && type[0] !== 3)) return this.abort(line, 0xb5, 'reservation type (1F06) must be 2 or 3');
+        const receipt = this.reservationByTrace(command.trace);
+        const reservation = receipt === undefined ? undefined : this.reservations.get(receipt);
+        if (receipt !== undefined) this.reservations.delete(receipt);
+        return this.payment(line, command.amount, -1, reservation?.card, { turnover: false, keep: 'none', title: 'RESERVATION REVERSAL' });
+      }
       case 'read-card':
         await ack();
         return this.readCard(line);
@@ -1083,6 +1095,7 @@ const PRINTING_COMMANDS: ReadonlySet<EcrCommand['kind']> = new Set([
   'partial-reversal',
   'book-total',
   'pre-authorisation-reversal',
+  'external-reversal',
 ]);
 
 const ECR_COMMAND_KINDS = new Set<string>([
@@ -1109,6 +1122,7 @@ const ECR_COMMAND_KINDS = new Set<string>([
   'partial-reversal',
   'book-total',
   'pre-authorisation-reversal',
+  'external-reversal',
   'read-card',
   'activate-card-reader',
   'write-file',
