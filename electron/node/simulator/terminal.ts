@@ -758,7 +758,7 @@ export class SimulatedTerminal {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
         if (!command.amount || command.amount <= 0) return this.abort(line, 0xc8, 'amount too small');
-        return this.payment(line, command.amount, 1);
+        return this.payment(line, command.amount, 1, undefined, { readsCard: true });
       case 'refund': {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
@@ -767,7 +767,7 @@ export class SimulatedTerminal {
         // so it goes to a card whose turnover since the last end-of-day covers it.
         const card = this.cardCovering(command.amount);
         if (!card) return this.abort(line, 0xc3, 'refund exceeds the turnover since end-of-day');
-        return this.payment(line, command.amount, -1, card);
+        return this.payment(line, command.amount, -1, card, { readsCard: true });
       }
       case 'display-text':
       case 'display-text-key-input':
@@ -789,7 +789,7 @@ export class SimulatedTerminal {
         // 2.8: without 04 the PT reserves its default pre-authorisation amount.
         const amount = command.amount ?? DEFAULT_RESERVATION;
         if (amount <= 0) return this.abort(line, 0xc8, 'amount too small');
-        return this.payment(line, amount, 1, undefined, { turnover: false, keep: 'reservation', title: 'PRE-AUTHORISATION' });
+        return this.payment(line, amount, 1, undefined, { turnover: false, keep: 'reservation', title: 'PRE-AUTHORISATION', readsCard: true });
       }
       case 'partial-reversal':
       case 'book-total':
@@ -890,6 +890,7 @@ export class SimulatedTerminal {
     // Chinese only where the text can carry it (UTF-8); CP437 and Latin-1 get the ASCII name.
     const cardName = this.charset === 'utf8' && chosen.nameZh ? chosen.nameZh : chosen.name;
     await this.intermediate(line, 0x0a); // insert card
+    if (this.faults.has('card-unreadable') && options.readsCard) return this.abort(line, CARD_NOT_READABLE, 'card not readable');
     await this.intermediate(line, 0x04); // waiting for host
     this.trace = (this.trace % 999_999) + 1;
     this.receiptNumber = (this.receiptNumber % 9_999) + 1;
@@ -963,6 +964,8 @@ export class SimulatedTerminal {
   private async readCard(line: TerminalLine): Promise<void> {
     const card = this.cards[this.cardIndex++ % this.cards.length] ?? this.cards[0]!;
     await this.intermediate(line, 0x0a); // insert card
+    // The result code only in the error case (3.1.2): 64 card not readable.
+    if (this.faults.has('card-unreadable')) return this.master(line, { kind: 'status-information', resultCode: CARD_NOT_READABLE });
     await this.master(line, { kind: 'status-information', track2: card.pan });
   }
 
@@ -1053,6 +1056,8 @@ interface PaymentOptions {
   keep?: 'payment' | 'reservation' | 'none';
   /** First receipt line. */
   title?: string;
+  /** The customer presents a card (payment, refund, reservation); a booking or release does not. */
+  readsCard?: boolean;
 }
 
 /** What the PT reserves when 06 22 carries no amount (2.8: "the default amount stored"): 100.00. */
@@ -1074,6 +1079,9 @@ function readFileBlock(apdu: Uint8Array, charset: Charset): { offset: number; da
   const offset = file ? readFileEntry(file, charset).offset : undefined;
   return block && offset !== undefined ? { offset, data: block.value } : undefined;
 }
+
+/** Result code 64: card not readable (chapter 10). */
+const CARD_NOT_READABLE = 0x64;
 
 /** Result code 6F: wrong currency (chapter 10). */
 const WRONG_CURRENCY = 0x6f;

@@ -43,7 +43,7 @@ export async function runDeviceCommand(context: CommandContext, device: Device, 
   bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'started', text: '' });
   let outcome: CommandOutcome;
   try {
-    outcome = await links.run(deviceId, command, (text) => bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'progress', text }));
+    outcome = await links.run(deviceId, command, (text, words) => bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'progress', text, ...(words ? { words } : {}) }));
   } catch (error) {
     // The manager sees a worded failure; the developer's message goes to the log.
     context.logger?.error('terminal command failed', { deviceId, command, error });

@@ -12,12 +12,12 @@ import {
   type TerminalConfigInput,
   type TerminalLink,
 } from '../../../../shared/domain/terminals';
-import type { CommandOutcome, DeviceCommand, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
+import type { CommandOutcome, CommandProgressListener, DeviceCommand, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
 
 export interface ManagedTerminals {
   add(input: TerminalConfigInput): Promise<unknown>;
   remove(id: string): Promise<void>;
-  run(id: string, input: TerminalCommand, options?: { onProgress?: (text: string) => void }): Promise<TerminalCommandResult>;
+  run(id: string, input: TerminalCommand, options?: { onProgress?: CommandProgressListener }): Promise<TerminalCommandResult>;
   abort(id: string): TerminalAbortResult;
   onLinkChange(listener: (link: TerminalLink, previous: LinkState) => void): () => void;
 }
@@ -40,8 +40,11 @@ function hex(code: number): string {
 
 /** The result as codes the console and the pack word in the reader's language (summary-text.ts). */
 function summaryCode(result: TerminalCommandResult): string {
+  // A terminal that refused or aborted says why (e.g. 0x64 card not readable): that is the summary.
+  if (result.error && result.result && (result.error.code === 'aborted' || result.error.code === 'negative-ack')) return `result:${hex(result.result.code)}`;
   if (result.error) return `error:${result.error.code}`;
   if (result.terminalStatus) return `terminal:${hex(result.terminalStatus.code)}`;
+  if (result.card) return `card:${result.card}`;
   if (result.result) return `result:${hex(result.result.code)}`;
   return result.ok ? 'summary:ok' : 'summary:failed';
 }
@@ -79,7 +82,7 @@ export class ManagerLinks implements TerminalLinks {
     await this.manager.remove(id);
   }
 
-  async run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome> {
+  async run(id: string, command: DeviceCommand, onProgress?: CommandProgressListener): Promise<CommandOutcome> {
     if (command === 'reconnect') {
       const spec = this.specs.get(id);
       if (!spec) return { ok: false, summary: 'summary:notManaged' };
