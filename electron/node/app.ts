@@ -176,7 +176,7 @@ export function createAppCore(options: AppOptions): AppCore {
     // Every transaction and end-of-day total a terminal reports is captured (idempotently).
     // A capture the database cannot take is held (never lost, never answered as stored).
     const stopStored = transactions.onStored((record, created) => {
-      if (created) devices.recordTransaction(record.terminalId, record.occurredAt);
+      if (created) devices.recordTransaction(record.terminalId, record.occurredAt, record.kind === 'payment' && record.maskedPan !== '');
     });
     const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
       // A practice drill's simulated sales are not the store's: never captured, never reconciled.

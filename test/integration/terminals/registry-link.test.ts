@@ -73,6 +73,7 @@ describe('the device registry on a live terminal link', () => {
     expect(words).toContainEqual({ zh: '请插卡', en: 'Insert card' });
     expect(read).toMatchObject({ ok: true, command: 'cardReaderTest', summary: 'card:621483******0012' });
     expect(read.summaryText).toEqual({ zh: '读到卡片：621483******0012', en: 'Card read: 621483******0012' });
+    expect(core.services.devices.status(device.id).cardReader).toBe('ok');
     // The link is free again at once: Read Card ends with the Status-Information, no Completion (3.1.2).
     expect(core.services.terminals.get(device.id).link.state).toBe('ready');
 
@@ -80,10 +81,16 @@ describe('the device registry on a live terminal link', () => {
     const broken = value<Record>(await core.dispatch('devices.runCommand', { id: device.id, command: 'cardReaderTest' }));
     expect(broken).toMatchObject({ ok: false, summary: 'result:0x64' });
     expect(broken.summaryText.zh).toBe('卡片无法读取');
+    // The test card cannot be read: the reader is faulty, the terminal down until a test reads a card again.
+    expect(core.services.devices.status(device.id)).toMatchObject({ cardReader: 'fault', overall: 'fault', lastErrorCode: 'result:0x64' });
     // A payment cannot read the card either, and nothing is booked.
     const payment = value<TerminalCommandResult>(await core.dispatch('terminals.run', { id: device.id, command: 'pay', amount: 500 }));
     expect(payment).toMatchObject({ ok: false, result: { code: 0x64 } });
     expect(simulator.terminal.snapshot().turnover).toEqual({ count: 0, amount: 0 });
+    // Repaired: the next card payment proves the reader reads cards again.
+    simulator.terminal.setFault('card-unreadable', false);
+    expect(value<TerminalCommandResult>(await core.dispatch('terminals.run', { id: device.id, command: 'pay', amount: 500 })).ok).toBe(true);
+    await expect.poll(() => core.services.devices.status(device.id), { timeout: 5000 }).toMatchObject({ cardReader: 'ok', overall: 'ok' });
   });
 
   it('reports a software update the terminal management system refuses as failed', async () => {

@@ -56,6 +56,7 @@ export async function runDeviceCommand(context: CommandContext, device: Device, 
   if (outcome.resultCode !== undefined) observation.resultCode = outcome.resultCode;
   if (outcome.printer !== undefined) observation.printer = outcome.printer;
   if (outcome.hostReachable !== undefined) observation.hostReachable = outcome.hostReachable;
+  if (outcome.cardReader !== undefined) observation.cardReader = outcome.cardReader;
   if (outcome.softwareVersion !== undefined) observation.softwareVersion = outcome.softwareVersion;
   if (Object.keys(observation).length > 1) statuses.observe(observation);
   bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'finished', text: outcome.summary, ok: outcome.ok });

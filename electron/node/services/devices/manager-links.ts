@@ -34,6 +34,9 @@ export function linkReport(link: TerminalLink): LinkReport {
 
 const PRINTING_COMMANDS: ReadonlySet<string> = new Set(['diagnosis', 'selftest', 'print-config', 'end-of-day']);
 
+/** Result code 64: card not readable (PA00P015 chapter 10). */
+const CARD_NOT_READABLE = 0x64;
+
 function hex(code: number): string {
   return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
 }
@@ -62,6 +65,12 @@ export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   if (result.serialNumber) outcome.serialNumber = result.serialNumber;
   // A diagnosis contacts the payment host: its success or failure says whether the host is reachable.
   if (result.command === 'diagnosis') outcome.hostReachable = result.ok;
+  // A card reader test that read a card proves the reader works; 64 "card not readable" to a test
+  // card says it does not. A timeout (no card presented) says nothing about the reader.
+  if (result.command === 'read-card') {
+    if (result.ok) outcome.cardReader = 'ok';
+    else if (result.result?.code === CARD_NOT_READABLE) outcome.cardReader = 'fault';
+  }
   // These commands print: one that completed proves the printer has paper and works again.
   if (result.ok && PRINTING_COMMANDS.has(result.command)) outcome.printer = 'ok';
   return outcome;

@@ -5,7 +5,7 @@
  */
 import type { LinkedConnection } from '../../../../shared/domain/devices';
 import type { GuideCommand } from '../../../../shared/domain/terminals';
-import type { CodeText, LinkKind, PrinterState } from '../../../../shared/domain/status';
+import type { CodeText, ComponentState, LinkKind, PrinterState } from '../../../../shared/domain/status';
 
 /** A command's progress: English text, and its words in both languages where the terminal's status code gives them. */
 export type CommandProgressListener = (text: string, words?: CodeText) => void;
@@ -32,6 +32,8 @@ export interface CommandOutcome {
   resultCode?: number;
   printer?: PrinterState;
   hostReachable?: boolean;
+  /** A card reader test: it read a card ('ok') or the terminal said it cannot read cards ('fault'). */
+  cardReader?: ComponentState;
   softwareVersion?: string;
   tid?: string;
   serialNumber?: string;
