@@ -160,7 +160,7 @@ export function createAppCore(options: AppOptions): AppCore {
     checks.onRecorded(() => bus.emit('maintenance.changed', { planId: '', reason: 'occurrence' }));
     // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
     const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
-    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds, maintenanceOccurrence: (key) => maintenance.hasOccurrence(key) });
+    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds, maintenanceOccurrence: (key) => maintenance.hasOccurrence(key), describeOccurrence: (key) => maintenance.describeOccurrence(key) });
 
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.

@@ -119,6 +119,12 @@ test.describe('maintenance calendar', () => {
     const window = (await api('maintenance.occurrences', { from: today, to: next.toISOString().slice(0, 10) })) as { occurrences: { state: string; at: string }[] };
     expect(window.occurrences.map((o) => o.state)).toEqual(['done', 'planned', 'planned']);
     expect(((await api('parts.get', { id: paper.id })) as { onHand: number }).onHand).toBe(9);
+
+    // The part's ledger names the work it went into as the calendar does, not by an internal key.
+    await page.goto(`${server.url.replace(/#.*$/, '')}#/parts/${paper.id}`);
+    const used = page.getByTestId('ledger-maintenance').first();
+    await expect(used).toContainText('维护任务: 每月巡检 · 收银台 7 · ');
+    await expect(used).not.toContainText('|');
   });
 
   test('exports the schedule as .ics and the work done as XLSX into a folder, asking before it replaces a file', async ({ page }) => {
