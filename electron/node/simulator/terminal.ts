@@ -350,6 +350,13 @@ export class SimulatedTerminal {
   private readonly reservations = new Map<number, { amount: number; card: CardProfile; trace: number }>();
   /** The ECR sent a TLV container at Registration: it may get lists as TLV (2.10.1). */
   private tlvAtRegistration = false;
+  /**
+   * The ECR's list of permitted commands (TLV tag 26 of Registration, one tag 0A per command,
+   * 9.4.2): "not listed commands should not be sent by the PT". Undefined: no list, all allowed.
+   */
+  private permitted: ReadonlySet<number> | undefined;
+  /** Characters per receipt line the ECR's printer takes (TLV tag 12 of Registration, 2.1); undefined: the terminal's own. */
+  private lineWidth: number | undefined;
   /** Files the ECR wrote with 08 14 (2.41), by file id or name. */
   private readonly files = new Map<string, Uint8Array>();
   private lastStatusInformation: TerminalMessage | undefined;
@@ -590,12 +597,14 @@ export class SimulatedTerminal {
    * Receipts the ECR does not print come out of the terminal's own printer.
    */
   private async receipt(line: TerminalLine, lines: string[], receiptType: number): Promise<void> {
-    if (this.receiptMode === 'none') return;
+    const mode = this.receiptCommand();
+    if (mode === 'none') return;
     const ecrPrints = receiptType === 3 ? this.config & 0x04 : this.config & 0x02;
     if (!ecrPrints || !(this.config & 0x80)) return;
     const header = this.receiptHeader ?? (this.merchant && (this.charset === 'utf8' ? this.merchant.zh : this.merchant.ascii));
     if (header) lines = [header, ...lines];
-    if (this.receiptMode === 'text-block') {
+    if (this.lineWidth !== undefined) lines = lines.flatMap((text) => wrap(text, this.lineWidth!));
+    if (mode === 'text-block') {
       const receiptLines: ReceiptLine[] = lines.map((text) => ({ attribute: 0x00, text }));
       await this.master(line, { kind: 'print-text-block', lines: receiptLines, receiptType, endOfReceipt: true });
       return;
@@ -604,6 +613,24 @@ export class SimulatedTerminal {
       // Table 16: 0xFF-less attribute 0x80|... marks the last line of a receipt.
       await this.master(line, { kind: 'print-line', attribute: index === lines.length - 1 ? 0x81 : 0x00, text });
     }
+  }
+
+  /** Whether the ECR's list of permitted commands (tag 26) lets the PT send CLASS INSTR; without a list, everything. */
+  private allowed(code: number): boolean {
+    return this.permitted === undefined || this.permitted.has(code);
+  }
+
+  /**
+   * How receipt text reaches the ECR: the simulator's mode, unless the ECR's list of permitted
+   * commands (tag 26) leaves out that command: then the other print command if listed, else none
+   * (the PT prints itself, 9.4.2 "should the receipt be sent via Print Lines or Print Text-Block").
+   */
+  private receiptCommand(): NonNullable<SimulatorOptions['receiptMode']> {
+    if (this.receiptMode === 'none') return 'none';
+    const preferred = this.receiptMode === 'print-line' ? 0x06d1 : 0x06d3;
+    if (this.allowed(preferred)) return this.receiptMode;
+    if (this.allowed(preferred === 0x06d1 ? 0x06d3 : 0x06d1)) return this.receiptMode === 'print-line' ? 'text-block' : 'print-line';
+    return 'none';
   }
 
   /** TLV 1F42: BCD as the spec says (9.4.12.1), or ASCII hex digits like some real terminals. */
@@ -685,6 +712,8 @@ export class SimulatedTerminal {
         this.registered = false;
         this.config = 0;
         this.serviceByte = 0;
+        this.permitted = undefined;
+        this.lineWidth = undefined;
         this.charset = this.fixedCharset ?? 'cp437';
         await ack();
         return;
@@ -704,7 +733,16 @@ export class SimulatedTerminal {
         this.charset = this.fixedCharset ?? charset ?? 'cp437';
         this.serviceByte = command.serviceByte ?? 0;
         this.tlvAtRegistration = command.tlv !== undefined;
-        await this.completion(line, 'registration', { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
+        const list = findTlv(command.tlv, 0x26);
+        this.permitted = list ? new Set((list.children ?? []).filter((node) => node.tag === 0x0a && node.value.length === 2).map((node) => (node.value[0]! << 8) | node.value[1]!)) : undefined;
+        // Tag 12: the ECR printer's line width (1 byte BCD); the PT answers with the width it formats to.
+        const width = findTlv(command.tlv, 0x12)?.value;
+        const askedWidth = width?.length === 1 ? Number(bcdDigits(width)) : NaN;
+        this.lineWidth = Number.isInteger(askedWidth) && askedWidth >= MIN_LINE_WIDTH ? Math.min(askedWidth, MAX_LINE_WIDTH) : undefined;
+        const echo: TlvNode[] = [];
+        if (charset && code !== undefined) echo.push(tlv(0x14, [code]));
+        if (this.lineWidth !== undefined) echo.push(tlv(0x12, bcd(String(this.lineWidth))));
+        await this.completion(line, 'registration', { statusByte: 0x00, ...(echo.length ? { tlv: echo } : {}) });
         return;
       }
       case 'diagnosis':
@@ -873,7 +911,7 @@ export class SimulatedTerminal {
 
   /** Intermediate Status (3.7), only to an ECR that asked for it at registration (config bit 3, table 1). */
   private async intermediate(line: TerminalLine, status: number): Promise<void> {
-    if (this.config & 0x08) return this.master(line, { kind: 'intermediate-status', status });
+    if (this.config & 0x08 && this.allowed(0x04ff)) return this.master(line, { kind: 'intermediate-status', status });
     await this.delay();
     if (line.abortRequested) throw new AbortedByEcr();
   }
@@ -1058,6 +1096,23 @@ interface PaymentOptions {
   title?: string;
   /** The customer presents a card (payment, refund, reservation); a booking or release does not. */
   readsCard?: boolean;
+}
+
+/** Receipt line widths the simulated terminal can format to (tag 12); wider asks get its widest. */
+const MIN_LINE_WIDTH = 16;
+const MAX_LINE_WIDTH = 48;
+
+/** A receipt line cut to `width` characters a line (the PT formats to the ECR printer's width, 2.1). */
+function wrap(text: string, width: number): string[] {
+  const chars = [...text];
+  if (chars.length <= width) return [text];
+  const out: string[] = [];
+  for (let start = 0; start < chars.length; start += width) out.push(chars.slice(start, start + width).join(''));
+  return out;
+}
+
+function bcdDigits(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => `${byte >> 4}${byte & 0x0f}`).join('');
 }
 
 /** What the PT reserves when 06 22 carries no amount (2.8: "the default amount stored"): 100.00. */
