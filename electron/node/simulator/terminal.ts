@@ -351,8 +351,10 @@ export class SimulatedTerminal {
   /** The ECR sent a TLV container at Registration: it may get lists as TLV (2.10.1). */
   private tlvAtRegistration = false;
   /**
-   * The ECR's list of permitted commands (TLV tag 26 of Registration, one tag 0A per command,
-   * 9.4.2): "not listed commands should not be sent by the PT". Undefined: no list, all allowed.
+   * The ECR's list of permitted commands (TLV tag 26 of Registration, one tag 0A per command, 9.4.2):
+   * it decides how receipts reach the ECR (Print Line or Print Text-Block). Intermediate Status
+   * stays with the config byte: ECRs in the field (Portalum.Zvt, bezahl-online zvt) list only
+   * 06 D3 and still ask for, and get, 04 FF from real terminals. Undefined: no list.
    */
   private permitted: ReadonlySet<number> | undefined;
   /** Characters per receipt line the ECR's printer takes (TLV tag 12 of Registration, 2.1); undefined: the terminal's own. */
@@ -911,7 +913,7 @@ export class SimulatedTerminal {
 
   /** Intermediate Status (3.7), only to an ECR that asked for it at registration (config bit 3, table 1). */
   private async intermediate(line: TerminalLine, status: number): Promise<void> {
-    if (this.config & 0x08 && this.allowed(0x04ff)) return this.master(line, { kind: 'intermediate-status', status });
+    if (this.config & 0x08) return this.master(line, { kind: 'intermediate-status', status });
     await this.delay();
     if (line.abortRequested) throw new AbortedByEcr();
   }
