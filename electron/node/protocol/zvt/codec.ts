@@ -478,6 +478,8 @@ function decodeStatusEnquiryCompletion(data: Uint8Array, options: CodecOptions):
     message.tlv = container.value.nodes;
     const device = readDeviceInformation(container.value.nodes, options);
     if (device) message.device = device;
+    const named = readTlvFields(container.value.nodes, containerCharset(container.value.nodes, options.charset ?? 'cp437'));
+    if (named) message.tlvFields = named;
   }
   return success(message);
 }
@@ -505,6 +507,8 @@ function decodeBitmapCompletion(data: Uint8Array, options: CodecOptions): Decode
   });
   const device = readDeviceInformation(fields.tlv, options);
   if (device) message.device = device;
+  const named = readTlvFields(fields.tlv, containerCharset(fields.tlv, options.charset ?? 'cp437'));
+  if (named) message.tlvFields = named;
   return success(message);
 }
 

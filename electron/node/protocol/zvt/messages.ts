@@ -300,6 +300,8 @@ export interface CompletionMessage {
   tlv?: TlvNode[];
   /** From TLV containers E4 / 1F4x, derived. */
   device?: DeviceInformation;
+  /** Every data object of table 9.4 in the container as a named field (e.g. 34 date/time, 14 charset, 12 line width), derived. */
+  tlvFields?: TlvFields;
   /** Known BMPs outside the 3.2 layout that a terminal sent anyway (tolerant reader); written back by the encoder. */
   otherFields?: BitmapFields;
   unparsed?: Unparsed;

@@ -32,6 +32,8 @@ export interface TlvFields {
   issuerCountryCode?: string; // 4B
   uid?: string; // 4C, hex
   receiptType?: number; // 1F07
+  maximumPreAuthorisation?: number; // 1F0B, minor units (BCD)
+  cardIdentificationItem?: string; // 1F14, hex (asked for with 1F15, never card data)
   /** 1F0E: YYYYMMDD. */
   date?: { year: number; month: number; day: number };
   /** 1F0F: "hh:mm:ss". */
@@ -42,11 +44,26 @@ export interface TlvFields {
   extendedErrorCode?: number; // 1F16
   extendedErrorText?: string; // 1F17
   dccCardName?: string; // 1F1C
+  referenceNumberPrefix?: string; // 1F62, two letters naming the reference (in container E9)
+  referenceNumber?: string; // 1F63, the individual reference number (in container E9)
   longTrace?: number; // 1F2B
   deviceName?: string; // 1F40
   softwareVersion?: string; // 1F41
   deviceState?: number; // 1F43
+  ats?: string; // 1F45, hex: answer to select of a contactless card
+  /** 1F47: 01-04 contactless level 1 errors, 05 whitelist, FF unknown (details in 1F16/1F17). */
+  cardReadErrorCode?: number;
+  /** 1F4C: the contactless card's type. */
+  contactlessCardType?: ContactlessCardType;
+  cardSubtype?: number; // 1F4D, PC/SC Part 3 Sup. 1 (e.g. 0xFE04)
+  atqa?: string; // 1F4F, hex (reserved in 13.08; ATQA in later revisions and in EVerest zvt)
+  sak?: number; // 1F50 (reserved in 13.08; SAK in later revisions and in EVerest zvt)
+  /** Every tag 60 (application: 43 AID, 41 ZVT card type), also inside 62 "applications on chip" (Read Card). */
+  applications?: { applicationId?: string; zvtCardTypeId?: number }[];
 }
+
+export type ContactlessCardType = 'iso7816-4' | 'mifare' | 'felica' | number;
+const CONTACTLESS_CARD_TYPE: Record<number, ContactlessCardType> = { 0: 'iso7816-4', 1: 'mifare', 2: 'felica' };
 
 export type CardTechnology = 'magnetic-stripe' | 'chip' | 'contactless';
 export type CardholderAuthentication =
@@ -115,6 +132,8 @@ const TABLE: Record<number, { name: keyof TlvFields; read: Reader }> = {
   0x4b: { name: 'issuerCountryCode', read: bcdDigits },
   0x4c: { name: 'uid', read: hex },
   0x1f07: { name: 'receiptType', read: byte },
+  0x1f0b: { name: 'maximumPreAuthorisation', read: bcdNumber },
+  0x1f14: { name: 'cardIdentificationItem', read: hex },
   0x1f0e: {
     name: 'date',
     read: (value) => {
@@ -131,11 +150,38 @@ const TABLE: Record<number, { name: keyof TlvFields; read: Reader }> = {
   0x1f16: { name: 'extendedErrorCode', read: integer },
   0x1f17: { name: 'extendedErrorText', read: text },
   0x1f1c: { name: 'dccCardName', read: text },
+  0x1f62: { name: 'referenceNumberPrefix', read: text },
+  0x1f63: { name: 'referenceNumber', read: text },
   0x1f2b: { name: 'longTrace', read: bcdNumber },
   0x1f40: { name: 'deviceName', read: text },
   0x1f41: { name: 'softwareVersion', read: text },
   0x1f43: { name: 'deviceState', read: byte },
+  0x1f45: { name: 'ats', read: hex },
+  0x1f47: { name: 'cardReadErrorCode', read: byte },
+  0x1f4c: {
+    name: 'contactlessCardType',
+    read: (value, charset) => {
+      const number = integer(value, charset) as number | undefined;
+      return number === undefined ? undefined : (CONTACTLESS_CARD_TYPE[number] ?? number);
+    },
+  },
+  0x1f4d: { name: 'cardSubtype', read: integer },
+  0x1f4f: { name: 'atqa', read: hex },
+  0x1f50: { name: 'sak', read: byte },
 };
+
+/** One tag 60 (application) as { applicationId (43), zvtCardTypeId (41) }. */
+function application(node: TlvNode, charset: Charset): { applicationId?: string; zvtCardTypeId?: number } {
+  const out: { applicationId?: string; zvtCardTypeId?: number } = {};
+  for (const child of node.children ?? []) {
+    if (child.tag === 0x43 && out.applicationId === undefined) out.applicationId = hex(child.value, charset) as string;
+    if (child.tag === 0x41 && out.zvtCardTypeId === undefined) {
+      const id = integer(child.value, charset) as number | undefined;
+      if (id !== undefined) out.zvtCardTypeId = id;
+    }
+  }
+  return out;
+}
 
 /** "hhmmss" -> "hh:mm:ss" when it is a time of day, else undefined. */
 export function clockTime(digits: string | undefined): string | undefined {
@@ -149,6 +195,11 @@ export function readTlvFields(nodes: readonly TlvNode[] | undefined, charset: Ch
   const out: Record<string, unknown> = {};
   const visit = (list: readonly TlvNode[]) => {
     for (const node of list) {
+      if (node.tag === 0x60 && node.children) {
+        const applications = (out.applications as ReturnType<typeof application>[] | undefined) ?? [];
+        applications.push(application(node, charset));
+        out.applications = applications;
+      }
       if (node.children) visit(node.children);
       if (node.tag === 0x07) {
         const lines = (out.textLines as string[] | undefined) ?? [];
