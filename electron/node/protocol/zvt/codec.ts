@@ -524,6 +524,8 @@ function decodeCompletion(data: Uint8Array, options: CodecOptions): DecodeResult
 
 /** Result code 6F "wrong currency", the only one the PT's currency code follows (2.2.9). */
 const WRONG_CURRENCY = 0x6f;
+/** Result code B8 "pre-authorisations open", the answer to 06 23 87 FF FF that BMP 87 follows (2.10.1). */
+const PRE_AUTHORISATIONS_OPEN = 0xb8;
 
 function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeResult<TerminalAbortMessage> {
   const resultCode = data[0];
@@ -542,7 +544,10 @@ function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeRes
   const read = readLayoutBitmaps('terminal-abort', data, offset, fieldOptions(options));
   if (!read.ok) return read;
   const { receiptNumber, tlv: nodes } = read.value.fields;
-  if (receiptNumber !== undefined) message.receiptNumber = receiptNumber;
+  // 87 belongs to the answer of "Enquire if Pre-Authorisations exist" (B8); after any other code it is a foreign BMP.
+  const enquiryAnswer = resultCode === PRE_AUTHORISATIONS_OPEN;
+  const otherFields: BitmapFields | undefined = !enquiryAnswer && receiptNumber !== undefined ? { receiptNumber, ...read.value.otherFields } : read.value.otherFields;
+  if (enquiryAnswer && receiptNumber !== undefined) message.receiptNumber = receiptNumber;
   if (nodes !== undefined) {
     message.tlv = nodes;
     const code = findTlv(nodes, 0x1f16);
@@ -552,9 +557,9 @@ function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeRes
     const named = readTlvFields(nodes, options.charset ?? 'cp437');
     if (named) message.tlvFields = named;
   }
-  const open = openReceiptNumbers(receiptNumber, nodes);
+  const open = enquiryAnswer ? openReceiptNumbers(receiptNumber, nodes) : undefined;
   if (open) message.openReceiptNumbers = open;
-  if (read.value.otherFields) message.otherFields = read.value.otherFields;
+  if (otherFields) message.otherFields = otherFields;
   if (read.value.unparsed) message.unparsed = read.value.unparsed;
   return success(message);
 }
@@ -761,7 +766,10 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
         if (!currency) return failure('bad-value', 'currency code must be up to 4 digits');
         parts.push(currency);
       }
-      if (message.resultCode === WRONG_CURRENCY && message.currency === undefined && (message.receiptNumber !== undefined || message.otherFields !== undefined)) {
+      if (message.receiptNumber !== undefined && message.resultCode !== PRE_AUTHORISATIONS_OPEN) {
+        return failure('bad-value', 'the receipt number (BMP 87) follows only result code B8 (2.10.1)');
+      }
+      if (message.resultCode === WRONG_CURRENCY && message.currency === undefined && (message.otherFields !== undefined || message.unparsed !== undefined)) {
         return failure('bad-value', 'after result code 6F bitmaps other than the TLV container need the currency code first (2.2.9)');
       }
       const rest = writeLayoutBitmaps('terminal-abort', { receiptNumber: message.receiptNumber, tlv: message.tlv }, message, fields);
