@@ -57,7 +57,8 @@ describe('the ZVT codec', () => {
         'abort', 'authorization', 'completion', 'diagnosis', 'end-of-day', 'intermediate-status', 'log-off', 'negative-ack',
         'positive-ack', 'print-line', 'print-system-configuration', 'print-text-block', 'refund', 'registration', 'repeat-receipt',
         'reversal', 'selftest', 'send-turnover-totals', 'set-date-time', 'software-update', 'status-enquiry', 'status-information',
-        'terminal-abort', 'unknown',
+        'terminal-abort', 'unknown', 'pre-authorisation', 'partial-reversal', 'book-total', 'pre-authorisation-reversal',
+        'external-reversal', 'read-card', 'activate-card-reader', 'write-file', 'file-request',
       ].sort(),
     );
   });

@@ -772,7 +772,9 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
       if (message.resultCode === WRONG_CURRENCY && message.currency === undefined && (message.otherFields !== undefined || message.unparsed !== undefined)) {
         return failure('bad-value', 'after result code 6F bitmaps other than the TLV container need the currency code first (2.2.9)');
       }
-      const rest = writeLayoutBitmaps('terminal-abort', { receiptNumber: message.receiptNumber, tlv: message.tlv }, message, fields);
+      // A relayed 87 after another code (kept in otherFields by the reader) goes back in its place.
+      const receiptNumber = message.resultCode === PRE_AUTHORISATIONS_OPEN ? message.receiptNumber : message.otherFields?.receiptNumber;
+      const rest = writeLayoutBitmaps('terminal-abort', { receiptNumber, tlv: message.tlv }, message, fields);
       if (!rest.ok) return rest;
       parts.push(rest.value);
       return success(concatBytes(parts));
