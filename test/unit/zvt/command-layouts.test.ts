@@ -167,9 +167,11 @@ describe('Partial-Reversal 06 23 (PA00P015 2.10) and Enquire if Pre-Authorisatio
     expect(encodedHex({ kind: 'partial-reversal', receiptNumber: 42, paymentType: 0x40 } as unknown as ZvtMessage)).toBe(bytesToHex(apdu('06 23', RECEIPT_42)));
   });
 
-  it('2.10: a receipt number that is not BCD is a typed error', () => {
+  it('2.10: a receipt number that is not BCD, a short 87, an LLLVAR 3C whose length lies or is no F0..F9 digits are typed errors', () => {
     refused(apdu('06 23', '87 0A 42'), 'bad-bcd');
     refused(apdu('06 23', '87 00'), 'truncated');
+    refused(apdu('06 23', `${RECEIPT_42} 3C F0 F0 F9 41 42`), 'truncated');
+    refused(apdu('06 23', `${RECEIPT_42} 3C F0 F0 33 41 42 43`), 'bad-variable-length');
   });
 });
 
@@ -410,6 +412,13 @@ describe('Abort 06 1E (PA00P015 3.3, 2.2.9, 2.10.1, 2.41.4)', () => {
     // 6F to an ECR that sent no currency: the TLV container right after the result code.
     expect(decoded(apdu('06 1E', '6F 06 04 1F 16 01 05'))).toMatchObject({ resultCode: 0x6f, extendedErrorCode: 5 });
     expect(decoded(apdu('06 1E', '6F 06 04 1F 16 01 05'))).not.toHaveProperty('currency');
+    // ... also when a foreign bitmap follows the container (06 04 is no currency code here).
+    const relayed = apdu('06 1E', '6F 06 04 1F 16 01 05 D2 00');
+    expect(decoded(relayed)).toEqual(expect.objectContaining({ resultCode: 0x6f, extendedErrorCode: 5, otherFields: { cardOutputDirection: 0 } }));
+    expect(decoded(relayed)).not.toHaveProperty('currency');
+    expect(encodedHex(decoded(relayed))).toBe(bytesToHex(relayed));
+    // Without the container first, bytes after 6F would read as a currency code: the writer refuses.
+    encodeRefused({ kind: 'terminal-abort', resultCode: 0x6f, otherFields: { cardOutputDirection: 0 } });
   });
 
   it('3.3: after any other result code a TLV container follows the result code directly, and 2 bytes are no currency', () => {
