@@ -160,7 +160,7 @@ export function createAppCore(options: AppOptions): AppCore {
     checks.onRecorded(() => bus.emit('maintenance.changed', { planId: '', reason: 'occurrence' }));
     // The contingency plan owns the backup devices; "terminal down" opens by itself from the live statuses (not in a CLI command).
     const contingency = new ContingencyService(db, bus, devices, incidents, settings, { clock, logger, tickMs: options.clock || !background ? 0 : 5_000 });
-    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds, maintenanceOccurrence: (key) => maintenance.hasOccurrence(key) });
+    const parts = new PartsService(db, bus, devices, incidents, settings, { clock, logger, starter: loadStarterParts, backupDeviceIds: () => contingency.plan().backupDeviceIds, maintenanceOccurrence: (key) => maintenance.hasOccurrence(key), describeOccurrence: (key) => maintenance.describeOccurrence(key) });
 
     const transactions = new TransactionsService(db, logger, clock, {
       // Held captures spill outside the data folder: its drive is the one that is full.
@@ -176,7 +176,7 @@ export function createAppCore(options: AppOptions): AppCore {
     // Every transaction and end-of-day total a terminal reports is captured (idempotently).
     // A capture the database cannot take is held (never lost, never answered as stored).
     const stopStored = transactions.onStored((record, created) => {
-      if (created) devices.recordTransaction(record.terminalId, record.occurredAt);
+      if (created) devices.recordTransaction(record.terminalId, record.occurredAt, record.kind === 'payment' && record.maskedPan !== '');
     });
     const stopCapture = terminals.onStatusInformation((terminalId, message, context) => {
       // A practice drill's simulated sales are not the store's: never captured, never reconciled.

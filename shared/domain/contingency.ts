@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { calendarDate } from './time';
-import type { Language } from './settings';
 
 export const CONTACT_KINDS = ['vendor', 'acquirer', 'it', 'power', 'internet', 'other'] as const;
 export const ContactKind = z.enum(CONTACT_KINDS, { error: 'contingency.unknownContactKind' });
@@ -183,40 +182,27 @@ export function minutesBetween(from: string, to: number): number {
 
 // ---------------------------------------------------------------- the seed template
 
-const TEMPLATE: Record<Language, Pick<PlanFields, 'contacts' | 'qrProcedure' | 'manualRecord' | 'customerWording' | 'backupOther'>> = {
-  'zh-CN': {
-    contacts: [
-      { kind: 'vendor', name: '终端厂商客服热线', role: '', phone: '', other: '', hours: '7×24', prepare: '终端型号、终端号(TID)、序列号、故障发生时间、屏幕上的错误提示' },
-      { kind: 'acquirer', name: '收单银行/支付机构客服', role: '', phone: '', other: '', hours: '', prepare: '商户号、终端号(TID)、故障时间' },
-      { kind: 'it', name: '门店IT支持', role: '', phone: '', other: '', hours: '', prepare: '哪台终端、网络指示灯状态' },
-      { kind: 'power', name: '物业/电工', role: '', phone: '', other: '', hours: '', prepare: '停电范围、配电箱位置' },
-      { kind: 'internet', name: '宽带运营商', role: '', phone: '', other: '', hours: '', prepare: '宽带账号、光猫指示灯状态' },
-    ],
-    backupOther: '收银台抽屉里的手机（展示收款码）',
-    qrProcedure: '1. 打开收款手机上的收款码（微信/支付宝）。\n2. 请顾客扫码并输入金额。\n3. 核对到账提示后再交付商品。\n4. 在收银记录本上写下金额、时间和收款方式。',
-    manualRecord: '若收单机构允许：记录卡号后四位、金额、时间、顾客签名；终端恢复后补录。',
-    customerWording: '非常抱歉，刷卡机暂时故障，请您使用扫码支付或现金，谢谢理解！',
-  },
-  en: {
-    contacts: [
-      { kind: 'vendor', name: 'Terminal vendor support hotline', role: '', phone: '', other: '', hours: '24/7', prepare: 'Terminal model, TID, serial number, when the fault began, the error on the screen' },
-      { kind: 'acquirer', name: 'Acquirer / bank support', role: '', phone: '', other: '', hours: '', prepare: 'Merchant ID, TID, when the fault began' },
-      { kind: 'it', name: 'Store IT support', role: '', phone: '', other: '', hours: '', prepare: 'Which terminal, the network lights' },
-      { kind: 'power', name: 'Landlord / electrician', role: '', phone: '', other: '', hours: '', prepare: 'What has no power, where the fuse box is' },
-      { kind: 'internet', name: 'Internet provider', role: '', phone: '', other: '', hours: '', prepare: 'Account number, the router lights' },
-    ],
-    backupOther: 'The phone in the till drawer (shows the QR code)',
-    qrProcedure: '1. Open the payment QR code on the shop phone.\n2. Ask the customer to scan it and enter the amount.\n3. Wait for the payment notice before handing over the goods.\n4. Write amount, time and method in the till book.',
-    manualRecord: 'If the acquirer allows it: note the last four card digits, amount, time and the customer\'s signature; key it in when the terminal is back.',
-    customerWording: 'Sorry, our card terminal is down for a moment. You can pay by QR code or cash. Thank you for your patience!',
-  },
-};
+/**
+ * The seed template's texts in one language, shipped as resources/contingency-template/<language>.json
+ * (contacts to fill in, the usual fallback wording); the rest of a new plan is set here.
+ */
+export const PlanTemplateText = z
+  .object({
+    // Whom to call, without number: the manager fills it in (a saved contact needs a phone or another way, Contact).
+    contacts: z.array(z.object({ kind: ContactKind, name: z.string().min(1).max(100), role: z.string().max(100), phone: z.string().max(50), other: z.string().max(200), hours: z.string().max(100), prepare: z.string().max(500) }).strict()).max(30),
+    qrProcedure: Text(4000),
+    manualRecord: Text(2000),
+    customerWording: Text(1000),
+    backupOther: Text(1000),
+  })
+  .strict();
+export type PlanTemplateText = z.infer<typeof PlanTemplateText>;
 
-/** The plan a store starts from, in the manager's language: contacts to fill in, the usual fallback wording. */
-export function planTemplate(language: Language): PlanFields {
+/** The plan a store starts from: the template's texts in the manager's language, no terminals, the three duties unassigned. */
+export function planTemplate(text: PlanTemplateText): PlanFields {
   return {
-    ...TEMPLATE[language],
-    contacts: TEMPLATE[language].contacts.map((c) => ({ ...c })),
+    ...text,
+    contacts: text.contacts.map((c) => ({ ...c })),
     backupDeviceIds: [],
     drillDeviceIds: [],
     roles: PLAN_DUTIES.map((duty) => ({ duty, staffId: null, name: '' })),

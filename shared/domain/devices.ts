@@ -193,6 +193,9 @@ export const DeviceCommandEvent = z.object({
   commandId: z.number().int(),
   command: z.string(),
   phase: z.enum(['started', 'progress', 'finished']),
+  /** English, for logs and tests (the terminal's intermediate status, a command name). */
   text: z.string(),
+  /** What to show the manager, in both languages, when the progress has words (e.g. 0A "insert card"). */
+  words: CodeText.optional(),
   ok: z.boolean().optional(),
 });

@@ -185,6 +185,11 @@ export function wordStep(step: IncidentStep, language: 'zh-CN' | 'en', translate
   return { prompt, answer, note };
 }
 
+/** A step PosCare wrote itself (the status change of an automatic resolve), not the manager's. */
+export function isRecordedByPosCare(step: Pick<IncidentStep, 'prompt' | 'answer' | 'guideId'>): boolean {
+  return step.prompt === 'status' && step.guideId === null && STATUS_ANSWER.test(step.answer);
+}
+
 export const Incident = z.object({
   id: z.string(),
   deviceId: z.string(),

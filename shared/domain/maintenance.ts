@@ -217,3 +217,7 @@ export const ExportResult = z.object({ file: z.string(), rows: z.number().int(),
 export type ExportResult = z.infer<typeof ExportResult>;
 
 export const MaintenanceChangedEvent = z.object({ planId: z.string(), reason: z.enum(['planCreated', 'planUpdated', 'planArchived', 'occurrence']) });
+
+/** A maintenance occurrence as another section names it (the parts ledger): plan title, device (null: the whole store), local date-time. */
+export const OccurrenceLabel = z.object({ title: z.string(), deviceId: z.string().nullable(), at: z.string() });
+export type OccurrenceLabel = z.infer<typeof OccurrenceLabel>;

@@ -5,6 +5,7 @@
  * corrected by a reversing movement.
  */
 import { z } from 'zod';
+import { OccurrenceLabel } from './maintenance';
 import { PhotoDataUrl } from './devices';
 
 export const PART_CATEGORIES = [
@@ -135,6 +136,8 @@ export const Movement = z.object({
   reason: z.string(),
   incidentId: z.string().nullable(),
   maintenance: z.string().nullable(),
+  /** The maintenance occurrence `maintenance` names, as the ledger shows it (absent when its plan is gone). */
+  maintenanceLabel: OccurrenceLabel.optional(),
   /** The manager allowed this movement to take on hand below zero. */
   override: z.boolean(),
   /** For a reversal: the movement it reverses. */

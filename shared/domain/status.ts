@@ -19,6 +19,7 @@ export type PrinterState = z.infer<typeof PrinterState>;
 
 export const COMPONENT_STATES = ['ok', 'fault', 'unknown'] as const;
 export const ComponentState = z.enum(COMPONENT_STATES);
+export type ComponentState = z.infer<typeof ComponentState>;
 
 export const TEMPERATURE_STATES = ['ok', 'overheat', 'unknown'] as const;
 export const TemperatureState = z.enum(TEMPERATURE_STATES);

@@ -122,6 +122,7 @@ export const TERMINAL_COMMANDS = [
   'software-update',
   'reversal',
   'refund',
+  'read-card',
 ] as const;
 export type TerminalCommandName = (typeof TERMINAL_COMMANDS)[number];
 
@@ -129,15 +130,20 @@ export type TerminalCommandName = (typeof TERMINAL_COMMANDS)[number];
  * The commands of the device page and the fault guides (a manager's words for them); the
  * registry runs each as the TERMINAL_COMMANDS entry GUIDE_TERMINAL_COMMANDS names.
  */
-export const GUIDE_COMMANDS = ['statusEnquiry', 'diagnosis', 'selfTest', 'printConfiguration', 'endOfDay', 'softwareUpdate', 'reconnect'] as const;
+export const GUIDE_COMMANDS = ['statusEnquiry', 'diagnosis', 'selfTest', 'cardReaderTest', 'printConfiguration', 'endOfDay', 'softwareUpdate', 'reconnect'] as const;
 export const GuideCommand = z.enum(GUIDE_COMMANDS);
 export type GuideCommand = z.infer<typeof GuideCommand>;
+
+/** How long a card reader test waits for a card (Read Card <timeout>, PA00P015 2.21), in seconds. */
+export const READ_CARD_TIMEOUT_S = 30;
 
 /** Guide/board command -> ZVT management command; undefined: not a ZVT command. */
 export const GUIDE_TERMINAL_COMMANDS: Readonly<Record<GuideCommand, TerminalCommandName | undefined>> = {
   statusEnquiry: 'status',
   diagnosis: 'diagnosis',
   selfTest: 'selftest',
+  // 06 C0 (PA00P015 2.21): the terminal waits for a card, reads it and reports its (masked) number.
+  cardReaderTest: 'read-card',
   printConfiguration: 'print-config',
   endOfDay: 'end-of-day',
   // 08 10 (PA00P015 2.37): the terminal calls its management system for new software.
@@ -146,11 +152,12 @@ export const GUIDE_TERMINAL_COMMANDS: Readonly<Record<GuideCommand, TerminalComm
 };
 
 /**
- * The commands Abort 06 B0 (PA00P015 2.23) may stop: the card transactions while the terminal
- * waits for the card, and the long management commands. The short ones end before an Abort could
+ * The commands Abort 06 B0 (PA00P015 2.23) may stop: the card transactions and Read Card while the
+ * terminal waits for the card (2.21: the Abort also releases a retained card), and the long
+ * management commands. The short ones end before an Abort could
  * matter; the console (terminals.abort) refuses to abort them.
  */
-export const ABORTABLE_TERMINAL_COMMANDS: readonly TerminalCommandName[] = ['pay', 'refund', 'reversal', 'diagnosis', 'end-of-day', 'software-update'];
+export const ABORTABLE_TERMINAL_COMMANDS: readonly TerminalCommandName[] = ['pay', 'refund', 'reversal', 'read-card', 'diagnosis', 'end-of-day', 'software-update'];
 
 /** Whether a running command, named in either vocabulary (TERMINAL_COMMANDS or GUIDE_COMMANDS), may be aborted. */
 export function isAbortableCommand(command: string): boolean {
@@ -191,6 +198,8 @@ export const TerminalCommandResult = z.object({
   serialNumber: z.string().optional(),
   /** Status Information messages (card numbers masked), as JSON. */
   statusInformation: z.array(z.record(z.string(), z.unknown())),
+  /** Read Card: the card number the terminal read, masked (first 6 and last 4 digits at most). */
+  card: z.string().optional(),
   receipt: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   /**

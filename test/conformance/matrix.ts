@@ -8,16 +8,26 @@
  * and for every terminal message whether our reader decodes the spec's example layout.
  */
 import net from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { COMMAND_CODES, decodeApdu, encodeMessage, tlv, type EcrCommand, type TerminalMessage } from '../../electron/node/protocol/zvt';
+import { fileBlockAnswer } from '../../electron/node/protocol/zvt/command-layouts';
 import { startSimulator } from '../../electron/node/simulator';
 
-const ECR_COMMANDS: { chapter: string; command: EcrCommand }[] = [
+/** What earlier rows learnt from the simulator (a reservation's receipt and trace number) for later ones. */
+interface MatrixState {
+  receiptNumber?: number;
+  trace?: number;
+}
+
+/** Write File's demo file: its content answers the terminal's block requests (04 0C, 2.41.2). */
+const FILE = { fileId: 1, content: new TextEncoder().encode('PosCare conformance file '.repeat(20)) };
+
+const ECR_COMMANDS: { chapter: string; command: EcrCommand | ((state: MatrixState) => EcrCommand) }[] = [
   { chapter: '2.1', command: { kind: 'registration', password: '000000', config: 0x8e, currency: 978 } },
   { chapter: '2.56', command: { kind: 'status-enquiry', password: '000000' } },
   { chapter: '2.2', command: { kind: 'authorization', amount: 1234, currency: 978 } },
   { chapter: '2.20', command: { kind: 'repeat-receipt', password: '000000' } },
   { chapter: '2.9', command: { kind: 'reversal', password: '000000', receiptNumber: 1, currency: 978 } },
-  { chapter: '2.15', command: { kind: 'refund', password: '000000', amount: 100, currency: 978 } },
   { chapter: '2.43', command: { kind: 'send-turnover-totals', password: '000000' } },
   { chapter: '2.16', command: { kind: 'end-of-day', password: '000000' } },
   { chapter: '2.17', command: { kind: 'diagnosis' } },
@@ -29,6 +39,23 @@ const ECR_COMMANDS: { chapter: string; command: EcrCommand }[] = [
   { chapter: '2.28', command: { kind: 'display-text-key-input', text1Line1: 'OK?' } },
   { chapter: '2.29', command: { kind: 'display-text-key-input-old', texts: [{ position: 0, text: 'OK?' }] } },
   { chapter: '2.30', command: { kind: 'display-text-numeric-input', text1Line1: 'PLZ', inputMaximumLength: 5 } },
+  { chapter: '2.8', command: { kind: 'pre-authorisation', amount: 5000, currency: 978 } },
+  { chapter: '2.10.1', command: { kind: 'partial-reversal', receiptNumber: null } },
+  { chapter: '2.10', command: (state) => ({ kind: 'partial-reversal', receiptNumber: state.receiptNumber ?? 1, amount: 1234, currency: 978 }) },
+  { chapter: '2.8', command: { kind: 'pre-authorisation', amount: 3000, currency: 978 } },
+  { chapter: '2.13', command: (state) => ({ kind: 'book-total', receiptNumber: state.receiptNumber ?? 1, amount: 2500, currency: 978 }) },
+  { chapter: '2.8', command: { kind: 'pre-authorisation', amount: 800, currency: 978 } },
+  { chapter: '2.14', command: (state) => ({ kind: 'pre-authorisation-reversal', receiptNumber: state.receiptNumber ?? 1, currency: 978 }) },
+  // After the bookings: a refund must be covered by the turnover since the last end-of-day.
+  { chapter: '2.15', command: { kind: 'refund', password: '000000', amount: 100, currency: 978 } },
+  { chapter: '2.8', command: { kind: 'pre-authorisation', amount: 800, currency: 978 } },
+  {
+    chapter: '2.11',
+    command: (state) => ({ kind: 'external-reversal', amount: 800, currency: 978, trace: state.trace ?? 1, authorisationAttribute: '12345678', tlv: [tlv(0x1f06, [2])] }),
+  },
+  { chapter: '2.21', command: { kind: 'read-card', timeoutSeconds: 30, cardReadType: 0x50 } },
+  { chapter: '2.22', command: { kind: 'activate-card-reader', cardReaderActivation: 1 } },
+  { chapter: '2.41', command: { kind: 'write-file', password: '000000', files: [{ fileId: FILE.fileId, totalLength: FILE.content.length }] } },
   { chapter: '2.23', command: { kind: 'abort' } },
   { chapter: '2.24', command: { kind: 'log-off' } },
 ];
@@ -41,6 +68,7 @@ const TERMINAL_MESSAGES: { chapter: string; message: TerminalMessage }[] = [
   { chapter: '3.5', message: { kind: 'print-line', attribute: 0x81, text: 'Grüße' } },
   { chapter: '3.6', message: { kind: 'print-text-block', lines: [{ attribute: 0, text: 'Beleg' }], endOfReceipt: true, receiptType: 2 } },
   { chapter: '3.7', message: { kind: 'intermediate-status', status: 0x0a } },
+  { chapter: '2.41.2', message: { kind: 'file-request', tlv: [tlv(0x2d, [tlv(0x1d, [1]), tlv(0x1e, [0, 0, 0, 0])])] } },
 ];
 
 const name = (classByte: number, instruction: number): string => {
@@ -48,8 +76,16 @@ const name = (classByte: number, instruction: number): string => {
   return `${hex(classByte)} ${hex(instruction)}`;
 };
 
-/** Sends one command and answers every terminal message with 80 00 until the sequence ends. */
-async function exchange(socket: net.Socket, inbox: { buffer: Buffer; wake?: () => void }, apdu: Uint8Array, endsWithAck: boolean): Promise<string[]> {
+/** Commands whose sequence ends with the terminal's 80 00 (2.22-2.30), and with its Status-Information (2.21). */
+const ENDS_WITH_ACK = new Set(['abort', 'log-off', 'activate-card-reader', 'display-text', 'display-text-old', 'display-text-key-input', 'display-text-key-input-old', 'display-text-numeric-input']);
+const ENDS_WITH_STATUS = new Set(['read-card']);
+
+/**
+ * Sends one command and answers every terminal message with 80 00 until the sequence ends; a block
+ * request of Write File (04 0C) gets the block it asks for (2.41.3). Learns receipt and trace numbers.
+ */
+async function exchange(socket: net.Socket, inbox: { buffer: Buffer; wake?: () => void }, apdu: Uint8Array, kind: string, state: MatrixState): Promise<string[]> {
+  const endsWithAck = ENDS_WITH_ACK.has(kind);
   socket.write(apdu);
   const seen: string[] = [];
   for (;;) {
@@ -67,12 +103,20 @@ async function exchange(socket: net.Socket, inbox: { buffer: Buffer; wake?: () =
       if (endsWithAck || answer[0] === 0x84) return seen;
       continue;
     }
-    socket.write(Uint8Array.from([0x80, 0x00, 0x00]));
-    if (code === '06 0F' || code === '06 1E') return seen;
+    if (decoded.ok && decoded.value.kind === 'status-information') {
+      if (typeof decoded.value.receiptNumber === 'number') state.receiptNumber = decoded.value.receiptNumber;
+      if (decoded.value.trace !== undefined) state.trace = decoded.value.trace;
+    }
+    const request = decoded.ok && decoded.value.kind === 'file-request' ? decoded.value.file : undefined;
+    const offset = request?.offset ?? 0;
+    const block = request ? fileBlockAnswer({ fileId: FILE.fileId, totalLength: FILE.content.length }, offset, FILE.content.subarray(offset, offset + 200), {}) : undefined;
+    socket.write(block?.ok ? block.value : Uint8Array.from([0x80, 0x00, 0x00]));
+    if (code === '06 0F' || code === '06 1E' || (ENDS_WITH_STATUS.has(kind) && code === '04 0F')) return seen;
   }
 }
 
-async function main(): Promise<void> {
+/** The matrix's rows: a header, one per ECR command, an empty row, a header, one per terminal message. */
+export async function conformanceMatrix(): Promise<string[][]> {
   const simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 } });
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const connection = net.createConnection({ host: '127.0.0.1', port: simulator.tcpPort! }, () => resolve(connection));
@@ -85,11 +129,14 @@ async function main(): Promise<void> {
   });
 
   const rows: string[][] = [['command', 'code', 'chapter', 'ECR writes', 'ECR reads', 'simulator answers (ECR acknowledges each)']];
-  for (const { chapter, command } of ECR_COMMANDS) {
+  const state: MatrixState = {};
+  for (const row of ECR_COMMANDS) {
+    const { chapter } = row;
+    const command = typeof row.command === 'function' ? row.command(state) : row.command;
     const [classByte, instruction] = COMMAND_CODES[command.kind];
     const encoded = encodeMessage(command);
     const readBack = encoded.ok ? decodeApdu(encoded.value) : undefined;
-    const answers = encoded.ok ? await exchange(socket, inbox, encoded.value, command.kind === 'abort' || command.kind === 'log-off' || command.kind.startsWith('display-text')) : [];
+    const answers = encoded.ok ? await exchange(socket, inbox, encoded.value, command.kind, state) : [];
     const collapsed = answers.reduce<string[]>((out, code) => {
       const last = out[out.length - 1];
       const match = last ? /^(.*?)(?: x(\d+))?$/.exec(last) : null;
@@ -109,12 +156,18 @@ async function main(): Promise<void> {
   }
   socket.destroy();
   await simulator.close();
+  return rows;
+}
 
+async function main(): Promise<void> {
+  const rows = await conformanceMatrix();
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   for (const row of rows) console.log(row.length === 0 ? '' : row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

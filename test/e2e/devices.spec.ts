@@ -4,33 +4,12 @@
  * the manager walks the guide, the terminal comes back, the incident resolves with the right
  * duration, and the escalation pack holds the serial number and the steps.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
-import { ServeProcess } from './server';
+import { expect, field, test } from './fixtures';
 import { simulatorControl as control } from '../helpers/simulator';
 
-/** Element Plus puts the test id on the inner <input> or on its wrapper, depending on the component. */
-function field(page: Page, id: string) {
-  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-}
-
 test.describe('devices and faults', () => {
-  let server: ServeProcess;
-  let simulator: RunningSimulator;
 
-  test.beforeEach(async () => {
-    simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 }, controlPort: 0 });
-    server = new ServeProcess();
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-    await simulator.close();
-  });
-
-  test('a terminal that drops off opens an incident by itself, is walked through, and resolves on recovery', async ({ page }) => {
+  test('a terminal that drops off opens an incident by itself, is walked through, and resolves on recovery', async ({ page, server, simulator }) => {
     test.setTimeout(120_000);
     const api = (method: string, input: unknown) => server.api(method, input);
     // Open an incident once a terminal is down for 3 seconds.
@@ -115,7 +94,7 @@ test.describe('devices and faults', () => {
     // Whole store days, shown as the store's dates: the last day is the 31st, not the 1st after it.
     await expect(page.getByTestId('analytics-window')).toContainText('2026/03/20 – 2026/03/31');
   });
-  test('a CSV with bad lines saves nothing and names every bad line; a photo stays through an edit; a reopened incident stays open', async ({ page }) => {
+  test('a CSV with bad lines saves nothing and names every bad line; a photo stays through an edit; a reopened incident stays open', async ({ page, server }) => {
     test.setTimeout(90_000);
     const api = (method: string, input: unknown) => server.api(method, input);
     const device = (await api('devices.create', { name: '收银台 9', model: 'VX 520', connection: { type: 'serial', path: '/dev/ttyPOSCARE-E2E-9' } })) as { id: string; photo: string | null };

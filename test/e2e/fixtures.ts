@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
 import { ServeProcess } from './server';
 
@@ -37,3 +37,8 @@ export const test = base.extend<{ demoData: { transactions: number; days: number
 });
 
 export { expect };
+
+/** Element Plus puts the test id on the inner <input> or on its wrapper, depending on the component. */
+export function field(page: Page, id: string) {
+  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+}

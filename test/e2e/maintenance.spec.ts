@@ -7,13 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
-import { ServeProcess } from './server';
-
-function field(page: Page, id: string) {
-  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-}
+import { expect, field, test } from './fixtures';
 
 /** Today in the store's timezone (the default store profile: Asia/Shanghai). */
 function storeToday(): string {
@@ -21,22 +15,8 @@ function storeToday(): string {
 }
 
 test.describe('maintenance calendar', () => {
-  let server: ServeProcess;
-  let simulator: RunningSimulator;
 
-  test.beforeEach(async () => {
-    simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 }, controlPort: 0 });
-    server = new ServeProcess();
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-    await simulator.close();
-  });
-
-  test('a monthly inspection is planned, worked through on the terminal and completed', async ({ page }) => {
+  test('a monthly inspection is planned, worked through on the terminal and completed', async ({ page, server, simulator }) => {
     test.setTimeout(120_000);
     const api = (method: string, input: unknown) => server.api(method, input);
     const device = (await api('devices.create', { name: '收银台 7', model: 'VX 520', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } })) as { id: string };
@@ -119,9 +99,15 @@ test.describe('maintenance calendar', () => {
     const window = (await api('maintenance.occurrences', { from: today, to: next.toISOString().slice(0, 10) })) as { occurrences: { state: string; at: string }[] };
     expect(window.occurrences.map((o) => o.state)).toEqual(['done', 'planned', 'planned']);
     expect(((await api('parts.get', { id: paper.id })) as { onHand: number }).onHand).toBe(9);
+
+    // The part's ledger names the work it went into as the calendar does, not by an internal key.
+    await page.goto(`${server.url.replace(/#.*$/, '')}#/parts/${paper.id}`);
+    const used = page.getByTestId('ledger-maintenance').first();
+    await expect(used).toContainText('维护任务: 每月巡检 · 收银台 7 · ');
+    await expect(used).not.toContainText('|');
   });
 
-  test('exports the schedule as .ics and the work done as XLSX into a folder, asking before it replaces a file', async ({ page }) => {
+  test('exports the schedule as .ics and the work done as XLSX into a folder, asking before it replaces a file', async ({ page, server, simulator }) => {
     const api = (method: string, input: unknown) => server.api(method, input);
     const device = (await api('devices.create', { name: '收银台 7', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } })) as { id: string };
     await api('maintenance.createPlan', { title: '每月巡检', steps: [{ text: '检查线缆' }], target: { kind: 'devices', deviceIds: [device.id] }, schedule: { kind: 'rule', rule: 'FREQ=MONTHLY;BYDAY=1MO', start: '2026-01-05T09:00:00' } });
@@ -162,7 +148,7 @@ test.describe('maintenance calendar', () => {
     }
   });
 
-  test('flags a terminal whose estimated next failure comes before its next inspection', async ({ page }) => {
+  test('flags a terminal whose estimated next failure comes before its next inspection', async ({ page, server, simulator }) => {
     const api = (method: string, input: unknown) => server.api(method, input);
     const device = (await api('devices.create', { name: '收银台 9', connection: { type: 'tcp', host: '127.0.0.1', port: simulator.tcpPort } })) as { id: string };
     const now = Date.now();

@@ -7,13 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { field } from './fixtures';
 import { startSimulator, type RunningSimulator } from '../../electron/node/simulator/index';
 import { ServeProcess } from './server';
-
-function field(page: Page, id: string) {
-  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-}
 
 test.describe('spare parts', () => {
   let server: ServeProcess;

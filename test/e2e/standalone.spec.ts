@@ -5,12 +5,8 @@
  * acquirer and hotline, a passed check resolves it and MTBF/MTTR count it; a fault reported by
  * hand from the status board opens the guide of the symptom picked.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { ServeProcess } from './server';
-
-function field(page: Page, id: string) {
-  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-}
+import type { Page } from '@playwright/test';
+import { expect, field, test } from './fixtures';
 
 async function quickCheck(page: Page, name: string, failing: string[]): Promise<void> {
   await page.getByTestId(`quick-check-${name}`).click();
@@ -22,19 +18,8 @@ async function quickCheck(page: Page, name: string, failing: string[]): Promise<
 }
 
 test.describe('standalone terminals', () => {
-  let server: ServeProcess;
 
-  test.beforeEach(async () => {
-    server = new ServeProcess();
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-  });
-
-  test('a standalone Lakala terminal is registered, checked by staff, fails, is escalated to its acquirer, and counts in MTBF/MTTR', async ({ page }) => {
+  test('a standalone Lakala terminal is registered, checked by staff, fails, is escalated to its acquirer, and counts in MTBF/MTTR', async ({ page, server }) => {
     test.setTimeout(90_000);
     await page.goto(server.url);
     await page.getByTestId('add-device').first().click();

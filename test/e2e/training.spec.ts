@@ -4,12 +4,8 @@
  * interval (a completion dated eight months back: the refresher is six), record again, print the
  * certificate.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { ServeProcess } from './server';
-
-function field(page: Page, id: string) {
-  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-}
+import type { Page } from '@playwright/test';
+import { expect, field, test } from './fixtures';
 
 function monthsAgo(months: number): string {
   const d = new Date();
@@ -19,17 +15,6 @@ function monthsAgo(months: number): string {
 }
 
 test.describe('staff training', () => {
-  let server: ServeProcess;
-
-  test.beforeEach(async () => {
-    server = new ServeProcess();
-    await server.start();
-  });
-
-  test.afterEach(async () => {
-    await server.stop();
-    server.remove();
-  });
 
   async function record(page: Page, date: string | null, saved = true): Promise<void> {
     await page.locator('[data-person="Anna"] [data-module="shipped-first-line"]').click();
@@ -47,7 +32,7 @@ test.describe('staff training', () => {
     if (saved) await expect(dialog).toBeHidden();
   }
 
-  test('a cashier assigned the first-line module by role is due, done, and due again past the refresher', async ({ page }) => {
+  test('a cashier assigned the first-line module by role is due, done, and due again past the refresher', async ({ page, server }) => {
     test.setTimeout(90_000);
     await page.goto(server.url);
     await page.getByTestId('nav-training').click();
@@ -81,7 +66,7 @@ test.describe('staff training', () => {
     await expect(page.getByTestId('certificate')).toContainText('Anna');
   });
 
-  test('refuses a completion dated in the future, with the error in the form and nothing saved', async ({ page }) => {
+  test('refuses a completion dated in the future, with the error in the form and nothing saved', async ({ page, server }) => {
     const anna = await server.api('staff.create', { name: 'Anna', role: 'cashier', startDate: '2025-01-06' });
     await server.api('training.assign', { moduleId: 'shipped-first-line', role: 'cashier', dueDate: '2030-01-01' });
     await page.goto(server.url);

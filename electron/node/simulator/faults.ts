@@ -7,6 +7,7 @@ export const FAULT_NAMES = [
   'printer-jam', // as paper-out, with the extended error text "printer jam"
   'overheating', // status 0xDF out of order; diagnosis still runs, log-off/abort are refused 84 FF, every other command aborts with 0xFF
   'host-unreachable', // payments, end-of-day, diagnosis abort with 0xA3 no connection
+  'card-unreadable', // the card reader cannot read cards: Read Card reports result code 0x64, card payments abort with 0x64
   'busy', // every command is refused with 84 9C "please wait"
   'slow', // every answer is delayed (parameter: milliseconds, default 3000)
   'link-drop', // power loss: the link goes dead (parameter: milliseconds until power returns, default 5000)
@@ -21,6 +22,7 @@ export const FAULT_HELP: Record<FaultName, string> = {
   'printer-jam': 'printer jammed: like paper-out, extended error text "printer jam"',
   overheating: 'terminal overheated: status 0xDF out of order; diagnosis still runs, log-off is refused 84 FF, every other command aborts with 0xFF',
   'host-unreachable': 'payment host unreachable: payments/end-of-day/diagnosis abort with 0xA3',
+  'card-unreadable': 'card reader broken: Read Card answers result code 0x64 "card not readable", card payments abort with 0x64',
   busy: 'terminal busy: every command answered 84 9C (please wait)',
   slow: 'slow answers: every answer delayed by PARAM ms (default 3000)',
   'link-drop': 'power loss: link goes dead for PARAM ms (default 5000), then comes back',

@@ -20,11 +20,17 @@ import {
   type Charset,
   type CompletionMessage,
   type EcrCommand,
+  type FileEntry,
   type ReceiptLine,
   type SingleTotals,
+  type TerminalAbortMessage,
   type TerminalMessage,
   type TlvNode,
+  parseApdu,
 } from '../protocol/zvt/index';
+import { decodeBitmapList } from '../protocol/zvt/bitmaps';
+import { concatBytes } from '../protocol/zvt/bytes';
+import { fileEntryTlv, fileKey, readFileEntry } from '../protocol/zvt/command-layouts';
 import { tlv } from '../protocol/zvt/tlv';
 import type { Transport } from '../transport/transport';
 import { FAULT_NAMES, type FaultName } from './faults';
@@ -340,6 +346,21 @@ export class SimulatedTerminal {
   private cardIndex = 0;
   private totals: Totals = SimulatedTerminal.emptyTotals(1);
   private readonly payments = new Map<number, { amount: number; card: CardProfile; reversed: boolean }>();
+  /** Reservations (06 22) not yet booked or released, by receipt number (2.8, 2.10, 2.13, 2.14). */
+  private readonly reservations = new Map<number, { amount: number; card: CardProfile; trace: number }>();
+  /** The ECR sent a TLV container at Registration: it may get lists as TLV (2.10.1). */
+  private tlvAtRegistration = false;
+  /**
+   * The ECR's list of permitted commands (TLV tag 26 of Registration, one tag 0A per command, 9.4.2):
+   * it decides how receipts reach the ECR (Print Line or Print Text-Block). Intermediate Status
+   * stays with the config byte: ECRs in the field (Portalum.Zvt, bezahl-online zvt) list only
+   * 06 D3 and still ask for, and get, 04 FF from real terminals. Undefined: no list.
+   */
+  private permitted: ReadonlySet<number> | undefined;
+  /** Characters per receipt line the ECR's printer takes (TLV tag 12 of Registration, 2.1); undefined: the terminal's own. */
+  private lineWidth: number | undefined;
+  /** Files the ECR wrote with 08 14 (2.41), by file id or name. */
+  private readonly files = new Map<string, Uint8Array>();
   private lastStatusInformation: TerminalMessage | undefined;
   /** Registration config byte (table 1); 0 until an ECR registers: the terminal prints, sends no intermediate status. */
   private config = 0;
@@ -578,12 +599,14 @@ export class SimulatedTerminal {
    * Receipts the ECR does not print come out of the terminal's own printer.
    */
   private async receipt(line: TerminalLine, lines: string[], receiptType: number): Promise<void> {
-    if (this.receiptMode === 'none') return;
+    const mode = this.receiptCommand();
+    if (mode === 'none') return;
     const ecrPrints = receiptType === 3 ? this.config & 0x04 : this.config & 0x02;
     if (!ecrPrints || !(this.config & 0x80)) return;
     const header = this.receiptHeader ?? (this.merchant && (this.charset === 'utf8' ? this.merchant.zh : this.merchant.ascii));
     if (header) lines = [header, ...lines];
-    if (this.receiptMode === 'text-block') {
+    if (this.lineWidth !== undefined) lines = lines.flatMap((text) => wrap(text, this.lineWidth!));
+    if (mode === 'text-block') {
       const receiptLines: ReceiptLine[] = lines.map((text) => ({ attribute: 0x00, text }));
       await this.master(line, { kind: 'print-text-block', lines: receiptLines, receiptType, endOfReceipt: true });
       return;
@@ -592,6 +615,24 @@ export class SimulatedTerminal {
       // Table 16: 0xFF-less attribute 0x80|... marks the last line of a receipt.
       await this.master(line, { kind: 'print-line', attribute: index === lines.length - 1 ? 0x81 : 0x00, text });
     }
+  }
+
+  /** Whether the ECR's list of permitted commands (tag 26) lets the PT send CLASS INSTR; without a list, everything. */
+  private allowed(code: number): boolean {
+    return this.permitted === undefined || this.permitted.has(code);
+  }
+
+  /**
+   * How receipt text reaches the ECR: the simulator's mode, unless the ECR's list of permitted
+   * commands (tag 26) leaves out that command: then the other print command if listed, else none
+   * (the PT prints itself, 9.4.2 "should the receipt be sent via Print Lines or Print Text-Block").
+   */
+  private receiptCommand(): NonNullable<SimulatorOptions['receiptMode']> {
+    if (this.receiptMode === 'none') return 'none';
+    const preferred = this.receiptMode === 'print-line' ? 0x06d1 : 0x06d3;
+    if (this.allowed(preferred)) return this.receiptMode;
+    if (this.allowed(preferred === 0x06d1 ? 0x06d3 : 0x06d1)) return this.receiptMode === 'print-line' ? 'text-block' : 'print-line';
+    return 'none';
   }
 
   /** TLV 1F42: BCD as the spec says (9.4.12.1), or ASCII hex digits like some real terminals. */
@@ -673,6 +714,8 @@ export class SimulatedTerminal {
         this.registered = false;
         this.config = 0;
         this.serviceByte = 0;
+        this.permitted = undefined;
+        this.lineWidth = undefined;
         this.charset = this.fixedCharset ?? 'cp437';
         await ack();
         return;
@@ -691,7 +734,17 @@ export class SimulatedTerminal {
         const charset = this.fixedCharset ? undefined : asked;
         this.charset = this.fixedCharset ?? charset ?? 'cp437';
         this.serviceByte = command.serviceByte ?? 0;
-        await this.completion(line, 'registration', { statusByte: 0x00, ...(charset && code !== undefined ? { tlv: [tlv(0x14, [code])] } : {}) });
+        this.tlvAtRegistration = command.tlv !== undefined;
+        const list = findTlv(command.tlv, 0x26);
+        this.permitted = list ? new Set((list.children ?? []).filter((node) => node.tag === 0x0a && node.value.length === 2).map((node) => (node.value[0]! << 8) | node.value[1]!)) : undefined;
+        // Tag 12: the ECR printer's line width (1 byte BCD); the PT answers with the width it formats to.
+        const width = findTlv(command.tlv, 0x12)?.value;
+        const askedWidth = width?.length === 1 ? Number(bcdDigits(width)) : NaN;
+        this.lineWidth = Number.isInteger(askedWidth) && askedWidth >= MIN_LINE_WIDTH ? Math.min(askedWidth, MAX_LINE_WIDTH) : undefined;
+        const echo: TlvNode[] = [];
+        if (charset && code !== undefined) echo.push(tlv(0x14, [code]));
+        if (this.lineWidth !== undefined) echo.push(tlv(0x12, bcd(String(this.lineWidth))));
+        await this.completion(line, 'registration', { statusByte: 0x00, ...(echo.length ? { tlv: echo } : {}) });
         return;
       }
       case 'diagnosis':
@@ -745,7 +798,7 @@ export class SimulatedTerminal {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
         if (!command.amount || command.amount <= 0) return this.abort(line, 0xc8, 'amount too small');
-        return this.payment(line, command.amount, 1);
+        return this.payment(line, command.amount, 1, undefined, { readsCard: true });
       case 'refund': {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
@@ -754,7 +807,7 @@ export class SimulatedTerminal {
         // so it goes to a card whose turnover since the last end-of-day covers it.
         const card = this.cardCovering(command.amount);
         if (!card) return this.abort(line, 0xc3, 'refund exceeds the turnover since end-of-day');
-        return this.payment(line, command.amount, -1, card);
+        return this.payment(line, command.amount, -1, card, { readsCard: true });
       }
       case 'display-text':
       case 'display-text-key-input':
@@ -770,6 +823,55 @@ export class SimulatedTerminal {
         if (command.kind === 'display-text-numeric-input') return line.send(new Uint8Array([0x80, 0x00, 0x01, 0x6c]));
         return line.send(new Uint8Array([0x80, 0x00, 0x01, 0x0d]));
       }
+      case 'pre-authorisation': {
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        // 2.8: without 04 the PT reserves its default pre-authorisation amount.
+        const amount = command.amount ?? DEFAULT_RESERVATION;
+        if (amount <= 0) return this.abort(line, 0xc8, 'amount too small');
+        return this.payment(line, amount, 1, undefined, { turnover: false, keep: 'reservation', title: 'PRE-AUTHORISATION', readsCard: true });
+      }
+      case 'partial-reversal':
+      case 'book-total':
+      case 'pre-authorisation-reversal': {
+        await ack();
+        if (command.kind === 'partial-reversal' && command.receiptNumber === null) return this.enquireReservations(line, command.tlv !== undefined);
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        // A Booking of a Reservation (06 23 without 87) names it by its trace number (0B, 2.10).
+        const receiptNumber = typeof command.receiptNumber === 'number' ? command.receiptNumber : this.reservationByTrace('trace' in command ? command.trace : undefined);
+        const reservation = receiptNumber === undefined ? undefined : this.reservations.get(receiptNumber);
+        if (receiptNumber === undefined || !reservation) return this.abort(line, 0xb7, 'no open pre-authorisation with this receipt number');
+        // 06 23 sends the unused part (default 0), 06 24 the used part (default all), 06 25 releases everything.
+        const booked =
+          command.kind === 'partial-reversal' ? reservation.amount - (command.amount ?? 0) : command.kind === 'book-total' ? (command.amount ?? reservation.amount) : 0;
+        if (booked < 0 || booked > reservation.amount) return this.abort(line, 0xb7, 'amount beyond the pre-authorised amount');
+        this.reservations.delete(receiptNumber);
+        if (command.kind === 'pre-authorisation-reversal') {
+          return this.payment(line, reservation.amount, -1, reservation.card, { turnover: false, keep: 'none', title: 'PRE-AUTHORISATION REVERSAL' });
+        }
+        return this.payment(line, booked, 1, reservation.card, { title: 'BOOKING' });
+      }
+      case 'external-reversal': {
+        // 2.11: a reservation (1F06 = 2) or its extension (3) made here or on another terminal, named
+        // by amount, currency, trace and AID; any other reservation type is refused.
+        await ack();
+        if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
+        const type = findTlv(command.tlv, 0x1f06)?.value;
+        if (type?.length !== 1 || (type[0] !== 2 && type[0] !== 3)) return this.abort(line, 0xb5, 'reservation type (1F06) must be 2 or 3');
+        const receipt = this.reservationByTrace(command.trace);
+        const reservation = receipt === undefined ? undefined : this.reservations.get(receipt);
+        if (receipt !== undefined) this.reservations.delete(receipt);
+        return this.payment(line, command.amount, -1, reservation?.card, { turnover: false, keep: 'none', title: 'RESERVATION REVERSAL' });
+      }
+      case 'read-card':
+        await ack();
+        return this.readCard(line);
+      case 'activate-card-reader':
+        await ack();
+        return;
+      case 'write-file':
+        await ack();
+        return this.receiveFiles(line, command.files);
       case 'reversal': {
         await ack();
         if (hostDown) return this.abort(line, 0xa3, 'payment host unreachable');
@@ -816,23 +918,34 @@ export class SimulatedTerminal {
     if (line.abortRequested) throw new AbortedByEcr();
   }
 
-  private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile): Promise<void> {
+  /**
+   * One card transaction: intermediate status, new trace and receipt numbers, Status-Information,
+   * receipt, Completion. A payment counts in the turnover (sign -1: refund, reversal) and can be
+   * reversed; a reservation (06 22) is kept open for booking and counts only once booked.
+   */
+  private async payment(line: TerminalLine, amount: number, sign: 1 | -1, card?: CardProfile, options: PaymentOptions = {}): Promise<void> {
+    const turnover = options.turnover ?? true;
+    const keep = options.keep ?? (sign > 0 ? 'payment' : 'none');
     const chosen = card ?? this.cards[this.cardIndex++ % this.cards.length] ?? this.cards[0]!;
     // Chinese only where the text can carry it (UTF-8); CP437 and Latin-1 get the ASCII name.
     const cardName = this.charset === 'utf8' && chosen.nameZh ? chosen.nameZh : chosen.name;
     await this.intermediate(line, 0x0a); // insert card
+    if (this.faults.has('card-unreadable') && options.readsCard) return this.abort(line, CARD_NOT_READABLE, 'card not readable');
     await this.intermediate(line, 0x04); // waiting for host
     this.trace = (this.trace % 999_999) + 1;
     this.receiptNumber = (this.receiptNumber % 9_999) + 1;
     this.turnoverNumber = (this.turnoverNumber % 999_999) + 1;
     const { time, date } = this.dateParts();
-    if (sign > 0) this.payments.set(this.receiptNumber, { amount, card: chosen, reversed: false });
-    const group = this.totals.byGroup.get(chosen.group) ?? { count: 0, amount: 0 };
-    group.count += 1;
-    group.amount += sign * amount;
-    this.totals.byGroup.set(chosen.group, group);
-    this.totals.count += 1;
-    this.totals.amount += sign * amount;
+    if (keep === 'payment') this.payments.set(this.receiptNumber, { amount, card: chosen, reversed: false });
+    if (keep === 'reservation') this.reservations.set(this.receiptNumber, { amount, card: chosen, trace: this.trace });
+    if (turnover) {
+      const group = this.totals.byGroup.get(chosen.group) ?? { count: 0, amount: 0 };
+      group.count += 1;
+      group.amount += sign * amount;
+      this.totals.byGroup.set(chosen.group, group);
+      this.totals.count += 1;
+      this.totals.amount += sign * amount;
+    }
     const statusInformation: TerminalMessage = {
       kind: 'status-information',
       resultCode: 0,
@@ -857,10 +970,84 @@ export class SimulatedTerminal {
     const money = `${(amount / 100).toFixed(2)} ${this.currencyName()}`;
     await this.receipt(
       line,
-      [sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL', `TID ${this.terminalId}`, `${cardName} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
+      [options.title ?? (sign > 0 ? 'PAYMENT' : 'REFUND / REVERSAL'), `TID ${this.terminalId}`, `${cardName} ${chosen.pan}`, `TRACE ${this.trace}  RECEIPT ${this.receiptNumber}`, `AMOUNT ${money}`, 'APPROVED'],
       2,
     );
     await this.completion(line);
+  }
+
+  /**
+   * 2.10.1: 06 23 87 FF FF asks which pre-authorisations are open. The PT ends with 06 1E B8 and
+   * 87 <the first open receipt number> (FFFF: none); an ECR that sent a TLV container (in the
+   * command or at Registration) gets all of them as TLV tag 23 with one 08 each (9.4.2).
+   */
+  private async enquireReservations(line: TerminalLine, commandHadTlv: boolean): Promise<void> {
+    const open = [...this.reservations.keys()].sort((a, b) => a - b);
+    const message: TerminalAbortMessage = { kind: 'terminal-abort', resultCode: 0xb8, receiptNumber: open[0] ?? null };
+    if ((commandHadTlv || this.tlvAtRegistration) && open.length > 1) {
+      message.tlv = [tlv(0x23, open.map((receipt) => tlv(0x08, bcd(String(receipt).padStart(4, '0')))))];
+    }
+    await this.master(line, message);
+  }
+
+  private reservationByTrace(trace: number | undefined): number | undefined {
+    if (trace === undefined) return undefined;
+    for (const [receipt, reservation] of this.reservations) if (reservation.trace === trace) return receipt;
+    return undefined;
+  }
+
+  /**
+   * 2.21 / 3.1.2: the card is "inserted", its track 2 read (masked with E as terminals do when
+   * masking is on) and sent in a Status-Information, which hands the master rights back: no
+   * Completion follows.
+   */
+  private async readCard(line: TerminalLine): Promise<void> {
+    const card = this.cards[this.cardIndex++ % this.cards.length] ?? this.cards[0]!;
+    await this.intermediate(line, 0x0a); // insert card
+    // The result code only in the error case (3.1.2): 64 card not readable.
+    if (this.faults.has('card-unreadable')) return this.master(line, { kind: 'status-information', resultCode: CARD_NOT_READABLE });
+    await this.master(line, { kind: 'status-information', track2: card.pan });
+  }
+
+  /**
+   * 2.41: for each file of 08 14, ask for blocks with 04 0C (2D: 1D or 1F80, 1E offset, 1F00) until
+   * the file's length is there, repeating a block that came wrong up to three times; then 06 0F,
+   * or 06 1E with a result code when the ECR cannot deliver.
+   */
+  private async receiveFiles(line: TerminalLine, files: FileEntry[]): Promise<void> {
+    const received: [string, Uint8Array][] = [];
+    for (const file of files) {
+      const key = fileKey(file);
+      const total = file.totalLength;
+      if (key === undefined || total === undefined) return this.abort(line, 0x83, 'each file needs an id or a name and its length (2.41.1)');
+      const chunks: Uint8Array[] = [];
+      let offset = 0;
+      let repeats = 0;
+      while (offset < total) {
+        const asked: FileEntry = { ...file, offset };
+        delete asked.mimeType;
+        await this.delay();
+        if (line.abortRequested) throw new AbortedByEcr();
+        const answer = await line.exchange(this.encode({ kind: 'file-request', tlv: [fileRequestTlv(asked)] }));
+        const block = readFileBlock(answer, this.charset);
+        if (block && block.offset === offset && block.data.length > 0 && offset + block.data.length <= total) {
+          chunks.push(block.data);
+          offset += block.data.length;
+          repeats = 0;
+          continue;
+        }
+        // The same offset asked again is the PT's request to repeat the block (2.41.3).
+        if (++repeats >= 3) return this.abort(line, 0x9a, 'file block not delivered');
+      }
+      received.push([key, concatBytes(chunks)]);
+    }
+    for (const [key, data] of received) this.files.set(key, data);
+    await this.completion(line);
+  }
+
+  /** What the ECR wrote with 08 14, by file id (as a decimal string) or name. */
+  receivedFile(key: string | number): Uint8Array | undefined {
+    return this.files.get(String(key));
   }
 
   private async endOfDay(line: TerminalLine, close: boolean): Promise<void> {
@@ -902,6 +1089,57 @@ export class SimulatedTerminal {
   }
 }
 
+interface PaymentOptions {
+  /** Counts in the day's turnover (BMP 60 totals); false for a reservation and its release. */
+  turnover?: boolean;
+  /** Kept for a later reversal ('payment') or booking ('reservation'). */
+  keep?: 'payment' | 'reservation' | 'none';
+  /** First receipt line. */
+  title?: string;
+  /** The customer presents a card (payment, refund, reservation); a booking or release does not. */
+  readsCard?: boolean;
+}
+
+/** Receipt line widths the simulated terminal can format to (tag 12); wider asks get its widest. */
+const MIN_LINE_WIDTH = 16;
+const MAX_LINE_WIDTH = 48;
+
+/** A receipt line cut to `width` characters a line (the PT formats to the ECR printer's width, 2.1). */
+function wrap(text: string, width: number): string[] {
+  const chars = [...text];
+  if (chars.length <= width) return [text];
+  const out: string[] = [];
+  for (let start = 0; start < chars.length; start += width) out.push(chars.slice(start, start + width).join(''));
+  return out;
+}
+
+function bcdDigits(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => `${byte >> 4}${byte & 0x0f}`).join('');
+}
+
+/** What the PT reserves when 06 22 carries no amount (2.8: "the default amount stored"): 100.00. */
+const DEFAULT_RESERVATION = 10_000;
+
+function fileRequestTlv(file: FileEntry): TlvNode {
+  const node = fileEntryTlv(file, 'cp437');
+  if (!node.ok) throw new Error(`simulator cannot write a file request: ${node.error.message}`);
+  return node.value;
+}
+
+/** The ECR's 80 00 06<2D with 1C block and 1E offset> (2.41.3); undefined when it is anything else. */
+function readFileBlock(apdu: Uint8Array, charset: Charset): { offset: number; data: Uint8Array } | undefined {
+  const parsed = parseApdu(apdu);
+  if (!parsed.ok || parsed.value.classByte !== 0x80 || parsed.value.instruction !== 0x00) return undefined;
+  const list = decodeBitmapList(parsed.value.data, 0, { charset });
+  const file = list.ok ? findTlv(list.value.fields.tlv, 0x2d) : undefined;
+  const block = file?.children?.find((child) => child.tag === 0x1c);
+  const offset = file ? readFileEntry(file, charset).offset : undefined;
+  return block && offset !== undefined ? { offset, data: block.value } : undefined;
+}
+
+/** Result code 64: card not readable (chapter 10). */
+const CARD_NOT_READABLE = 0x64;
+
 /** Result code 6F: wrong currency (chapter 10). */
 const WRONG_CURRENCY = 0x6f;
 
@@ -918,6 +1156,11 @@ const PRINTING_COMMANDS: ReadonlySet<EcrCommand['kind']> = new Set([
   'end-of-day',
   'send-turnover-totals',
   'repeat-receipt',
+  'pre-authorisation',
+  'partial-reversal',
+  'book-total',
+  'pre-authorisation-reversal',
+  'external-reversal',
 ]);
 
 const ECR_COMMAND_KINDS = new Set<string>([
@@ -940,6 +1183,14 @@ const ECR_COMMAND_KINDS = new Set<string>([
   'display-text-numeric-input',
   'display-text-old',
   'display-text-key-input-old',
+  'pre-authorisation',
+  'partial-reversal',
+  'book-total',
+  'pre-authorisation-reversal',
+  'external-reversal',
+  'read-card',
+  'activate-card-reader',
+  'write-file',
 ]);
 
 /** "PosCare-SIM 1.0.0" -> "PosCare-SIM 1.0.1": the last number counts up. */

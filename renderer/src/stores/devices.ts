@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { modelKey, type Device, type DeviceCommandRecord, type DeviceCsvImportResult, type DeviceFieldsInput, type DeviceSettings } from '../../../shared/domain/devices';
 import type { GuideCommand } from '../../../shared/domain/terminals';
-import type { DeviceStatus, StatusChange } from '../../../shared/domain/status';
+import type { CodeText, DeviceStatus, StatusChange } from '../../../shared/domain/status';
 import type { ApiError } from '../../../shared/ipc/result';
 import type { StaffCheck } from '../../../shared/domain/checks';
 import type { MethodInput } from '../../../shared/ipc/contract';
@@ -13,7 +13,7 @@ import { i18n } from '../i18n';
 export const useDevicesStore = defineStore('devices', () => {
   const devices = ref<Device[]>([]);
   const statuses = ref<Record<string, DeviceStatus>>({});
-  const running = ref<Record<string, { command: string; text: string }>>({});
+  const running = ref<Record<string, { command: string; text: string; words?: CodeText }>>({});
   const loadError = ref<ApiError>();
   const loaded = ref(false);
   /** The refused lines of the last CSV import (nothing of that file was saved). */
@@ -50,7 +50,7 @@ export const useDevicesStore = defineStore('devices', () => {
     on('devices.command', (event) => {
       const next = { ...running.value };
       if (event.phase === 'finished') delete next[event.deviceId];
-      else next[event.deviceId] = { command: event.command, text: event.text };
+      else next[event.deviceId] = { command: event.command, text: event.text, ...(event.words ? { words: event.words } : {}) };
       running.value = next;
     });
   }

@@ -159,15 +159,16 @@ describe('incidents', () => {
     links.report({ id: device.id, link: 'ready' }); // auto-resolves: a recorded "offline -> ok" step
     await core.services.incidents.update({ id: incident.id, state: 'open' });
     await core.services.incidents.runGuideCommand({ incidentId: incident.id, command: 'diagnosis', nodeId: 'diag' });
+    await core.services.incidents.update({ id: incident.id, handledBy: '王店长', partsUsed: '电源适配器 × 1' });
     const zh = core.services.incidents.escalate(incident.id, 'zh-CN').text;
-    for (const needle of ['状态: 排查中', '严重程度: 高', '故障类别 / 原因: 硬件 / 散热不良', '正常 → 离线（连接：已断开）', '离线 → 正常', '（自动关闭）', '诊断 完成 diagnosis done', '诊断: 终端应答正常', '状态时间线:']) {
+    for (const needle of ['处理人: 王店长', '使用的备件: 电源适配器 × 1', '状态: 排查中', '严重程度: 高', '故障类别 / 原因: 硬件 / 散热不良', '正常 → 离线（连接：已断开）', '离线 → 正常', '（自动关闭）', '诊断 完成 diagnosis done', '诊断: 终端应答正常', '状态时间线:']) {
       expect(zh, needle).toContain(needle);
     }
     for (const english of ['diagnosing', 'high', 'hardware', 'overheating', ' -> offline', 'link ', 'auto-resolved', 'diagnosis: ok', 'diagnosis ok', 'Status timeline']) {
       expect(zh, english).not.toContain(english);
     }
     const en = core.services.incidents.escalate(incident.id, 'en').text;
-    for (const needle of ['State: Diagnosing', 'Severity: High', 'Fault class / cause: Hardware / Overheating', 'OK → Offline (link: Disconnected)', 'Diagnosis: The terminal answered OK']) {
+    for (const needle of ['Handled by: 王店长', 'Parts used: 电源适配器 × 1', 'State: Diagnosing', 'Severity: High', 'Fault class / cause: Hardware / Overheating', 'OK → Offline (link: Disconnected)', 'Diagnosis: The terminal answered OK']) {
       expect(en, needle).toContain(needle);
     }
   });

@@ -170,8 +170,17 @@ describe('the stock ledger', () => {
     expect(value<Part>(await core.dispatch('parts.get', { id: part.id })).onHand).toBe(2);
     const used = value<{ delta: number; incidentId: string }[]>(await core.dispatch('parts.movements', { incidentId: incident.id }));
     expect(used).toEqual([expect.objectContaining({ delta: -2, incidentId: incident.id })]);
-    const all = value<{ maintenance: string | null }[]>(await core.dispatch('parts.movements', { partId: part.id }));
+    const all = value<{ maintenance: string | null; maintenanceLabel?: unknown }[]>(await core.dispatch('parts.movements', { partId: part.id }));
     expect(all[0]!.maintenance).toBe(occurrence);
+    // The ledger names the occurrence as the calendar does: plan title, the store (no device), when.
+    expect(all[0]!.maintenanceLabel).toEqual({ title: 'Quarterly clean', deviceId: null, at: '2026-03-01T09:00:00' });
+    expect(all.find((m) => m.maintenance === null)).not.toHaveProperty('maintenanceLabel');
+    // Moved in the calendar: the ledger follows; the plan archived: its past work is still named.
+    const [planId, , original] = occurrence.split('|');
+    core.services.maintenance.move({ planId: planId!, deviceId: null, original: original! }, '2026-03-03T15:00:00');
+    core.services.maintenance.archivePlan(planId!);
+    const after = value<{ maintenanceLabel?: unknown }[]>(await core.dispatch('parts.movements', { maintenance: occurrence }));
+    expect(after[0]!.maintenanceLabel).toEqual({ title: 'Quarterly clean', deviceId: null, at: '2026-03-03T15:00:00' });
     // The maintenance checklist lists what went into its occurrence, and only that.
     const forOccurrence = value<{ delta: number }[]>(await core.dispatch('parts.movements', { maintenance: occurrence }));
     expect(forOccurrence.map((m) => m.delta)).toEqual([-1]);

@@ -233,6 +233,41 @@ describe('an ECR that follows the specification byte by byte, against poscare si
     expect(lines.join('\n')).toContain('AMOUNT 12.34 EUR');
   });
 
+  it('sends receipts the way the ECR listed at Registration (tag 26: Print Text-Block) and formats them to its printer width (tag 12)', async () => {
+    const ecr = await StrictEcr.connect((await simulator()).tcpPort!);
+    // 2.1 with CC, then 06<TLV>: 26 lists 04 0F, 06 0F, 06 1E and 06 D3 (Print Text-Block, no Print
+    // Line; each command in a tag 0A, 9.4.2), 12 = 24 characters (BCD).
+    const list = '26 10 0A 02 04 0F 0A 02 06 0F 0A 02 06 1E 0A 02 06 D3';
+    ecr.send(`06 00 1D 00 00 00 8E 09 78 06 15 ${list} 12 01 24`);
+    await ecr.expect(ACK);
+    // The Completion echoes the width the PT formats to (tag 12).
+    await ecr.expect('06 0F 0F 19 00 29 52 50 00 01 49 09 78 06 03 12 01 24');
+    ecr.send(ACK);
+
+    ecr.send('06 01 0A 04 00 00 00 00 12 34 49 09 78');
+    await ecr.expect(ACK);
+    const seen: string[] = [];
+    let block: Uint8Array | undefined;
+    for (;;) {
+      const apdu = await ecr.receive();
+      const code = hex(apdu.slice(0, 2));
+      seen.push(code);
+      ecr.send(ACK);
+      if (code === '06 D3') block = dataOf(apdu, 0x06, 0xd3);
+      if (code === '06 0F') break;
+    }
+    // Config 8E asked for intermediate status (bit 3) and receipts by Print Line (bit 7); the list
+    // names Print Text-Block as the way receipts come. Intermediate status follows the config byte,
+    // as real terminals send it to ECRs that list only 06 D3 (bezahl-online zvt's captures).
+    expect(seen).toEqual(['04 FF', '04 FF', '04 0F', '06 D3', '06 0F']);
+    // 06 D3: 06<TLV> with 25 (print text) holding 07 text lines; none wider than 24 characters.
+    const text = Buffer.from(block!).toString('latin1');
+    const lines = [...text.matchAll(/\x07([\s\S])/g)].map((match) => match.index!).map((at) => text.substr(at + 2, text.charCodeAt(at + 1)));
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.join('\n')).toContain('AMOUNT 12.34 EUR');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(24);
+  });
+
   it('sends no intermediate status and no Print Line to an ECR that registered with config 00', async () => {
     const ecr = await StrictEcr.connect((await simulator()).tcpPort!);
     await ecr.exchange('06 00 04 00 00 00 00', '06 0F 07 19 00 29 52 50 00 01');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Contact, PlanUpdate, autoOpenDecision, nextReviewDay, planTemplate, reviewDue, type CounterState } from '../../../shared/domain/contingency';
+import { loadPlanTemplateText } from '../../../electron/node/services/contingency/contingency-service';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -75,13 +76,17 @@ describe('plan fields', () => {
 
   it('the seed template in both languages has the five kinds of contact, the three duties and the fallback wording', () => {
     for (const language of ['zh-CN', 'en'] as const) {
-      const plan = planTemplate(language);
+      const plan = planTemplate(loadPlanTemplateText(language));
       expect(plan.contacts.map((c) => c.kind)).toEqual(['vendor', 'acquirer', 'it', 'power', 'internet']);
       expect(plan.roles.map((r) => r.duty)).toEqual(['decides', 'calls', 'serves']);
       expect(plan.qrProcedure.length).toBeGreaterThan(20);
       expect(plan.customerWording.length).toBeGreaterThan(10);
     }
-    expect(planTemplate('zh-CN').customerWording).toMatch(/扫码/);
-    expect(planTemplate('en').customerWording).toMatch(/QR code/);
+    expect(planTemplate(loadPlanTemplateText('zh-CN')).customerWording).toMatch(/扫码/);
+    expect(planTemplate(loadPlanTemplateText('en')).customerWording).toMatch(/QR code/);
+    // Both shipped files list the same contacts in the same order, each filled in its language.
+    const [zh, en] = (['zh-CN', 'en'] as const).map((language) => loadPlanTemplateText(language));
+    expect(zh!.contacts.map((c) => [c.kind, c.phone])).toEqual(en!.contacts.map((c) => [c.kind, c.phone]));
+    expect(zh!.contacts.every((c) => /[\u4e00-\u9fff]/.test(c.name))).toBe(true);
   });
 });

@@ -58,7 +58,8 @@ describe('Portalum.Zvt src/Portalum.Zvt.UnitTest/StatusInformationParserTest.cs'
       expiryDate: '2512',
       expiry: { month: 12, year: 2025 },
       maskedPan: '************4771',
-      contractNumber: '100461763      ',
+      // Padded with spaces to its 15 bytes by the terminal: the padding is no part of the number.
+      contractNumber: '100461763',
     });
   });
 

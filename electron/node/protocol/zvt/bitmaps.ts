@@ -342,8 +342,11 @@ function decodeContent(entry: BitmapDefinition, content: Uint8Array, offset: num
       return success(entry.value === 'bcd-number' ? Number(digits) : digits);
     }
     case 'text': {
+      // Fixed-length text (2A contract number, 3B AID) is padded to its size with NULs or, by real
+      // terminals, with spaces (bezahl-online zvt's capture: "100764992      "): the padding is no text.
+      const fixed = entry.length.kind === 'fixed';
       let end = content.length;
-      while (end > 0 && content[end - 1] === 0) end--;
+      while (end > 0 && (content[end - 1] === 0 || (fixed && content[end - 1] === 0x20))) end--;
       return success(decodeText(content.subarray(0, end), options.charset));
     }
     case 'bytes':

@@ -1,6 +1,7 @@
 import { BITMAPS_BY_ID, decodeBitmapList, encodeBitmapList, hexId, type BitmapFields, type BitmapName, type FieldCodecOptions, type Unparsed } from './bitmaps';
 import { bcdToDigits, concatBytes, digitsToBcd } from './bytes';
 import { decodeText, encodeText, type Charset } from './charset';
+import { encodeLengthField } from './framing';
 import type {
   ActivateCardReaderMessage,
   BookTotalMessage,
@@ -235,6 +236,12 @@ export function readFileEntry(node: TlvNode, charset: Charset): FileEntry {
   return entry;
 }
 
+/** A file's key in Write File: its id as a decimal string, else its name (2.41.1: 1D or 1F80). */
+export function fileKey(file: FileEntry | undefined): string | undefined {
+  if (!file) return undefined;
+  return file.fileId !== undefined ? String(file.fileId) : file.fileName;
+}
+
 /**
  * Tag 2D for one file, its subtags in the order the chapter lists them: 1D, 1F80, 1E, 1F00, 1F81
  * (2.41.1, 2.41.2); with `block` the transmission's 1C, 1E, 1D, 1F80, 1F00, 1F81 (2.41.3).
@@ -319,6 +326,22 @@ function requestedFile(nodes: readonly TlvNode[] | undefined, options: FieldCode
 
 const NO_REQUESTED_BLOCK = 'the file request needs tag 2D with the offset of the next block (1E) (2.41.2)';
 
+/**
+ * The ECR's answer to a block request (2.41.3): 80 00 06<2D with 1C block, 1D or 1F80 as the
+ * request named the file, 1E offset, 1F00 total length>.
+ */
+export function fileBlockAnswer(file: FileEntry, offset: number, block: Uint8Array, options: FieldCodecOptions): DecodeResult<Uint8Array> {
+  const entry: FileEntry = { offset };
+  if (file.fileId !== undefined) entry.fileId = file.fileId;
+  else if (file.fileName !== undefined) entry.fileName = file.fileName;
+  if (file.totalLength !== undefined) entry.totalLength = file.totalLength;
+  const node = fileEntryTlv(entry, textCharset(options), block);
+  if (!node.ok) return node;
+  const data = encodeBitmapList({ tlv: [node.value] }, options);
+  if (!data.ok) return data;
+  return success(concatBytes([[0x80, 0x00], encodeLengthField(data.value.length), data.value]));
+}
+
 export function decodeFileRequest(data: Uint8Array, options: FieldCodecOptions): DecodeResult<FileRequestMessage> {
   const read = readLayoutBitmaps('file-request', data, 0, options);
   if (!read.ok) return read;
@@ -334,20 +357,17 @@ export function encodeFileRequest(message: FileRequestMessage, options: FieldCod
 }
 
 /**
- * The open pre-authorisations of an Abort B8 (2.10.1): BMP 87 unless FFFF, then every 08 of TLV
- * tag 23 (the list may repeat the 87 number; each number is listed once, in the order first seen).
+ * The open pre-authorisations of an Abort B8 (2.10.1): BMP 87 (the first one; FFFF none) and every
+ * 08 of TLV tag 23, the list the PT may send instead; each receipt number once, 87's first.
  */
 export function openReceiptNumbers(receiptNumber: number | null | undefined, nodes: readonly TlvNode[] | undefined): number[] | undefined {
-  const out: number[] = [];
-  const add = (value: number) => {
-    if (!out.includes(value)) out.push(value);
-  };
-  if (typeof receiptNumber === 'number') add(receiptNumber);
+  const out = new Set<number>();
+  if (typeof receiptNumber === 'number') out.add(receiptNumber);
   const list = findTlv(nodes, 0x23);
   for (const child of list?.children ?? []) {
     if (child.tag !== 0x08) continue;
     const digits = bcdToDigits(child.value);
-    if (digits !== undefined && digits !== '') add(Number(digits));
+    if (digits !== undefined && digits !== '') out.add(Number(digits));
   }
-  return out.length > 0 || receiptNumber === null ? out : undefined;
+  return out.size > 0 || receiptNumber === null ? [...out] : undefined;
 }

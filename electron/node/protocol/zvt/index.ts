@@ -56,6 +56,8 @@ export {
   type CommandProgress,
   type CommandResult,
   type CommandSuccess,
+  type ExecuteOptions,
+  FILE_BLOCK_SIZE,
   type SessionDependencies,
   type SessionError,
   type SessionErrorCode,

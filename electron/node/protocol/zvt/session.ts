@@ -4,9 +4,12 @@ import type { Clock, TimerHandle } from './clock';
 import { decodeApdu, encodeMessage, negativeAcknowledgement, parseApdu, POSITIVE_ACKNOWLEDGEMENT, type CodecOptions } from './codec';
 import { describeResultCode, type ResultCodeInfo } from './codes';
 import { ApduStreamDecoder, ControlByte, encodeSerialFrame, SerialFrameDecoder, type FrameErrorCode } from './framing';
+import { fileBlockAnswer, fileKey } from './command-layouts';
 import {
   ENDS_WITH_ACKNOWLEDGEMENT,
+  ENDS_WITH_STATUS_INFORMATION,
   type CompletionMessage,
+  type FileRequestMessage,
   type EcrCommand,
   type EcrCommandKind,
   type IntermediateStatusMessage,
@@ -69,9 +72,23 @@ function keep<T>(progress: CommandProgress, list: T[], ...items: T[]): void {
 export interface CommandSuccess extends CommandProgress {
   finishedAt: number;
   acknowledgement: PositiveAckMessage;
-  /** Absent for commands that end with 80 00 (Log-Off, Abort). */
+  /** Absent for commands that end with 80 00 (Log-Off, Abort) or with the Status-Information (Read Card). */
   completion?: CompletionMessage;
+  /** Write File: the bytes of each file the terminal asked for and got, by file id or name (2.41). */
+  filesSent?: Record<string, number>;
 }
+
+/** What a command needs beyond its APDU. */
+export interface ExecuteOptions {
+  /**
+   * Write File (08 14): the content of each file the command announces, by file id (as a decimal
+   * string) or file name; the session answers the terminal's block requests (04 0C) from it.
+   */
+  files?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Bytes of file data per answer to a block request (2.41.3: any size; this keeps serial blocks small). */
+export const FILE_BLOCK_SIZE = 200;
 
 export type SessionErrorCode =
   | 'timeout' // T2 (no ACK on the line), T3 (no 80 00), T4 (no completion)
@@ -116,6 +133,9 @@ type Phase = 'queued' | 'sending' | 'awaiting-response' | 'awaiting-completion';
 
 interface RunningCommand {
   command: EcrCommand;
+  options: ExecuteOptions;
+  /** Write File: the highest offset + block length the terminal has asked past, per file. */
+  filesSent?: Record<string, number>;
   apdu: Uint8Array;
   resolve: (result: CommandResult) => void;
   progress: CommandProgress;
@@ -192,7 +212,7 @@ export class ZvtSession {
   }
 
   /** Queue a command. Always resolves (never rejects) with a typed result. */
-  execute(command: EcrCommand): Promise<CommandResult> {
+  execute(command: EcrCommand, options: ExecuteOptions = {}): Promise<CommandResult> {
     return new Promise<CommandResult>((resolve) => {
       const progress = emptyProgress(command.kind, this.clock.now());
       if (this.disposed) return resolve(failed('disposed', 'the session was disposed', progress));
@@ -202,7 +222,13 @@ export class ZvtSession {
       const prepared = this.applyProfile(command);
       const apdu = encodeMessage(prepared, this.codecOptions());
       if (!apdu.ok) return resolve(failed('invalid-command', apdu.error.message, progress));
-      this.queue.push({ command: prepared, apdu: apdu.value, resolve, progress, phase: 'queued', completionMs: this.timeouts.completionMs, abortRequested: false });
+      if (command.kind === 'write-file') {
+        const missing = command.files.find((file) => !options.files?.has(fileKey(file) ?? ''));
+        if (missing) return resolve(failed('invalid-command', `no content for file ${fileKey(missing) ?? '(no id or name)'} (2.41.1)`, progress));
+        const wrongLength = command.files.find((file) => file.totalLength !== options.files?.get(fileKey(file) ?? '')?.length);
+        if (wrongLength) return resolve(failed('invalid-command', `file ${fileKey(wrongLength)}: 1F00 must be the content's length`, progress));
+      }
+      this.queue.push({ command: prepared, options, apdu: apdu.value, resolve, progress, phase: 'queued', completionMs: this.timeouts.completionMs, abortRequested: false });
       this.pump();
     });
   }
@@ -454,7 +480,8 @@ export class ZvtSession {
         this.respond(POSITIVE_ACKNOWLEDGEMENT);
         if (running.command.kind === 'registration') this.learnCharset(message);
         const acknowledgement = running.acknowledgement ?? { kind: 'positive-ack' };
-        this.finish(running, { ok: true, value: { ...progress, finishedAt: this.clock.now(), acknowledgement, completion: message } });
+        const filesSent = running.filesSent ? { filesSent: running.filesSent } : {};
+        this.finish(running, { ok: true, value: { ...progress, finishedAt: this.clock.now(), acknowledgement, completion: message, ...filesSent } });
         return;
       }
       case 'terminal-abort': {
@@ -465,7 +492,23 @@ export class ZvtSession {
       }
       case 'status-information':
         keep(progress, progress.statusInformation, message);
+        if (ENDS_WITH_STATUS_INFORMATION.has(running.command.kind)) {
+          // Read Card (2.21, 3.1.2): the Status-Information hands the master rights back, no Completion.
+          this.respond(POSITIVE_ACKNOWLEDGEMENT);
+          const acknowledgement = running.acknowledgement ?? { kind: 'positive-ack' };
+          if (message.resultCode !== undefined && message.resultCode !== 0) {
+            const result = describeResultCode(message.resultCode);
+            this.finish(running, { ok: false, error: { code: 'aborted', message: `terminal could not read the card: ${result.en}`, result, progress } });
+          } else {
+            this.finish(running, { ok: true, value: { ...progress, finishedAt: this.clock.now(), acknowledgement } });
+          }
+          return;
+        }
         break;
+      case 'file-request':
+        this.respond(this.fileBlock(running, message));
+        if (this.current === running) this.setCommandTimer(running, running.completionMs, 'T4');
+        return;
       case 'intermediate-status':
         keep(progress, progress.intermediateStatus, message);
         // The timeout byte sets T4 in minutes (3.7); 0 keeps the current value.
@@ -492,6 +535,33 @@ export class ZvtSession {
     this.respond(POSITIVE_ACKNOWLEDGEMENT);
     // Every message from the terminal restarts T4 (5.2.6).
     if (this.current === running) this.setCommandTimer(running, running.completionMs, 'T4');
+  }
+
+  /**
+   * The answer to a block request of Write File (2.41.2/2.41.3): 80 00 06<2D with 1C block, 1D or
+   * 1F80, 1E offset>; a request outside a Write File, for a file it did not announce or past its
+   * end is answered 84 83 "function not possible".
+   */
+  private fileBlock(running: RunningCommand, request: FileRequestMessage): Uint8Array {
+    const refuse = negativeAcknowledgement(0x83);
+    if (running.command.kind !== 'write-file') return refuse;
+    const files = running.command.files;
+    // 1D / 1F80 may be left out when only one file is transferred (2.41.2).
+    const asked = request.file;
+    const file = asked?.fileId !== undefined || asked?.fileName !== undefined ? files.find((entry) => fileKey(entry) === fileKey(asked)) : files.length === 1 ? files[0] : undefined;
+    const key = file && fileKey(file);
+    const content = key === undefined ? undefined : running.options.files?.get(key);
+    const offset = asked?.offset;
+    if (!file || key === undefined || !content || offset === undefined || offset >= content.length) {
+      this.warn(`file request refused: ${JSON.stringify(asked ?? null)}`);
+      return refuse;
+    }
+    const block = content.subarray(offset, offset + FILE_BLOCK_SIZE);
+    const answer = fileBlockAnswer({ ...file, totalLength: content.length }, offset, block, { charset: this.charset === 'auto' ? 'cp437' : this.charset });
+    if (!answer.ok) return refuse;
+    const sent = (running.filesSent ??= {});
+    sent[key] = Math.max(sent[key] ?? 0, offset + block.length);
+    return answer.value;
   }
 
   private learnCharset(completion: CompletionMessage): void {

@@ -65,12 +65,8 @@ export function decodeTlvLength(bytes: Uint8Array, offset: number): DecodeResult
   return failure('bad-tlv', `TLV length byte 0x${first.toString(16)} is invalid or reserved (9.3.2)`, offset);
 }
 
-/**
- * Two-byte tags of the spec's tag table (9.4: 1F80 file name, 1F81 MIME type, 1F82 transaction
- * reference, 1F83 acquirer id; 2.41) whose second byte has b8 set: by 9.3.1 another byte would
- * follow, but the table and Write File (2.41) send them as two bytes, so they end there.
- */
-const TWO_BYTE_TAGS_WITH_B8: ReadonlySet<number> = new Set([0x1f80, 0x1f81, 0x1f82, 0x1f83]);
+/** Tags of the spec's table 9.4 whose second byte has b8 set. */
+const SPEC_TWO_BYTE_TAGS: ReadonlySet<number> = new Set([0x1f80, 0x1f81, 0x1f82, 0x1f83]);
 
 function decodeTag(bytes: Uint8Array, offset: number): DecodeResult<{ tag: number; size: number }> {
   const first = bytes[offset];
@@ -83,7 +79,11 @@ function decodeTag(bytes: Uint8Array, offset: number): DecodeResult<{ tag: numbe
       if (next === undefined) return failure('truncated', 'TLV tag continues past the end', offset);
       tag = tag * 256 + next;
       size++;
-      if ((next & 0x80) === 0 || (size === 2 && TWO_BYTE_TAGS_WITH_B8.has(tag))) break;
+      if ((next & 0x80) === 0) break;
+      // The spec's table (9.4) lists 1F80-1F83 as two-byte tags (file name, MIME type, transaction
+      // reference, acquirer) although b8 of their second byte reads "another byte follows" under
+      // the BER rule of 9.3.1; ZVT defines no longer tags, so they end there.
+      if (size === 2 && SPEC_TWO_BYTE_TAGS.has(tag)) break;
       if (size >= MAXIMUM_TAG_BYTES) return failure('bad-tlv', 'TLV tag longer than 4 bytes', offset);
     }
   }

@@ -6,8 +6,11 @@
  * steps done and the minutes without card payment, and their duration feeds MTTR like any other.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AttentionItem } from '../../../../shared/domain/attention';
 import {
+  PlanTemplateText,
   StoredPlan,
   autoOpenDecision,
   minutesBetween,
@@ -28,6 +31,7 @@ import { listStaff } from '../../db/training';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log/logger';
 import { isoNow, unrefTimer, type Clock, type TimerHandle } from '../../clock';
+import { resourcesDir } from '../../paths';
 import type { DevicesService } from '../devices/devices-service';
 import type { IncidentsService } from '../incidents/incidents-service';
 import type { SettingsService } from '../settings/settings-service';
@@ -49,6 +53,18 @@ export interface ContingencyServiceOptions {
   logger?: Logger;
   /** Check whether "terminal down" should open by itself this often (ms); 0 = on status changes and `tick()` only. */
   tickMs?: number;
+  /** The seed template's texts in one language; default: the shipped resources/contingency-template/<language>.json. */
+  templateText?: (language: Language) => PlanTemplateText;
+}
+
+/** The shipped seed template's texts of one language, read once per language. */
+const shippedTemplates = new Map<Language, PlanTemplateText>();
+export function loadPlanTemplateText(language: Language, dir = path.join(resourcesDir(), 'contingency-template')): PlanTemplateText {
+  const cached = dir === path.join(resourcesDir(), 'contingency-template') ? shippedTemplates.get(language) : undefined;
+  if (cached) return cached;
+  const text = PlanTemplateText.parse(JSON.parse(fs.readFileSync(path.join(dir, `${language}.json`), 'utf8')));
+  if (dir === path.join(resourcesDir(), 'contingency-template')) shippedTemplates.set(language, text);
+  return text;
 }
 
 export class ContingencyService {
@@ -88,7 +104,7 @@ export class ContingencyService {
   /** The stored plan over the seed template in the store's language (what was never saved reads as the template). */
   plan(): ContingencyPlan {
     const row = sql.readPlan(this.db);
-    const template = planTemplate(this.settings.get().language);
+    const template = planTemplate((this.options.templateText ?? loadPlanTemplateText)(this.settings.get().language));
     const content = row && row.content !== null && typeof row.content === 'object' ? (row.content as object) : {};
     return { ...StoredPlan.parse({ ...template, ...content }), reviewedOn: row?.reviewedOn ?? null, updatedAt: row?.updatedAt ?? null };
   }

@@ -43,7 +43,7 @@ export async function runDeviceCommand(context: CommandContext, device: Device, 
   bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'started', text: '' });
   let outcome: CommandOutcome;
   try {
-    outcome = await links.run(deviceId, command, (text) => bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'progress', text }));
+    outcome = await links.run(deviceId, command, (text, words) => bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'progress', text, ...(words ? { words } : {}) }));
   } catch (error) {
     // The manager sees a worded failure; the developer's message goes to the log.
     context.logger?.error('terminal command failed', { deviceId, command, error });
@@ -56,6 +56,7 @@ export async function runDeviceCommand(context: CommandContext, device: Device, 
   if (outcome.resultCode !== undefined) observation.resultCode = outcome.resultCode;
   if (outcome.printer !== undefined) observation.printer = outcome.printer;
   if (outcome.hostReachable !== undefined) observation.hostReachable = outcome.hostReachable;
+  if (outcome.cardReader !== undefined) observation.cardReader = outcome.cardReader;
   if (outcome.softwareVersion !== undefined) observation.softwareVersion = outcome.softwareVersion;
   if (Object.keys(observation).length > 1) statuses.observe(observation);
   bus.emit('devices.command', { deviceId, commandId: id, command, phase: 'finished', text: outcome.summary, ok: outcome.ok });

@@ -221,11 +221,14 @@ export class DevicesService {
     return this.live.history(deviceId, limit);
   }
 
-  /** A captured transaction: the terminal's "last transaction seen". Ids that are not devices are ignored. */
-  recordTransaction(deviceId: string, occurredAt: string): void {
+  /**
+   * A captured transaction: the terminal's "last transaction seen". A card payment also proves the
+   * card reader reads cards (it clears a failed card reader test). Ids that are not devices are ignored.
+   */
+  recordTransaction(deviceId: string, occurredAt: string, cardRead = false): void {
     const device = getDevice(this.db, deviceId);
     if (!device || device.archived) return;
-    this.observe({ deviceId, transactionAt: occurredAt });
+    this.observe({ deviceId, transactionAt: occurredAt, ...(cardRead ? { cardReader: 'ok' as const } : {}) });
   }
 
   /** Feeds one observation to the status model; stores and announces a change. */

@@ -12,12 +12,12 @@ import {
   type TerminalConfigInput,
   type TerminalLink,
 } from '../../../../shared/domain/terminals';
-import type { CommandOutcome, DeviceCommand, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
+import type { CommandOutcome, CommandProgressListener, DeviceCommand, LinkReport, TerminalLinks, TerminalSpec } from './terminal-links';
 
 export interface ManagedTerminals {
   add(input: TerminalConfigInput): Promise<unknown>;
   remove(id: string): Promise<void>;
-  run(id: string, input: TerminalCommand, options?: { onProgress?: (text: string) => void }): Promise<TerminalCommandResult>;
+  run(id: string, input: TerminalCommand, options?: { onProgress?: CommandProgressListener }): Promise<TerminalCommandResult>;
   abort(id: string): TerminalAbortResult;
   onLinkChange(listener: (link: TerminalLink, previous: LinkState) => void): () => void;
 }
@@ -34,14 +34,20 @@ export function linkReport(link: TerminalLink): LinkReport {
 
 const PRINTING_COMMANDS: ReadonlySet<string> = new Set(['diagnosis', 'selftest', 'print-config', 'end-of-day']);
 
+/** Result code 64: card not readable (PA00P015 chapter 10). */
+const CARD_NOT_READABLE = 0x64;
+
 function hex(code: number): string {
   return `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
 /** The result as codes the console and the pack word in the reader's language (summary-text.ts). */
 function summaryCode(result: TerminalCommandResult): string {
+  // A terminal that refused or aborted says why (e.g. 0x64 card not readable): that is the summary.
+  if (result.error && result.result && (result.error.code === 'aborted' || result.error.code === 'negative-ack')) return `result:${hex(result.result.code)}`;
   if (result.error) return `error:${result.error.code}`;
   if (result.terminalStatus) return `terminal:${hex(result.terminalStatus.code)}`;
+  if (result.card) return `card:${result.card}`;
   if (result.result) return `result:${hex(result.result.code)}`;
   return result.ok ? 'summary:ok' : 'summary:failed';
 }
@@ -59,6 +65,12 @@ export function outcomeOf(result: TerminalCommandResult): CommandOutcome {
   if (result.serialNumber) outcome.serialNumber = result.serialNumber;
   // A diagnosis contacts the payment host: its success or failure says whether the host is reachable.
   if (result.command === 'diagnosis') outcome.hostReachable = result.ok;
+  // A card reader test that read a card proves the reader works; 64 "card not readable" to a test
+  // card says it does not. A timeout (no card presented) says nothing about the reader.
+  if (result.command === 'read-card') {
+    if (result.ok) outcome.cardReader = 'ok';
+    else if (result.result?.code === CARD_NOT_READABLE) outcome.cardReader = 'fault';
+  }
   // These commands print: one that completed proves the printer has paper and works again.
   if (result.ok && PRINTING_COMMANDS.has(result.command)) outcome.printer = 'ok';
   return outcome;
@@ -79,7 +91,7 @@ export class ManagerLinks implements TerminalLinks {
     await this.manager.remove(id);
   }
 
-  async run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome> {
+  async run(id: string, command: DeviceCommand, onProgress?: CommandProgressListener): Promise<CommandOutcome> {
     if (command === 'reconnect') {
       const spec = this.specs.get(id);
       if (!spec) return { ok: false, summary: 'summary:notManaged' };

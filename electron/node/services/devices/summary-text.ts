@@ -41,6 +41,8 @@ function partText(part: string): CodeText {
   }
   const error = /^error:([\w-]+)$/.exec(part);
   if (error?.[1]) return localeText(`devices.summary.errors.${error[1]}`) ?? (localeText('devices.summary.errors.other', { code: error[1] }) as CodeText);
+  const card = /^card:([0-9*]{4,19})$/.exec(part);
+  if (card?.[1]) return localeText('devices.summary.cardRead', { card: card[1] }) as CodeText;
   const software = /^software:(.+)$/.exec(part);
   if (software?.[1]) return localeText('devices.summary.software', { version: software[1] }) as CodeText;
   const key = /^summary:(\w+)$/.exec(part);
@@ -50,7 +52,7 @@ function partText(part: string): CodeText {
 
 /** Whether a stored text is a command summary made of codes (not the manager's words). */
 export function isSummaryCode(text: string): boolean {
-  return text !== '' && text.split('; ').every((part) => /^((terminal|result):0x[0-9A-Fa-f]{2}|error:[\w-]+|software:.+|summary:\w+)$/.test(part));
+  return text !== '' && text.split('; ').every((part) => /^((terminal|result):0x[0-9A-Fa-f]{2}|error:[\w-]+|card:[0-9*]{4,19}|software:.+|summary:\w+)$/.test(part));
 }
 
 /** A stored command summary in both languages. */

@@ -5,7 +5,10 @@
  */
 import type { LinkedConnection } from '../../../../shared/domain/devices';
 import type { GuideCommand } from '../../../../shared/domain/terminals';
-import type { LinkKind, PrinterState } from '../../../../shared/domain/status';
+import type { CodeText, ComponentState, LinkKind, PrinterState } from '../../../../shared/domain/status';
+
+/** A command's progress: English text, and its words in both languages where the terminal's status code gives them. */
+export type CommandProgressListener = (text: string, words?: CodeText) => void;
 
 export interface TerminalSpec {
   id: string;
@@ -29,6 +32,8 @@ export interface CommandOutcome {
   resultCode?: number;
   printer?: PrinterState;
   hostReachable?: boolean;
+  /** A card reader test: it read a card ('ok') or the terminal said it cannot read cards ('fault'). */
+  cardReader?: ComponentState;
   softwareVersion?: string;
   tid?: string;
   serialNumber?: string;
@@ -49,7 +54,7 @@ export interface LinkReport {
 export interface TerminalLinks {
   add(spec: TerminalSpec): void | Promise<void>;
   remove(id: string): void | Promise<void>;
-  run(id: string, command: DeviceCommand, onProgress?: (text: string) => void): Promise<CommandOutcome>;
+  run(id: string, command: DeviceCommand, onProgress?: CommandProgressListener): Promise<CommandOutcome>;
   /** Subscribes to link changes; returns the unsubscribe function. */
   onLink(listener: (report: LinkReport) => void): () => void;
 }

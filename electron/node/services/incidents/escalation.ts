@@ -116,6 +116,9 @@ export function buildPack(input: PackInput): { html: string; text: string } {
       [M.incidents.severity, word(M.incidents.severities, incident.severity)],
       [P.faultClassCause, cause],
       [M.incidents.fallbackUsed, incident.fallbackUsed],
+      [M.incidents.partsUsed, incident.partsUsed],
+      // Who at the store handled it: the person support calls back.
+      [M.incidents.handledBy, incident.handledBy],
       [M.incidents.vendorTicket, incident.vendorTicket],
     ] as [string, string | null | undefined][]
   ).filter((fact): fact is [string, string] => typeof fact[1] === 'string' && fact[1].trim() !== '');

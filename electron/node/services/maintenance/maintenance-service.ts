@@ -23,6 +23,7 @@ import {
   type FailureForecast,
   type Occurrence,
   type OccurrenceDetail,
+  type OccurrenceLabel,
   type OccurrenceQuery,
   type OccurrenceRecord,
   type OccurrenceRef,
@@ -356,6 +357,24 @@ export class MaintenanceService {
       if (error instanceof AppError) return false;
       throw error;
     }
+  }
+
+  /**
+   * What a ledger shows for an occurrence key: the plan's title, the device and when it was (or is)
+   * due; undefined when the key names no plan. Archived plans still describe their past work.
+   */
+  describeOccurrence(key: string): OccurrenceLabel | undefined {
+    const [planId, target, original, ...rest] = key.split('|');
+    if (!planId || !target || !original || rest.length > 0) return undefined;
+    let plan: Plan;
+    try {
+      plan = this.getPlan(planId);
+    } catch (error) {
+      if (error instanceof AppError) return undefined;
+      throw error;
+    }
+    const stored = getOccurrenceRecord(this.db, plan.id, target, original);
+    return { title: plan.title, deviceId: target === STORE_TARGET ? null : target, at: stored?.movedTo ?? original };
   }
 
   private recordOf(ref: OccurrenceRef): { plan: Plan; record: OccurrenceRecord } {

@@ -20,6 +20,7 @@ import {
   type PartMoveFields,
   type ReorderLine,
 } from '../../../../shared/domain/parts';
+import type { OccurrenceLabel } from '../../../../shared/domain/maintenance';
 import type { Language } from '../../../../shared/domain/settings';
 import { addDays, zonedDay, zonedDayStart } from '../../../../shared/domain/time';
 import { AppError, type ErrorCode } from '../../../../shared/ipc/result';
@@ -81,6 +82,8 @@ export interface PartsServiceOptions {
   backupDeviceIds: () => string[];
   /** Whether a maintenance occurrence key names an occurrence (a consumption may go into one). */
   maintenanceOccurrence?: (key: string) => boolean;
+  /** How the ledger names an occurrence key: plan title, device, when (undefined: its plan is gone). */
+  describeOccurrence?: (key: string) => OccurrenceLabel | undefined;
 }
 
 export class PartsService {
@@ -234,7 +237,17 @@ export class PartsService {
 
   movements(filter: MovementFilter): Movement[] {
     if (filter.partId !== undefined) this.stored(filter.partId);
-    return listMovements(this.db, filter);
+    const labels = new Map<string, OccurrenceLabel | undefined>();
+    return listMovements(this.db, filter).map((movement) => this.labelled(movement, labels));
+  }
+
+  /** The movement with its maintenance occurrence named as the ledger shows it (each key looked up once per list). */
+  private labelled(movement: Movement, labels = new Map<string, OccurrenceLabel | undefined>()): Movement {
+    const key = movement.maintenance;
+    if (!key || !this.options.describeOccurrence) return movement;
+    if (!labels.has(key)) labels.set(key, this.options.describeOccurrence(key));
+    const label = labels.get(key);
+    return label ? { ...movement, maintenanceLabel: label } : movement;
   }
 
   /** One movement: refused (nothing written) when it takes on hand below zero without override. */
@@ -314,7 +327,7 @@ export class PartsService {
     }
     const recorded = getMovement(this.db, id);
     if (!recorded) throw new AppError('internal', 'The movement vanished');
-    return { part: this.changed(movement.partId), movement: recorded };
+    return { part: this.changed(movement.partId), movement: this.labelled(recorded) };
   }
 
   reorderList(): ReorderLine[] {

@@ -2,7 +2,7 @@
  * Management commands as the API and the CLI name them -> ZVT commands, and ZVT results -> the
  * JSON the console shows. Card numbers are already masked by the codec; nothing here unmasks.
  */
-import type { TerminalCommand, TerminalCommandResult } from '../../../../shared/domain/terminals';
+import { READ_CARD_TIMEOUT_S, type TerminalCommand, type TerminalCommandResult } from '../../../../shared/domain/terminals';
 import { describeResultCode, describeTerminalStatus, type CommandResult, type EcrCommand } from '../../protocol/zvt/index';
 
 export const DEFAULT_PASSWORD = '000000';
@@ -47,6 +47,10 @@ export function toEcrCommand(command: TerminalCommand, password: string = DEFAUL
     case 'refund':
       // 06 31 (2.15): <password> 04<amount> 49<CC>.
       return { kind: 'refund', password, amount: command.amount ?? 0, currency: DEFAULT_CURRENCY };
+    case 'read-card':
+      // 06 C0 (2.21): wait READ_CARD_TIMEOUT_S for a card, chip and magnetic stripe (table 6: 0101xxxx),
+      // the terminal shows its own insert/remove prompts (table 7, bit 0).
+      return { kind: 'read-card', timeoutSeconds: READ_CARD_TIMEOUT_S, cardReadType: 0x50, dialogControl: 0x01 };
   }
 }
 
@@ -72,6 +76,12 @@ export function summariseResult(command: TerminalCommand, result: CommandResult,
     receipt: (progress?.receipt ?? []).map((line) => line.text),
   };
   if (result.ok) {
+    if (command.command === 'read-card') {
+      // 3.1.2: track 2 (or the PAN) of the card, masked by the codec; nothing here unmasks.
+      const read = result.value.statusInformation[0];
+      const card = read?.track2 ?? read?.maskedPan;
+      if (card) summary.card = card;
+    }
     const completion = result.value.completion;
     if (completion?.form === 'status-enquiry' && completion.terminalStatus !== undefined) {
       const status = describeTerminalStatus(completion.terminalStatus);

@@ -18,6 +18,7 @@ import {
   type TerminalEventType,
   type TerminalLink,
 } from '../../../../shared/domain/terminals';
+import type { CodeText } from '../../../../shared/domain/status';
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import { insertTerminalEvents, pruneTerminalEvents, recentTerminalEvents, type TerminalEventInput } from '../../db/terminal-events';
@@ -39,6 +40,9 @@ import { listSerialPorts, type PortDiscovery, type PortLister } from '../../tran
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { DEFAULT_PASSWORD, jsonSafe, summariseResult, toEcrCommand } from './commands';
 import { openTerminalLink, type OpenTerminalLink, type TerminalLinkOptions } from './link';
+
+/** Progress of a running command: English text (log, CLI) and, where known, its words in both languages. */
+export type CommandProgressListener = (text: string, words?: CodeText) => void;
 
 export interface TerminalManagerOptions {
   db: Db;
@@ -120,12 +124,12 @@ interface Entry {
   /** TID, serial number, software version as the terminal last reported them. */
   reported: NonNullable<TerminalLink['reported']>;
   /** Progress texts (intermediate status) of the user command that is running. */
-  progress?: (text: string) => void;
+  progress?: CommandProgressListener;
 }
 
 export interface RunOptions {
   /** Called with the terminal's Intermediate Status texts (04 FF, table 17) while the command runs. */
-  onProgress?: (text: string) => void;
+  onProgress?: CommandProgressListener;
 }
 
 const MAX_FRAME_HEX = 2048;
@@ -475,7 +479,7 @@ export class TerminalManager {
     this.schedulePoll(entry, generation);
   }
 
-  private async execute(entry: Entry, link: OpenTerminalLink, command: TerminalCommand, origin: 'user' | 'poll' | 'connect', onProgress?: (text: string) => void): Promise<TerminalCommandResult> {
+  private async execute(entry: Entry, link: OpenTerminalLink, command: TerminalCommand, origin: 'user' | 'poll' | 'connect', onProgress?: CommandProgressListener): Promise<TerminalCommandResult> {
     const started = this.clock.now();
     const before = entry.state;
     if (onProgress) entry.progress = onProgress;
@@ -539,9 +543,10 @@ export class TerminalManager {
   private sessionEvent(entry: Entry, generation: number, event: SessionEvent): void {
     if (entry.generation !== generation) return;
     if (event.type === 'apdu-in' && event.message?.kind === 'intermediate-status' && entry.progress) {
-      const text = describeIntermediateStatus(event.message.status).en;
+      const info = describeIntermediateStatus(event.message.status);
       try {
-        entry.progress(text);
+        // English for the log and the CLI; both languages for the console (e.g. 0A "insert card").
+        entry.progress(info.en, { zh: info.zh, en: info.en });
       } catch (error) {
         this.logger.error('progress listener failed', { error });
       }

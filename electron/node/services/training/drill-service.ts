@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { DRILL_FAULTS, type Drill, type DrillFault, type DrillOutcome, type DrillStart } from '../../../../shared/domain/training';
 import { DeviceFields } from '../../../../shared/domain/devices';
-import type { Incident } from '../../../../shared/domain/incidents';
+import { isRecordedByPosCare, type Incident } from '../../../../shared/domain/incidents';
 import { AppError } from '../../../../shared/ipc/result';
 import type { Db } from '../../db/connection';
 import * as sql from '../../db/training';
@@ -42,6 +42,30 @@ export interface DrillServiceOptions {
 
 function fieldError(path: string, messageKey: string, message: string): AppError {
   return new AppError('validation', message, { issues: [{ path, code: 'custom', messageKey }] });
+}
+
+/**
+ * What the trainee did, from the drill terminal's first incident. "Noticed" is when the trainee
+ * acted: the incident's opening when they opened it; for one PosCare opened by itself (the
+ * terminal stayed down past the auto-open delay) their first step or their fault class, whichever
+ * came first, and never if they did neither. Steps PosCare records itself do not count.
+ */
+export function drillOutcome(drill: Pick<Drill, 'startedAt' | 'expectedClass'> & { classifiedAt: string | null }, incidents: readonly Incident[], endedAt: string): DrillOutcome {
+  const first = [...incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+  const since = (at: string | null | undefined): number | null => (at == null ? null : Math.max(0, Date.parse(at) - Date.parse(drill.startedAt)));
+  if (!first) return { incidentId: null, noticedMs: null, classifiedMs: null, faultClass: null, fallbackUsed: '', steps: 0, escalated: false, resolved: false };
+  const traineeSteps = first.steps.filter((step) => !isRecordedByPosCare(step));
+  const noticedAt = first.autoOpened ? [traineeSteps[0]?.at, drill.classifiedAt].filter((at): at is string => typeof at === 'string').sort()[0] : first.openedAt;
+  return {
+    incidentId: first.id,
+    noticedMs: since(noticedAt),
+    classifiedMs: since(drill.classifiedAt ?? (first.faultClass === drill.expectedClass ? endedAt : null)),
+    faultClass: first.faultClass,
+    fallbackUsed: first.fallbackUsed,
+    steps: traineeSteps.length,
+    escalated: first.escalation !== null,
+    resolved: first.closedAt !== null,
+  };
 }
 
 export class DrillService {
@@ -149,19 +173,7 @@ export class DrillService {
 
   /** What the trainee did on the drill terminal, from its first incident. */
   private outcome(drill: Drill & { classifiedAt: string | null }, endedAt: string): DrillOutcome {
-    const first = this.incidents.list({ deviceId: drill.deviceId, limit: 1000 }).sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
-    const since = (at: string | null): number | null => (at === null ? null : Math.max(0, Date.parse(at) - Date.parse(drill.startedAt)));
-    if (!first) return { incidentId: null, noticedMs: null, classifiedMs: null, faultClass: null, fallbackUsed: '', steps: 0, escalated: false, resolved: false };
-    return {
-      incidentId: first.id,
-      noticedMs: since(first.openedAt),
-      classifiedMs: since(drill.classifiedAt ?? (first.faultClass === drill.expectedClass ? endedAt : null)),
-      faultClass: first.faultClass,
-      fallbackUsed: first.fallbackUsed,
-      steps: first.steps.length,
-      escalated: first.escalation !== null,
-      resolved: first.closedAt !== null,
-    };
+    return drillOutcome(drill, this.incidents.list({ deviceId: drill.deviceId, limit: 1000 }), endedAt);
   }
 
   private async stopSimulator(): Promise<void> {
