@@ -528,15 +528,23 @@ function decodeCompletion(data: Uint8Array, options: CodecOptions): DecodeResult
 
 /** Result code 6F "wrong currency", the only one the PT's currency code follows (2.2.9). */
 const WRONG_CURRENCY = 0x6f;
+/** Result code B8 "pre-authorisations open", the answer to 06 23 87 FF FF that BMP 87 follows (2.10.1). */
+const PRE_AUTHORISATIONS_OPEN = 0xb8;
+
+function bitmapsToTheEnd(data: Uint8Array, offset: number, options: CodecOptions): boolean {
+  const list = decodeBitmapList(data, offset, fieldOptions(options));
+  return list.ok && list.value.unparsed === undefined;
+}
 
 function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeResult<TerminalAbortMessage> {
   const resultCode = data[0];
   if (resultCode === undefined) return failure('missing-field', 'abort result code missing', 0);
   const message: TerminalAbortMessage = { kind: 'terminal-abort', resultCode };
   let offset = 1;
-  // <CC> comes only with 6F, and only to an ECR that sent one (2.2.9): without it a TLV container
-  // may follow the result code, which a BCD currency code cannot be confused with once it parses.
-  if (resultCode === WRONG_CURRENCY && data.length - offset >= 2 && !(data[offset] === 0x06 && tlvContainerEndsAt(data, offset))) {
+  // <CC> comes only with 6F, and only to an ECR that sent one (2.2.9): without it the TLV container
+  // may follow the result code, told from a BCD currency code by starting with 06 and parsing,
+  // together with any bitmaps after it, to the end.
+  if (resultCode === WRONG_CURRENCY && data.length - offset >= 2 && !(data[offset] === 0x06 && bitmapsToTheEnd(data, offset, options))) {
     const currency = bcdToDigits(data.subarray(offset, offset + 2));
     if (currency === undefined) return failure('bad-bcd', 'currency code is not BCD', offset);
     message.currency = Number(currency);
@@ -546,7 +554,10 @@ function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeRes
   const read = readLayoutBitmaps('terminal-abort', data, offset, fieldOptions(options));
   if (!read.ok) return read;
   const { receiptNumber, tlv: nodes } = read.value.fields;
-  if (receiptNumber !== undefined) message.receiptNumber = receiptNumber;
+  // 87 belongs to the answer of "Enquire if Pre-Authorisations exist" (B8); after any other code it is a foreign BMP.
+  const enquiryAnswer = resultCode === PRE_AUTHORISATIONS_OPEN;
+  const otherFields: BitmapFields | undefined = !enquiryAnswer && receiptNumber !== undefined ? { receiptNumber, ...read.value.otherFields } : read.value.otherFields;
+  if (enquiryAnswer && receiptNumber !== undefined) message.receiptNumber = receiptNumber;
   if (nodes !== undefined) {
     message.tlv = nodes;
     const code = findTlv(nodes, 0x1f16);
@@ -556,9 +567,9 @@ function decodeTerminalAbort(data: Uint8Array, options: CodecOptions): DecodeRes
     const named = readTlvFields(nodes, options.charset ?? 'cp437');
     if (named) message.tlvFields = named;
   }
-  const open = openReceiptNumbers(receiptNumber, nodes);
+  const open = enquiryAnswer ? openReceiptNumbers(receiptNumber, nodes) : undefined;
   if (open) message.openReceiptNumbers = open;
-  if (read.value.otherFields) message.otherFields = read.value.otherFields;
+  if (otherFields) message.otherFields = otherFields;
   if (read.value.unparsed) message.unparsed = read.value.unparsed;
   return success(message);
 }
@@ -765,10 +776,18 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
         if (!currency) return failure('bad-value', 'currency code must be up to 4 digits');
         parts.push(currency);
       }
-      if (message.resultCode === WRONG_CURRENCY && message.currency === undefined && (message.receiptNumber !== undefined || message.otherFields !== undefined)) {
+      if (message.receiptNumber !== undefined && message.resultCode !== PRE_AUTHORISATIONS_OPEN) {
+        return failure('bad-value', 'the receipt number (BMP 87) follows only result code B8 (2.10.1)');
+      }
+      // Without <CC> the bytes after 6F must start with the TLV container, or a reader takes them for one.
+      const relayed = message.otherFields !== undefined || message.unparsed !== undefined;
+      const containerFirst = message.tlv !== undefined && message.otherFields?.receiptNumber === undefined;
+      if (message.resultCode === WRONG_CURRENCY && message.currency === undefined && relayed && !containerFirst) {
         return failure('bad-value', 'after result code 6F bitmaps other than the TLV container need the currency code first (2.2.9)');
       }
-      const rest = writeLayoutBitmaps('terminal-abort', { receiptNumber: message.receiptNumber, tlv: message.tlv }, message, fields);
+      // A relayed 87 after another code (kept in otherFields by the reader) goes back in its place.
+      const receiptNumber = message.resultCode === PRE_AUTHORISATIONS_OPEN ? message.receiptNumber : message.otherFields?.receiptNumber;
+      const rest = writeLayoutBitmaps('terminal-abort', { receiptNumber, tlv: message.tlv }, message, fields);
       if (!rest.ok) return rest;
       parts.push(rest.value);
       return success(concatBytes(parts));

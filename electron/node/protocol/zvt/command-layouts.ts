@@ -36,8 +36,9 @@ const layout = (order: readonly number[], required: readonly BitmapName[] = []):
 
 /** The layouts of the chapters; for Read Card, Write File and the Abort after their positional fields. */
 export const BITMAP_LAYOUTS = {
-  // 2.8; 3A from "remaining bitmaps see Authorization" (2.2.1), placed as there.
-  'pre-authorisation': layout([0x04, 0x49, 0x19, 0x0e, 0x22, 0x2d, 0x23, 0x24, 0x01, 0x02, 0x05, 0x3a, 0x0b, 0x3b, 0x3c, 0x8a, 0x06]),
+  // 2.8 as its layout shows it. "Remaining bitmaps see Authorization" points at 2.2.1 for what the
+  // listed BMPs mean; it adds none: a 3A (CVV, 2.2.1 only) is read into otherFields, never written.
+  'pre-authorisation': layout([0x04, 0x49, 0x19, 0x0e, 0x22, 0x2d, 0x23, 0x24, 0x01, 0x02, 0x05, 0x0b, 0x3b, 0x3c, 0x8a, 0x06]),
   'partial-reversal': layout([0x87, 0x04, 0x49, 0x3c, 0x0b, 0x3b, 0x06]), // 2.10
   'book-total': layout([0x87, 0x04, 0x49, 0x19, 0x3c, 0x0b, 0x3b, 0x8a, 0x06], ['receiptNumber']), // 2.13
   'pre-authorisation-reversal': layout([0x87, 0x04, 0x49, 0x19, 0x06], ['receiptNumber']), // 2.14
@@ -145,13 +146,20 @@ export function passwordBytes(password: string): DecodeResult<Uint8Array> {
 
 export type PreAuthorisationFamily = PreAuthorisationMessage | PartialReversalMessage | BookTotalMessage | PreAuthorisationReversalMessage | ExternalReversalMessage;
 
+/** 2.11: "The type of the reservation is to be provided in the TLV Container, Tag 0x1F06". */
+function reservationTypeMissing(kind: PreAuthorisationFamily['kind'], nodes: readonly TlvNode[] | undefined): boolean {
+  return kind === 'external-reversal' && findTlv(nodes, 0x1f06) === undefined;
+}
+
 export function decodePreAuthorisationFamily(kind: PreAuthorisationFamily['kind'], data: Uint8Array, options: FieldCodecOptions): DecodeResult<PreAuthorisationFamily> {
   const read = readLayoutBitmaps(kind, data, 0, options);
   if (!read.ok) return read;
+  if (reservationTypeMissing(kind, read.value.fields.tlv)) return failure('missing-field', 'external-reversal needs the reservation type (TLV 1F06, 2.11)');
   return success({ ...read.value.fields, kind, ...extras(read.value) } as PreAuthorisationFamily);
 }
 
 export function encodePreAuthorisationFamily(message: PreAuthorisationFamily, options: FieldCodecOptions): DecodeResult<Uint8Array> {
+  if (reservationTypeMissing(message.kind, message.tlv)) return failure('bad-value', 'external-reversal needs the reservation type (TLV 1F06, 2.11)');
   return writeLayoutBitmaps(message.kind, message, message, options);
 }
 
@@ -234,7 +242,10 @@ export function fileKey(file: FileEntry | undefined): string | undefined {
   return file.fileId !== undefined ? String(file.fileId) : file.fileName;
 }
 
-/** Tag 2D for one file, its subtags in the order 2.41 lists them; `block` adds 1C (2.41.3). */
+/**
+ * Tag 2D for one file, its subtags in the order the chapter lists them: 1D, 1F80, 1E, 1F00, 1F81
+ * (2.41.1, 2.41.2); with `block` the transmission's 1C, 1E, 1D, 1F80, 1F00, 1F81 (2.41.3).
+ */
 export function fileEntryTlv(entry: FileEntry, charset: Charset, block?: Uint8Array): DecodeResult<TlvNode> {
   const children: TlvNode[] = [];
   const number = (tag: number, value: number | undefined, minimum: number): DecodeResult<void> => {
@@ -244,10 +255,13 @@ export function fileEntryTlv(entry: FileEntry, charset: Charset, block?: Uint8Ar
     children.push(tlv(tag, bytes));
     return success(undefined);
   };
+  const steps: DecodeResult<void>[] = [];
   if (block) children.push(tlv(0x1c, block));
-  const steps = [number(0x1d, entry.fileId, 1)];
+  if (block) steps.push(number(0x1e, entry.offset, 4));
+  steps.push(number(0x1d, entry.fileId, 1));
   if (entry.fileName !== undefined) children.push(tlv(0x1f80, encodeText(entry.fileName, charset)));
-  steps.push(number(0x1e, entry.offset, 4), number(0x1f00, entry.totalLength, 4));
+  if (!block) steps.push(number(0x1e, entry.offset, 4));
+  steps.push(number(0x1f00, entry.totalLength, 4));
   if (entry.mimeType !== undefined) children.push(tlv(0x1f81, encodeText(entry.mimeType, charset)));
   const failed = steps.find((step) => !step.ok);
   if (failed && !failed.ok) return failed;
@@ -258,13 +272,27 @@ function textCharset(options: FieldCodecOptions): Charset {
   return options.charset === undefined || options.charset === 'auto' ? 'cp437' : options.charset;
 }
 
+/** What 2.41.1 asks of the files of a Write File: at least one 2D, each with 1D or 1F80 and 1F00. */
+function writeFileProblem(files: readonly FileEntry[]): string | undefined {
+  if (files.length === 0) return 'Write File needs at least one file (tag 2D, 2.41.1)';
+  if (files.some((file) => file.fileId === undefined && file.fileName === undefined)) return 'each file of a Write File needs a file id (1D) or a file name (1F80) (2.41.1)';
+  if (files.some((file) => file.totalLength === undefined)) return 'each file of a Write File needs its total length (1F00) (2.41.1)';
+  return undefined;
+}
+
+function filesOf(nodes: readonly TlvNode[], options: FieldCodecOptions): FileEntry[] {
+  return nodes.filter((node) => node.tag === 0x2d).map((node) => readFileEntry(node, textCharset(options)));
+}
+
 export function decodeWriteFile(data: Uint8Array, options: FieldCodecOptions): DecodeResult<WriteFileMessage> {
   const password = readPassword(data);
   if (!password.ok) return password;
   const read = readLayoutBitmaps('write-file', data, 3, options);
   if (!read.ok) return read;
   const nodes = read.value.fields.tlv ?? [];
-  const files = nodes.filter((node) => node.tag === 0x2d).map((node) => readFileEntry(node, textCharset(options)));
+  const files = filesOf(nodes, options);
+  const problem = writeFileProblem(files);
+  if (problem) return failure('missing-field', problem, 3);
   return success({ kind: 'write-file', password: password.value, files, tlv: nodes, ...extras(read.value) });
 }
 
@@ -273,19 +301,30 @@ export function encodeWriteFile(message: WriteFileMessage, options: FieldCodecOp
   if (!head.ok) return head;
   let nodes = message.tlv;
   if (nodes === undefined) {
-    if (message.files.length === 0) return failure('bad-value', 'Write File needs at least one file (tag 2D, 2.41.1)');
+    const problem = writeFileProblem(message.files);
+    if (problem) return failure('bad-value', problem);
     nodes = [];
     for (const file of message.files) {
-      if (file.fileId === undefined && file.fileName === undefined) return failure('bad-value', 'each file needs a file id (1D) or a file name (1F80)');
       const node = fileEntryTlv(file, textCharset(options));
       if (!node.ok) return node;
       nodes.push(node.value);
     }
   }
+  const problem = writeFileProblem(filesOf(nodes, options));
+  if (problem) return failure('bad-value', problem);
   const rest = writeLayoutBitmaps('write-file', { tlv: nodes }, message, options);
   if (!rest.ok) return rest;
   return success(concatBytes([head.value, rest.value]));
 }
+
+/** 2.41.2: one tag 2D naming the next block's offset (1E, mandatory). */
+function requestedFile(nodes: readonly TlvNode[] | undefined, options: FieldCodecOptions): FileEntry | undefined {
+  const node = findTlv(nodes, 0x2d);
+  const file = node ? readFileEntry(node, textCharset(options)) : undefined;
+  return file?.offset === undefined ? undefined : file;
+}
+
+const NO_REQUESTED_BLOCK = 'the file request needs tag 2D with the offset of the next block (1E) (2.41.2)';
 
 /**
  * The ECR's answer to a block request (2.41.3): 80 00 06<2D with 1C block, 1D or 1F80 as the
@@ -307,13 +346,13 @@ export function decodeFileRequest(data: Uint8Array, options: FieldCodecOptions):
   const read = readLayoutBitmaps('file-request', data, 0, options);
   if (!read.ok) return read;
   const nodes = read.value.fields.tlv ?? [];
-  const message: FileRequestMessage = { kind: 'file-request', tlv: nodes, ...extras(read.value) };
-  const file = findTlv(nodes, 0x2d);
-  if (file) message.file = readFileEntry(file, textCharset(options));
-  return success(message);
+  const file = requestedFile(nodes, options);
+  if (!file) return failure('missing-field', NO_REQUESTED_BLOCK, 0);
+  return success({ kind: 'file-request', tlv: nodes, file, ...extras(read.value) });
 }
 
 export function encodeFileRequest(message: FileRequestMessage, options: FieldCodecOptions): DecodeResult<Uint8Array> {
+  if (!requestedFile(message.tlv, options)) return failure('bad-value', NO_REQUESTED_BLOCK);
   return writeLayoutBitmaps('file-request', message, message, options);
 }
 

@@ -105,7 +105,7 @@ export interface ExtraBitmaps {
   unparsed?: Unparsed;
 }
 
-/** BMPs of the Authorisation family a command may carry (2.2.1, 2.8). */
+/** BMPs the Pre-Authorisation layout lists (2.8; 3A of 2.2.1 is not among them). */
 type AuthorisationFamilyFields = Pick<
   BitmapFields,
   | 'amount'
@@ -120,7 +120,6 @@ type AuthorisationFamilyFields = Pick<
   | 'maxStatusInfos'
   | 'pumpNumber'
   | 'trace'
-  | 'cardVerificationValue'
   | 'authorisationAttribute'
   | 'additionalText'
   | 'cardType'
@@ -130,8 +129,9 @@ type AuthorisationFamilyFields = Pick<
 /**
  * 06 22 (2.8): [04<amount>] [49<CC>] [19<payment-type>] [0E<expiry-date>] [22<card-number>]
  * [2D<track 1>] [23<track 2>] [24<track 3>] [01<timeout>] [02<max. status infos>] [05<pump no.>]
- * [0B<trace-number>] [3B<AID>] [3C<additional-data>] [8A<card type>] [06<TLV>]; "remaining
- * bitmaps see Authorization" adds 3A. A trace number (0B or TLV 1F2B) makes it an extension.
+ * [0B<trace-number>] [3B<AID>] [3C<additional-data>] [8A<card type>] [06<TLV>]. "Remaining bitmaps
+ * see Authorization" refers to 2.2.1 for their meaning and adds none (a 3A is read into otherFields,
+ * never written). A trace number (0B or TLV 1F2B) makes it an extension.
  */
 export type PreAuthorisationMessage = { kind: 'pre-authorisation' } & AuthorisationFamilyFields & ExtraBitmaps;
 
