@@ -74,7 +74,7 @@ export interface CommandSuccess extends CommandProgress {
   acknowledgement: PositiveAckMessage;
   /** Absent for commands that end with 80 00 (Log-Off, Abort) or with the Status-Information (Read Card). */
   completion?: CompletionMessage;
-  /** Write File: the bytes of each file the terminal asked for and got, by file id or name (2.41). */
+  /** Write File: how many bytes of each file (from its start) the terminal asked for and got, by file id or name (2.41). */
   filesSent?: Record<string, number>;
 }
 
@@ -134,7 +134,7 @@ type Phase = 'queued' | 'sending' | 'awaiting-response' | 'awaiting-completion';
 interface RunningCommand {
   command: EcrCommand;
   options: ExecuteOptions;
-  /** Write File: the highest offset + block length the terminal has asked past, per file. */
+  /** Write File: per file, the end of the furthest block sent (offset + length). */
   filesSent?: Record<string, number>;
   apdu: Uint8Array;
   resolve: (result: CommandResult) => void;
