@@ -79,6 +79,7 @@ export const SAMPLE_MESSAGES: ZvtMessage[] = [
   { kind: 'print-line', attribute: 0x41, text: 'Betrag EUR 12,34 Grüße' },
   { kind: 'print-line', attribute: 0xff, text: '', linefeeds: 3 },
   { kind: 'print-line', attribute: 0x81, text: '' },
+  { kind: 'print-line', attribute: 0x40, text: '** KUNDENBELEG **', tlv: [tlv(0x1f07, [0x02])], receiptType: 2 },
   {
     kind: 'print-text-block',
     receiptType: 2,

@@ -384,7 +384,17 @@ function decodePrintLine(data: Uint8Array, options: CodecOptions): DecodeResult<
   const attribute = data[0];
   if (attribute === undefined) return failure('missing-field', 'print line attribute missing', 0);
   if (attribute === 0xff) return success({ kind: 'print-line', attribute, text: '', linefeeds: data[1] ?? 1 });
-  return success({ kind: 'print-line', attribute, text: decodeText(data.subarray(1), options.charset ?? 'cp437') });
+  // Tolerant reader: a TLV container may follow the text (06 LL ... up to the end); text holds no 06 (ACK).
+  const containerAt = data.indexOf(0x06, 1);
+  const container = containerAt > 0 && tlvContainerEndsAt(data, containerAt) ? decodeTlvAt(data, containerAt) : undefined;
+  const textEnd = container?.ok ? containerAt : data.length;
+  const message: PrintLineMessage = { kind: 'print-line', attribute, text: decodeText(data.subarray(1, textEnd), options.charset ?? 'cp437') };
+  if (container?.ok) {
+    message.tlv = container.value.nodes;
+    const receiptType = findTlv(container.value.nodes, 0x1f07)?.value;
+    if (receiptType?.length === 1) message.receiptType = receiptType[0];
+  }
+  return success(message);
 }
 
 /** Attribute 1xxx xxxx other than 80 marks the last line of a receipt (table 16). */
@@ -733,6 +743,14 @@ function encodeData(message: ZvtMessage, options: CodecOptions): DecodeResult<Ui
     }
     case 'print-line':
       if (message.attribute === 0xff) return success(new Uint8Array([0xff, message.linefeeds ?? 1]));
+      if (message.tlv !== undefined) {
+        const text = encodeText(message.text, fields.charset);
+        // A 06 in the text would read back as the start of the container.
+        if (text.includes(0x06)) return failure('bad-value', 'print line text with a TLV container may not contain byte 06');
+        const container = encodeBitmapList({ tlv: message.tlv });
+        if (!container.ok) return container;
+        return success(concatBytes([[message.attribute], text, container.value]));
+      }
       return success(concatBytes([[message.attribute], encodeText(message.text, fields.charset)]));
     case 'print-text-block':
       return encodeBitmapList({ tlv: message.tlv ?? encodeTextBlockTlv(message, options.charset) });

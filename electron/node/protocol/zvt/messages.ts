@@ -251,6 +251,13 @@ export interface PrintLineMessage {
   text: string;
   /** With attribute FF: the number of line feeds. */
   linefeeds?: number;
+  /**
+   * A TLV container after the text, as terminals in the field send it (later revisions of 3.5;
+   * Portalum.Zvt's captures carry 1F07 receipt type on every line): kept and written back.
+   */
+  tlv?: TlvNode[];
+  /** TLV 1F07 (9.4.2): 1 merchant, 2 cardholder, 3 administration receipt; derived. */
+  receiptType?: number;
 }
 
 export interface ReceiptLine {
