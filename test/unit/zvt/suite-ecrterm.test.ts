@@ -153,6 +153,7 @@ describe('ecrterm tests/test_parsing_abort.py', () => {
   it('test_abort_by_external_command: result code 108 (6C), extended error code FF00001441 and its text', () => {
     const message = decoded('061e2e6c062b1f1605ff000014411f1720416262727563682064757263682065787465726e6573204b6f6d6d616e646f21', 'terminal-abort');
     expect(message).toMatchObject({ resultCode: 108, extendedErrorCode: 0xff00001441, extendedErrorText: 'Abbruch durch externes Kommando!' });
+    expect(message.tlvFields).toMatchObject({ extendedErrorCode: 0xff00001441 });
   });
 });
 

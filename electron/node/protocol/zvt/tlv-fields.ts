@@ -95,7 +95,7 @@ const CARDHOLDER_AUTHENTICATION: Record<number, CardholderAuthentication> = {
 type Reader = (value: Uint8Array, charset: Charset) => unknown;
 
 const byte: Reader = (value) => (value.length === 1 ? value[0] : undefined);
-const integer: Reader = (value) => (value.length >= 1 && value.length <= 4 ? value.reduce((sum, next) => sum * 256 + next, 0) : undefined);
+const integer: Reader = (value) => (value.length >= 1 && value.length <= 6 ? value.reduce((sum, next) => sum * 256 + next, 0) : undefined);
 const bcdNumber: Reader = (value) => {
   const digits = bcdToDigits(value);
   return digits === undefined || digits === '' ? undefined : Number(digits);
