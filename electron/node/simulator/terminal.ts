@@ -29,7 +29,7 @@ import {
   parseApdu,
 } from '../protocol/zvt/index';
 import { decodeBitmapList } from '../protocol/zvt/bitmaps';
-import { concatBytes } from '../protocol/zvt/bytes';
+import { bcdToDigits, concatBytes } from '../protocol/zvt/bytes';
 import { fileEntryTlv, fileKey, readFileEntry } from '../protocol/zvt/command-layouts';
 import { tlv } from '../protocol/zvt/tlv';
 import type { Transport } from '../transport/transport';
@@ -739,7 +739,8 @@ export class SimulatedTerminal {
         this.permitted = list ? new Set((list.children ?? []).filter((node) => node.tag === 0x0a && node.value.length === 2).map((node) => (node.value[0]! << 8) | node.value[1]!)) : undefined;
         // Tag 12: the ECR printer's line width (1 byte BCD); the PT answers with the width it formats to.
         const width = findTlv(command.tlv, 0x12)?.value;
-        const askedWidth = width?.length === 1 ? Number(bcdDigits(width)) : NaN;
+        const digits = width?.length === 1 ? bcdToDigits(width) : undefined;
+        const askedWidth = digits === undefined ? NaN : Number(digits);
         this.lineWidth = Number.isInteger(askedWidth) && askedWidth >= MIN_LINE_WIDTH ? Math.min(askedWidth, MAX_LINE_WIDTH) : undefined;
         const echo: TlvNode[] = [];
         if (charset && code !== undefined) echo.push(tlv(0x14, [code]));
@@ -1111,10 +1112,6 @@ function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   for (let start = 0; start < chars.length; start += width) out.push(chars.slice(start, start + width).join(''));
   return out;
-}
-
-function bcdDigits(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => `${byte >> 4}${byte & 0x0f}`).join('');
 }
 
 /** What the PT reserves when 06 22 carries no amount (2.8: "the default amount stored"): 100.00. */
