@@ -11,7 +11,10 @@ import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { COMMAND_CODES, decodeApdu, encodeMessage, tlv, type EcrCommand, type TerminalMessage } from '../../electron/node/protocol/zvt';
 import { fileBlockAnswer } from '../../electron/node/protocol/zvt/command-layouts';
+import { CARD_DATA_TLV_TAGS } from '../../electron/node/protocol/zvt';
+import { NAMED_TLV_CONTAINERS, NAMED_TLV_TAGS, TLV_TAGS_NAMED_ELSEWHERE } from '../../electron/node/protocol/zvt/tlv-fields';
 import { startSimulator } from '../../electron/node/simulator';
+import { CONTAINERS_READ_THROUGH_CHILDREN, SPEC_CONSTRUCTED_TAGS, SPEC_PRIMITIVE_TAGS } from './spec-tlv-tags';
 
 /** What earlier rows learnt from the simulator (a reservation's receipt and trace number) for later ones. */
 interface MatrixState {
@@ -115,7 +118,7 @@ async function exchange(socket: net.Socket, inbox: { buffer: Buffer; wake?: () =
   }
 }
 
-/** The matrix's rows: a header, one per ECR command, an empty row, a header, one per terminal message. */
+/** The matrix's rows: a header, one per ECR command, an empty row, a header, one per terminal message, then the same for the TLV table. */
 export async function conformanceMatrix(): Promise<string[][]> {
   const simulator = await startSimulator({ tcp: { host: '127.0.0.1', port: 0 } });
   const socket = await new Promise<net.Socket>((resolve, reject) => {
@@ -154,6 +157,28 @@ export async function conformanceMatrix(): Promise<string[][]> {
     const read = encoded.ok ? decodeApdu(encoded.value, message.kind === 'completion' ? { completionForm: 'bitmaps' } : {}) : undefined;
     rows.push([message.kind, name(classByte, instruction), chapter, encoded.ok ? 'yes' : 'no', read?.ok && read.value.kind === message.kind ? 'yes' : 'no', '']);
   }
+  rows.push([]);
+  rows.push(['TLV data objects', 'tags', 'chapter', 'ECR reads', '', 'how']);
+  const tagName = (tag: number) => tag.toString(16).toUpperCase().padStart(2, '0');
+  const count = (tags: readonly number[], test: (tag: number) => boolean) => tags.filter(test).length;
+  const unreadPrimitive = SPEC_PRIMITIVE_TAGS.filter((tag) => !NAMED_TLV_TAGS.has(tag) && !TLV_TAGS_NAMED_ELSEWHERE.has(tag) && !CARD_DATA_TLV_TAGS.has(tag));
+  rows.push([
+    'primitive',
+    String(SPEC_PRIMITIVE_TAGS.length),
+    '9.4.1.1',
+    unreadPrimitive.length === 0 ? 'yes' : `no: ${unreadPrimitive.map(tagName).join(' ')}`,
+    '',
+    `named ${count(SPEC_PRIMITIVE_TAGS, (tag) => NAMED_TLV_TAGS.has(tag) && !CARD_DATA_TLV_TAGS.has(tag))}, in a container's field ${count(SPEC_PRIMITIVE_TAGS, (tag) => TLV_TAGS_NAMED_ELSEWHERE.has(tag))}, card data held masked ${count(SPEC_PRIMITIVE_TAGS, (tag) => CARD_DATA_TLV_TAGS.has(tag))}`,
+  ]);
+  const unreadConstructed = SPEC_CONSTRUCTED_TAGS.filter((tag) => !NAMED_TLV_CONTAINERS.has(tag) && !CONTAINERS_READ_THROUGH_CHILDREN.has(tag));
+  rows.push([
+    'constructed',
+    String(SPEC_CONSTRUCTED_TAGS.length),
+    '9.4.1.2',
+    unreadConstructed.length === 0 ? 'yes' : `no: ${unreadConstructed.map(tagName).join(' ')}`,
+    '',
+    `named ${count(SPEC_CONSTRUCTED_TAGS, (tag) => NAMED_TLV_CONTAINERS.has(tag))}, read through their children ${count(SPEC_CONSTRUCTED_TAGS, (tag) => CONTAINERS_READ_THROUGH_CHILDREN.has(tag))}`,
+  ]);
   socket.destroy();
   await simulator.close();
   return rows;

@@ -12,7 +12,13 @@ describe('the conformance matrix', () => {
     const rows = await conformanceMatrix();
     const gap = rows.findIndex((row) => row.length === 0);
     const commands = rows.slice(1, gap);
-    const messages = rows.slice(gap + 2);
+    const secondGap = rows.findIndex((row, index) => index > gap && row.length === 0);
+    const messages = rows.slice(gap + 2, secondGap);
+    const tlvRows = rows.slice(secondGap + 2);
+    expect(tlvRows.map((row) => [row[0], row[3]])).toEqual([
+      ['primitive', 'yes'],
+      ['constructed', 'yes'],
+    ]);
     expect(commands.length).toBeGreaterThanOrEqual(30);
     for (const [kind, , chapter, writes, reads, answers] of commands) {
       expect([kind, chapter, writes, reads]).toEqual([kind, chapter, 'yes', 'yes']);

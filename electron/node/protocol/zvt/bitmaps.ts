@@ -246,7 +246,7 @@ export function maskCardNumber(digits: string): string {
 }
 
 /** BCD nibbles of a card number: 0-9 digits, E masked digit, F padding, D separator (stops the PAN). */
-function cardNibblesToMasked(bytes: Uint8Array): string {
+export function cardNibblesToMasked(bytes: Uint8Array): string {
   const nibbles = bytesToNibbles(bytes);
   let digits = '';
   for (const nibble of nibbles) {
@@ -256,13 +256,82 @@ function cardNibblesToMasked(bytes: Uint8Array): string {
   return maskCardNumber(digits);
 }
 
-function maskedToCardNibbles(masked: string): Uint8Array {
+export function maskedToCardNibbles(masked: string): Uint8Array {
   let nibbles = '';
   for (const character of masked) nibbles += /[0-9]/.test(character) ? character : 'E';
   if (nibbles.length % 2 === 1) nibbles += 'F';
   const out = new Uint8Array(nibbles.length / 2);
   for (let index = 0; index < out.length; index++) out[index] = parseInt(nibbles.slice(index * 2, index * 2 + 2), 16);
   return out;
+}
+
+/**
+ * TLV data objects that carry card data or secrets (9.4): the magnet-stripe tracks 1F08-1F0A,
+ * the PAN for card acceptance matching 1F1A, the prepaid PIN 80, the GeldKarte EF_ID 4D, the
+ * PIN blocks 1F31 and 1F75, the keys 1F5C/1F5D and the password 1F74. Like the BMPs 22, 23, 24,
+ * 2D, A7 and D1 they are held masked from the moment they are read.
+ */
+const TLV_CARD_NUMBERS: ReadonlySet<number> = new Set([0x1f09, 0x1f0a, 0x1f1a]);
+const TLV_TRACK_1 = 0x1f08;
+const TLV_SECRETS: ReadonlySet<number> = new Set([0x4d, 0x80, 0x1f31, 0x1f5c, 0x1f5d, 0x1f74, 0x1f75]);
+export const CARD_DATA_TLV_TAGS: ReadonlySet<number> = new Set([...TLV_CARD_NUMBERS, TLV_TRACK_1, ...TLV_SECRETS]);
+
+/** Track 1 ("%B4761739001010010^NAME^2512...") -> its masked PAN; already masked text stays as it is. */
+export function maskTrack1(text: string): string | undefined {
+  const match = /^%?[A-Z]?([0-9*]{1,19})/.exec(text);
+  if (!match?.[1]) return undefined;
+  return match[1].includes('*') ? match[1] : maskCardNumber(match[1]);
+}
+
+function maskedNode(node: TlvNode): TlvNode | undefined {
+  if (TLV_CARD_NUMBERS.has(node.tag)) return { ...node, value: maskedToCardNibbles(cardNibblesToMasked(node.value)) };
+  if (node.tag === TLV_TRACK_1) {
+    const masked = maskTrack1(decodeText(node.value, 'latin1')) ?? '';
+    return { ...node, value: Uint8Array.from(masked, (character) => character.charCodeAt(0)) };
+  }
+  if (TLV_SECRETS.has(node.tag)) return { ...node, value: new Uint8Array(node.value.length) };
+  return undefined;
+}
+
+/** The BMPs that hold card data (read masked): 22, 23, 24, 2D, 2E, 3A, A7, D1. */
+const CARD_DATA_BITMAPS: readonly BitmapName[] = BITMAPS.filter((entry) => ['card-number', 'track', 'masked'].includes(entry.value)).map((entry) => entry.name);
+
+function hasCardDataTag(nodes: readonly TlvNode[]): boolean {
+  return nodes.some((node) => CARD_DATA_TLV_TAGS.has(node.tag) || (node.children !== undefined && hasCardDataTag(node.children)));
+}
+
+/**
+ * Whether a decoded message carried card data (a card-data BMP, also among a command's
+ * `otherFields`, or a card-data TLV tag at any depth): its raw bytes must not be logged.
+ */
+export function carriesCardData(message: object): boolean {
+  const record = message as Record<string, unknown>;
+  const inFields = (fields: Record<string, unknown> | undefined) => fields !== undefined && CARD_DATA_BITMAPS.some((name) => fields[name] !== undefined);
+  if (inFields(record) || inFields(record.otherFields as Record<string, unknown> | undefined)) return true;
+  return Array.isArray(record.tlv) && hasCardDataTag(record.tlv as TlvNode[]);
+}
+
+/**
+ * Card data and secrets in a TLV list replaced by their masked form: tracks and PANs keep only
+ * the first 6 and last 4 digits (track 1 as text, the others as BCD with E for a hidden digit),
+ * PINs, keys and passwords become zero bytes of their length. A container that held such a
+ * node is rebuilt, so its raw value holds no card data either.
+ */
+export function maskTlvCardData(nodes: TlvNode[]): TlvNode[] {
+  let changed = false;
+  const out = nodes.map((node) => {
+    const masked = maskedNode(node);
+    if (masked) {
+      changed = true;
+      return masked;
+    }
+    if (!node.children) return node;
+    const children = maskTlvCardData(node.children);
+    if (children === node.children) return node;
+    changed = true;
+    return { ...node, children, value: encodeTlvList(children) };
+  });
+  return changed ? out : nodes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,10 +366,19 @@ function decodeTotals(content: Uint8Array, offset: number): DecodeResult<SingleT
   const start = bcdToDigits(content.subarray(0, 2));
   const end = bcdToDigits(content.subarray(2, 4));
   if (start === undefined || end === undefined) return failure('bad-bcd', 'BMP 60 receipt range is not BCD', offset);
+  // 3.1.3 lists all seven groups (53 bytes). Some terminals stop after the last group they use:
+  // the groups not sent had no turnover. A part of a group, or more than seven, is malformed.
+  const sent = (content.length - 4) / 7;
+  if (!Number.isInteger(sent) || sent > TOTALS_CARD_GROUPS.length) {
+    return failure('length-mismatch', `BMP 60 holds ${content.length} bytes: the receipt range and up to seven groups of 7 bytes (3.1.3)`, offset);
+  }
   const groups: SingleTotals['groups'] = [];
   let position = 4;
   for (const group of TOTALS_CARD_GROUPS) {
-    if (position + 7 > content.length) break;
+    if (position >= content.length) {
+      groups.push({ group, count: 0, amount: 0 });
+      continue;
+    }
     const count = content[position] ?? 0;
     const amount = bcdToDigits(content.subarray(position + 1, position + 7));
     if (amount === undefined) return failure('bad-bcd', `BMP 60 ${group} turnover is not BCD`, offset + position + 1);
@@ -360,7 +438,7 @@ function decodeContent(entry: BitmapDefinition, content: Uint8Array, offset: num
       return success(`[masked ${content.length} bytes]`);
     case 'tlv': {
       const nodes = decodeTlvList(content, offset);
-      return nodes.ok ? success(nodes.value) : nodes;
+      return nodes.ok ? success(maskTlvCardData(nodes.value)) : nodes;
     }
     case 'totals':
       return decodeTotals(content, offset);

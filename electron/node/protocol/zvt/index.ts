@@ -28,7 +28,7 @@ export {
   negativeAcknowledgement,
   type CodecOptions,
 } from './codec';
-export { BITMAPS, maskCardNumber, type BitmapDefinition, type BitmapFields, type SingleTotals } from './bitmaps';
+export { BITMAPS, CARD_DATA_TLV_TAGS, carriesCardData, maskCardNumber, type BitmapDefinition, type BitmapFields, type SingleTotals } from './bitmaps';
 export { decodeTlvList, encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
 export { charsetFromIsoCode, decodeText, encodeText, looksLikeUtf8, type Charset } from './charset';
 export {

@@ -26,6 +26,7 @@ import type { EventBus } from '../../events/bus';
 import { redactPan, silentLogger, type Logger } from '../../log/logger';
 import {
   bytesToHex,
+  carriesCardData,
   describeIntermediateStatus,
   GENERIC_PROFILE,
   VENDOR_PROFILES,
@@ -142,12 +143,6 @@ interface FrameBucket {
   reportedAt: number;
   /** Frames written since the last count-based prune of this terminal. */
   sincePrune: number;
-}
-
-const CARD_FIELDS = ['maskedPan', 'track1', 'track2', 'track3', 'chipData', 'chipCardId', 'cardVerificationValue', 'cardOffset'] as const;
-
-function carriesCardData(message: object): boolean {
-  return CARD_FIELDS.some((field) => field in message && (message as Record<string, unknown>)[field] !== undefined);
 }
 
 export class TerminalManager {
