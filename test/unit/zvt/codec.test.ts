@@ -141,6 +141,23 @@ describe('the ZVT codec', () => {
     expect(sum).toBe(decoded.amount);
   });
 
+  it('reads BMP 60 with fewer than seven groups as zeros for the rest, and refuses a part of a group (fast-check seed 1805655789)', () => {
+    // Receipts 1-2, girocard 1 x 1.00 EUR, then nothing: the other six groups had no turnover.
+    const short = decodeApdu(bytes('04 0F 0F 60 F0 F1 F1 00 01 00 02 01 00 00 00 00 01 00'));
+    expect(short.ok && short.value.kind === 'status-information' && short.value.singleTotals?.groups.map((group) => [group.group, group.count, group.amount])).toEqual([
+      ['girocard', 1, 100],
+      ['jcb', 0, 0],
+      ['eurocard', 0, 0],
+      ['amex', 0, 0],
+      ['visa', 0, 0],
+      ['diners', 0, 0],
+      ['other', 0, 0],
+    ]);
+    // Before, the 4 bytes after the fifth group were dropped unread and the writer answered 7 groups.
+    const partial = `60 F0 F4 F3 00 01 00 12 ${'05 00 00 00 01 00 00 '.repeat(5)}00 00 00 00`;
+    expect(decodeApdu(bytes(`04 0F 2F ${partial}`))).toMatchObject({ ok: false, error: { code: 'length-mismatch' } });
+  });
+
   it('tells the two completion layouts apart', () => {
     expect(decodeApdu(bytes('06 0F 01 00'))).toMatchObject({ ok: true, value: { form: 'status-enquiry', terminalStatus: 0 } });
     expect(decodeApdu(bytes('06 0F 02 19 01'))).toMatchObject({ ok: true, value: { form: 'bitmaps', statusByte: 1 } });

@@ -152,6 +152,12 @@ describe('PA00P015 2.26-2.30 display texts, and ISO 8859-15 (tag 14 value 0F)', 
     const written = encodeMessage({ kind: 'display-text-old', texts: [{ position: 0, text: 'HäLLO' }, { position: 20, text: 'WELT' }] });
     expect(written.ok && Buffer.from(written.value).toString('hex').toUpperCase()).toBe('06850E00487B4C4C4F00052057454C5400');
     expect(decodeApdu(bytes('0685030041 42'))).toMatchObject({ ok: false, error: { code: 'truncated' } });
+    // fast-check's counterexample (seed -1595560845): 80 is 00 with its eighth bit, so it ends text 1;
+    // before, it was read as a NUL inside the text, which the writer then refused.
+    const parity = decoded('0685070047728 07E6500'.replace(/ /g, ''));
+    expect(parity).toEqual({ kind: 'display-text-old', texts: [{ position: 0, text: 'Gr' }, { position: 65, text: '' }], durationSeconds: 0x7e });
+    const again = encodeMessage(parity as ZvtMessage);
+    expect(again.ok && Buffer.from(again.value).toString('hex').toUpperCase()).toBe('06850700477200' + '7E6500');
   });
 
   it('decodes ISO 8859-15 where it differs from Latin-1 (A4 is the euro sign), and tag 14 value 0F selects it', () => {

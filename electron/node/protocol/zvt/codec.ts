@@ -256,8 +256,10 @@ const DISPLAY_TEXT_ORDER = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8
 function readOldText(data: Uint8Array, offset: number): DecodeResult<{ position: number; text: string; next: number }> {
   const position = bcdToDigits(data.subarray(offset, offset + 1));
   if (position === undefined) return failure('bad-bcd', 'display position is not BCD', offset);
-  const end = data.indexOf(0x00, offset + 1);
-  if (end < 0) return failure('truncated', 'display text is not terminated by 00', offset);
+  // The 7-bit set drops the eighth bit (decodeText 'zvt7'), so 80 is 00 with its parity bit: it ends the text too.
+  let end = offset + 1;
+  while (end < data.length && (data[end]! & 0x7f) !== 0) end++;
+  if (end >= data.length) return failure('truncated', 'display text is not terminated by 00', offset);
   return success({ position: Number(position), text: decodeText(data.subarray(offset + 1, end), 'zvt7'), next: end + 1 });
 }
 
