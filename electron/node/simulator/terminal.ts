@@ -830,6 +830,18 @@ export class SimulatedTerminal {
         // 2.8: without 04 the PT reserves its default pre-authorisation amount.
         const amount = command.amount ?? DEFAULT_RESERVATION;
         if (amount <= 0) return this.abort(line, 0xc8, 'amount too small');
+        // An extension (1F06 = 3, or a trace number without 1F06) adds its amount to the open
+        // reservation with that trace number; booking it later books up to the sum.
+        const longTrace = findTlv(command.tlv, 0x1f2b)?.value;
+        const trace = command.trace || (longTrace ? Number(bcdToDigits(longTrace) ?? NaN) : undefined);
+        const type = findTlv(command.tlv, 0x1f06)?.value[0] ?? (trace ? 3 : 2);
+        if (type === 3) {
+          const receipt = this.reservationByTrace(trace);
+          const reservation = receipt === undefined ? undefined : this.reservations.get(receipt);
+          if (!reservation) return this.abort(line, 0xb7, 'no open reservation with this trace number');
+          reservation.amount += amount;
+          return this.payment(line, amount, 1, reservation.card, { turnover: false, keep: 'none', title: 'RESERVATION EXTENSION', readsCard: true });
+        }
         return this.payment(line, amount, 1, undefined, { turnover: false, keep: 'reservation', title: 'PRE-AUTHORISATION', readsCard: true });
       }
       case 'partial-reversal':

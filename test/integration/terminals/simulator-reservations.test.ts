@@ -7,7 +7,7 @@
  * Activate Card-Reader 08 50 (2.22) and Write File 08 14 with the terminal's block requests 04 0C (2.41).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FILE_BLOCK_SIZE, type CommandResult, type EcrCommand, type ExecuteOptions, type StatusInformationMessage } from '../../../electron/node/protocol/zvt';
+import { FILE_BLOCK_SIZE, tlv, type CommandResult, type EcrCommand, type ExecuteOptions, type StatusInformationMessage } from '../../../electron/node/protocol/zvt';
 import type { OpenTerminalLink } from '../../../electron/node/services/terminals/link';
 import { startSimulator, type RunningSimulator } from '../../../electron/node/simulator/index';
 import { openLink, simulatorOnPtyPair, type Cleanups } from '../../helpers/simulator';
@@ -98,6 +98,26 @@ describe('pre-authorisations against the simulator over TCP', () => {
     expect(booking.ok, JSON.stringify(booking)).toBe(true);
     expect(statusOf(booking)).toMatchObject({ amount: 1500 });
     expect(booking.ok && booking.value.receipt.map((line) => line.text)).toContain('BOOKING');
+  });
+});
+
+describe('reservation extensions (2.8)', () => {
+  it('adds an extension (06 22 with trace and AID) to its reservation, so the booking may use the sum; an unknown trace is B7', async () => {
+    const { link } = await overTcp();
+    const reserved = await run(link, { kind: 'pre-authorisation', amount: 2000, currency: 978 });
+    const { trace, receiptNumber, authorisationAttribute } = statusOf(reserved);
+    // Our strict writer refuses the extension without its AID before anything is sent.
+    expect(await run(link, { kind: 'pre-authorisation', amount: 1000, currency: 978, trace })).toMatchObject({ ok: false, error: { code: 'invalid-command' } });
+    const extended = await run(link, { kind: 'pre-authorisation', amount: 1000, currency: 978, trace, authorisationAttribute, tlv: [tlv(0x1f06, [0x03])] });
+    expect(extended.ok, JSON.stringify(extended)).toBe(true);
+    expect(extended.ok && extended.value.receipt.map((line) => line.text)).toContain('RESERVATION EXTENSION');
+    // Still one open reservation, now worth 30.00: booking 25.00 is within it (it was not before).
+    expect(abortOf(await run(link, { kind: 'partial-reversal', receiptNumber: null }))).toMatchObject({ resultCode: 0xb8, receiptNumber });
+    const booked = await run(link, { kind: 'book-total', receiptNumber: receiptNumber!, amount: 2500, currency: 978 });
+    expect(booked.ok, JSON.stringify(booked)).toBe(true);
+    expect(statusOf(booked)).toMatchObject({ amount: 2500 });
+    const unknown = await run(link, { kind: 'pre-authorisation', amount: 500, currency: 978, trace: 999, authorisationAttribute: 'X1' });
+    expect(abortOf(unknown)).toMatchObject({ resultCode: 0xb7 });
   });
 });
 

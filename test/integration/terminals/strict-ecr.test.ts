@@ -337,4 +337,15 @@ describe('an ECR that follows the specification byte by byte, against poscare si
     ecr.send('06 E0 02 27 00');
     await ecr.expect('84 9A 00');
   });
+
+  it('refuses a reservation extension without its AID with 84 9A, as 2.8 requires it (3B), and runs one that has it', async () => {
+    const ecr = await StrictEcr.connect((await simulator()).tcpPort!);
+    await ecr.exchange('06 00 06 00 00 00 00 09 78', '06 0F 0A 19 00 29 52 50 00 01 49 09 78');
+    // 06 22: 04 amount 10.00, 49 EUR, 0B trace 000001 without 1F06: an extension of reservation trace 1; no 3B.
+    ecr.send('06 22 0E 04 00 00 00 00 10 00 49 09 78 0B 00 00 01');
+    await ecr.expect('84 9A 00');
+    // A primary reservation (no trace) needs no AID: the terminal carries it out.
+    ecr.send('06 22 0A 04 00 00 00 00 20 00 49 09 78');
+    await ecr.expect(ACK);
+  });
 });

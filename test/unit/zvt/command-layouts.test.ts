@@ -452,3 +452,35 @@ describe('Abort 06 1E (PA00P015 3.3, 2.2.9, 2.10.1, 2.41.4)', () => {
     refused(bytes('06 1E 05 B8 87 FF FF'), 'length-mismatch');
   });
 });
+
+describe('what a reservation transaction requires for its kind (2.8, 2.10)', () => {
+  const EXTENSION = '06 04 1F 06 01 03';
+  const TELEPHONIC_EXTENSION = '06 04 1F 06 01 07';
+  const LONG_TRACE = '06 06 1F 2B 03 12 34 56';
+
+  it('2.8: a trace without 1F06 makes it an extension, which needs the AID; with 1F06 = 3 it needs the trace too', () => {
+    refused(apdu('06 22', `${AMOUNT_5000} ${EUR} ${TRACE_17}`), 'missing-field');
+    refused(apdu('06 22', `${AMOUNT_5000} ${EUR} ${AID} ${EXTENSION}`), 'missing-field');
+    expect(decoded(apdu('06 22', `${AMOUNT_5000} ${EUR} ${TRACE_17} ${AID}`))).toMatchObject({ kind: 'pre-authorisation', trace: 17, authorisationAttribute: 'A1B2C3D4' });
+    // 1F2B stands for the trace when 0B is 000000 (9.4.2).
+    expect(decoded(apdu('06 22', `${AMOUNT_5000} 0B 00 00 00 ${AID} ${LONG_TRACE}`))).toMatchObject({ kind: 'pre-authorisation', trace: 0 });
+    refused(apdu('06 22', `${AMOUNT_5000} 0B 00 00 00 ${LONG_TRACE}`), 'missing-field');
+    // A telephonic extension needs the AID but not the trace; a primary reservation needs neither.
+    expect(decoded(apdu('06 22', `${AMOUNT_5000} ${AID} ${TELEPHONIC_EXTENSION}`))).toMatchObject({ kind: 'pre-authorisation' });
+    refused(apdu('06 22', `${AMOUNT_5000} ${TELEPHONIC_EXTENSION}`), 'missing-field');
+    expect(decoded(apdu('06 22', `${AMOUNT_5000} ${EUR} ${RESERVATION}`))).toMatchObject({ kind: 'pre-authorisation' });
+    encodeRefused({ kind: 'pre-authorisation', amount: 5000, currency: 978, trace: 17 });
+    encodeRefused({ kind: 'pre-authorisation', amount: 5000, authorisationAttribute: 'A1B2C3D4', tlv: [tlv(0x1f06, [3])] });
+    expect(encodedHex({ kind: 'pre-authorisation', amount: 5000, currency: 978, trace: 17, authorisationAttribute: 'A1B2C3D4' })).toBe(bytesToHex(apdu('06 22', `${AMOUNT_5000} ${EUR} ${TRACE_17} ${AID}`)));
+  });
+
+  it('2.10: a booking (06 23 without 87) needs the trace and the AID; a partial reversal by receipt number and the enquiry need neither', () => {
+    refused(apdu('06 23', `${AMOUNT_5000} ${EUR} ${AID}`), 'missing-field');
+    refused(apdu('06 23', `${AMOUNT_5000} ${EUR} ${TRACE_17}`), 'missing-field');
+    expect(decoded(apdu('06 23', `${AMOUNT_5000} ${EUR} ${TRACE_17} ${AID}`))).toMatchObject({ kind: 'partial-reversal', trace: 17 });
+    expect(decoded(apdu('06 23', `${AID} ${TELEPHONIC_EXTENSION}`))).toMatchObject({ kind: 'partial-reversal' });
+    expect(decoded(apdu('06 23', `${RECEIPT_42} ${AMOUNT_5000}`))).toMatchObject({ kind: 'partial-reversal', receiptNumber: 42 });
+    expect(decoded(bytes('06 23 03 87 FF FF'))).toMatchObject({ kind: 'partial-reversal', receiptNumber: null });
+    encodeRefused({ kind: 'partial-reversal', trace: 17, amount: 500 });
+  });
+});

@@ -151,15 +151,63 @@ function reservationTypeMissing(kind: PreAuthorisationFamily['kind'], nodes: rea
   return kind === 'external-reversal' && findTlv(nodes, 0x1f06) === undefined;
 }
 
+/** 1F06 (9.4.2): 2 reservation, 3 its extension, 5 booking (deprecated), 6/7 telephonic reservation/extension. */
+const RESERVATION = 2;
+const EXTENSION = 3;
+const TELEPHONIC_RESERVATION = 6;
+const TELEPHONIC_EXTENSION = 7;
+
+/** A trace number was sent: 0B (not 000000, which stands for "see 1F2B") or the long trace 1F2B. */
+function traceSent(message: { trace?: number; tlv?: readonly TlvNode[] }): boolean {
+  return (message.trace !== undefined && message.trace !== 0) || findTlv(message.tlv, 0x1f2b) !== undefined;
+}
+
+function reservationType(nodes: readonly TlvNode[] | undefined): number | undefined {
+  const value = findTlv(nodes, 0x1f06)?.value;
+  return value?.length === 1 ? value[0] : undefined;
+}
+
+/**
+ * What a reservation command lacks for its kind of transaction, else undefined.
+ * 2.8 (06 22): without 1F06 a trace number makes it an extension, else a primary reservation;
+ * an extension needs the trace (0B or 1F2B) and the AID (3B); a telephonic reservation or
+ * extension needs the AID, the trace being optional for the telephonic extension.
+ * 2.10 (06 23 without 87, the Booking of a Reservation): the trace unless telephonic, and the AID.
+ * The spec also lists the trace for a Partial-Reversal (06 23 with 87); that one names its
+ * reservation by receipt number, and ECRs in the field send it without (ecrterm), so it is not asked.
+ */
+export function reservationRequirement(message: PreAuthorisationFamily): string | undefined {
+  if (message.kind === 'pre-authorisation') {
+    const type = reservationType(message.tlv) ?? (traceSent(message) ? EXTENSION : RESERVATION);
+    if (type === EXTENSION && !traceSent(message)) return 'a reservation extension needs the trace number of the reservation (0B or TLV 1F2B, 2.8)';
+    if ((type === EXTENSION || type === TELEPHONIC_RESERVATION || type === TELEPHONIC_EXTENSION) && message.authorisationAttribute === undefined) {
+      return 'a reservation extension or telephonic reservation needs the AID (3B, 2.8)';
+    }
+    return undefined;
+  }
+  if (message.kind === 'partial-reversal' && message.receiptNumber === undefined) {
+    if (reservationType(message.tlv) !== TELEPHONIC_EXTENSION && !traceSent(message)) return 'a booking of a reservation needs its trace number (0B or TLV 1F2B, 2.10)';
+    if (message.authorisationAttribute === undefined) return 'a booking of a reservation needs the AID (3B, 2.10)';
+  }
+  return undefined;
+}
+
 export function decodePreAuthorisationFamily(kind: PreAuthorisationFamily['kind'], data: Uint8Array, options: FieldCodecOptions): DecodeResult<PreAuthorisationFamily> {
   const read = readLayoutBitmaps(kind, data, 0, options);
   if (!read.ok) return read;
   if (reservationTypeMissing(kind, read.value.fields.tlv)) return failure('missing-field', 'external-reversal needs the reservation type (TLV 1F06, 2.11)');
-  return success({ ...read.value.fields, kind, ...extras(read.value) } as PreAuthorisationFamily);
+  const message = { ...read.value.fields, kind, ...extras(read.value) } as PreAuthorisationFamily;
+  // A terminal cannot carry out a reservation transaction without what its chapter requires.
+  const lacking = reservationRequirement(message);
+  return lacking ? failure('missing-field', lacking) : success(message);
 }
 
 export function encodePreAuthorisationFamily(message: PreAuthorisationFamily, options: FieldCodecOptions): DecodeResult<Uint8Array> {
   if (reservationTypeMissing(message.kind, message.tlv)) return failure('bad-value', 'external-reversal needs the reservation type (TLV 1F06, 2.11)');
+  // Strict writer: what the chapter requires for this kind of reservation transaction (the reader
+  // refuses it too, so the simulator answers such a command as a terminal would, with 9A).
+  const lacking = reservationRequirement(message);
+  if (lacking) return failure('bad-value', lacking);
   return writeLayoutBitmaps(message.kind, message, message, options);
 }
 
