@@ -39,8 +39,8 @@ export const TransactionRecordInput = z
   .object({
     /** The terminal's id in PosCare (a free string until devices exist). */
     terminalId: z.string().trim().min(1).max(64),
-    /** ZVT trace number (BMP 0B), 6 digits. */
-    traceNumber: z.number().int().min(0).max(999_999),
+    /** ZVT trace number: BMP 0B (6 digits) or, longer, TLV 1F2B (BCD, up to 12 digits here). */
+    traceNumber: z.number().int().min(0).max(999_999_999_999),
     /** ZVT receipt number (BMP 87), 4 digits. */
     receiptNumber: z.number().int().min(0).max(9_999),
     occurredAt: LocalDateTime,

@@ -42,6 +42,13 @@ describe('capturing what a terminal reports', () => {
     });
   });
 
+  it('takes a trace number longer than 6 digits from TLV 1F2B when BMP 0B is 000000 (3.1.1)', () => {
+    const long = { ...payment, trace: 0, tlvFields: { longTrace: 1234567890 } };
+    expect(transactionFromStatusInformation('t', long, { command: 'pay', at: at('2026-11-21T15:00:00') })).toMatchObject({ traceNumber: 1234567890 });
+    // 0B wins when it carries the trace itself.
+    expect(transactionFromStatusInformation('t', { ...long, trace: 17 }, { command: 'pay', at: at('2026-11-21T15:00:00') })).toMatchObject({ traceNumber: 17 });
+  });
+
   it('keeps the receipt the terminal printed and, for a reversal, the receipt number it undid', () => {
     const context = { command: 'pay', at: at('2026-11-21T15:00:00'), ecrCommand: 'authorization', receipt: ['PAYMENT  ', 'VISA 476173******0010', 'AMOUNT 12.34 CNY', ''] };
     expect(transactionFromStatusInformation('t', payment, context)).toMatchObject({

@@ -75,8 +75,11 @@ export function transactionFromStatusInformation(
   message: StatusInformationMessage,
   context: CaptureContext,
 ): TransactionRecordInput | undefined {
+  // A trace number of more than 6 digits comes in TLV 1F2B, with BMP 0B set to 000000 (3.1.1, 9.4.2).
+  const longTrace = message.tlvFields?.longTrace;
+  const trace = longTrace !== undefined && !message.trace ? longTrace : message.trace;
   // A receipt number of FFFF (null) means "none": nothing to reconcile against.
-  if (message.trace === undefined || message.receiptNumber === undefined || message.receiptNumber === null || message.amount === undefined) return undefined;
+  if (trace === undefined || message.receiptNumber === undefined || message.receiptNumber === null || message.amount === undefined) return undefined;
   // End-of-day and turnover reports carry totals, not a sale.
   if (message.singleTotals !== undefined || context.command === 'end-of-day' || context.command === 'turnover-totals') return undefined;
   const occurredAt = localDateTime(message, context.at);
@@ -84,7 +87,7 @@ export function transactionFromStatusInformation(
   const kind = kindOf(context, message.resultCode);
   return {
     terminalId,
-    traceNumber: message.trace,
+    traceNumber: trace,
     receiptNumber: message.receiptNumber,
     occurredAt,
     amountCents: message.amount,
