@@ -16,6 +16,7 @@ import {
   negativeAcknowledgement,
   POSITIVE_ACKNOWLEDGEMENT,
   SerialFrameDecoder,
+  findAllTlv,
   findTlv,
   type Charset,
   type CompletionMessage,
@@ -726,12 +727,15 @@ export class SimulatedTerminal {
         await ack();
         this.registered = true;
         this.config = command.config;
-        // Tag 14 (2.1, 9.4.2): a character set the terminal can use is echoed in the completion,
-        // and from then on every text it sends is in that set; one it cannot use is not echoed.
-        const code = findTlv(command.tlv, 0x14)?.value[0];
-        const asked = code === undefined ? undefined : charsetFromIsoCode(code);
+        // Character sets (2.1, tags 27 and 14 of 9.4.2): a single tag 14 (in 27, or alone as some ECRs
+        // send it) configures the set; the terminal echoes it in tag 27 when it can use it, and from
+        // then on every text it sends is in that set. A list gets back the sets both sides have, and
+        // the terminal stays with its default, CP437. One it cannot use is not echoed.
+        const codes = findAllTlv(command.tlv, 0x14).flatMap((node) => (node.value.length === 1 ? [node.value[0]!] : []));
+        const usable = codes.filter((entry) => charsetFromIsoCode(entry) !== undefined);
+        const code = codes.length === 1 ? usable[0] : undefined;
         // A terminal with a fixed charset keeps it and echoes nothing.
-        const charset = this.fixedCharset ? undefined : asked;
+        const charset = this.fixedCharset || code === undefined ? undefined : charsetFromIsoCode(code);
         this.charset = this.fixedCharset ?? charset ?? 'cp437';
         this.serviceByte = command.serviceByte ?? 0;
         this.tlvAtRegistration = command.tlv !== undefined;
@@ -743,7 +747,8 @@ export class SimulatedTerminal {
         const askedWidth = digits === undefined ? NaN : Number(digits);
         this.lineWidth = Number.isInteger(askedWidth) && askedWidth >= MIN_LINE_WIDTH ? Math.min(askedWidth, MAX_LINE_WIDTH) : undefined;
         const echo: TlvNode[] = [];
-        if (charset && code !== undefined) echo.push(tlv(0x14, [code]));
+        const common = this.fixedCharset ? [] : codes.length === 1 ? (charset && code !== undefined ? [code] : []) : usable;
+        if (common.length > 0) echo.push(tlv(0x27, common.map((entry) => tlv(0x14, [entry]))));
         if (this.lineWidth !== undefined) echo.push(tlv(0x12, bcd(String(this.lineWidth))));
         await this.completion(line, 'registration', { statusByte: 0x00, ...(echo.length ? { tlv: echo } : {}) });
         return;

@@ -136,10 +136,21 @@ describe('simulator registration settings', () => {
   it('echoes a character set it can use (tag 14) and the console switches to it; one it cannot use is not echoed', async () => {
     const { link } = await overTcp();
     const utf8 = await link.session.execute(register(0x8e, { tlv: [tlv(0x14, [0xfe])] }));
-    expect(utf8.ok && utf8.value.completion?.tlv?.find((node) => node.tag === 0x14)?.value).toEqual(new Uint8Array([0xfe]));
+    // Echoed inside tag 27, as 9.4.2 has it (and as ecrterm's capture of a real terminal shows: 27 03 14 01 FF).
+    const echoed = utf8.ok ? utf8.value.completion?.tlv?.find((node) => node.tag === 0x27) : undefined;
+    expect(echoed?.children?.map((node) => [node.tag, Array.from(node.value)])).toEqual([[0x14, [0xfe]]]);
     expect(link.session.charset).toBe('utf8');
     const unknown = await link.session.execute(register(0x8e, { tlv: [tlv(0x14, [0x42])] }));
     expect(unknown.ok && unknown.value.completion?.tlv).toBeUndefined();
+    // Registered again without a charset echo: the terminal is back on its default, and so is the console.
+    expect(link.session.charset).toBe('auto');
+    // A list (27 with several 14): the sets both sides have come back, and the terminal stays with CP437.
+    const list = await link.session.execute(register(0x8e, { tlv: [tlv(0x27, [tlv(0x14, [0x01]), tlv(0x14, [0x42]), tlv(0x14, [0xfe])])] }));
+    const common = list.ok ? list.value.completion?.tlv?.find((node) => node.tag === 0x27) : undefined;
+    expect(common?.children?.map((node) => node.value[0])).toEqual([0x01, 0xfe]);
+    expect(link.session.charset).toBe('auto');
+    const paid = await link.session.execute(toEcrCommand({ command: 'pay', amount: 100 }));
+    expect(paid.ok).toBe(true);
   });
 
   it('keeps end-of-day totals adding up over payments, a refund and a reversal', async () => {

@@ -348,4 +348,14 @@ describe('an ECR that follows the specification byte by byte, against poscare si
     ecr.send('06 22 0A 04 00 00 00 00 20 00 49 09 78');
     await ecr.expect(ACK);
   });
+
+  it("answers ecrterm's Registration (PACKET_LIST 2: 27 with CP437, 12 width 40, 26 commands) with 27 03 14 01 FF as the real terminal in its capture does", async () => {
+    const ecr = await StrictEcr.connect((await simulator()).tcpPort!);
+    ecr.send(
+      '06 00 63 00 00 00 FE 09 78 03 00 06 59 10 02 16 02 12 01 40 1A 02 10 00 26 28 0A 02 04 0F 0A 02 06 0F 0A 02 06 1E 0A 02 04 FF 0A 02 06 D8 0A 02 06 DB 0A 02 06 D9 0A 02 06 DA 0A 02 06 DD 0A 02 06 D3 27 03 14 01 FF 28 10 15 02 44 45 15 02 45 4E 15 02 46 52 15 02 49 54 40 02 C0 00 1F 04 02 F1 00 1F 05 01 00',
+    );
+    await ecr.expect(ACK);
+    await ecr.expect('06 0F 14 19 00 29 52 50 00 01 49 09 78 06 08 27 03 14 01 FF 12 01 40');
+    ecr.send(ACK);
+  });
 });

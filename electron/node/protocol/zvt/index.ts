@@ -29,7 +29,7 @@ export {
   type CodecOptions,
 } from './codec';
 export { BITMAPS, CARD_DATA_TLV_TAGS, carriesCardData, maskCardNumber, type BitmapDefinition, type BitmapFields, type SingleTotals } from './bitmaps';
-export { decodeTlvList, encodeTlvList, findTlv, tlv, type TlvNode } from './tlv';
+export { decodeTlvList, encodeTlvList, findAllTlv, findTlv, tlv, type TlvNode } from './tlv';
 export { charsetFromIsoCode, decodeText, encodeText, looksLikeUtf8, type Charset } from './charset';
 export {
   CARD_TYPES,

@@ -25,7 +25,7 @@ import {
 } from './messages';
 import { GENERIC_PROFILE, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
 import type { DecodeError } from './result';
-import { findTlv } from './tlv';
+import { findAllTlv, findTlv } from './tlv';
 
 export type TransportKind = 'serial' | 'tcp';
 
@@ -565,10 +565,11 @@ export class ZvtSession {
   }
 
   private learnCharset(completion: CompletionMessage): void {
-    // Tag 14 echoed in the Registration completion (alone or inside tag 27) switches the charset (2.1, 9.4.2).
-    const code = findTlv(completion.tlv, 0x14)?.value[0];
-    const charset = code === undefined ? undefined : charsetFromIsoCode(code);
-    if (charset) this.negotiatedCharset = charset;
+    // One tag 14 echoed in the Registration completion (inside tag 27, or alone) is the charset the
+    // terminal now uses (2.1, 9.4.2); a list of common sets leaves it at its default, and so does no echo.
+    const codes = findAllTlv(completion.tlv, 0x14);
+    const code = codes.length === 1 ? codes[0]?.value[0] : undefined;
+    this.negotiatedCharset = code === undefined ? undefined : charsetFromIsoCode(code);
   }
 
   /** The ECR's answer to a PT message. */
