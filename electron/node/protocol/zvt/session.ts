@@ -25,7 +25,7 @@ import {
 } from './messages';
 import { GENERIC_PROFILE, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
 import type { DecodeError } from './result';
-import { findAllTlv, findTlv } from './tlv';
+import { findAllTlv } from './tlv';
 
 export type TransportKind = 'serial' | 'tcp';
 
