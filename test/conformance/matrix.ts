@@ -14,7 +14,7 @@ import { fileBlockAnswer } from '../../electron/node/protocol/zvt/command-layout
 import { CARD_DATA_TLV_TAGS } from '../../electron/node/protocol/zvt';
 import { NAMED_TLV_CONTAINERS, NAMED_TLV_TAGS, TLV_TAGS_NAMED_ELSEWHERE } from '../../electron/node/protocol/zvt/tlv-fields';
 import { startSimulator } from '../../electron/node/simulator';
-import { CONTAINERS_READ_THROUGH_CHILDREN, SPEC_CONSTRUCTED_TAGS, SPEC_PRIMITIVE_TAGS } from './spec-tlv-tags';
+import { CONTAINERS_READ_THROUGH_CHILDREN, SPEC_CONSTRUCTED_TAGS, SPEC_PRIMITIVE_TAGS, unreadTlvTags } from './spec-tlv-tags';
 
 /** What earlier rows learnt from the simulator (a reservation's receipt and trace number) for later ones. */
 interface MatrixState {
@@ -161,7 +161,8 @@ export async function conformanceMatrix(): Promise<string[][]> {
   rows.push(['TLV data objects', 'tags', 'chapter', 'ECR reads', '', 'how']);
   const tagName = (tag: number) => tag.toString(16).toUpperCase().padStart(2, '0');
   const count = (tags: readonly number[], test: (tag: number) => boolean) => tags.filter(test).length;
-  const unreadPrimitive = SPEC_PRIMITIVE_TAGS.filter((tag) => !NAMED_TLV_TAGS.has(tag) && !TLV_TAGS_NAMED_ELSEWHERE.has(tag) && !CARD_DATA_TLV_TAGS.has(tag));
+  const unread = unreadTlvTags();
+  const unreadPrimitive = unread.primitive;
   rows.push([
     'primitive',
     String(SPEC_PRIMITIVE_TAGS.length),
@@ -170,7 +171,7 @@ export async function conformanceMatrix(): Promise<string[][]> {
     '',
     `named ${count(SPEC_PRIMITIVE_TAGS, (tag) => NAMED_TLV_TAGS.has(tag) && !CARD_DATA_TLV_TAGS.has(tag))}, in a container's field ${count(SPEC_PRIMITIVE_TAGS, (tag) => TLV_TAGS_NAMED_ELSEWHERE.has(tag))}, card data held masked ${count(SPEC_PRIMITIVE_TAGS, (tag) => CARD_DATA_TLV_TAGS.has(tag))}`,
   ]);
-  const unreadConstructed = SPEC_CONSTRUCTED_TAGS.filter((tag) => !NAMED_TLV_CONTAINERS.has(tag) && !CONTAINERS_READ_THROUGH_CHILDREN.has(tag));
+  const unreadConstructed = unread.constructed;
   rows.push([
     'constructed',
     String(SPEC_CONSTRUCTED_TAGS.length),

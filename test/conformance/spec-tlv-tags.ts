@@ -1,3 +1,6 @@
+import { CARD_DATA_TLV_TAGS } from '../../electron/node/protocol/zvt';
+import { NAMED_TLV_CONTAINERS, NAMED_TLV_TAGS, TLV_TAGS_NAMED_ELSEWHERE } from '../../electron/node/protocol/zvt/tlv-fields';
+
 /**
  * The TLV tag table of PA00P015 rev 13.08 (9.4.1), transcribed from ../shared/reference/zvt, for
  * the conformance report and the test that our reader names every data object in it.
@@ -29,3 +32,11 @@ export const SPEC_CONSTRUCTED_TAGS = [
 export const CONTAINERS_READ_THROUGH_CHILDREN = new Set([
   0x20, 0x29, 0x2a, 0x2c, 0x2d, 0x2f, 0x32, 0x33, 0x61, 0x62, 0x63, 0xe1, 0xe2, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xff01, 0xff02, 0xff03, 0xff04,
 ]);
+
+/** Tags of the table our reader neither names, nor names inside a container's field, nor holds masked. */
+export function unreadTlvTags(): { primitive: number[]; constructed: number[] } {
+  return {
+    primitive: SPEC_PRIMITIVE_TAGS.filter((tag) => !NAMED_TLV_TAGS.has(tag) && !TLV_TAGS_NAMED_ELSEWHERE.has(tag) && !CARD_DATA_TLV_TAGS.has(tag)),
+    constructed: SPEC_CONSTRUCTED_TAGS.filter((tag) => !NAMED_TLV_CONTAINERS.has(tag) && !CONTAINERS_READ_THROUGH_CHILDREN.has(tag)),
+  };
+}

@@ -31,7 +31,7 @@ import {
 } from '../protocol/zvt/index';
 import { decodeBitmapList } from '../protocol/zvt/bitmaps';
 import { bcdToDigits, concatBytes } from '../protocol/zvt/bytes';
-import { fileEntryTlv, fileKey, readFileEntry } from '../protocol/zvt/command-layouts';
+import { EXTENSION, fileEntryTlv, fileKey, preAuthorisationType, readFileEntry, sentTrace } from '../protocol/zvt/command-layouts';
 import { tlv } from '../protocol/zvt/tlv';
 import type { Transport } from '../transport/transport';
 import { FAULT_NAMES, type FaultName } from './faults';
@@ -837,11 +837,8 @@ export class SimulatedTerminal {
         if (amount <= 0) return this.abort(line, 0xc8, 'amount too small');
         // An extension (1F06 = 3, or a trace number without 1F06) adds its amount to the open
         // reservation with that trace number; booking it later books up to the sum.
-        const longTrace = findTlv(command.tlv, 0x1f2b)?.value;
-        const trace = command.trace || (longTrace ? Number(bcdToDigits(longTrace) ?? NaN) : undefined);
-        const type = findTlv(command.tlv, 0x1f06)?.value[0] ?? (trace ? 3 : 2);
-        if (type === 3) {
-          const receipt = this.reservationByTrace(trace);
+        if (preAuthorisationType(command) === EXTENSION) {
+          const receipt = this.reservationByTrace(sentTrace(command));
           const reservation = receipt === undefined ? undefined : this.reservations.get(receipt);
           if (!reservation) return this.abort(line, 0xb7, 'no open reservation with this trace number');
           reservation.amount += amount;

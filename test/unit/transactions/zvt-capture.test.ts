@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StatusInformationMessage } from '../../../electron/node/protocol/zvt/index';
+import { tlv, type StatusInformationMessage } from '../../../electron/node/protocol/zvt/index';
 import { endOfDayFromStatusInformation, localDateTime, transactionFromStatusInformation } from '../../../electron/node/services/transactions/zvt-capture';
 import { attentionText } from '../../../electron/node/services/attention/texts';
 
@@ -43,7 +43,7 @@ describe('capturing what a terminal reports', () => {
   });
 
   it('takes a trace number longer than 6 digits from TLV 1F2B when BMP 0B is 000000 (3.1.1)', () => {
-    const long = { ...payment, trace: 0, tlvFields: { longTrace: 1234567890 } };
+    const long = { ...payment, trace: 0, tlv: [tlv(0x1f2b, [0x12, 0x34, 0x56, 0x78, 0x90])] };
     expect(transactionFromStatusInformation('t', long, { command: 'pay', at: at('2026-11-21T15:00:00') })).toMatchObject({ traceNumber: 1234567890 });
     // 0B wins when it carries the trace itself.
     expect(transactionFromStatusInformation('t', { ...long, trace: 17 }, { command: 'pay', at: at('2026-11-21T15:00:00') })).toMatchObject({ traceNumber: 17 });

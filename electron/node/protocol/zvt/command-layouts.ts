@@ -153,18 +153,30 @@ function reservationTypeMissing(kind: PreAuthorisationFamily['kind'], nodes: rea
 
 /** 1F06 (9.4.2): 2 reservation, 3 its extension, 5 booking (deprecated), 6/7 telephonic reservation/extension. */
 const RESERVATION = 2;
-const EXTENSION = 3;
+export const EXTENSION = 3;
 const TELEPHONIC_RESERVATION = 6;
 const TELEPHONIC_EXTENSION = 7;
 
-/** A trace number was sent: 0B (not 000000, which stands for "see 1F2B") or the long trace 1F2B. */
+/** The trace number a command names: 0B, or the long trace 1F2B when 0B is 000000 (9.4.2); undefined when none. */
+export function sentTrace(message: { trace?: number; tlv?: readonly TlvNode[] }): number | undefined {
+  if (message.trace) return message.trace;
+  const long = findTlv(message.tlv, 0x1f2b)?.value;
+  const digits = long ? bcdToDigits(long) : undefined;
+  return digits ? Number(digits) : undefined;
+}
+
 function traceSent(message: { trace?: number; tlv?: readonly TlvNode[] }): boolean {
-  return (message.trace !== undefined && message.trace !== 0) || findTlv(message.tlv, 0x1f2b) !== undefined;
+  return sentTrace(message) !== undefined;
 }
 
 function reservationType(nodes: readonly TlvNode[] | undefined): number | undefined {
   const value = findTlv(nodes, 0x1f06)?.value;
   return value?.length === 1 ? value[0] : undefined;
+}
+
+/** 06 22's kind (1F06 values): as 1F06 says, else an extension when a trace is sent, else a primary reservation (2.8). */
+export function preAuthorisationType(message: PreAuthorisationMessage): number {
+  return reservationType(message.tlv) ?? (traceSent(message) ? EXTENSION : RESERVATION);
 }
 
 /**
@@ -178,7 +190,7 @@ function reservationType(nodes: readonly TlvNode[] | undefined): number | undefi
  */
 export function reservationRequirement(message: PreAuthorisationFamily): string | undefined {
   if (message.kind === 'pre-authorisation') {
-    const type = reservationType(message.tlv) ?? (traceSent(message) ? EXTENSION : RESERVATION);
+    const type = preAuthorisationType(message);
     if (type === EXTENSION && !traceSent(message)) return 'a reservation extension needs the trace number of the reservation (0B or TLV 1F2B, 2.8)';
     if ((type === EXTENSION || type === TELEPHONIC_RESERVATION || type === TELEPHONIC_EXTENSION) && message.authorisationAttribute === undefined) {
       return 'a reservation extension or telephonic reservation needs the AID (3B, 2.8)';

@@ -49,6 +49,7 @@ export {
 } from './codes';
 export type * from './messages';
 export { COMMAND_CODES, displayLines, KEY_CODES } from './messages';
+export { sentTrace } from './command-layouts';
 export { GENERIC_PROFILE, VENDOR_PROFILES, SPEC_TIMEOUTS, resolveTimeouts, type ProtocolTimeouts, type VendorProfile } from './profiles';
 export type { Clock, TimerHandle } from './clock';
 export {

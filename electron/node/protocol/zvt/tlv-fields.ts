@@ -1,7 +1,7 @@
 import { bcdToDigits, bytesToNibbles } from './bytes';
 import { cardNibblesToMasked, maskTrack1 } from './bitmaps';
 import { decodeText, type Charset } from './charset';
-import type { TlvNode } from './tlv';
+import { decodeTag, type TlvNode } from './tlv';
 
 /**
  * The data objects of PA00P015 9.4 (table 9.4.1, formats in 9.4.2-9.4.14) as named, typed
@@ -379,6 +379,11 @@ function enumeration<T extends string>(words: Record<number, T>, width: 'byte' |
   };
 }
 
+/** Named bits of a one-byte bit field, least significant bit first (1F60, 1F65). */
+function lowBits<T extends string>(names: readonly T[]): Reader {
+  return (value) => (value.length === 1 ? names.filter((_, index) => ((value[0] ?? 0) & (1 << index)) !== 0) : undefined);
+}
+
 /** Named bits of a bit field, most significant bit of the first byte first. */
 function bitNames<T extends string>(names: readonly (T | undefined)[]): Reader {
   return (value) => {
@@ -424,26 +429,20 @@ const signedAmount: Reader = (value) => {
   return digits === undefined ? undefined : (negative ? -1 : 1) * Number(digits);
 };
 
-/** 1F71: a list of tag numbers, each written as in 9.3.1. */
+/** 1F71: a list of tag numbers, each written as in 9.3.1 (read by the TLV parser's own tag reader). */
 const tagList: Reader = (value) => {
   const tags: number[] = [];
-  let offset = 0;
-  while (offset < value.length) {
-    let tag = value[offset++] ?? 0;
-    if ((tag & 0x1f) === 0x1f) {
-      for (let size = 1; size < 4; size++) {
-        const next = value[offset++];
-        if (next === undefined) return undefined;
-        tag = tag * 256 + next;
-        if ((next & 0x80) === 0) break;
-      }
-    }
-    tags.push(tag);
+  for (let offset = 0; offset < value.length; ) {
+    const tag = decodeTag(value, offset);
+    if (!tag.ok) return undefined;
+    tags.push(tag.value.tag);
+    offset += tag.value.size;
   }
   return tags;
 };
 
-const CARD_TECHNOLOGY: Record<number, CardTechnology> = { 0: 'magnetic-stripe', 1: 'chip', 2: 'contactless' };
+/** 1F12 by value, 1F60 by bit: the same three technologies in the same order. */
+const CARD_TECHNOLOGIES: readonly CardTechnology[] = ['magnetic-stripe', 'chip', 'contactless'];
 const CARDHOLDER_AUTHENTICATION: Record<number, CardholderAuthentication> = {
   0x00: 'none',
   0x01: 'signature',
@@ -619,7 +618,7 @@ const TABLE: Record<number, { name: keyof TlvFields; read: Reader }> = {
   0x1f0f: { name: 'time', read: timeOfDay },
   0x1f10: { name: 'cardholderAuthentication', read: (value) => (value.length === 1 ? CARDHOLDER_AUTHENTICATION[value[0] ?? -1] : undefined) },
   0x1f11: { name: 'online', read: flag },
-  0x1f12: { name: 'cardTechnology', read: (value) => (value.length === 1 ? CARD_TECHNOLOGY[value[0] ?? -1] : undefined) },
+  0x1f12: { name: 'cardTechnology', read: (value) => (value.length === 1 ? CARD_TECHNOLOGIES[value[0] ?? -1] : undefined) },
   0x1f13: {
     name: 'ecrFunctionRequest',
     read: enumeration<EcrFunctionRequest>({
@@ -719,25 +718,11 @@ const TABLE: Record<number, { name: keyof TlvFields; read: Reader }> = {
   0x1f5b: { name: 'cardPollTimeout', read: integer },
   0x1f5e: { name: 'iban', read: ascii },
   0x1f5f: { name: 'bic', read: ascii },
-  0x1f60: {
-    name: 'allowedCardTechnologies',
-    read: (value) => {
-      const bits = value.length === 1 ? (value[0] ?? 0) : undefined;
-      if (bits === undefined) return undefined;
-      return (['magnetic-stripe', 'chip', 'contactless'] as const).filter((_, index) => (bits & (1 << index)) !== 0);
-    },
-  },
+  0x1f60: { name: 'allowedCardTechnologies', read: lowBits(CARD_TECHNOLOGIES) },
   0x1f61: { name: 'customerIndex', read: integer },
   0x1f62: { name: 'referenceNumberPrefix', read: ascii },
   0x1f63: { name: 'referenceNumber', read: ascii },
-  0x1f65: {
-    name: 'processingSelection',
-    read: (value) => {
-      const bits = value.length === 1 ? (value[0] ?? 0) : undefined;
-      if (bits === undefined) return undefined;
-      return (['read', 'write', 'redeem', 'delete'] as const).filter((_, index) => (bits & (1 << index)) !== 0);
-    },
-  },
+  0x1f65: { name: 'processingSelection', read: lowBits(['read', 'write', 'redeem', 'delete'] as const) },
   0x1f66: { name: 'walletData', read: hex },
   0x1f67: { name: 'retailerId', read: hex },
   0x1f6a: { name: 'remainingAmount', read: signedAmount },

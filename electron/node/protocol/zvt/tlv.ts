@@ -68,7 +68,7 @@ export function decodeTlvLength(bytes: Uint8Array, offset: number): DecodeResult
 /** Tags of the spec's table 9.4 whose second byte has b8 set. */
 const SPEC_TWO_BYTE_TAGS: ReadonlySet<number> = new Set([0x1f80, 0x1f81, 0x1f82, 0x1f83]);
 
-function decodeTag(bytes: Uint8Array, offset: number): DecodeResult<{ tag: number; size: number }> {
+export function decodeTag(bytes: Uint8Array, offset: number): DecodeResult<{ tag: number; size: number }> {
   const first = bytes[offset];
   if (first === undefined) return failure('truncated', 'TLV tag missing', offset);
   let tag = first;

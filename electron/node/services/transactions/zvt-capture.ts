@@ -5,7 +5,7 @@
  * becomes that business day's totals per card group. Pure mapping; the wiring is in app.ts.
  */
 import { MAX_RECEIPT_TEXT, type CardTypeTotal, type TransactionKind, type TransactionRecordInput } from '../../../../shared/domain/transactions';
-import { totalsGroupOfCardType, type StatusInformationMessage } from '../../protocol/zvt/index';
+import { sentTrace, totalsGroupOfCardType, type StatusInformationMessage } from '../../protocol/zvt/index';
 
 export interface CaptureContext {
   /** The manager command the message arrived under ('pay', 'end-of-day', ...). */
@@ -76,8 +76,7 @@ export function transactionFromStatusInformation(
   context: CaptureContext,
 ): TransactionRecordInput | undefined {
   // A trace number of more than 6 digits comes in TLV 1F2B, with BMP 0B set to 000000 (3.1.1, 9.4.2).
-  const longTrace = message.tlvFields?.longTrace;
-  const trace = longTrace !== undefined && !message.trace ? longTrace : message.trace;
+  const trace = sentTrace(message) ?? message.trace;
   // A receipt number of FFFF (null) means "none": nothing to reconcile against.
   if (trace === undefined || message.receiptNumber === undefined || message.receiptNumber === null || message.amount === undefined) return undefined;
   // End-of-day and turnover reports carry totals, not a sale.
