@@ -5,6 +5,7 @@ import { EventBus } from '../../../electron/node/events/bus';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../electron/node/services/terminals/backoff';
 import { openTerminalLink } from '../../../electron/node/services/terminals/link';
 import { TerminalManager, type TerminalManagerOptions } from '../../../electron/node/services/terminals/terminal-manager';
+import { hexToBytes } from '../../../electron/node/protocol/zvt/index';
 import { SimulatedTerminal } from '../../../electron/node/simulator/index';
 import type { TerminalConfigInput, TerminalLink } from '../../../shared/domain/terminals';
 import { tempDir } from '../../helpers/temp';
@@ -33,7 +34,8 @@ interface World {
   changes: TerminalLink[];
 }
 
-function world(options: Partial<TerminalManagerOptions> = {}): World {
+/** `fromTerminal` may rewrite each APDU the simulated terminal sends (to play what a real terminal would). */
+function world(options: Partial<TerminalManagerOptions> = {}, fromTerminal?: (apdu: Uint8Array) => Uint8Array): World {
   const temp = tempDir();
   const db = openDatabase(databasePath(temp.dir));
   const clock = new FakeClock(Date.parse('2026-03-02T09:00:00Z'));
@@ -63,6 +65,10 @@ function world(options: Partial<TerminalManagerOptions> = {}): World {
           if (!terminal) {
             terminal = new SimulatedTerminal({ terminalId: '5250000' + terminals.size });
             terminals.set(config.id, terminal);
+          }
+          if (fromTerminal) {
+            const write = pt.write.bind(pt);
+            pt.write = (bytes) => write(fromTerminal(bytes));
           }
           terminal.attach(pt, 'tcp');
           wires.set(config.id, ecr);
@@ -187,6 +193,21 @@ describe('the terminal connection manager', () => {
     expect(statusFrame?.message).toBe('in 040F… (card data withheld)');
     expect(statusFrame?.data).toMatchObject({ kind: 'status-information', maskedPan: '621483******0012' });
     expect(statusFrame?.message).not.toMatch(/[0-9A-F]{8}/);
+  });
+
+  it('withholds a frame whose card data came only in TLV (track 2 in 1F09, no card BMP) and logs no card number', async () => {
+    const PAN = '4761739001010010';
+    // What a terminal asked (1F05) to send the card data it cannot process puts in its Status Information (9.4.2).
+    const statusWithTrack = hexToBytes(`04 0F 21 27 00 04 00 00 00 00 12 34 0B 00 00 01 87 00 01 06 0F 1F 09 0C ${PAN} D2 51 22 01`)!;
+    const { manager } = world({}, (apdu) => (apdu[0] === 0x04 && apdu[1] === 0x0f ? statusWithTrack : apdu));
+    await manager.add(tcp('t1'));
+    await settle();
+    expect((await manager.run('t1', { command: 'pay', amount: 1234 })).ok).toBe(true);
+    const events = manager.recentEvents('t1', 500);
+    const statusFrame = events.find((event) => event.type === 'frame' && event.message.startsWith('in 040F'));
+    expect(statusFrame?.message).toBe('in 040F… (card data withheld)');
+    expect(statusFrame?.data).toMatchObject({ kind: 'status-information', tlvFields: { track2: '476173******0010' } });
+    expect(JSON.stringify(events)).not.toContain(PAN);
   });
 
   it('drops and reconnects a link whose stream got out of step, and the next command succeeds', async () => {
